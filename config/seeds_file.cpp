@@ -1,0 +1,52 @@
+// Seed list files: see seeds_file.hpp.
+#include "config/seeds_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <unordered_set>
+
+#include "parsers/url.hpp"
+
+namespace crawler::config {
+
+namespace {
+
+std::string trim(const std::string& line) {
+  auto first = line.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  auto last = line.find_last_not_of(" \t\r\n");
+  return line.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+SeedList load_seed_list(const std::string& path) {
+  SeedList list;
+  std::ifstream in(path);
+  if (!in) {
+    list.error = "cannot read seeds file '" + path + "': " + std::strerror(errno);
+    return list;
+  }
+  std::unordered_set<std::string> seen;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::string text = trim(line);
+    if (text.empty() || text.front() == '#') continue;
+    auto url = parsers::normalize_url(text);
+    if (!url) {
+      list.warnings.push_back(path + ":" + std::to_string(number) +
+                              ": not an http(s) URL, skipped: " + text);
+      continue;
+    }
+    if (seen.insert(*url).second) list.urls.push_back(std::move(*url));
+  }
+  if (in.bad()) {
+    list.error = "error reading seeds file '" + path + "'";
+  } else if (list.urls.empty()) {
+    list.error = "seeds file '" + path + "' holds no valid http(s) URL";
+  }
+  return list;
+}
+
+}  // namespace crawler::config

@@ -1,0 +1,84 @@
+// CurlMulti: drives libcurl's multi interface from the libuv loop through
+// the socket API (CURLMOPT_SOCKETFUNCTION / CURLMOPT_TIMERFUNCTION).
+// Owns the CURLM, one uv_timer_t and one uv_poll_t per curl socket (keyed by
+// fd: the kernel reuses numbers at once). Invariants: no libcurl call and no
+// coroutine resumption inside a libcurl callback; after every
+// curl_multi_socket_action the finished transfers are drained, removed, and
+// only then resumed; shutdown() leaves no handle open on the loop.
+#pragma once
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include <coroutine>
+#include <cstddef>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crawler/async/uv_handle.hpp"
+
+namespace crawler::async {
+
+class CurlMulti {
+ public:
+  explicit CurlMulti(uv_loop_t* loop);
+  CurlMulti(const CurlMulti&) = delete;
+  CurlMulti& operator=(const CurlMulti&) = delete;
+  ~CurlMulti();
+
+  /// Awaitable for one transfer on `easy` (which must stay alive until it completes).
+  /// Yields the transfer's CURLcode; CURLE_ABORTED_BY_CALLBACK if cancelled.
+  class Transfer {
+   public:
+    Transfer(CurlMulti* multi, CURL* easy) : multi_(multi), easy_(easy) {}
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> waiter);
+    CURLcode await_resume() const noexcept { return result_; }
+
+   private:
+    friend class CurlMulti;
+    CurlMulti* multi_;
+    CURL* easy_;
+    std::coroutine_handle<> waiter_;
+    CURLcode result_ = CURLE_OK;
+  };
+
+  Transfer transfer(CURL* easy) { return Transfer(this, easy); }
+
+  /// Ends every transfer in flight with CURLE_ABORTED_BY_CALLBACK and resumes its waiter.
+  void cancel_all();
+
+  /// cancel_all(), then curl_multi_cleanup and close every loop handle. Idempotent.
+  void shutdown();
+
+  std::size_t in_flight() const { return transfers_.size(); }
+
+  /// The share handle every easy handle should join (DNS cache, TLS sessions).
+  CURLSH* share() const { return share_; }
+
+ private:
+  struct PollSlot {
+    CurlMulti* owner;
+    curl_socket_t fd;
+    UvHandle<uv_poll_t> poll;
+  };
+
+  static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp) noexcept;
+  static int on_timer(CURLM* multi, long timeout_ms, void* self) noexcept;
+  static void on_poll(uv_poll_t* poll, int status, int events) noexcept;
+  static void on_timeout(uv_timer_t* timer) noexcept;
+
+  void watch(curl_socket_t fd, int what);
+  void unwatch(curl_socket_t fd);
+  void socket_action(curl_socket_t fd, int flags);
+  void finish(Transfer* transfer, CURLcode result);
+
+  uv_loop_t* loop_;
+  CURLM* multi_ = nullptr;
+  CURLSH* share_ = nullptr;
+  UvHandle<uv_timer_t> timer_;
+  std::unordered_map<curl_socket_t, PollSlot*> polls_;
+  std::unordered_set<Transfer*> transfers_;
+};
+
+}  // namespace crawler::async

@@ -1,0 +1,211 @@
+// fetch: see fetch.hpp.
+#include "crawler/async/fetch.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace crawler::async {
+
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Lives on the fetch coroutine's frame for the whole transfer; the curl
+// callbacks only append to it (they must not call libcurl or resume anything).
+struct Sink {
+  FetchResult* result;
+  std::size_t cap;
+  bool capped = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* userp) {
+  auto* sink = static_cast<Sink*>(userp);
+  size_t n = size * count;
+  sink->result->bytes += n;
+  size_t room = sink->cap - std::min(sink->cap, sink->result->body.size());
+  if (n > room) {
+    sink->result->body.append(data, room);
+    sink->capped = true;
+    return 0;  // stops the transfer with CURLE_WRITE_ERROR, recognised below
+  }
+  sink->result->body.append(data, n);
+  return n;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* userp) {
+  auto* sink = static_cast<Sink*>(userp);
+  size_t n = size * count;
+  std::string_view line(data, n);
+  try {
+    if (line.starts_with("HTTP/")) {
+      sink->result->headers.clear();  // a new response (after a redirect or 100)
+    } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+      sink->result->headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                         std::string(trim(line.substr(colon + 1))));
+    }
+  } catch (...) {
+    return 0;
+  }
+  return n;
+}
+
+EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) {
+  EasyHandle easy(curl_easy_init());
+  if (!easy) return easy;
+  CURL* e = easy.get();
+  curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(e, CURLOPT_USERAGENT, request.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_SHARE, multi.share());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, request.max_redirects);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl was built with
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &sink);
+  // A small receive buffer keeps thousands of idle transfers cheap.
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 16L * 1024);
+  return easy;
+}
+
+void read_info(CURL* e, FetchResult& result) {
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
+  if (char* url = nullptr; curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
+    result.final_url = url;
+  if (char* type = nullptr; curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
+    result.content_type = type;
+  curl_off_t t = 0;
+  if (curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &t) == CURLE_OK)
+    result.timings.name_lookup_s = t / 1e6;
+  if (curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
+    result.timings.connect_s = t / 1e6;
+  if (curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &t) == CURLE_OK)
+    result.timings.first_byte_s = t / 1e6;
+  if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK) result.timings.total_s = t / 1e6;
+}
+
+}  // namespace
+
+std::string_view to_string(FetchError error) {
+  switch (error) {
+    case FetchError::kNone:
+      return "none";
+    case FetchError::kResolve:
+      return "resolve";
+    case FetchError::kConnect:
+      return "connect";
+    case FetchError::kTimeout:
+      return "timeout";
+    case FetchError::kReset:
+      return "reset";
+    case FetchError::kTruncated:
+      return "truncated";
+    case FetchError::kTooManyRedirects:
+      return "too_many_redirects";
+    case FetchError::kTls:
+      return "tls";
+    case FetchError::kBadResponse:
+      return "bad_response";
+    case FetchError::kCancelled:
+      return "cancelled";
+    case FetchError::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+FetchError classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OK:
+      return FetchError::kNone;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return FetchError::kResolve;
+    case CURLE_COULDNT_CONNECT:
+      return FetchError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FetchError::kTimeout;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      return FetchError::kReset;
+    case CURLE_PARTIAL_FILE:
+      return FetchError::kTruncated;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return FetchError::kTooManyRedirects;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return FetchError::kTls;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return FetchError::kBadResponse;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return FetchError::kCancelled;
+    default:
+      return FetchError::kOther;
+  }
+}
+
+std::string_view FetchResult::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name)) return value;
+  return {};
+}
+
+Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
+  FetchResult result;
+  Sink sink{&result, request.max_body_bytes};
+  EasyHandle easy = make_easy(request, multi, sink);
+  if (!easy) {
+    result.error = FetchError::kOther;
+    result.curl_code = CURLE_FAILED_INIT;
+    result.error_message = "curl_easy_init failed";
+    co_return result;
+  }
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
+
+  CURLcode code = co_await multi.transfer(easy.get());
+
+  read_info(easy.get(), result);
+  if (code == CURLE_WRITE_ERROR && sink.capped) {
+    result.truncated = true;  // our cap, not a failure of the server
+    code = CURLE_OK;
+  }
+  result.curl_code = code;
+  result.error = classify(code);
+  if (code != CURLE_OK)
+    result.error_message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  if (result.final_url.empty()) result.final_url = request.url;
+  co_return result;
+}
+
+}  // namespace crawler::async

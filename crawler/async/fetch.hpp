@@ -1,0 +1,76 @@
+// fetch: one HTTP GET as a coroutine. Builds an easy handle from a
+// FetchRequest, runs it on the CurlMulti bridge and turns the outcome into a
+// FetchResult value: I/O failures are data (FetchError + CURLcode), never
+// exceptions. The body is capped; a capped body is kept and marked truncated.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crawler/async/curl_multi.hpp"
+#include "crawler/async/task.hpp"
+
+namespace crawler::async {
+
+enum class FetchError {
+  kNone,
+  kResolve,           // DNS failure
+  kConnect,           // refused or unreachable
+  kTimeout,           // connect, total or low-speed timeout
+  kReset,             // connection reset or closed mid-response
+  kTruncated,         // body shorter than announced
+  kTooManyRedirects,  // redirect chain too long, or a loop
+  kTls,               // TLS handshake or certificate failure
+  kBadResponse,       // not parseable as HTTP
+  kCancelled,         // the crawl stopped while the fetch was in flight
+  kOther,
+};
+
+/// Stable lower-case name for storage and logs, e.g. "connect".
+std::string_view to_string(FetchError error);
+FetchError classify(CURLcode code);
+
+struct FetchRequest {
+  std::string url;
+  std::string user_agent = "crawler/0.1";
+  long connect_timeout_ms = 10'000;
+  long total_timeout_ms = 30'000;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;
+  bool follow_redirects = true;
+  long max_redirects = 10;
+};
+
+struct FetchTimings {
+  double name_lookup_s = 0;
+  double connect_s = 0;
+  double first_byte_s = 0;
+  double total_s = 0;
+};
+
+struct FetchResult {
+  FetchError error = FetchError::kNone;
+  CURLcode curl_code = CURLE_OK;
+  std::string error_message;  // curl's own words, when error != kNone
+  long status = 0;            // HTTP status of the last response, 0 if none
+  std::string final_url;      // after redirects
+  std::vector<std::pair<std::string, std::string>> headers;  // of the last response
+  std::string content_type;
+  std::string body;
+  bool truncated = false;  // body cut at max_body_bytes
+  std::size_t bytes = 0;   // body bytes received (before the cap)
+  FetchTimings timings;
+
+  bool ok() const { return error == FetchError::kNone; }
+  /// First header value with this (case-insensitive) name, or empty.
+  std::string_view header(std::string_view name) const;
+};
+
+/// Fetches `request.url` on `multi`. Never throws for network or HTTP failures.
+Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request);
+
+}  // namespace crawler::async

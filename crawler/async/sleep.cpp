@@ -1,0 +1,21 @@
+// sleep_for: see sleep.hpp.
+#include "crawler/async/sleep.hpp"
+
+namespace crawler::async {
+
+void SleepAwaiter::await_suspend(std::coroutine_handle<> waiter) {
+  auto* timer = new uv_timer_t{};
+  uv_timer_init(loop_, timer);
+  timer->data = waiter.address();
+  uv_timer_start(
+      timer,
+      [](uv_timer_t* t) {
+        auto resume = std::coroutine_handle<>::from_address(t->data);
+        uv_close(reinterpret_cast<uv_handle_t*>(t),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+        resume.resume();
+      },
+      static_cast<std::uint64_t>(delay_.count()), 0);
+}
+
+}  // namespace crawler::async

@@ -1,0 +1,28 @@
+// The crawler's subcommands. Each returns the process exit code:
+// 0 success, 1 the work failed (e.g. the disk filled), 2 unusable invocation
+// (bad arguments, unreadable seeds, unusable database, refused SQL),
+// 130 interrupted.
+#pragma once
+
+#include <string>
+
+#include "config/crawl_options.hpp"
+
+namespace crawler {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
+
+int run_crawl_command(const config::CrawlOptions& options);
+
+struct QueryOptions {
+  std::string db_path;
+  std::string sql;
+  bool json = false;
+};
+
+int run_query_command(const QueryOptions& options);
+
+}  // namespace crawler

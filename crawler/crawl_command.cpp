@@ -1,0 +1,70 @@
+// `crawler crawl`: loads the seeds, opens the database, crawls, and prints
+// a summary. SIGINT and SIGTERM stop the crawl gracefully: what was fetched
+// is written before the process exits.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "config/seeds_file.hpp"
+#include "crawler/async/loop.hpp"
+#include "crawler/async/run.hpp"
+#include "crawler/async/uv_handle.hpp"
+#include "crawler/commands.hpp"
+#include "crawler/crawl_engine.hpp"
+
+namespace crawler {
+
+namespace {
+
+async::UvHandle<uv_signal_t> watch_signal(async::Loop& loop, int signum, CrawlEngine& engine) {
+  auto handle = async::UvHandle<uv_signal_t>::open(
+      [&](uv_signal_t* s) { return uv_signal_init(loop.get(), s); });
+  handle.get()->data = &engine;
+  uv_signal_start(
+      handle.get(), [](uv_signal_t* s, int) { static_cast<CrawlEngine*>(s->data)->stop(); },
+      signum);
+  return handle;
+}
+
+}  // namespace
+
+int run_crawl_command(const config::CrawlOptions& options) {
+  config::SeedList seeds = config::load_seed_list(options.seeds_path);
+  for (const auto& warning : seeds.warnings) std::cerr << "crawler: warning: " << warning << "\n";
+  if (!seeds.error.empty()) {
+    std::cerr << "crawler: " << seeds.error << "\n";
+    return kExitUsage;
+  }
+
+  std::optional<storage::PageStore> store;
+  try {
+    store.emplace(options.db_path);
+  } catch (const storage::StorageError& e) {
+    std::cerr << "crawler: " << e.what() << "\n";
+    return kExitUsage;
+  }
+
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options, *store);
+    auto sigint = watch_signal(loop, SIGINT, engine);
+    auto sigterm = watch_signal(loop, SIGTERM, engine);
+    summary = async::run_until_done(loop, engine.run(std::move(seeds.urls)));
+  }
+  loop.close();
+
+  std::printf("pages=%zu fetch_errors=%zu http_errors=%zu seconds=%.3f pages_per_second=%.1f\n",
+              summary.pages, summary.fetch_errors, summary.http_errors, summary.seconds,
+              summary.pages_per_second());
+  std::fflush(stdout);
+  if (!summary.fatal_error.empty()) {
+    std::cerr << "crawler: crawl stopped: " << summary.fatal_error << "\n";
+    return kExitFailed;
+  }
+  if (summary.write_failures > 0)
+    std::cerr << "crawler: " << summary.write_failures << " page(s) could not be stored\n";
+  return summary.stopped ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace crawler

@@ -1,0 +1,76 @@
+// PageWriter: see page_writer.hpp.
+#include "crawler/page_writer.hpp"
+
+#include <utility>
+
+#include "crawler/async/offload.hpp"
+
+namespace crawler {
+
+namespace {
+
+struct BatchOutcome {
+  std::size_t written = 0;
+  std::size_t failed = 0;
+  std::string error;
+  bool fatal = false;
+};
+
+// Runs on a pool thread. One transaction for the batch; if it fails, each
+// record alone, so one bad record cannot take its neighbours down with it.
+BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::PageRecord>& batch) {
+  BatchOutcome outcome;
+  try {
+    store.write(batch);
+    outcome.written = batch.size();
+    return outcome;
+  } catch (const storage::StorageError& e) {
+    outcome.error = e.what();
+  }
+  for (const auto& record : batch) {
+    try {
+      store.write(std::span(&record, 1));
+      ++outcome.written;
+    } catch (const storage::StorageError& e) {
+      ++outcome.failed;
+      int primary = e.code() & 0xff;
+      if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+          primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        outcome.fatal = true;
+    }
+  }
+  if (outcome.failed == 0) outcome.error.clear();
+  return outcome;
+}
+
+}  // namespace
+
+PageWriter::PageWriter(uv_loop_t* loop, storage::PageStore& store,
+                       std::function<void()> on_progress)
+    : loop_(loop), store_(store), on_progress_(std::move(on_progress)) {}
+
+void PageWriter::add(storage::PageRecord record) {
+  pending_.push_back(std::move(record));
+  if (scope_.active() == 0) scope_.spawn(drain());
+}
+
+async::Task<void> PageWriter::drain() {
+  while (!pending_.empty()) {
+    std::vector<storage::PageRecord> batch = std::exchange(pending_, {});
+    writing_ = batch.size();
+    auto job = [this, &batch] { return write_batch(store_, batch); };
+    BatchOutcome outcome = co_await async::offload(loop_, job);
+    writing_ = 0;
+    written_ += outcome.written;
+    failed_ += outcome.failed;
+    if (!outcome.error.empty() && first_error_.empty()) first_error_ = outcome.error;
+    fatal_ = fatal_ || outcome.fatal;
+    if (on_progress_) on_progress_();
+  }
+}
+
+async::Task<void> PageWriter::flush() {
+  co_await scope_.join();
+}
+
+}  // namespace crawler

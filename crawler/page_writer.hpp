@@ -1,0 +1,56 @@
+// PageWriter: takes page records on the loop thread and writes them to the
+// PageStore on the thread pool, one batch at a time, so SQLite never runs on
+// the loop thread and there is only ever one writer. Records that arrive
+// while a batch is being written form the next batch.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "crawler/async/task.hpp"
+#include "crawler/async/task_scope.hpp"
+#include "storage/page_store.hpp"
+
+namespace crawler {
+
+class PageWriter {
+ public:
+  /// `on_progress` runs on the loop thread after each batch (e.g. to wake a scheduler).
+  PageWriter(uv_loop_t* loop, storage::PageStore& store, std::function<void()> on_progress);
+  PageWriter(const PageWriter&) = delete;
+  PageWriter& operator=(const PageWriter&) = delete;
+
+  void add(storage::PageRecord record);
+
+  /// Completes when every record added so far has been written (or failed).
+  async::Task<void> flush();
+
+  /// Records waiting for the writer; callers hold back new work when it is large.
+  std::size_t backlog() const { return pending_.size() + writing_; }
+  std::size_t written() const { return written_; }
+  std::size_t failed() const { return failed_; }
+  /// The first write failure, empty if none. A failure the writer cannot
+  /// work around (disk full, I/O error) is fatal: the crawl should stop.
+  const std::string& first_error() const { return first_error_; }
+  bool fatal() const { return fatal_; }
+
+ private:
+  async::Task<void> drain();
+
+  uv_loop_t* loop_;
+  storage::PageStore& store_;
+  std::function<void()> on_progress_;
+  std::vector<storage::PageRecord> pending_;
+  std::size_t writing_ = 0;
+  std::size_t written_ = 0;
+  std::size_t failed_ = 0;
+  std::string first_error_;
+  bool fatal_ = false;
+  async::TaskScope scope_;
+};
+
+}  // namespace crawler

@@ -1,0 +1,153 @@
+// HTML page extraction: see html_page.hpp.
+#include "parsers/html_page.hpp"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+
+#include "parsers/url.hpp"
+
+namespace crawler::parsers {
+
+namespace {
+
+struct OutputDeleter {
+  void operator()(GumboOutput* output) const {
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+  }
+};
+
+// Appends `text` to `out` with runs of whitespace collapsed to one space.
+void append_collapsed(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+void trim_trailing_space(std::string& s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+}
+
+const char* attribute(const GumboElement& element, const char* name) {
+  const GumboAttribute* attr = gumbo_get_attribute(&element.attributes, name);
+  return attr ? attr->value : nullptr;
+}
+
+struct Walker {
+  std::optional<std::string> base_href;
+  std::vector<std::string_view> hrefs;
+  std::string title;
+  std::string text;
+  bool have_title = false;
+
+  // Iterative: hostile pages nest deeply enough to overflow a recursive walk.
+  void walk(const GumboNode* root) {
+    std::vector<const GumboNode*> stack{root};
+    while (!stack.empty()) {
+      const GumboNode* node = stack.back();
+      stack.pop_back();
+      if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+          node->type == GUMBO_NODE_CDATA) {
+        append_collapsed(text, node->v.text.text);
+        if (node->type != GUMBO_NODE_WHITESPACE && !text.empty() && text.back() != ' ')
+          text.push_back(' ');
+        continue;
+      }
+      if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE &&
+          node->type != GUMBO_NODE_DOCUMENT)
+        continue;
+      const GumboVector* children = nullptr;
+      if (node->type == GUMBO_NODE_DOCUMENT) {
+        children = &node->v.document.children;
+      } else {
+        const GumboElement& element = node->v.element;
+        if (!visit(element)) continue;
+        children = &element.children;
+      }
+      for (unsigned i = children->length; i-- > 0;)
+        stack.push_back(static_cast<const GumboNode*>(children->data[i]));
+    }
+  }
+
+  // Records what the element holds; false when its children are not text.
+  bool visit(const GumboElement& element) {
+    switch (element.tag) {
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_AREA:
+        if (const char* href = attribute(element, "href")) hrefs.emplace_back(href);
+        return true;
+      case GUMBO_TAG_BASE:
+        if (const char* href = attribute(element, "href"); href && !base_href) base_href = href;
+        return false;
+      case GUMBO_TAG_TITLE:
+        if (!have_title) {
+          have_title = true;
+          for (unsigned i = 0; i < element.children.length; ++i) {
+            auto* child = static_cast<const GumboNode*>(element.children.data[i]);
+            if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE)
+              append_collapsed(title, child->v.text.text);
+          }
+        }
+        return false;
+      case GUMBO_TAG_SCRIPT:
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_NOSCRIPT:
+      case GUMBO_TAG_TEMPLATE:
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+
+}  // namespace
+
+HtmlPage parse_html_page(std::string_view html, std::string_view page_url) {
+  std::unique_ptr<GumboOutput, OutputDeleter> output(
+      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
+  HtmlPage page;
+  if (!output) return page;
+
+  Walker walker;
+  walker.walk(output->document);
+
+  std::string base(page_url);
+  if (walker.base_href) {
+    if (auto resolved = resolve_url(page_url, *walker.base_href)) base = *resolved;
+  }
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> links;
+  for (std::string_view href : walker.hrefs) {
+    auto url = resolve_url(base, href);
+    if (!url) continue;
+    links.push_back(std::move(*url));
+  }
+  // Keep first-seen order; `seen` views the strings of `links`, which stay put.
+  page.links.reserve(links.size());
+  for (const auto& link : links)
+    if (seen.insert(link).second) page.links.push_back(link);
+  trim_trailing_space(walker.title);
+  if (!walker.title.empty() && walker.title.front() == ' ') walker.title.erase(0, 1);
+  trim_trailing_space(walker.text);
+  page.title = std::move(walker.title);
+  page.text = std::move(walker.text);
+  return page;
+}
+
+bool is_html_content_type(std::string_view content_type) {
+  std::string lower;
+  for (char c : content_type.substr(0, content_type.find(';')))
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower == "text/html" || lower == "application/xhtml+xml";
+}
+
+}  // namespace crawler::parsers

@@ -1,0 +1,86 @@
+// PageStore: see page_store.hpp.
+#include "storage/page_store.hpp"
+
+#include <ctime>
+
+#include "storage/schema.hpp"
+
+namespace crawler::storage {
+
+namespace {
+
+std::string iso8601_utc(std::int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return text;
+}
+
+void bind_optional(Statement& stmt, int index, const std::string& text) {
+  if (text.empty()) {
+    stmt.bind_null(index);
+  } else {
+    stmt.bind(index, std::string_view(text));
+  }
+}
+
+}  // namespace
+
+PageStore::PageStore(const std::string& path)
+    : db_(open_crawl_database(path)),
+      insert_url_(db_, "INSERT OR IGNORE INTO urls(url) VALUES (?1)"),
+      select_url_(db_, "SELECT id FROM urls WHERE url = ?1"),
+      insert_page_(db_,
+                   "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
+                   " fetched_at, bytes, duration_ms, error, error_detail, truncated, text)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+      insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)") {}
+
+std::int64_t PageStore::url_id(const std::string& url) {
+  insert_url_.bind(1, std::string_view(url)).run();
+  if (db_.changes() > 0) return db_.last_insert_rowid();
+  select_url_.bind(1, std::string_view(url));
+  select_url_.step();
+  std::int64_t id = select_url_.column_int(0);
+  select_url_.reset();
+  return id;
+}
+
+void PageStore::write(std::span<const PageRecord> pages) {
+  Transaction transaction(db_);
+  for (const PageRecord& page : pages) {
+    std::int64_t id = url_id(page.url);
+    insert_page_.bind(1, id).bind(2, std::string_view(page.url));
+    bind_optional(insert_page_, 3, page.final_url);
+    insert_page_.bind(4, std::int64_t{page.depth});
+    if (page.status > 0) {
+      insert_page_.bind(5, std::int64_t{page.status});
+    } else {
+      insert_page_.bind_null(5);
+    }
+    bind_optional(insert_page_, 6, page.content_type);
+    bind_optional(insert_page_, 7, page.title);
+    insert_page_.bind(8, std::string_view(iso8601_utc(page.fetched_at_ms)));
+    insert_page_.bind(9, page.bytes).bind(10, page.duration_ms);
+    bind_optional(insert_page_, 11, page.error);
+    bind_optional(insert_page_, 12, page.error_detail);
+    insert_page_.bind(13, std::int64_t{page.truncated ? 1 : 0});
+    bind_optional(insert_page_, 14, page.text);
+    insert_page_.run();
+    std::int64_t page_id = db_.last_insert_rowid();
+    for (const std::string& link : page.links)
+      insert_link_.bind(1, page_id).bind(2, url_id(link)).run();
+  }
+  transaction.commit();
+}
+
+std::int64_t PageStore::page_count() {
+  Statement count(db_, "SELECT count(*) FROM pages");
+  count.step();
+  return count.column_int(0);
+}
+
+}  // namespace crawler::storage

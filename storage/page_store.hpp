@@ -1,0 +1,54 @@
+// PageStore: writes fetched pages, their links and the URLs they name. One
+// call to write() is one transaction, so a batch lands whole or not at all.
+// It is the write side a second backend (PostgreSQL) would implement; every
+// SQL statement it runs stays in this file.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite.hpp"
+
+namespace crawler::storage {
+
+struct PageRecord {
+  std::string url;        // normalized URL that was fetched
+  std::string final_url;  // after redirects
+  int depth = 0;
+  long status = 0;  // 0 when no HTTP response arrived
+  std::string content_type;
+  std::string title;
+  std::int64_t fetched_at_ms = 0;  // Unix time in milliseconds
+  std::int64_t bytes = 0;
+  double duration_ms = 0;
+  std::string error;         // empty, or a FetchError name ("connect", "timeout", ...)
+  std::string error_detail;  // curl's message or the HTTP reason
+  bool truncated = false;
+  std::string text;
+  std::vector<std::string> links;  // normalized outgoing URLs
+};
+
+class PageStore {
+ public:
+  /// Opens (creating and migrating if needed) the database at `path`.
+  explicit PageStore(const std::string& path);
+
+  /// Writes every record in one transaction. Throws StorageError; then nothing was written.
+  void write(std::span<const PageRecord> pages);
+
+  /// Number of rows in pages (for summaries and tests).
+  std::int64_t page_count();
+
+ private:
+  std::int64_t url_id(const std::string& url);
+
+  Database db_;
+  Statement insert_url_;
+  Statement select_url_;
+  Statement insert_page_;
+  Statement insert_link_;
+};
+
+}  // namespace crawler::storage

@@ -1,0 +1,86 @@
+// ReadQuery: see read_query.hpp.
+#include "storage/read_query.hpp"
+
+#include <cctype>
+#include <string_view>
+
+#include "storage/sqlite.hpp"
+
+namespace crawler::storage {
+
+namespace {
+
+// True when `rest` holds only whitespace and SQL comments.
+bool only_trivia(std::string_view rest) {
+  while (!rest.empty()) {
+    if (std::isspace(static_cast<unsigned char>(rest.front())) || rest.front() == ';') {
+      rest.remove_prefix(1);
+    } else if (rest.starts_with("--")) {
+      auto end = rest.find('\n');
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    } else if (rest.starts_with("/*")) {
+      auto end = rest.find("*/");
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void run_read_query(const std::string& path, const std::string& sql,
+                    const std::function<void(const QueryColumns&)>& on_columns,
+                    const std::function<void(const std::vector<Cell>&)>& on_row) {
+  Database db(path, SQLITE_OPEN_READONLY);
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) !=
+      SQLITE_OK)
+    throw StorageError(sqlite3_errmsg(db.get()), sqlite3_errcode(db.get()));
+  struct Finalize {
+    sqlite3_stmt* stmt;
+    ~Finalize() { sqlite3_finalize(stmt); }
+  } finalize{raw};
+  if (!raw) throw StorageError("no SQL statement given", SQLITE_MISUSE);
+  if (!only_trivia(tail ? std::string_view(tail) : std::string_view()))
+    throw StorageError("only one SQL statement may be given", SQLITE_MISUSE);
+  if (!sqlite3_stmt_readonly(raw))
+    throw StorageError("refused: the statement would write to the database", SQLITE_READONLY);
+
+  QueryColumns columns;
+  int count = sqlite3_column_count(raw);
+  for (int i = 0; i < count; ++i) columns.names.emplace_back(sqlite3_column_name(raw, i));
+  on_columns(columns);
+
+  std::vector<Cell> row(static_cast<std::size_t>(count));
+  for (;;) {
+    int rc = sqlite3_step(raw);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw StorageError(sqlite3_errmsg(db.get()), rc);
+    for (int i = 0; i < count; ++i) {
+      auto& cell = row[static_cast<std::size_t>(i)];
+      switch (sqlite3_column_type(raw, i)) {
+        case SQLITE_INTEGER:
+          cell = sqlite3_column_int64(raw, i);
+          break;
+        case SQLITE_FLOAT:
+          cell = sqlite3_column_double(raw, i);
+          break;
+        case SQLITE_TEXT:
+          cell = std::string(reinterpret_cast<const char*>(sqlite3_column_text(raw, i)),
+                             static_cast<std::size_t>(sqlite3_column_bytes(raw, i)));
+          break;
+        case SQLITE_BLOB:
+          cell = Blob{static_cast<std::size_t>(sqlite3_column_bytes(raw, i))};
+          break;
+        default:
+          cell = std::monostate{};
+      }
+    }
+    on_row(row);
+  }
+}
+
+}  // namespace crawler::storage

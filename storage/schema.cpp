@@ -1,0 +1,76 @@
+// Schema and migrations: see schema.hpp. docs/schema.md documents each column.
+#include "storage/schema.hpp"
+
+#include <string>
+
+namespace crawler::storage {
+
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE urls (
+  id  INTEGER PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE
+);
+CREATE TABLE pages (
+  id           INTEGER PRIMARY KEY,
+  url_id       INTEGER NOT NULL UNIQUE REFERENCES urls(id),
+  url          TEXT NOT NULL,
+  final_url    TEXT,
+  depth        INTEGER NOT NULL,
+  status       INTEGER,
+  content_type TEXT,
+  title        TEXT,
+  fetched_at   TEXT NOT NULL,
+  bytes        INTEGER NOT NULL DEFAULT 0,
+  duration_ms  REAL,
+  error        TEXT,
+  error_detail TEXT,
+  truncated    INTEGER NOT NULL DEFAULT 0,
+  text         TEXT
+);
+CREATE TABLE links (
+  from_page INTEGER NOT NULL REFERENCES pages(id),
+  to_url    INTEGER NOT NULL REFERENCES urls(id),
+  PRIMARY KEY (from_page, to_url)
+) WITHOUT ROWID;
+CREATE INDEX links_to_url ON links(to_url);
+CREATE VIEW link_urls AS
+  SELECT p.url AS from_url, u.url AS to_url
+  FROM links l JOIN pages p ON p.id = l.from_page JOIN urls u ON u.id = l.to_url;
+)sql";
+
+int user_version(Database& db) {
+  Statement version = db.prepare("PRAGMA user_version");
+  version.step();
+  return static_cast<int>(version.column_int(0));
+}
+
+}  // namespace
+
+Database open_crawl_database(const std::string& path) {
+  Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // The first read is where a file that is not a database is found out.
+  int version = 0;
+  try {
+    version = user_version(db);
+    db.exec("PRAGMA journal_mode=WAL");
+  } catch (const StorageError& e) {
+    throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()), e.code());
+  }
+  if (version > kSchemaVersion) {
+    throw StorageError("database '" + path + "' has schema version " + std::to_string(version) +
+                           ", newer than this crawler's " + std::to_string(kSchemaVersion),
+                       SQLITE_ERROR);
+  }
+  db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  if (version < 1) {
+    Transaction migration(db);
+    db.exec(kSchemaV1);
+    db.exec("PRAGMA user_version=1");
+    migration.commit();
+  }
+  return db;
+}
+
+}  // namespace crawler::storage
