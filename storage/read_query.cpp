@@ -28,6 +28,17 @@ bool only_trivia(std::string_view rest) {
   return true;
 }
 
+// A PRAGMA that only reads a setting (no "=" and no argument), such as
+// "PRAGMA user_version". SQLite does not call these read-only, but on a
+// connection opened read-only they cannot change the file.
+bool is_reading_pragma(std::string_view sql) {
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
+  if (sql.size() < 6) return false;
+  std::string head;
+  for (char c : sql.substr(0, 6)) head.push_back(static_cast<char>(std::toupper(c)));
+  return head == "PRAGMA" && sql.find_first_of("=(") == std::string_view::npos;
+}
+
 }  // namespace
 
 void run_read_query(const std::string& path, const std::string& sql,
@@ -46,7 +57,7 @@ void run_read_query(const std::string& path, const std::string& sql,
   if (!raw) throw StorageError("no SQL statement given", SQLITE_MISUSE);
   if (!only_trivia(tail ? std::string_view(tail) : std::string_view()))
     throw StorageError("only one SQL statement may be given", SQLITE_MISUSE);
-  if (!sqlite3_stmt_readonly(raw))
+  if (!sqlite3_stmt_readonly(raw) && !is_reading_pragma(sql))
     throw StorageError("refused: the statement would write to the database", SQLITE_READONLY);
 
   QueryColumns columns;

@@ -1,0 +1,157 @@
+#include "storage/page_store.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/read_query.hpp"
+#include "storage/schema.hpp"
+
+namespace crawler::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+class PageStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("page_store_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string db_path() const { return (dir_ / "crawl.db").string(); }
+
+  // One column of one row, as text, read through the same path users take.
+  std::string scalar(const std::string& sql) {
+    std::string value;
+    run_read_query(
+        db_path(), sql, [](const QueryColumns&) {},
+        [&](const std::vector<Cell>& row) {
+          if (auto* i = std::get_if<std::int64_t>(&row[0])) value = std::to_string(*i);
+          if (auto* s = std::get_if<std::string>(&row[0])) value = *s;
+        });
+    return value;
+  }
+
+  static PageRecord page(std::string url, std::vector<std::string> links = {}) {
+    PageRecord record;
+    record.url = std::move(url);
+    record.final_url = record.url;
+    record.status = 200;
+    record.content_type = "text/html";
+    record.title = "T";
+    record.fetched_at_ms = 1'700'000'000'123;
+    record.links = std::move(links);
+    return record;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(PageStoreTest, CreatesTheSchemaInWalModeWithItsVersion) {
+  PageStore store(db_path());
+  EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(scalar("PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(PageStoreTest, WritesPagesAndTheirLinks) {
+  {
+    PageStore store(db_path());
+    std::vector<PageRecord> batch{page("http://a.com/", {"http://a.com/x", "http://b.com/"}),
+                                  page("http://a.com/x", {"http://a.com/"})};
+    store.write(batch);
+    EXPECT_EQ(store.page_count(), 2);
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM links"), "3");
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls"), "3");
+  EXPECT_EQ(scalar("SELECT from_url FROM link_urls WHERE to_url = 'http://b.com/'"),
+            "http://a.com/");
+  EXPECT_EQ(scalar("SELECT fetched_at FROM pages LIMIT 1"), "2023-11-14T22:13:20.123Z");
+}
+
+TEST_F(PageStoreTest, StoresErrorsAndLeavesAbsentFieldsNull) {
+  {
+    PageStore store(db_path());
+    PageRecord failed;
+    failed.url = "http://down.test/";
+    failed.error = "connect";
+    failed.error_detail = "Connection refused";
+    store.write(std::span(&failed, 1));
+  }
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "connect");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status IS NULL AND title IS NULL"), "1");
+}
+
+TEST_F(PageStoreTest, AFailedBatchWritesNothing) {
+  PageStore store(db_path());
+  std::vector<PageRecord> batch{page("http://a.com/"), page("http://a.com/")};
+  EXPECT_THROW(store.write(batch), StorageError);
+  EXPECT_EQ(store.page_count(), 0);
+}
+
+TEST_F(PageStoreTest, ReopeningKeepsWhatWasWritten) {
+  {
+    PageStore store(db_path());
+    auto record = page("http://a.com/");
+    store.write(std::span(&record, 1));
+  }
+  PageStore again(db_path());
+  EXPECT_EQ(again.page_count(), 1);
+}
+
+TEST_F(PageStoreTest, RefusesAFileThatIsNotADatabaseNamingIt) {
+  std::ofstream(db_path()) << std::string(4096, 'x');
+  try {
+    PageStore store(db_path());
+    FAIL() << "opened a text file as a database";
+  } catch (const StorageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(db_path()));
+  }
+}
+
+TEST_F(PageStoreTest, RefusesAnUnwritablePathNamingIt) {
+  std::string path = (dir_ / "missing-dir" / "crawl.db").string();
+  try {
+    PageStore store(path);
+    FAIL() << "opened a database in a missing directory";
+  } catch (const StorageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(path));
+  }
+}
+
+TEST_F(PageStoreTest, RefusesADatabaseFromANewerSchema) {
+  { PageStore store(db_path()); }
+  {
+    Database db(db_path(), SQLITE_OPEN_READWRITE);
+    db.exec("PRAGMA user_version=99");
+  }
+  EXPECT_THROW(PageStore store(db_path()), StorageError);
+}
+
+TEST_F(PageStoreTest, ReadQueryRefusesWritesAndLeavesTheFileUntouched) {
+  {
+    PageStore store(db_path());
+    auto record = page("http://a.com/");
+    store.write(std::span(&record, 1));
+  }
+  auto none = [](const auto&) {};
+  EXPECT_THROW(run_read_query(db_path(), "DELETE FROM pages", none, none), StorageError);
+  EXPECT_THROW(run_read_query(db_path(), "SELECT 1; DELETE FROM pages", none, none),
+               StorageError);
+  EXPECT_THROW(run_read_query(db_path(), "SELEKT nonsense", none, none), StorageError);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
+}
+
+TEST_F(PageStoreTest, ReadQueryAllowsTrailingSemicolonAndComments) {
+  { PageStore store(db_path()); }
+  EXPECT_EQ(scalar("SELECT 42; -- the answer\n"), "42");
+}
+
+}  // namespace
+}  // namespace crawler::storage
