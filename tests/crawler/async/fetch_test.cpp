@@ -1,0 +1,179 @@
+#include "crawler/async/fetch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <vector>
+
+#include "crawler/async/curl_multi.hpp"
+#include "crawler/async/sleep.hpp"
+#include "crawler/async/task_scope.hpp"
+#include "tests/crawler/async/co_test.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler::async {
+namespace {
+
+using namespace std::chrono_literals;
+using crawler::testing::TestServer;
+
+FetchRequest get(const std::string& url) {
+  FetchRequest request;
+  request.url = url;
+  request.total_timeout_ms = 10'000;
+  return request;
+}
+
+CO_TEST(Fetch, ReturnsStatusHeadersTypeAndBody) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/site/10/0")));
+  EXPECT_TRUE(result.ok()) << result.error_message;
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(result.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(result.body.find("<title>Page 0</title>"), std::string::npos);
+  EXPECT_EQ(result.bytes, result.body.size());
+  EXPECT_EQ(result.final_url, server.url("/site/10/0"));
+  EXPECT_GT(result.timings.total_s, 0);
+}
+
+CO_TEST(Fetch, AnHttpErrorIsAResponseNotAFailure) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/status/503")));
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(result.status, 503);
+}
+
+CO_TEST(Fetch, FollowsRedirectsToTheFinalUrl) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/redirect/3")));
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.final_url, server.url("/redirect/0"));
+  EXPECT_EQ(server.request_count(), 4u);
+}
+
+CO_TEST(Fetch, ARedirectLoopIsTooManyRedirects) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/redirect-loop/a")));
+  EXPECT_EQ(result.error, FetchError::kTooManyRedirects);
+  EXPECT_EQ(to_string(result.error), "too_many_redirects");
+}
+
+CO_TEST(Fetch, AResetConnectionIsReported) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/reset")));
+  EXPECT_EQ(result.error, FetchError::kReset) << result.error_message;
+}
+
+CO_TEST(Fetch, ATruncatedBodyIsReported) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/truncated")));
+  EXPECT_EQ(result.error, FetchError::kTruncated) << result.error_message;
+  EXPECT_EQ(result.status, 200);
+}
+
+CO_TEST(Fetch, ARefusedConnectionIsReported) {
+  int port = 0;
+  {
+    TestServer server;  // bind, learn a free port, release it
+    port = server.port();
+  }
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  EXPECT_EQ(result.error, FetchError::kConnect) << result.error_message;
+  EXPECT_EQ(result.status, 0);
+}
+
+CO_TEST(Fetch, ASlowServerTimesOut) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchRequest request = get(server.url("/delay/5000"));
+  request.total_timeout_ms = 200;
+  auto start = std::chrono::steady_clock::now();
+  FetchResult result = co_await fetch(multi, request);
+  EXPECT_EQ(result.error, FetchError::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+}
+
+CO_TEST(Fetch, CapsTheBodyAndMarksItTruncated) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchRequest request = get(server.url("/big/100000"));
+  request.max_body_bytes = 1000;
+  FetchResult result = co_await fetch(multi, request);
+  EXPECT_TRUE(result.ok()) << result.error_message;
+  EXPECT_TRUE(result.truncated);
+  EXPECT_EQ(result.body.size(), 1000u);
+}
+
+CO_TEST(Fetch, ReusesTheConnectionForTheSameHost) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult first = co_await fetch(multi, get(server.url("/site/10/1")));
+  FetchResult second = co_await fetch(multi, get(server.url("/site/10/2")));
+  EXPECT_TRUE(first.ok() && second.ok());
+  auto requests = server.requests();
+  EXPECT_EQ(requests.size(), 2u);
+  if (requests.size() == 2) {
+    EXPECT_EQ(requests[0].connection_id, requests[1].connection_id);
+  }
+}
+
+Task<void> fetch_into(CurlMulti& multi, std::string url, std::vector<FetchResult>& out) {
+  out.push_back(co_await fetch(multi, get(url)));
+}
+
+CO_TEST(Fetch, RunsManyTransfersConcurrently) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  TaskScope scope;
+  std::vector<FetchResult> results;
+  constexpr int kCount = 500;
+  for (int i = 0; i < kCount; ++i)
+    scope.spawn(fetch_into(multi, server.url("/delay/300?i=" + std::to_string(i)), results));
+  co_await scope.join();
+  EXPECT_EQ(results.size(), static_cast<size_t>(kCount));
+  int ok = 0;
+  for (const auto& r : results) ok += r.ok() && r.status == 200;
+  EXPECT_EQ(ok, kCount);
+  // All were in flight together: the server saw one connection per transfer.
+  std::set<std::uint64_t> connections;
+  for (const auto& record : server.requests()) connections.insert(record.connection_id);
+  EXPECT_EQ(connections.size(), static_cast<size_t>(kCount));
+}
+
+Task<void> cancel_after(uv_loop_t* loop, CurlMulti& multi, std::chrono::milliseconds delay) {
+  co_await sleep_for(loop, delay);
+  multi.cancel_all();
+}
+
+CO_TEST(CurlMulti, CancelAllResumesWaitersWithCancelled) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  TaskScope scope;
+  scope.spawn(cancel_after(loop.get(), multi, 50ms));
+  FetchResult result = co_await fetch(multi, get(server.url("/delay/5000")));
+  co_await scope.join();
+  EXPECT_EQ(result.error, FetchError::kCancelled);
+  EXPECT_EQ(multi.in_flight(), 0u);
+}
+
+CO_TEST(CurlMulti, ShutdownWithOpenConnectionsLeavesNoHandle) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  FetchResult result = co_await fetch(multi, get(server.url("/site/10/0")));
+  EXPECT_TRUE(result.ok());
+  multi.shutdown();  // the keep-alive connection is still open here
+  multi.shutdown();  // and a second call is harmless
+}
+
+}  // namespace
+}  // namespace crawler::async
