@@ -1,0 +1,230 @@
+// End-to-end crawls of the loopback test server: what lands in SQLite.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crawler/async/loop.hpp"
+#include "crawler/async/run.hpp"
+#include "crawler/commands.hpp"
+#include "crawler/crawl_engine.hpp"
+#include "storage/page_store.hpp"
+#include "storage/read_query.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler {
+namespace {
+
+using crawler::testing::TestServer;
+using ::testing::Contains;
+using ::testing::IsSupersetOf;
+
+class CrawlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("crawl_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    options_.db_path = (dir_ / "crawl.db").string();
+    options_.seeds_path = (dir_ / "seeds.txt").string();
+    options_.concurrency = 16;
+    options_.per_host = 16;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void write_seeds(const std::vector<std::string>& urls) {
+    std::ofstream out(options_.seeds_path);
+    for (const auto& url : urls) out << url << "\n";
+  }
+
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    std::vector<std::vector<std::string>> out;
+    storage::run_read_query(
+        options_.db_path, sql, [](const storage::QueryColumns&) {},
+        [&](const std::vector<storage::Cell>& row) {
+          std::vector<std::string> texts;
+          for (const auto& cell : row) {
+            if (auto* i = std::get_if<std::int64_t>(&cell)) {
+              texts.push_back(std::to_string(*i));
+            } else if (auto* s = std::get_if<std::string>(&cell)) {
+              texts.push_back(*s);
+            } else {
+              texts.push_back("NULL");
+            }
+          }
+          out.push_back(std::move(texts));
+        });
+    return out;
+  }
+  std::string scalar(const std::string& sql) { return rows(sql).at(0).at(0); }
+  std::vector<std::string> column(const std::string& sql) {
+    std::vector<std::string> out;
+    for (auto& row : rows(sql)) out.push_back(row.at(0));
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  config::CrawlOptions options_;
+};
+
+TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
+  TestServer server;
+  options_.concurrency = 64;
+  options_.per_host = 64;
+  storage::PageStore store(options_.db_path);
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options_, store);
+    summary = async::run_until_done(loop, engine.run({server.url("/site/1000/0")}));
+  }
+  EXPECT_EQ(loop.close(), 0) << "a libuv handle was left open";
+
+  EXPECT_EQ(summary.pages, 1000u);
+  EXPECT_EQ(summary.fetch_errors + summary.http_errors, 0u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1000");
+  EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "1000");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200 AND title LIKE 'Page %'"),
+            "1000");
+  EXPECT_EQ(scalar("SELECT title FROM pages WHERE url = '" + server.url("/site/1000/999") + "'"),
+            "Page 999");
+  // Each page was fetched once: the server saw exactly 1,000 requests.
+  EXPECT_EQ(server.request_count(), 1000u);
+  // Page p sits at depth floor(log2(p + 1)).
+  EXPECT_EQ(scalar("SELECT depth FROM pages WHERE url = '" + server.url("/site/1000/14") + "'"),
+            "3");
+  EXPECT_EQ(scalar("SELECT max(depth) FROM pages"), "9");
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM link_urls WHERE to_url = '" + server.url("/site/1000/0") + "'"),
+      "1000");
+}
+
+TEST_F(CrawlTest, MaxDepthZeroFetchesTheSeedsOnly) {
+  TestServer server;
+  write_seeds({server.url("/site/100/0"), server.url("/site/100/50")});
+  options_.max_depth = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "2");
+  EXPECT_EQ(server.request_count(), 2u);
+}
+
+TEST_F(CrawlTest, TheDepthLimitHolds) {
+  TestServer server;
+  write_seeds({server.url("/site/1000/0")});
+  options_.max_depth = 3;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  // Depths 0..3 of a binary tree: 1 + 2 + 4 + 8 pages.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "15");
+  EXPECT_EQ(scalar("SELECT max(depth) FROM pages"), "3");
+}
+
+TEST_F(CrawlTest, ThePageLimitHolds) {
+  TestServer server;
+  write_seeds({server.url("/site/1000/0")});
+  options_.max_pages = 25;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "25");
+  EXPECT_EQ(server.request_count(), 25u);
+}
+
+TEST_F(CrawlTest, ThePerHostCapHolds) {
+  TestServer server;
+  std::vector<std::string> seeds;
+  for (int i = 0; i < 12; ++i) seeds.push_back(server.url("/delay/100?i=" + std::to_string(i)));
+  write_seeds(seeds);
+  options_.per_host = 3;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  // With at most 3 transfers at once, at most 3 connections were ever opened.
+  std::set<std::uint64_t> connections;
+  for (const auto& request : server.requests()) connections.insert(request.connection_id);
+  EXPECT_LE(connections.size(), 3u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "12");
+}
+
+TEST_F(CrawlTest, FailuresAreRecordedOnTheUrlAndTheCrawlGoesOn) {
+  TestServer server;
+  int closed_port = 0;
+  {
+    TestServer gone;
+    closed_port = gone.port();
+  }
+  std::string refused = "http://127.0.0.1:" + std::to_string(closed_port) + "/";
+  write_seeds({server.url("/status/404"), server.url("/status/500"), server.url("/reset"),
+               server.url("/truncated"), server.url("/redirect-loop/a"), server.url("/image.png"),
+               server.url("/redirect/2"), refused, server.url("/site/3/0")});
+  options_.total_timeout_ms = 5000;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+
+  auto error_of = [&](const std::string& url) {
+    return scalar("SELECT coalesce(error, 'none') FROM pages WHERE url = '" + url + "'");
+  };
+  EXPECT_EQ(error_of(server.url("/status/404")), "http_404");
+  EXPECT_EQ(error_of(server.url("/status/500")), "http_500");
+  EXPECT_EQ(error_of(server.url("/reset")), "reset");
+  EXPECT_EQ(error_of(server.url("/truncated")), "truncated");
+  EXPECT_EQ(error_of(server.url("/redirect-loop/a")), "too_many_redirects");
+  EXPECT_EQ(error_of(refused), "connect");
+  EXPECT_EQ(error_of(server.url("/image.png")), "none");
+  EXPECT_EQ(scalar("SELECT content_type || ' ' || bytes || ' ' || coalesce(title, 'untitled')"
+                   " FROM pages WHERE url = '" +
+                   server.url("/image.png") + "'"),
+            "image/png 320 untitled");
+  EXPECT_EQ(scalar("SELECT final_url FROM pages WHERE url = '" + server.url("/redirect/2") + "'"),
+            server.url("/redirect/0"));
+  // The site behind the failures was still crawled.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/3/%'"), "3");
+}
+
+TEST_F(CrawlTest, RelativeLinksAndBaseHrefResolveAsBrowsersDo) {
+  TestServer server;
+  write_seeds({server.url("/relative/index.html"), server.url("/relative/base.html")});
+  options_.max_depth = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto from_index = column("SELECT to_url FROM link_urls WHERE from_url = '" +
+                           server.url("/relative/index.html") + "'");
+  EXPECT_THAT(from_index,
+              IsSupersetOf({server.url("/relative/a.html"), server.url("/relative/b.html"),
+                            server.url("/up.html"), server.url("/relative/sub/c.html"),
+                            server.url("/abs.html"), server.url("/relative/d.html"),
+                            server.url("/relative/index.html?q=1"), server.url("/e.html"),
+                            server.url("/relative/area.html")}));
+  EXPECT_EQ(from_index.size(), 9u);  // mailto: and javascript: are dropped
+  auto from_base = column("SELECT to_url FROM link_urls WHERE from_url = '" +
+                          server.url("/relative/base.html") + "'");
+  EXPECT_THAT(from_base,
+              IsSupersetOf({server.url("/other/dir/x.html"), server.url("/other/y.html")}));
+}
+
+TEST_F(CrawlTest, AMissingSeedsFileIsAUsageError) {
+  options_.seeds_path = (dir_ / "nope.txt").string();
+  EXPECT_EQ(run_crawl_command(options_), kExitUsage);
+}
+
+TEST_F(CrawlTest, ADatabaseThatIsNotSqliteIsAUsageErrorAndIsLeftAlone) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0")});
+  std::ofstream(options_.db_path) << std::string(8192, 'x');
+  EXPECT_EQ(run_crawl_command(options_), kExitUsage);
+  EXPECT_EQ(std::filesystem::file_size(options_.db_path), 8192u);
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(CrawlTest, AQueryThatWritesIsRefusedAndTheFileUntouched) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0")});
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  QueryOptions query{options_.db_path, "DELETE FROM pages", false};
+  EXPECT_EQ(run_query_command(query), kExitUsage);
+  query.sql = "SELECT nonsense FROM";
+  EXPECT_EQ(run_query_command(query), kExitUsage);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "3");
+}
+
+}  // namespace
+}  // namespace crawler
