@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "parsers/nesting_guard.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler::parsers {
@@ -111,6 +112,7 @@ struct Walker {
 }  // namespace
 
 HtmlPage parse_html_page(std::string_view html, std::string_view page_url) {
+  html = html.substr(0, nesting_safe_length(html));
   std::unique_ptr<GumboOutput, OutputDeleter> output(
       gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   HtmlPage page;
