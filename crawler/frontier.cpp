@@ -6,7 +6,7 @@
 namespace crawler {
 
 AddOutcome Frontier::add_seed(const std::string& url) {
-  std::string host = parsers::url_host(url);
+  std::string host(parsers::normalized_host(url));
   if (host.empty()) return AddOutcome::kOutOfScope;
   scope_hosts_.insert(host);
   return enqueue({url, std::move(host), 0});
@@ -15,7 +15,7 @@ AddOutcome Frontier::add_seed(const std::string& url) {
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  std::string host = parsers::url_host(url);
+  std::string host(parsers::normalized_host(url));
   if (!scope_hosts_.contains(host)) return AddOutcome::kOutOfScope;
   return enqueue({url, std::move(host), depth});
 }

@@ -33,6 +33,7 @@ class Frontier {
  public:
   explicit Frontier(FrontierLimits limits) : limits_(limits) {}
 
+  /// URLs given to the frontier must be normalized (parsers::normalize_url).
   /// Adds a seed: its host joins the scope. Seeds ignore the depth limit.
   AddOutcome add_seed(const std::string& url);
 

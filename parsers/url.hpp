@@ -20,4 +20,8 @@ std::optional<std::string> normalize_url(std::string_view url);
 /// Lower-case host of an absolute URL, without port; empty if it has none.
 std::string url_host(std::string_view url);
 
+/// Host of a URL that normalize_url or resolve_url produced, found without
+/// re-parsing (the hot path: every link of every page asks for it).
+std::string_view normalized_host(std::string_view normalized_url);
+
 }  // namespace crawler::parsers

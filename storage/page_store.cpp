@@ -9,6 +9,8 @@ namespace crawler::storage {
 
 namespace {
 
+constexpr std::size_t kUrlIdCacheSize = 200'000;
+
 std::string iso8601_utc(std::int64_t unix_ms) {
   std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
@@ -40,16 +42,32 @@ PageStore::PageStore(const std::string& path)
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)") {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
+  if (auto it = url_ids_.find(url); it != url_ids_.end()) return it->second;
+  std::int64_t id = 0;
   insert_url_.bind(1, std::string_view(url)).run();
-  if (db_.changes() > 0) return db_.last_insert_rowid();
-  select_url_.bind(1, std::string_view(url));
-  select_url_.step();
-  std::int64_t id = select_url_.column_int(0);
-  select_url_.reset();
+  if (db_.changes() > 0) {
+    id = db_.last_insert_rowid();
+  } else {
+    select_url_.bind(1, std::string_view(url));
+    select_url_.step();
+    id = select_url_.column_int(0);
+    select_url_.reset();
+  }
+  if (url_ids_.size() >= kUrlIdCacheSize) url_ids_.clear();
+  url_ids_.emplace(url, id);
   return id;
 }
 
 void PageStore::write(std::span<const PageRecord> pages) {
+  try {
+    write_all(pages);
+  } catch (...) {
+    url_ids_.clear();
+    throw;
+  }
+}
+
+void PageStore::write_all(std::span<const PageRecord> pages) {
   Transaction transaction(db_);
   for (const PageRecord& page : pages) {
     std::int64_t id = url_id(page.url);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/sqlite.hpp"
@@ -43,8 +44,13 @@ class PageStore {
 
  private:
   std::int64_t url_id(const std::string& url);
+  void write_all(std::span<const PageRecord> pages);
 
   Database db_;
+  // Most links point at URLs already stored; remembering their ids saves two
+  // statements per link. Bounded: emptied when full, and after a failed
+  // transaction (whose new ids were rolled back).
+  std::unordered_map<std::string, std::int64_t> url_ids_;
   Statement insert_url_;
   Statement select_url_;
   Statement insert_page_;

@@ -32,7 +32,8 @@ bool only_trivia(std::string_view rest) {
 // "PRAGMA user_version". SQLite does not call these read-only, but on a
 // connection opened read-only they cannot change the file.
 bool is_reading_pragma(std::string_view sql) {
-  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())))
+    sql.remove_prefix(1);
   if (sql.size() < 6) return false;
   std::string head;
   for (char c : sql.substr(0, 6)) head.push_back(static_cast<char>(std::toupper(c)));

@@ -20,8 +20,9 @@ TaskScope::Detached TaskScope::run(TaskScope* scope, Task<void> task) {
 }
 
 std::coroutine_handle<> TaskScope::Leave::await_suspend(std::coroutine_handle<> self) noexcept {
+  TaskScope* owner = scope;  // this awaiter lives in the frame destroyed next
   self.destroy();
-  if (--scope->active_ == 0 && scope->joiner_) return std::exchange(scope->joiner_, {});
+  if (--owner->active_ == 0 && owner->joiner_) return std::exchange(owner->joiner_, {});
   return std::noop_coroutine();
 }
 

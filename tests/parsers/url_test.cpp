@@ -70,5 +70,15 @@ TEST(UrlHost, IsLowerCaseWithoutPort) {
   EXPECT_EQ(url_host("garbage"), "");
 }
 
+TEST(NormalizedHost, MatchesUrlHostOnNormalizedUrls) {
+  for (const char* url : {"http://a.com/", "http://a.com:8080/x?y", "https://user:pw@b.org/p",
+                          "http://[::1]:8080/", "http://127.0.0.1/#f", "http://a.com?q"}) {
+    auto normalized = normalize_url(url);
+    ASSERT_TRUE(normalized) << url;
+    EXPECT_EQ(normalized_host(*normalized), url_host(*normalized)) << url;
+  }
+  EXPECT_EQ(normalized_host("no scheme"), "");
+}
+
 }  // namespace
 }  // namespace crawler::parsers

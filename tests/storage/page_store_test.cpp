@@ -95,6 +95,16 @@ TEST_F(PageStoreTest, AFailedBatchWritesNothing) {
   EXPECT_EQ(store.page_count(), 0);
 }
 
+TEST_F(PageStoreTest, AfterAFailedBatchLinksToItsUrlsStillWrite) {
+  PageStore store(db_path());
+  std::vector<PageRecord> failing{page("http://a.com/", {"http://a.com/new"}),
+                                  page("http://a.com/")};
+  EXPECT_THROW(store.write(failing), StorageError);
+  std::vector<PageRecord> next{page("http://a.com/", {"http://a.com/new"})};
+  EXPECT_NO_THROW(store.write(next));
+  EXPECT_EQ(scalar("SELECT to_url FROM link_urls"), "http://a.com/new");
+}
+
 TEST_F(PageStoreTest, ReopeningKeepsWhatWasWritten) {
   {
     PageStore store(db_path());
