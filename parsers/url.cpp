@@ -81,7 +81,11 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view h
   std::string base_text(base);
   if (curl_url_set(url.get(), CURLUPART_URL, base_text.c_str(), 0) != CURLUE_OK)
     return std::nullopt;
-  if (!reference.empty() &&
+  // NOTE(curl#13394): before 8.8.0 CURLU resolves "#frag" against the base's
+  // directory, not the base itself. An empty or fragment-only reference is
+  // the base document, so it needs no resolving at all.
+  bool same_document = reference.empty() || reference.front() == '#';
+  if (!same_document &&
       curl_url_set(url.get(), CURLUPART_URL, reference.c_str(), CURLU_URLENCODE) != CURLUE_OK)
     return std::nullopt;
   return finish(url.get());

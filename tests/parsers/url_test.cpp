@@ -20,6 +20,12 @@ TEST(ResolveUrl, DropsTheFragment) {
   EXPECT_EQ(resolve_url("http://example.com/p#top", ""), "http://example.com/p");
 }
 
+TEST(ResolveUrl, AFragmentOnlyReferenceIsTheBaseDocument) {
+  EXPECT_EQ(resolve_url("http://a.com/dir/page.html?x=1", "#top"),
+            "http://a.com/dir/page.html?x=1");
+  EXPECT_EQ(resolve_url("http://a.com/dir/page.html", ""), "http://a.com/dir/page.html");
+}
+
 TEST(ResolveUrl, LowerCasesSchemeAndHostButNotPath) {
   EXPECT_EQ(resolve_url("http://example.com/", "HTTP://EXAMPLE.COM/Path"),
             "http://example.com/Path");
