@@ -33,12 +33,12 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                          storage::PageStore& store)
     : loop_(loop),
       options_(options),
-      multi_(loop.get()),
+      multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       writer_(loop.get(), store, [this] { wake_.notify(); }) {}
 
 CrawlEngine::~CrawlEngine() {
-  multi_.shutdown();
+  multis_.shutdown();
 }
 
 void CrawlEngine::stop() {
@@ -61,7 +61,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     co_await wake_.wait();
   }
   summary_.stopped = stopping_;
-  if (stopping_ || writer_.fatal()) multi_.cancel_all();
+  if (stopping_ || writer_.fatal()) multis_.cancel_all();
   co_await pages_.join();
   co_await writer_.flush();
 
@@ -81,7 +81,7 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     request.connect_timeout_ms = options_.connect_timeout_ms;
     request.total_timeout_ms = options_.total_timeout_ms;
     request.max_body_bytes = options_.max_body_bytes;
-    async::FetchResult result = co_await async::fetch(multi_, std::move(request));
+    async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
 
     if (result.error != async::FetchError::kCancelled) {
       storage::PageRecord record;

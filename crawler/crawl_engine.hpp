@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
-#include "crawler/async/curl_multi.hpp"
+#include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
@@ -52,7 +52,7 @@ class CrawlEngine {
 
   async::Loop& loop_;
   config::CrawlOptions options_;
-  async::CurlMulti multi_;
+  async::CurlMultiSet multis_;
   Frontier frontier_;
   async::WakeSignal wake_;
   PageWriter writer_;

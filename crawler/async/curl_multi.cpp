@@ -15,7 +15,7 @@ struct CurlGlobal {
 };
 }  // namespace
 
-CurlMulti::CurlMulti(uv_loop_t* loop)
+CurlMulti::CurlMulti(uv_loop_t* loop, long max_connections)
     : loop_(loop),
       timer_(UvHandle<uv_timer_t>::open([loop](uv_timer_t* t) { return uv_timer_init(loop, t); })) {
   static CurlGlobal global;
@@ -31,6 +31,11 @@ CurlMulti::CurlMulti(uv_loop_t* loop)
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  // NOTE: left at 0, curl sizes the cache at 4 x the easy handles still added;
+  // as transfers finish that shrinks, and every connection handed back then
+  // triggers a scan of the whole cache for the oldest: quadratic at 10,000
+  // connections. A fixed size keeps returns O(1) until the cache is full.
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_connections);
 }
 
 CurlMulti::~CurlMulti() {

@@ -21,7 +21,8 @@ namespace crawler::async {
 
 class CurlMulti {
  public:
-  explicit CurlMulti(uv_loop_t* loop);
+  /// `max_connections` caps the connection cache (open connections kept for reuse).
+  explicit CurlMulti(uv_loop_t* loop, long max_connections = 256);
   CurlMulti(const CurlMulti&) = delete;
   CurlMulti& operator=(const CurlMulti&) = delete;
   ~CurlMulti();

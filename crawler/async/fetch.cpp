@@ -85,8 +85,6 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &sink);
-  // A small receive buffer keeps thousands of idle transfers cheap.
-  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 16L * 1024);
   return easy;
 }
 

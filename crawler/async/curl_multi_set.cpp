@@ -1,0 +1,30 @@
+// CurlMultiSet: see curl_multi_set.hpp.
+#include "crawler/async/curl_multi_set.hpp"
+
+#include <algorithm>
+
+namespace crawler::async {
+
+CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers) {
+  std::size_t count =
+      std::max<std::size_t>(1, (max_transfers + kTransfersPerMulti - 1) / kTransfersPerMulti);
+  long per_multi = static_cast<long>((max_transfers + count - 1) / count);
+  for (std::size_t i = 0; i < count; ++i)
+    multis_.push_back(std::make_unique<CurlMulti>(loop, std::max(per_multi, 16L)));
+}
+
+CurlMulti& CurlMultiSet::next() {
+  CurlMulti& multi = *multis_[turn_];
+  turn_ = (turn_ + 1) % multis_.size();
+  return multi;
+}
+
+void CurlMultiSet::cancel_all() {
+  for (auto& multi : multis_) multi->cancel_all();
+}
+
+void CurlMultiSet::shutdown() {
+  for (auto& multi : multis_) multi->shutdown();
+}
+
+}  // namespace crawler::async

@@ -1,0 +1,39 @@
+// CurlMultiSet: several CurlMulti bridges on one loop, handed out in turn.
+// libcurl 7.88 walks its whole connection cache on every
+// curl_multi_remove_handle (to find the connection just returned) and scans
+// a host's connections on every new transfer, so its cost per transfer
+// grows with the transfers in flight on one multi handle. Spreading a large
+// concurrency over multi handles of at most kTransfersPerMulti keeps that
+// cost flat; a crawl of ordinary concurrency uses exactly one.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "crawler/async/curl_multi.hpp"
+
+namespace crawler::async {
+
+class CurlMultiSet {
+ public:
+  static constexpr std::size_t kTransfersPerMulti = 1024;
+
+  /// Enough multi handles for `max_transfers` in flight at once.
+  CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers);
+
+  /// The multi handle the next transfer should use.
+  CurlMulti& next();
+
+  void cancel_all();
+  void shutdown();
+  std::size_t size() const { return multis_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<CurlMulti>> multis_;
+  std::size_t turn_ = 0;
+};
+
+}  // namespace crawler::async
