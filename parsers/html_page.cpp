@@ -10,22 +10,21 @@
 #include <unordered_set>
 
 #include "parsers/nesting_guard.hpp"
+#include "parsers/parse_arena.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler::parsers {
 
 namespace {
 
-struct OutputDeleter {
-  void operator()(GumboOutput* output) const {
-    gumbo_destroy_output(&kGumboDefaultOptions, output);
-  }
-};
+bool is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Appends `text` to `out` with runs of whitespace collapsed to one space.
 void append_collapsed(std::string& out, std::string_view text) {
   for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (is_space(c)) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
     } else {
       out.push_back(c);
@@ -113,8 +112,15 @@ struct Walker {
 
 HtmlPage parse_html_page(std::string_view html, std::string_view page_url) {
   html = html.substr(0, nesting_safe_length(html));
-  std::unique_ptr<GumboOutput, OutputDeleter> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
+  // One arena per pool thread, reused from page to page.
+  thread_local ParseArena arena;
+  arena.reset();
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &ParseArena::gumbo_allocate;
+  options.deallocator = &ParseArena::gumbo_deallocate;
+  options.userdata = &arena;
+  // The tree lives in the arena: no gumbo_destroy_output.
+  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   HtmlPage page;
   if (!output) return page;
 
