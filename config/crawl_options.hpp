@@ -1,25 +1,57 @@
 // CrawlOptions: every setting of a crawl, with its default. The command line
 // fills it today; a config file and environment overrides will fill the same
-// struct, so the engine never knows where a value came from.
+// struct, so the engine never knows where a value came from. Defaults are
+// the polite ones: one fetch at a time per host, a second between them,
+// robots.txt obeyed.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace crawler::config {
 
 struct CrawlOptions {
   std::string seeds_path;
   std::string db_path;
+
+  // Limits.
   std::size_t concurrency = 64;  // fetches in flight over all hosts
-  std::size_t per_host = 8;      // fetches in flight per host
   std::optional<std::size_t> max_pages;
   std::optional<int> max_depth;  // 0: the seeds only
+
+  // Politeness.
+  std::size_t per_host = 1;  // fetches in flight per host
+  long delay_ms = 1000;      // between starts of fetches on one host
+  bool obey_robots = true;
+  long max_crawl_delay_ms = 30'000;  // cap on a robots.txt Crawl-delay
   std::string user_agent = "crawler/0.1 (+https://github.com/crawler/crawler)";
+
+  // Failures.
+  int max_retries = 2;            // further tries after a network error, 5xx or 429
+  long backoff_base_ms = 1000;    // first back-off of a failing host
+  long backoff_cap_ms = 600'000;  // longest back-off
+  long robots_retry_ms = 60'000;  // asking again for an unreachable robots.txt
+
+  // Transfers.
   long connect_timeout_ms = 10'000;
   long total_timeout_ms = 30'000;
+  long low_speed_bytes = 100;  // abort below this many bytes/s ...
+  long low_speed_time_s = 30;  // ... sustained this long
   std::size_t max_body_bytes = 10 * 1024 * 1024;
+  int max_redirects = 10;
+  bool follow_nofollow = false;  // follow rel=nofollow links too
+
+  // Scope and traps.
+  std::string scope = "host";  // host | domain | any
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::size_t max_url_length = 2048;
+  int max_repeated_segments = 3;
+  int max_path_depth = 32;
+  int max_query_params = 32;
+  std::size_t max_pages_per_host = 1'000'000;
 };
 
 }  // namespace crawler::config

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/crawl_options.hpp"
 
@@ -24,5 +25,14 @@ struct QueryOptions {
 };
 
 int run_query_command(const QueryOptions& options);
+
+struct RobotsOptions {
+  std::string file;
+  std::string agent;
+  std::vector<std::string> urls;
+};
+
+/// One line per URL: "allowed URL [rule]" or "disallowed URL rule".
+int run_robots_command(const RobotsOptions& options);
 
 }  // namespace crawler

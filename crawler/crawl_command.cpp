@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 
 #include "config/seeds_file.hpp"
 #include "crawler/async/loop.hpp"
@@ -46,17 +48,32 @@ int run_crawl_command(const config::CrawlOptions& options) {
 
   async::Loop loop;
   CrawlSummary summary;
-  {
-    CrawlEngine engine(loop, options, *store);
-    auto sigint = watch_signal(loop, SIGINT, engine);
-    auto sigterm = watch_signal(loop, SIGTERM, engine);
-    summary = async::run_until_done(loop, engine.run(std::move(seeds.urls)));
+  std::optional<CrawlEngine> engine;
+  try {
+    engine.emplace(loop, options, *store);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "crawler: " << e.what() << "\n";
+    return kExitUsage;
   }
+  {
+    auto sigint = watch_signal(loop, SIGINT, *engine);
+    auto sigterm = watch_signal(loop, SIGTERM, *engine);
+    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls)));
+  }
+  engine.reset();
   loop.close();
 
-  std::printf("pages=%zu fetch_errors=%zu http_errors=%zu seconds=%.3f pages_per_second=%.1f\n",
-              summary.pages, summary.fetch_errors, summary.http_errors, summary.seconds,
-              summary.pages_per_second());
+  std::printf(
+      "pages=%zu fetch_errors=%zu http_errors=%zu retries=%zu robots_denied=%zu seconds=%.3f "
+      "pages_per_second=%.1f\n",
+      summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
+      summary.robots_denied, summary.seconds, summary.pages_per_second());
+  if (!summary.skipped.empty()) {
+    std::string line = "skipped:";
+    for (const auto& [reason, count] : summary.skipped)
+      line += " " + reason + "=" + std::to_string(count);
+    std::printf("%s\n", line.c_str());
+  }
   std::fflush(stdout);
   if (!summary.fatal_error.empty()) {
     std::cerr << "crawler: crawl stopped: " << summary.fatal_error << "\n";

@@ -1,13 +1,15 @@
 // CrawlEngine: see crawl_engine.hpp.
 #include "crawler/crawl_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <utility>
 
-#include "crawler/async/fetch.hpp"
 #include "crawler/async/offload.hpp"
 #include "parsers/html_page.hpp"
+#include "parsers/robots_txt.hpp"
+#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -24,7 +26,58 @@ std::int64_t unix_ms_now() {
 }
 
 FrontierLimits limits_from(const config::CrawlOptions& options) {
-  return {options.concurrency, options.per_host, options.max_pages, options.max_depth};
+  FrontierLimits limits;
+  limits.max_in_flight = options.concurrency;
+  limits.max_per_host = options.per_host;
+  limits.max_pages = options.max_pages;
+  limits.max_depth = options.max_depth;
+  limits.min_delay = Millis(options.delay_ms);
+  limits.backoff_base = Millis(options.backoff_base_ms);
+  limits.backoff_cap = Millis(options.backoff_cap_ms);
+  return limits;
+}
+
+Scope scope_from(const std::string& name) {
+  if (name == "host") return Scope::kHost;
+  if (name == "domain") return Scope::kDomain;
+  if (name == "any") return Scope::kAny;
+  throw std::invalid_argument("unknown scope '" + name + "' (host, domain or any)");
+}
+
+UrlFilterOptions filter_from(const config::CrawlOptions& options) {
+  UrlFilterOptions filter;
+  filter.scope = scope_from(options.scope);
+  filter.include = options.include;
+  filter.exclude = options.exclude;
+  filter.max_url_length = options.max_url_length;
+  filter.max_repeated_segments = options.max_repeated_segments;
+  filter.max_path_depth = options.max_path_depth;
+  filter.max_query_params = options.max_query_params;
+  filter.max_pages_per_host = options.max_pages_per_host;
+  return filter;
+}
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Worth another try later: the server or the network may recover.
+bool is_transient(const async::FetchResult& result) {
+  using async::FetchError;
+  switch (result.error) {
+    case FetchError::kNone:
+      return result.status == 429 || result.status == 500 || result.status == 502 ||
+             result.status == 503 || result.status == 504;
+    case FetchError::kResolve:
+    case FetchError::kConnect:
+    case FetchError::kTimeout:
+    case FetchError::kReset:
+    case FetchError::kTruncated:
+    case FetchError::kBadResponse:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -33,9 +86,17 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                          storage::PageStore& store)
     : loop_(loop),
       options_(options),
+      agent_(parsers::robots_product_token(options.user_agent)),
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
-      writer_(loop.get(), store, [this] { wake_.notify(); }) {}
+      filter_(filter_from(options)),
+      robots_(multis_, {options.user_agent, options.total_timeout_ms, std::chrono::hours(24),
+                        Millis(options.robots_retry_ms)}),
+      wake_timer_(async::UvHandle<uv_timer_t>::open(
+          [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
+      writer_(loop.get(), store, [this] { wake_.notify(); }) {
+  wake_timer_.get()->data = this;
+}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -48,18 +109,24 @@ void CrawlEngine::stop() {
 }
 
 async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
-  auto started = std::chrono::steady_clock::now();
-  for (const auto& seed : seeds) frontier_.add_seed(seed);
+  auto started = Clock::now();
+  for (const auto& seed : seeds) {
+    filter_.add_seed(seed);
+    filter_.take_host_budget(parsers::normalized_host(seed));
+    frontier_.add_seed(seed);
+  }
 
   while (!stopping_ && !writer_.fatal()) {
     while (writer_.backlog() < kMaxWriteBacklog) {
-      auto next = frontier_.next();
+      auto next = frontier_.next(Clock::now());
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
     }
     if (frontier_.finished()) break;
+    arm_wakeup();
     co_await wake_.wait();
   }
+  uv_timer_stop(wake_timer_.get());
   summary_.stopped = stopping_;
   if (stopping_ || writer_.fatal()) multis_.cancel_all();
   co_await pages_.join();
@@ -68,66 +135,218 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
   if (writer_.fatal()) summary_.fatal_error = writer_.first_error();
-  summary_.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
 }
 
+// When only waiting hosts hold work, wake up when the first may start.
+void CrawlEngine::arm_wakeup() {
+  auto ready = frontier_.next_ready();
+  if (!ready) {
+    uv_timer_stop(wake_timer_.get());
+    return;
+  }
+  auto wait = std::chrono::ceil<Millis>(*ready - Clock::now());
+  uv_timer_start(
+      wake_timer_.get(), [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->wake_.notify(); },
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, wait.count())), 0);
+}
+
 async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
+  Visit outcome = Visit::kDone;
   try {
-    async::FetchRequest request;
-    request.url = url.url;
-    request.user_agent = options_.user_agent;
-    request.connect_timeout_ms = options_.connect_timeout_ms;
-    request.total_timeout_ms = options_.total_timeout_ms;
-    request.max_body_bytes = options_.max_body_bytes;
-    async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
-
-    if (result.error != async::FetchError::kCancelled) {
-      storage::PageRecord record;
-      record.url = url.url;
-      record.final_url = result.final_url;
-      record.depth = url.depth;
-      record.status = result.status;
-      record.content_type = result.content_type;
-      record.fetched_at_ms = unix_ms_now();
-      record.bytes = static_cast<std::int64_t>(result.bytes);
-      record.duration_ms = result.timings.total_s * 1000.0;
-      record.truncated = result.truncated;
-      if (!result.ok()) {
-        ++summary_.fetch_errors;
-        record.error = async::to_string(result.error);
-        record.error_detail = result.error_message;
-      } else if (result.status >= 400) {
-        ++summary_.http_errors;
-        record.error = "http_" + std::to_string(result.status);
-      }
-
-      if (result.ok() && parsers::is_html_content_type(result.content_type)) {
-        auto parse = [&result] { return parsers::parse_html_page(result.body, result.final_url); };
-        parsers::HtmlPage page = co_await async::offload(loop_.get(), parse);
-        if (!stopping_) {
-          for (const auto& link : page.links) frontier_.add(link, url.depth + 1);
-        }
-        record.title = std::move(page.title);
-        record.text = std::move(page.text);
-        record.links = std::move(page.links);
-      }
-      writer_.add(std::move(record));
-    }
+    outcome = co_await visit(url);
   } catch (const std::exception& e) {
     // A page must never take the crawl down; the failure is the page's own.
-    storage::PageRecord record;
-    record.url = url.url;
-    record.depth = url.depth;
-    record.fetched_at_ms = unix_ms_now();
+    storage::PageRecord record = start_record(url);
     record.error = "internal";
     record.error_detail = e.what();
     ++summary_.fetch_errors;
     writer_.add(std::move(record));
   }
-  frontier_.done(url);
+  if (outcome == Visit::kDone) frontier_.done(url);
   wake_.notify();
+}
+
+async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
+  storage::PageRecord record = start_record(url);
+  Visit outcome = Visit::kDone;
+  if (options_.obey_robots && !co_await robots_allow(url, record, outcome)) {
+    if (outcome == Visit::kDone) writer_.add(std::move(record));
+    co_return outcome;
+  }
+
+  async::FetchRequest request;
+  request.url = url.url;
+  request.user_agent = options_.user_agent;
+  request.connect_timeout_ms = options_.connect_timeout_ms;
+  request.total_timeout_ms = options_.total_timeout_ms;
+  request.low_speed_bytes = options_.low_speed_bytes;
+  request.low_speed_time_s = options_.low_speed_time_s;
+  request.max_body_bytes = options_.max_body_bytes;
+  request.follow_redirects = false;  // each hop is checked here: scope, robots, seen
+  async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
+  if (result.error == async::FetchError::kCancelled) co_return Visit::kDone;
+  if (retry_later(url, result)) co_return Visit::kRetried;
+
+  record.final_url = result.final_url;
+  record.status = result.status;
+  record.content_type = result.content_type;
+  record.fetched_at_ms = unix_ms_now();
+  record.bytes = static_cast<std::int64_t>(result.bytes);
+  record.duration_ms = result.timings.total_s * 1000.0;
+  record.truncated = result.truncated;
+  if (!result.ok()) {
+    ++summary_.fetch_errors;
+    record.error = async::to_string(result.error);
+    record.error_detail = result.error_message;
+  } else if (result.status >= 400) {
+    ++summary_.http_errors;
+    record.error = "http_" + std::to_string(result.status);
+  }
+
+  if (result.ok() && is_redirect(result.status)) {
+    follow_redirect(url, result, record);
+  } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
+    co_await read_html(url, result, record);
+  }
+  writer_.add(std::move(record));
+  co_return Visit::kDone;
+}
+
+storage::PageRecord CrawlEngine::start_record(const FrontierUrl& url) const {
+  storage::PageRecord record;
+  record.url = url.url;
+  record.depth = url.depth;
+  record.attempts = url.attempt + 1;
+  record.fetched_at_ms = unix_ms_now();
+  return record;
+}
+
+// False when the page must not be fetched now; `outcome` then says whether
+// it was put back for later (robots.txt unreachable) or is finished.
+async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecord& record,
+                                            Visit& outcome) {
+  std::string_view origin = url_origin(url.url);
+  RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
+  if (robots.status == RobotsStatus::kParsed) {
+    if (auto delay = robots.rules->crawl_delay(agent_)) {
+      auto wanted = Millis(static_cast<std::int64_t>(*delay * 1000));
+      frontier_.set_host_delay(url.host, std::min(wanted, Millis(options_.max_crawl_delay_ms)));
+    }
+  }
+  if (robots.status == RobotsStatus::kUnreachable) {
+    if (url.attempt < options_.max_retries && !stopping_) {
+      ++summary_.retries;
+      frontier_.retry(std::move(url), Clock::now() + Millis(options_.robots_retry_ms));
+      outcome = Visit::kRetried;
+      co_return false;
+    }
+    record.error = "robots_unreachable";
+    record.error_detail = "robots.txt unreachable: " + robots.detail;
+    co_return false;
+  }
+  std::string_view path = std::string_view(url.url).substr(origin.size());
+  parsers::RobotsDecision decision = robots.rules->check(agent_, path);
+  if (decision.allowed) co_return true;
+  ++summary_.robots_denied;
+  record.error = "robots_disallowed";
+  if (decision.rule)
+    record.error_detail = "robots.txt line " + std::to_string(decision.rule->line) +
+                          ": Disallow: " + decision.rule->pattern;
+  co_return false;
+}
+
+// Transient failures are tried again after a back-off, within the budget.
+bool CrawlEngine::retry_later(FrontierUrl& url, const async::FetchResult& result) {
+  if (!is_transient(result)) {
+    if (result.ok()) frontier_.host_succeeded(url.host);
+    return false;
+  }
+  std::optional<Millis> retry_after;
+  if (result.status == 429 || result.status == 503) retry_after = result.retry_after();
+  Millis rest = frontier_.host_failed(url.host, Clock::now(), retry_after);
+  if (url.attempt >= options_.max_retries || stopping_) return false;
+  ++summary_.retries;
+  frontier_.retry(std::move(url), Clock::now() + rest);
+  return true;
+}
+
+void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
+                                  storage::PageRecord& record) {
+  auto target = parsers::resolve_url(url.url, result.header("location"));
+  if (!target) {
+    record.error = "bad_redirect";
+    record.error_detail = "Location: " + std::string(result.header("location"));
+    return;
+  }
+  record.redirect_to = *target;
+  const auto& chain = url.redirect_chain;
+  if (*target == url.url || std::find(chain.begin(), chain.end(), *target) != chain.end()) {
+    record.error = "redirect_loop";
+    return;
+  }
+  if (static_cast<int>(chain.size()) >= options_.max_redirects) {
+    record.error = "too_many_redirects";
+    return;
+  }
+  SkipReason reason = filter_.check(*target);
+  if (reason == SkipReason::kNone && !frontier_.seen(*target) &&
+      !filter_.take_host_budget(parsers::normalized_host(*target)))
+    reason = SkipReason::kHostBudget;
+  if (reason != SkipReason::kNone) {
+    ++summary_.skipped[std::string(to_string(reason))];
+    return;
+  }
+  frontier_.add_redirect(*target, url);
+}
+
+async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
+                                         storage::PageRecord& record) {
+  auto parse = [&result, this] {
+    return parsers::parse_html_page(result.body, result.final_url, agent_);
+  };
+  parsers::HtmlPage page = co_await async::offload(loop_.get(), parse);
+
+  parsers::RobotsDirectives robots = page.robots;
+  for (std::string_view value : result.headers_named("x-robots-tag")) {
+    // "otherbot: noindex" applies to otherbot only; a bare list to everyone.
+    auto colon = value.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view name = value.substr(0, colon);
+      if (parsers::robots_product_token(name) != agent_) continue;
+      value.remove_prefix(colon + 1);
+    }
+    auto found = parsers::parse_robots_directives(value);
+    robots.noindex = robots.noindex || found.noindex;
+    robots.nofollow = robots.nofollow || found.nofollow;
+  }
+
+  record.canonical = std::move(page.canonical);
+  record.noindex = robots.noindex;
+  if (!robots.noindex) {
+    record.title = std::move(page.title);
+    record.text = std::move(page.text);
+  }
+  bool follow = !robots.nofollow && !stopping_;
+  record.links.reserve(page.links.size());
+  for (auto& link : page.links) {
+    if (follow && (!link.nofollow || options_.follow_nofollow)) offer_link(link.url, url.depth + 1);
+    record.links.push_back(std::move(link.url));
+  }
+}
+
+void CrawlEngine::offer_link(const std::string& link, int depth) {
+  if (frontier_.seen(link)) return;
+  SkipReason reason = filter_.check(link);
+  if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth) return;
+  if (reason == SkipReason::kNone && !filter_.take_host_budget(parsers::normalized_host(link)))
+    reason = SkipReason::kHostBudget;
+  if (reason != SkipReason::kNone) {
+    ++summary_.skipped[std::string(to_string(reason))];
+    return;
+  }
+  frontier_.add(link, depth);
 }
 
 }  // namespace crawler

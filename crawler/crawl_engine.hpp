@@ -1,31 +1,41 @@
 // CrawlEngine: the crawl itself. A scheduler coroutine takes URLs from the
-// Frontier and spawns one crawl_page coroutine per URL; each fetches, parses
-// HTML on the thread pool, feeds new links back to the Frontier and hands
-// its record to the PageWriter. stop() ends the crawl early: in-flight
-// fetches are cancelled (and not stored), everything fetched is written.
+// Frontier when their host may be fetched and spawns one crawl_page
+// coroutine per URL. A page asks robots.txt, fetches, retries or backs off
+// on failure, follows redirects itself, parses HTML on the thread pool,
+// feeds new links through the UrlFilter to the Frontier and hands its record
+// to the PageWriter. stop() ends the crawl early: in-flight fetches are
+// cancelled (and not stored), everything fetched is written.
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "config/crawl_options.hpp"
 #include "crawler/async/curl_multi_set.hpp"
+#include "crawler/async/fetch.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
+#include "crawler/async/uv_handle.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/frontier.hpp"
 #include "crawler/page_writer.hpp"
+#include "crawler/robots_cache.hpp"
+#include "crawler/url_filter.hpp"
 #include "storage/page_store.hpp"
 
 namespace crawler {
 
 struct CrawlSummary {
-  std::size_t pages = 0;           // records written
-  std::size_t fetch_errors = 0;    // no HTTP response (refused, timeout, reset, ...)
-  std::size_t http_errors = 0;     // 4xx and 5xx responses
-  std::size_t write_failures = 0;  // records the store refused
+  std::size_t pages = 0;                       // records written
+  std::size_t fetch_errors = 0;                // no HTTP response (refused, timeout, reset, ...)
+  std::size_t http_errors = 0;                 // 4xx and 5xx responses
+  std::size_t retries = 0;                     // fetches tried again
+  std::size_t robots_denied = 0;               // URLs robots.txt disallowed
+  std::size_t write_failures = 0;              // records the store refused
+  std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   double seconds = 0;
   bool stopped = false;     // ended by stop(), not by running out of work
   std::string fatal_error;  // non-empty: the crawl could not go on
@@ -35,6 +45,7 @@ struct CrawlSummary {
 
 class CrawlEngine {
  public:
+  /// Throws std::invalid_argument for unusable options (e.g. a bad pattern).
   CrawlEngine(async::Loop& loop, const config::CrawlOptions& options, storage::PageStore& store);
   CrawlEngine(const CrawlEngine&) = delete;
   CrawlEngine& operator=(const CrawlEngine&) = delete;
@@ -48,13 +59,29 @@ class CrawlEngine {
   void stop();
 
  private:
+  enum class Visit { kDone, kRetried };
+
   async::Task<void> crawl_page(FrontierUrl url);
+  async::Task<Visit> visit(FrontierUrl& url);
+  async::Task<bool> robots_allow(FrontierUrl& url, storage::PageRecord& record, Visit& visit);
+  bool retry_later(FrontierUrl& url, const async::FetchResult& result);
+  void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
+                       storage::PageRecord& record);
+  async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
+                              storage::PageRecord& record);
+  void offer_link(const std::string& link, int depth);
+  storage::PageRecord start_record(const FrontierUrl& url) const;
+  void arm_wakeup();
 
   async::Loop& loop_;
   config::CrawlOptions options_;
+  std::string agent_;  // robots product token
   async::CurlMultiSet multis_;
   Frontier frontier_;
+  UrlFilter filter_;
+  RobotsCache robots_;
   async::WakeSignal wake_;
+  async::UvHandle<uv_timer_t> wake_timer_;
   PageWriter writer_;
   async::TaskScope pages_;
   CrawlSummary summary_;

@@ -1,67 +1,139 @@
 // Frontier: see frontier.hpp.
 #include "crawler/frontier.hpp"
 
+#include <algorithm>
+
 #include "parsers/url.hpp"
 
 namespace crawler {
 
+Frontier::Frontier(FrontierLimits limits, std::uint32_t seed) : limits_(limits), jitter_(seed) {}
+
+Frontier::Host& Frontier::host(const std::string& name) {
+  auto [it, added] = hosts_.try_emplace(name);
+  if (added) it->second.delay = limits_.min_delay;
+  return it->second;
+}
+
 AddOutcome Frontier::add_seed(const std::string& url) {
-  std::string host(parsers::normalized_host(url));
-  if (host.empty()) return AddOutcome::kOutOfScope;
-  scope_hosts_.insert(host);
-  return enqueue({url, std::move(host), 0});
+  return enqueue({url, std::string(parsers::normalized_host(url)), 0, 0, {}});
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  std::string host(parsers::normalized_host(url));
-  if (!scope_hosts_.contains(host)) return AddOutcome::kOutOfScope;
-  return enqueue({url, std::move(host), depth});
+  return enqueue({url, std::string(parsers::normalized_host(url)), depth, 0, {}});
+}
+
+AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
+  if (seen_.contains(url)) return AddOutcome::kDuplicate;
+  FrontierUrl next{url, std::string(parsers::normalized_host(url)), from.depth, 0,
+                   from.redirect_chain};
+  next.redirect_chain.push_back(from.url);
+  return enqueue(std::move(next));
 }
 
 AddOutcome Frontier::enqueue(FrontierUrl url) {
   if (!seen_.insert(url.url).second) return AddOutcome::kDuplicate;
-  auto [it, added] = hosts_.try_emplace(url.host);
-  it->second.urls.push_back(std::move(url));
+  std::string name = url.host;
+  Host& h = host(name);
+  h.urls.push_back(std::move(url));
   ++queued_;
-  ring_if_ready(it->second, it->first);
+  schedule(name, h);
   return AddOutcome::kQueued;
 }
 
-void Frontier::ring_if_ready(HostQueue& queue, const std::string& host) {
-  if (!queue.in_ring && !queue.urls.empty() && queue.in_flight < limits_.max_per_host) {
-    queue.in_ring = true;
-    ready_hosts_.push_back(host);
-  }
+void Frontier::schedule(const std::string& name, Host& h) {
+  if (h.in_heap || h.urls.empty() || h.in_flight >= limits_.max_per_host) return;
+  h.in_heap = true;
+  ready_.push({std::max(h.next_start, h.resting_until), order_++, name});
 }
 
-std::optional<FrontierUrl> Frontier::next() {
-  if (in_flight_ >= limits_.max_in_flight || page_limit_reached() || ready_hosts_.empty())
-    return std::nullopt;
-  std::string host = std::move(ready_hosts_.front());
-  ready_hosts_.pop_front();
-  HostQueue& queue = hosts_.at(host);
-  queue.in_ring = false;
-  FrontierUrl url = std::move(queue.urls.front());
-  queue.urls.pop_front();
-  --queued_;
-  ++queue.in_flight;
-  ++in_flight_;
-  ++started_;
-  ring_if_ready(queue, host);
-  return url;
+std::optional<FrontierUrl> Frontier::next(TimePoint now) {
+  if (in_flight_ >= limits_.max_in_flight) return std::nullopt;
+  while (!ready_.empty() && ready_.top().at <= now) {
+    Ready top = ready_.top();
+    ready_.pop();
+    Host& h = hosts_.at(top.host);
+    h.in_heap = false;
+    if (h.urls.empty() || h.in_flight >= limits_.max_per_host) continue;
+    if (TimePoint due = std::max(h.next_start, h.resting_until); due > now) {
+      schedule(top.host, h);  // it was told to rest after it was queued
+      continue;
+    }
+    bool first_try = h.urls.front().attempt == 0;
+    if (first_try && page_limit_reached()) continue;  // retries sit at the front
+    FrontierUrl url = std::move(h.urls.front());
+    h.urls.pop_front();
+    --queued_;
+    if (first_try) {
+      ++started_;
+    } else {
+      --retries_queued_;
+    }
+    ++h.in_flight;
+    ++in_flight_;
+    h.next_start = now + h.delay;
+    schedule(top.host, h);
+    return url;
+  }
+  return std::nullopt;
+}
+
+std::optional<TimePoint> Frontier::next_ready() const {
+  if (ready_.empty() || in_flight_ >= limits_.max_in_flight) return std::nullopt;
+  return ready_.top().at;
+}
+
+void Frontier::release(const FrontierUrl& url) {
+  --in_flight_;
+  Host& h = hosts_.at(url.host);
+  --h.in_flight;
 }
 
 void Frontier::done(const FrontierUrl& url) {
-  --in_flight_;
-  auto it = hosts_.find(url.host);
-  if (it == hosts_.end()) return;
-  HostQueue& queue = it->second;
-  --queue.in_flight;
-  ring_if_ready(queue, it->first);
-  // An idle, empty host costs memory for nothing.
-  if (queue.urls.empty() && queue.in_flight == 0 && !queue.in_ring) hosts_.erase(it);
+  release(url);
+  schedule(url.host, hosts_.at(url.host));
+}
+
+void Frontier::retry(FrontierUrl url, TimePoint not_before) {
+  release(url);
+  Host& h = hosts_.at(url.host);
+  h.next_start = std::max(h.next_start, not_before);
+  ++url.attempt;
+  std::string name = url.host;
+  h.urls.push_front(std::move(url));
+  ++queued_;
+  ++retries_queued_;
+  schedule(name, h);
+}
+
+void Frontier::host_succeeded(const std::string& name) {
+  if (auto it = hosts_.find(name); it != hosts_.end()) it->second.failures = 0;
+}
+
+Millis Frontier::host_failed(const std::string& name, TimePoint now,
+                             std::optional<Millis> retry_after) {
+  Host& h = host(name);
+  ++h.failures;
+  Millis rest{0};
+  if (retry_after) {
+    rest = std::min(*retry_after, limits_.backoff_cap);
+  } else {
+    // base x 2^(failures-1), capped, then "equal jitter": half fixed, half random.
+    int shift = std::min(h.failures - 1, 30);
+    auto full =
+        std::min<std::int64_t>(limits_.backoff_base.count() << shift, limits_.backoff_cap.count());
+    std::uniform_int_distribution<std::int64_t> half(0, full / 2);
+    rest = Millis(full - full / 2 + half(jitter_));
+  }
+  h.resting_until = std::max(h.resting_until, now + rest);
+  return rest;
+}
+
+void Frontier::set_host_delay(const std::string& name, Millis delay) {
+  Host& h = host(name);
+  h.delay = std::max(limits_.min_delay, delay);
 }
 
 }  // namespace crawler

@@ -1,75 +1,121 @@
-// Frontier: decides which URL is fetched next. It deduplicates on the
-// normalized URL, keeps one FIFO queue per host and a round-robin ring of
-// hosts that may start a fetch, and enforces the global and per-host caps on
-// fetches in flight, the depth limit, the page limit and the scope (the
-// seeds' hosts). It holds decisions only: no I/O, no clock, no threads.
+// Frontier: decides which URL is fetched next, and when. Mercator-shaped:
+// one FIFO queue per host and a heap of hosts ordered by the time each may
+// next start a fetch (politeness delay, crawl-delay, back-off after failures
+// and 429/503). It enforces the global and per-host caps on fetches in
+// flight, the depth and page limits, and deduplicates on the normalized URL.
+// It holds decisions only: no I/O, no threads; time comes in as arguments.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <optional>
+#include <queue>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace crawler {
 
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+using Millis = std::chrono::milliseconds;
+
 struct FrontierLimits {
   std::size_t max_in_flight = 64;
-  std::size_t max_per_host = 8;
-  std::optional<std::size_t> max_pages;  // fetches started, in all
+  std::size_t max_per_host = 1;
+  std::optional<std::size_t> max_pages;  // distinct URLs started, in all
   std::optional<int> max_depth;          // seeds are depth 0
+  Millis min_delay{1000};                // between starts of fetches on one host
+  Millis backoff_base{1000};             // first back-off of a failing host
+  Millis backoff_cap{10 * 60 * 1000};    // longest back-off
 };
 
 struct FrontierUrl {
   std::string url;  // normalized
   std::string host;
   int depth = 0;
+  int attempt = 0;                          // 0 for the first try
+  std::vector<std::string> redirect_chain;  // URLs that redirected here, oldest first
 };
 
-enum class AddOutcome { kQueued, kDuplicate, kOutOfScope, kTooDeep };
+enum class AddOutcome { kQueued, kDuplicate, kTooDeep };
 
 class Frontier {
  public:
-  explicit Frontier(FrontierLimits limits) : limits_(limits) {}
+  explicit Frontier(FrontierLimits limits, std::uint32_t seed = 1);
 
-  /// URLs given to the frontier must be normalized (parsers::normalize_url).
-  /// Adds a seed: its host joins the scope. Seeds ignore the depth limit.
+  /// URLs given to the frontier must be normalized (parsers::normalize_url)
+  /// and already judged in scope. Depth limits do not apply to seeds.
   AddOutcome add_seed(const std::string& url);
-
-  /// Adds a discovered link found at `depth` - 1.
   AddOutcome add(const std::string& url, int depth);
+  /// A redirect target: same depth as the URL that redirected, chain extended.
+  AddOutcome add_redirect(const std::string& url, const FrontierUrl& from);
 
-  /// The next URL allowed to start now, if any; it counts as in flight until done().
-  std::optional<FrontierUrl> next();
+  /// The next URL allowed to start at `now`, if any; in flight until done() or retry().
+  std::optional<FrontierUrl> next(TimePoint now);
+  /// When a waiting host may start; empty when nothing waits on time.
+  std::optional<TimePoint> next_ready() const;
 
-  /// Marks a URL returned by next() as finished.
+  /// The fetch of `url` ended and needs no retry.
   void done(const FrontierUrl& url);
+  /// The fetch of `url` ended and should be tried again, not before `not_before`.
+  void retry(FrontierUrl url, TimePoint not_before);
 
-  /// True when nothing is queued (or the page limit stops everything) and nothing is in flight.
-  bool finished() const { return in_flight_ == 0 && (queued_ == 0 || page_limit_reached()); }
+  /// The host answered: its failure streak ends.
+  void host_succeeded(const std::string& host);
+  /// The host failed (network error, 5xx, 429): it rests for `retry_after`
+  /// when the server said so, else for an exponential back-off with jitter.
+  /// Returns how long it rests.
+  Millis host_failed(const std::string& host, TimePoint now,
+                     std::optional<Millis> retry_after = std::nullopt);
+  /// A longer gap between starts for one host (robots.txt Crawl-delay).
+  void set_host_delay(const std::string& host, Millis delay);
 
+  bool finished() const {
+    return in_flight_ == 0 && (queued_ == 0 || (page_limit_reached() && retries_queued_ == 0));
+  }
   std::size_t queued() const { return queued_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t started() const { return started_; }
+  bool seen(const std::string& url) const { return seen_.contains(url); }
 
  private:
-  struct HostQueue {
+  struct Host {
     std::deque<FrontierUrl> urls;
     std::size_t in_flight = 0;
-    bool in_ring = false;
+    Millis delay{0};
+    TimePoint next_start{};  // earliest start allowed by the delay
+    TimePoint resting_until{};
+    int failures = 0;  // consecutive
+    bool in_heap = false;
+  };
+  struct Ready {
+    TimePoint at;
+    std::uint64_t order;  // FIFO among equal times
+    std::string host;
+    bool operator>(const Ready& other) const {
+      return at != other.at ? at > other.at : order > other.order;
+    }
   };
 
   AddOutcome enqueue(FrontierUrl url);
+  Host& host(const std::string& name);
+  void schedule(const std::string& name, Host& host);
+  void release(const FrontierUrl& url);
   bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
-  void ring_if_ready(HostQueue& queue, const std::string& host);
 
   FrontierLimits limits_;
   std::unordered_set<std::string> seen_;
-  std::unordered_set<std::string> scope_hosts_;
-  std::unordered_map<std::string, HostQueue> hosts_;
-  std::deque<std::string> ready_hosts_;  // hosts with queued URLs and a free slot
+  std::unordered_map<std::string, Host> hosts_;
+  std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready_;
+  std::uint64_t order_ = 0;
+  std::minstd_rand jitter_;
   std::size_t queued_ = 0;
+  std::size_t retries_queued_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t started_ = 0;
 };

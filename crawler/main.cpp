@@ -7,36 +7,130 @@
 #include "config/crawl_options.hpp"
 #include "crawler/commands.hpp"
 
+namespace {
+
+void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o) {
+  cmd.add_option("--seeds", o.seeds_path, "File of seed URLs, one per line")->required();
+  cmd.add_option("--db", o.db_path, "SQLite database to write (created if missing)")->required();
+
+  cmd.add_option("--concurrency", o.concurrency, "Fetches in flight over all hosts")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20000))
+      ->group("Limits");
+  cmd.add_option("--max-pages", o.max_pages, "Stop after fetching this many pages")
+      ->check(CLI::PositiveNumber)
+      ->group("Limits");
+  cmd.add_option("--max-depth", o.max_depth, "Follow links this deep (0: seeds only)")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Limits");
+
+  cmd.add_option("--per-host", o.per_host, "Fetches in flight per host")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20000))
+      ->group("Politeness");
+  cmd.add_option_function<double>(
+         "--delay", [&o](double s) { o.delay_ms = static_cast<long>(s * 1000); },
+         "Seconds between starts of fetches on one host (default 1; 0 for none)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->group("Politeness");
+  cmd.add_flag("!--ignore-robots", o.obey_robots, "Do not fetch or obey robots.txt")
+      ->group("Politeness");
+  cmd.add_option_function<double>(
+         "--max-crawl-delay",
+         [&o](double s) { o.max_crawl_delay_ms = static_cast<long>(s * 1000); },
+         "Cap, in seconds, on a robots.txt Crawl-delay (default 30)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->group("Politeness");
+  cmd.add_option("--user-agent", o.user_agent, "User-Agent; its first word is the robots token")
+      ->capture_default_str()
+      ->group("Politeness");
+
+  cmd.add_option("--retries", o.max_retries, "Further tries after a network error, 5xx or 429")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100))
+      ->group("Failures");
+  cmd.add_option("--backoff-ms", o.backoff_base_ms, "First back-off of a failing host")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Failures");
+  cmd.add_option("--max-backoff-ms", o.backoff_cap_ms, "Longest back-off of a failing host")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Failures");
+  cmd.add_option("--robots-retry-ms", o.robots_retry_ms,
+                 "Wait before asking again for an unreachable robots.txt")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Failures");
+
+  cmd.add_option("--timeout-ms", o.total_timeout_ms, "Whole-transfer timeout")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Transfers");
+  cmd.add_option("--connect-timeout-ms", o.connect_timeout_ms, "Connect timeout")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Transfers");
+  cmd.add_option("--low-speed-bytes", o.low_speed_bytes,
+                 "Abort a transfer slower than this many bytes/s ...")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Transfers");
+  cmd.add_option("--low-speed-time", o.low_speed_time_s, "... for this many seconds")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Transfers");
+  cmd.add_option("--max-body-bytes", o.max_body_bytes, "Body cap; longer bodies are cut")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Transfers");
+  cmd.add_option("--max-redirects", o.max_redirects, "Redirect hops followed from one URL")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100))
+      ->group("Transfers");
+  cmd.add_flag("--follow-nofollow", o.follow_nofollow, "Follow rel=nofollow links too")
+      ->group("Transfers");
+
+  cmd.add_option("--scope", o.scope, "Which links to follow: host, domain or any")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"host", "domain", "any"}))
+      ->group("Scope and traps");
+  cmd.add_option("--include", o.include, "Only follow URLs matching this RE2 pattern (repeatable)")
+      ->group("Scope and traps");
+  cmd.add_option("--exclude", o.exclude, "Never follow URLs matching this RE2 pattern (repeatable)")
+      ->group("Scope and traps");
+  cmd.add_option("--max-url-length", o.max_url_length, "Longest URL followed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+  cmd.add_option("--max-repeated-segments", o.max_repeated_segments,
+                 "Times one path segment may repeat in a URL")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+  cmd.add_option("--max-path-depth", o.max_path_depth, "Path segments in a URL")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+  cmd.add_option("--max-query-params", o.max_query_params, "Query parameters in a URL")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+  cmd.add_option("--max-pages-per-host", o.max_pages_per_host, "Page budget of one host")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"crawler: a fast, polite web crawler that stores what it finds in SQLite"};
   app.require_subcommand(1);
 
   crawler::config::CrawlOptions crawl;
   CLI::App* crawl_cmd = app.add_subcommand("crawl", "Crawl from a seed list into an SQLite file");
-  crawl_cmd->add_option("--seeds", crawl.seeds_path, "File of seed URLs, one per line")->required();
-  crawl_cmd->add_option("--db", crawl.db_path, "SQLite database to write (created if missing)")
-      ->required();
-  crawl_cmd->add_option("--concurrency", crawl.concurrency, "Fetches in flight over all hosts")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 20000));
-  crawl_cmd->add_option("--per-host", crawl.per_host, "Fetches in flight per host")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 20000));
-  crawl_cmd->add_option("--max-pages", crawl.max_pages, "Stop after fetching this many pages")
-      ->check(CLI::PositiveNumber);
-  crawl_cmd->add_option("--max-depth", crawl.max_depth, "Follow links this deep (0: seeds only)")
-      ->check(CLI::NonNegativeNumber);
-  crawl_cmd->add_option("--user-agent", crawl.user_agent, "User-Agent header")
-      ->capture_default_str();
-  crawl_cmd->add_option("--timeout-ms", crawl.total_timeout_ms, "Whole-transfer timeout")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  crawl_cmd->add_option("--connect-timeout-ms", crawl.connect_timeout_ms, "Connect timeout")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  crawl_cmd->add_option("--max-body-bytes", crawl.max_body_bytes, "Body cap; longer bodies are cut")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_crawl_options(*crawl_cmd, crawl);
 
   crawler::QueryOptions query;
   CLI::App* query_cmd =
@@ -45,6 +139,13 @@ int main(int argc, char** argv) {
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
 
+  crawler::RobotsOptions robots;
+  CLI::App* robots_cmd =
+      app.add_subcommand("robots", "Check URLs against a robots.txt file, as the crawler would");
+  robots_cmd->add_option("--file", robots.file, "The robots.txt file")->required();
+  robots_cmd->add_option("--agent", robots.agent, "The crawler's name (product token)")->required();
+  robots_cmd->add_option("urls", robots.urls, "URLs (or paths) to check")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -52,5 +153,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : crawler::kExitUsage;
   }
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
+  if (*robots_cmd) return crawler::run_robots_command(robots);
   return crawler::run_query_command(query);
 }

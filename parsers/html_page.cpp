@@ -7,7 +7,7 @@
 #include <cctype>
 #include <memory>
 #include <optional>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "parsers/nesting_guard.hpp"
 #include "parsers/parse_arena.hpp"
@@ -41,9 +41,37 @@ const char* attribute(const GumboElement& element, const char* name) {
   return attr ? attr->value : nullptr;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// True when the space-separated token list `list` holds `token`.
+bool has_token(std::string_view list, std::string_view token) {
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    while (pos < list.size() && is_space(list[pos])) ++pos;
+    std::size_t end = pos;
+    while (end < list.size() && !is_space(list[end])) ++end;
+    if (end > pos && iequals(list.substr(pos, end - pos), token)) return true;
+    pos = end;
+  }
+  return false;
+}
+
+struct Href {
+  std::string_view href;
+  bool nofollow;
+};
+
 struct Walker {
+  std::string_view agent;
   std::optional<std::string> base_href;
-  std::vector<std::string_view> hrefs;
+  std::vector<Href> hrefs;
+  std::string_view canonical;
+  RobotsDirectives robots;
   std::string title;
   std::string text;
   bool have_title = false;
@@ -82,8 +110,28 @@ struct Walker {
     switch (element.tag) {
       case GUMBO_TAG_A:
       case GUMBO_TAG_AREA:
-        if (const char* href = attribute(element, "href")) hrefs.emplace_back(href);
+        if (const char* href = attribute(element, "href")) {
+          std::string_view rel = attribute(element, "rel") ? attribute(element, "rel") : "";
+          hrefs.push_back({href, has_token(rel, "nofollow") || has_token(rel, "ugc") ||
+                                     has_token(rel, "sponsored")});
+        }
         return true;
+      case GUMBO_TAG_LINK:
+        if (const char* rel = attribute(element, "rel"); rel && has_token(rel, "canonical")) {
+          if (const char* href = attribute(element, "href"); href && canonical.empty())
+            canonical = href;
+        }
+        return false;
+      case GUMBO_TAG_META:
+        if (const char* name = attribute(element, "name")) {
+          const char* content = attribute(element, "content");
+          if (content && (iequals(name, "robots") || (!agent.empty() && iequals(name, agent)))) {
+            RobotsDirectives found = parse_robots_directives(content);
+            robots.noindex = robots.noindex || found.noindex;
+            robots.nofollow = robots.nofollow || found.nofollow;
+          }
+        }
+        return false;
       case GUMBO_TAG_BASE:
         if (const char* href = attribute(element, "href"); href && !base_href) base_href = href;
         return false;
@@ -110,7 +158,7 @@ struct Walker {
 
 }  // namespace
 
-HtmlPage parse_html_page(std::string_view html, std::string_view page_url) {
+HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::string_view agent) {
   html = html.substr(0, nesting_safe_length(html));
   // One arena per pool thread, reused from page to page.
   thread_local ParseArena arena;
@@ -125,29 +173,50 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url) {
   if (!output) return page;
 
   Walker walker;
+  walker.agent = agent;
   walker.walk(output->document);
 
   std::string base(page_url);
   if (walker.base_href) {
     if (auto resolved = resolve_url(page_url, *walker.base_href)) base = *resolved;
   }
-  std::unordered_set<std::string_view> seen;
-  std::vector<std::string> links;
-  for (std::string_view href : walker.hrefs) {
-    auto url = resolve_url(base, href);
+  // A URL linked several times is nofollow only if every link to it is.
+  std::unordered_map<std::string, std::size_t> index;
+  for (const Href& href : walker.hrefs) {
+    auto url = resolve_url(base, href.href);
     if (!url) continue;
-    links.push_back(std::move(*url));
+    auto [it, added] = index.try_emplace(*url, page.links.size());
+    if (added) {
+      page.links.push_back({std::move(*url), href.nofollow});
+    } else {
+      page.links[it->second].nofollow = page.links[it->second].nofollow && href.nofollow;
+    }
   }
-  // Keep first-seen order; `seen` views the strings of `links`, which stay put.
-  page.links.reserve(links.size());
-  for (const auto& link : links)
-    if (seen.insert(link).second) page.links.push_back(link);
+  if (!walker.canonical.empty()) {
+    if (auto canonical = resolve_url(base, walker.canonical)) page.canonical = *canonical;
+  }
+  page.robots = walker.robots;
   trim_trailing_space(walker.title);
   if (!walker.title.empty() && walker.title.front() == ' ') walker.title.erase(0, 1);
   trim_trailing_space(walker.text);
   page.title = std::move(walker.title);
   page.text = std::move(walker.text);
   return page;
+}
+
+RobotsDirectives parse_robots_directives(std::string_view content) {
+  RobotsDirectives directives;
+  std::size_t pos = 0;
+  while (pos <= content.size()) {
+    std::size_t end = std::min(content.find(',', pos), content.size());
+    std::string_view token = content.substr(pos, end - pos);
+    while (!token.empty() && is_space(token.front())) token.remove_prefix(1);
+    while (!token.empty() && is_space(token.back())) token.remove_suffix(1);
+    if (iequals(token, "noindex") || iequals(token, "none")) directives.noindex = true;
+    if (iequals(token, "nofollow") || iequals(token, "none")) directives.nofollow = true;
+    pos = end + 1;
+  }
+  return directives;
 }
 
 bool is_html_content_type(std::string_view content_type) {

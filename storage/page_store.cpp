@@ -37,8 +37,9 @@ PageStore::PageStore(const std::string& path)
       select_url_(db_, "SELECT id FROM urls WHERE url = ?1"),
       insert_page_(db_,
                    "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
-                   " fetched_at, bytes, duration_ms, error, error_detail, truncated, text)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+                   " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
+                   " redirect_to, canonical, noindex, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                   " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)") {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
@@ -86,7 +87,11 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
     bind_optional(insert_page_, 11, page.error);
     bind_optional(insert_page_, 12, page.error_detail);
     insert_page_.bind(13, std::int64_t{page.truncated ? 1 : 0});
-    bind_optional(insert_page_, 14, page.text);
+    insert_page_.bind(14, std::int64_t{page.attempts});
+    bind_optional(insert_page_, 15, page.redirect_to);
+    bind_optional(insert_page_, 16, page.canonical);
+    insert_page_.bind(17, std::int64_t{page.noindex ? 1 : 0});
+    bind_optional(insert_page_, 18, page.text);
     insert_page_.run();
     std::int64_t page_id = db_.last_insert_rowid();
     for (const std::string& link : page.links)

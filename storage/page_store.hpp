@@ -27,6 +27,10 @@ struct PageRecord {
   std::string error;         // empty, or a FetchError name ("connect", "timeout", ...)
   std::string error_detail;  // curl's message or the HTTP reason
   bool truncated = false;
+  int attempts = 1;         // fetches it took, retries included
+  std::string redirect_to;  // for 3xx: the resolved Location
+  std::string canonical;    // <link rel=canonical>, normalized
+  bool noindex = false;     // meta robots / X-Robots-Tag noindex: content not kept
   std::string text;
   std::vector<std::string> links;  // normalized outgoing URLs
 };

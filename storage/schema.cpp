@@ -27,6 +27,10 @@ CREATE TABLE pages (
   error        TEXT,
   error_detail TEXT,
   truncated    INTEGER NOT NULL DEFAULT 0,
+  attempts     INTEGER NOT NULL DEFAULT 1,
+  redirect_to  TEXT,
+  canonical    TEXT,
+  noindex      INTEGER NOT NULL DEFAULT 0,
   text         TEXT
 );
 CREATE TABLE links (

@@ -79,6 +79,10 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, request.max_redirects);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
+  if (request.low_speed_bytes > 0 && request.low_speed_time_s > 0) {
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, request.low_speed_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, request.low_speed_time_s);
+  }
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl was built with
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
@@ -176,6 +180,27 @@ std::string_view FetchResult::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
     if (iequals(key, name)) return value;
   return {};
+}
+
+std::vector<std::string_view> FetchResult::headers_named(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name)) values.push_back(value);
+  return values;
+}
+
+std::optional<std::chrono::milliseconds> FetchResult::retry_after() const {
+  std::string value(trim(header("retry-after")));
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (value.size() > 9) return std::chrono::hours(24 * 365);  // absurd, but a clear "later"
+    return std::chrono::seconds(std::stol(value));
+  }
+  time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  auto delta = std::chrono::system_clock::from_time_t(when) - std::chrono::system_clock::now();
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(delta));
 }
 
 Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {

@@ -6,7 +6,9 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +42,8 @@ struct FetchRequest {
   std::string user_agent = "crawler/0.1";
   long connect_timeout_ms = 10'000;
   long total_timeout_ms = 30'000;
+  long low_speed_bytes = 0;  // with low_speed_time_s: abort a transfer slower than this
+  long low_speed_time_s = 0;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   bool follow_redirects = true;
   long max_redirects = 10;
@@ -68,6 +72,10 @@ struct FetchResult {
   bool ok() const { return error == FetchError::kNone; }
   /// First header value with this (case-insensitive) name, or empty.
   std::string_view header(std::string_view name) const;
+  /// All values of a header that may repeat (e.g. X-Robots-Tag).
+  std::vector<std::string_view> headers_named(std::string_view name) const;
+  /// The Retry-After header as a delay (seconds or an HTTP date), if valid.
+  std::optional<std::chrono::milliseconds> retry_after() const;
 };
 
 /// Fetches `request.url` on `multi`. Never throws for network or HTTP failures.

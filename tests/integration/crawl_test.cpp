@@ -14,64 +14,13 @@
 #include "crawler/crawl_engine.hpp"
 #include "storage/page_store.hpp"
 #include "storage/read_query.hpp"
+#include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace crawler {
 namespace {
 
-using crawler::testing::TestServer;
-using ::testing::Contains;
 using ::testing::IsSupersetOf;
-
-class CrawlTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("crawl_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    options_.db_path = (dir_ / "crawl.db").string();
-    options_.seeds_path = (dir_ / "seeds.txt").string();
-    options_.concurrency = 16;
-    options_.per_host = 16;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  void write_seeds(const std::vector<std::string>& urls) {
-    std::ofstream out(options_.seeds_path);
-    for (const auto& url : urls) out << url << "\n";
-  }
-
-  std::vector<std::vector<std::string>> rows(const std::string& sql) {
-    std::vector<std::vector<std::string>> out;
-    storage::run_read_query(
-        options_.db_path, sql, [](const storage::QueryColumns&) {},
-        [&](const std::vector<storage::Cell>& row) {
-          std::vector<std::string> texts;
-          for (const auto& cell : row) {
-            if (auto* i = std::get_if<std::int64_t>(&cell)) {
-              texts.push_back(std::to_string(*i));
-            } else if (auto* s = std::get_if<std::string>(&cell)) {
-              texts.push_back(*s);
-            } else {
-              texts.push_back("NULL");
-            }
-          }
-          out.push_back(std::move(texts));
-        });
-    return out;
-  }
-  std::string scalar(const std::string& sql) { return rows(sql).at(0).at(0); }
-  std::vector<std::string> column(const std::string& sql) {
-    std::vector<std::string> out;
-    for (auto& row : rows(sql)) out.push_back(row.at(0));
-    return out;
-  }
-
-  std::filesystem::path dir_;
-  config::CrawlOptions options_;
-};
 
 TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
   TestServer server;
@@ -94,8 +43,9 @@ TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
             "1000");
   EXPECT_EQ(scalar("SELECT title FROM pages WHERE url = '" + server.url("/site/1000/999") + "'"),
             "Page 999");
-  // Each page was fetched once: the server saw exactly 1,000 requests.
-  EXPECT_EQ(server.request_count(), 1000u);
+  // Each page was fetched once, after one robots.txt request.
+  EXPECT_EQ(requests_for(server, "/site/").size(), 1000u);
+  EXPECT_EQ(requests_for(server, "/robots.txt").size(), 1u);
   // Page p sits at depth floor(log2(p + 1)).
   EXPECT_EQ(scalar("SELECT depth FROM pages WHERE url = '" + server.url("/site/1000/14") + "'"),
             "3");
@@ -111,7 +61,7 @@ TEST_F(CrawlTest, MaxDepthZeroFetchesTheSeedsOnly) {
   options_.max_depth = 0;
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "2");
-  EXPECT_EQ(server.request_count(), 2u);
+  EXPECT_EQ(requests_for(server, "/site/").size(), 2u);
 }
 
 TEST_F(CrawlTest, TheDepthLimitHolds) {
@@ -130,7 +80,7 @@ TEST_F(CrawlTest, ThePageLimitHolds) {
   options_.max_pages = 25;
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "25");
-  EXPECT_EQ(server.request_count(), 25u);
+  EXPECT_EQ(requests_for(server, "/site/").size(), 25u);
 }
 
 TEST_F(CrawlTest, ThePerHostCapHolds) {
@@ -156,8 +106,8 @@ TEST_F(CrawlTest, FailuresAreRecordedOnTheUrlAndTheCrawlGoesOn) {
   }
   std::string refused = "http://127.0.0.1:" + std::to_string(closed_port) + "/";
   write_seeds({server.url("/status/404"), server.url("/status/500"), server.url("/reset"),
-               server.url("/truncated"), server.url("/redirect-loop/a"), server.url("/image.png"),
-               server.url("/redirect/2"), refused, server.url("/site/3/0")});
+               server.url("/truncated"), server.url("/image.png"), refused,
+               server.url("/site/3/0")});
   options_.total_timeout_ms = 5000;
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
 
@@ -168,15 +118,19 @@ TEST_F(CrawlTest, FailuresAreRecordedOnTheUrlAndTheCrawlGoesOn) {
   EXPECT_EQ(error_of(server.url("/status/500")), "http_500");
   EXPECT_EQ(error_of(server.url("/reset")), "reset");
   EXPECT_EQ(error_of(server.url("/truncated")), "truncated");
-  EXPECT_EQ(error_of(server.url("/redirect-loop/a")), "too_many_redirects");
-  EXPECT_EQ(error_of(refused), "connect");
+  // A host that refuses connections cannot serve robots.txt either.
+  EXPECT_EQ(error_of(refused), "robots_unreachable");
+  EXPECT_THAT(scalar("SELECT error_detail FROM pages WHERE url = '" + refused + "'"),
+              ::testing::HasSubstr("connect"));
   EXPECT_EQ(error_of(server.url("/image.png")), "none");
   EXPECT_EQ(scalar("SELECT content_type || ' ' || bytes || ' ' || coalesce(title, 'untitled')"
                    " FROM pages WHERE url = '" +
                    server.url("/image.png") + "'"),
             "image/png 320 untitled");
-  EXPECT_EQ(scalar("SELECT final_url FROM pages WHERE url = '" + server.url("/redirect/2") + "'"),
-            server.url("/redirect/0"));
+  // Transient failures were tried again: 1 + 2 retries.
+  EXPECT_EQ(requests_for(server, "/status/500").size(), 3u);
+  EXPECT_EQ(scalar("SELECT attempts FROM pages WHERE url = '" + server.url("/reset") + "'"), "3");
+  EXPECT_EQ(requests_for(server, "/status/404").size(), 1u);
   // The site behind the failures was still crawled.
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/3/%'"), "3");
 }

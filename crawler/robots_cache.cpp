@@ -1,0 +1,67 @@
+// RobotsCache: see robots_cache.hpp.
+#include "crawler/robots_cache.hpp"
+
+#include <utility>
+
+#include "crawler/async/fetch.hpp"
+
+namespace crawler {
+
+std::string_view url_origin(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return url;
+  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
+}
+
+RobotsCache::RobotsCache(async::CurlMultiSet& multis, RobotsCacheOptions options)
+    : multis_(multis), options_(std::move(options)) {}
+
+async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
+  auto& slot = entries_[origin];
+  if (!slot) slot = std::make_unique<Entry>();
+  Entry* entry = slot.get();  // stable: entries are never erased
+
+  if (entry->fetching) co_await WaitForFetch{entry};
+  if (entry->known && std::chrono::steady_clock::now() < entry->expires) co_return entry->outcome;
+
+  entry->fetching = true;
+  RobotsOutcome outcome = co_await fetch_rules(origin);
+  auto ttl = outcome.status == RobotsStatus::kUnreachable ? options_.unreachable_ttl : options_.ttl;
+  entry->outcome = outcome;
+  entry->expires = std::chrono::steady_clock::now() + ttl;
+  entry->known = true;
+  entry->fetching = false;
+  for (auto waiter : std::exchange(entry->waiters, {})) waiter.resume();
+  co_return outcome;
+}
+
+async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
+  ++fetches_;
+  async::FetchRequest request;
+  request.url = origin + "/robots.txt";
+  request.user_agent = options_.user_agent;
+  request.total_timeout_ms = options_.timeout_ms;
+  request.max_body_bytes = parsers::kMaxRobotsBytes;
+  request.max_redirects = 5;  // RFC 9309 2.3.1.2: follow at least five
+  async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
+
+  RobotsOutcome outcome;
+  outcome.http_status = result.status;
+  if (!result.ok() || result.status >= 500 || result.status == 429) {
+    outcome.status = RobotsStatus::kUnreachable;
+    outcome.detail = result.ok() ? "http " + std::to_string(result.status)
+                                 : std::string(async::to_string(result.error)) + ": " +
+                                       result.error_message;
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::disallow_all());
+  } else if (result.status >= 200 && result.status < 300) {
+    outcome.status = RobotsStatus::kParsed;
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::parse(result.body));
+  } else {
+    // 4xx, or a redirect chain that ended without a file: no rules apply.
+    outcome.status = RobotsStatus::kAllowAll;
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::allow_all());
+  }
+  co_return outcome;
+}
+
+}  // namespace crawler

@@ -1,0 +1,80 @@
+// RobotsCache: robots.txt rules per origin (scheme, host, port), fetched on
+// the crawl's own loop before the first page of an origin. However many
+// pages wait, one fetch runs per origin; the rest wait on it. Rules are kept
+// for a time to live (24 h by default); an unreachable robots.txt (5xx or a
+// network error) means "disallow everything for now" and is asked again
+// after a short while (RFC 9309 section 2.3.1).
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "crawler/async/curl_multi_set.hpp"
+#include "crawler/async/task.hpp"
+#include "parsers/robots_txt.hpp"
+
+namespace crawler {
+
+enum class RobotsStatus {
+  kParsed,       // 2xx: the file's rules
+  kAllowAll,     // 4xx: no usable robots.txt, everything allowed
+  kUnreachable,  // 5xx or network error: nothing allowed for now
+};
+
+struct RobotsOutcome {
+  RobotsStatus status = RobotsStatus::kAllowAll;
+  std::shared_ptr<const parsers::RobotsTxt> rules;
+  long http_status = 0;
+  std::string detail;  // why it is unreachable: "http 503", "connect: Connection refused"
+};
+
+struct RobotsCacheOptions {
+  std::string user_agent;
+  long timeout_ms = 30'000;
+  std::chrono::milliseconds ttl = std::chrono::hours(24);
+  std::chrono::milliseconds unreachable_ttl = std::chrono::minutes(1);
+};
+
+class RobotsCache {
+ public:
+  RobotsCache(async::CurlMultiSet& multis, RobotsCacheOptions options);
+  RobotsCache(const RobotsCache&) = delete;
+  RobotsCache& operator=(const RobotsCache&) = delete;
+
+  /// The rules for `origin` ("http://host:port" as in a normalized URL).
+  async::Task<RobotsOutcome> rules_for(std::string origin);
+
+  std::size_t fetches() const { return fetches_; }
+
+ private:
+  struct Entry {
+    bool fetching = false;
+    bool known = false;
+    RobotsOutcome outcome;
+    std::chrono::steady_clock::time_point expires{};
+    std::vector<std::coroutine_handle<>> waiters;
+  };
+  struct WaitForFetch {
+    Entry* entry;
+    bool await_ready() const noexcept { return !entry->fetching; }
+    void await_suspend(std::coroutine_handle<> waiter) { entry->waiters.push_back(waiter); }
+    void await_resume() const noexcept {}
+  };
+
+  async::Task<RobotsOutcome> fetch_rules(const std::string& origin);
+
+  async::CurlMultiSet& multis_;
+  RobotsCacheOptions options_;
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries_;
+  std::size_t fetches_ = 0;
+};
+
+/// "http://host:port" of a normalized URL; the robots.txt URL is origin + "/robots.txt".
+std::string_view url_origin(std::string_view normalized_url);
+
+}  // namespace crawler

@@ -1,0 +1,251 @@
+// Politeness and standards, end to end: robots.txt, delays, back-off,
+// redirects, traps, meta robots, measured at the test servers.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "crawler/commands.hpp"
+#include "tests/integration/crawl_fixture.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::CannedResponse;
+using ::testing::HasSubstr;
+
+CannedResponse html(std::string body,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+  headers.emplace_back("Content-Type", "text/html");
+  return {200, std::move(headers), std::move(body)};
+}
+
+TEST_F(CrawlTest, RobotsTxtDisallowIsObeyedAndRecordedWithItsRule) {
+  TestServer server;
+  server.set_response(
+      "/robots.txt",
+      {200, {}, "User-agent: *\nDisallow: /site/7/2\n\nUser-agent: other\nDisallow: /\n"});
+  write_seeds({server.url("/site/7/0")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT error || ' ' || error_detail FROM pages WHERE url = '" +
+                   server.url("/site/7/2") + "'"),
+            "robots_disallowed robots.txt line 2: Disallow: /site/7/2");
+  EXPECT_TRUE(requests_for(server, "/site/7/2").empty());
+  // Pages 5 and 6 are reachable only through page 2.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error IS NULL"), "4");
+  EXPECT_EQ(requests_for(server, "/robots.txt").size(), 1u);
+}
+
+TEST_F(CrawlTest, RobotsTxtWithA4xxAllowsEverything) {
+  TestServer server;
+  server.set_response("/robots.txt", {403, {}, "forbidden"});
+  write_seeds({server.url("/site/7/0")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "7");
+}
+
+TEST_F(CrawlTest, AnUnreachableRobotsTxtHoldsTheHostBackThenIsRecorded) {
+  TestServer server;
+  server.set_response("/robots.txt", {503, {}, "busy"});
+  write_seeds({server.url("/site/7/0")});
+  options_.max_retries = 2;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_TRUE(requests_for(server, "/site/").empty());
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "robots_unreachable");
+  // Asked again after each wait: the first time and twice more.
+  EXPECT_EQ(requests_for(server, "/robots.txt").size(), 3u);
+}
+
+TEST_F(CrawlTest, TheIgnoreRobotsOptionSkipsRobotsTxt) {
+  TestServer server;
+  server.set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /\n"});
+  write_seeds({server.url("/site/3/0")});
+  options_.obey_robots = false;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "3");
+  EXPECT_TRUE(requests_for(server, "/robots.txt").empty());
+}
+
+TEST_F(CrawlTest, TheDelaySpacesTheStartsOfFetchesOnOneHost) {
+  TestServer server;
+  write_seeds({server.url("/site/5/0")});
+  options_.per_host = 1;
+  options_.delay_ms = 150;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto pages = requests_for(server, "/site/");
+  ASSERT_EQ(pages.size(), 5u);
+  for (std::size_t i = 1; i < pages.size(); ++i)
+    EXPECT_GE(pages[i].at - pages[i - 1].at, 140ms) << "between request " << i - 1 << " and " << i;
+}
+
+TEST_F(CrawlTest, ACrawlDelayInRobotsTxtSlowsTheHostDown) {
+  TestServer server;
+  server.set_response("/robots.txt", {200, {}, "User-agent: *\nCrawl-delay: 0.3\n"});
+  write_seeds({server.url("/site/3/0")});
+  options_.delay_ms = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto pages = requests_for(server, "/site/");
+  ASSERT_EQ(pages.size(), 3u);
+  EXPECT_GE(pages[2].at - pages[1].at, 290ms);
+}
+
+TEST_F(CrawlTest, A429WithRetryAfterRestsThatHostWhileOthersGoOn) {
+  TestServer limited("127.0.0.2");
+  TestServer other("127.0.0.3");
+  limited.set_response("/busy", {429, {{"Retry-After", "2"}}, "slow down"});
+  write_seeds({limited.url("/busy"), limited.url("/site/3/0"), other.url("/site/15/0")});
+  options_.per_host = 1;
+  options_.max_retries = 1;
+  options_.backoff_cap_ms = 5000;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+
+  auto busy = requests_for(limited, "/busy");
+  ASSERT_EQ(busy.size(), 2u);
+  EXPECT_GE(busy[1].at - busy[0].at, 1900ms);
+  for (const auto& request : requests_for(limited, "/site/"))
+    EXPECT_GE(request.at - busy[0].at, 1900ms) << request.target;
+  auto others = requests_for(other, "/site/");
+  ASSERT_EQ(others.size(), 15u);
+  EXPECT_LT(others.back().at - busy[0].at, 1900ms);  // the other host did not wait
+  EXPECT_EQ(scalar("SELECT error || ' ' || attempts FROM pages WHERE url = '" +
+                   limited.url("/busy") + "'"),
+            "http_429 2");
+}
+
+TEST_F(CrawlTest, RedirectsAreFollowedHopByHopAndTheChainIsStored) {
+  TestServer server;
+  write_seeds({server.url("/redirect/2")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto row = [&](const std::string& path) {
+    return scalar("SELECT status || ' ' || coalesce(redirect_to, '-') FROM pages WHERE url = '" +
+                  server.url(path) + "'");
+  };
+  EXPECT_EQ(row("/redirect/2"), "302 " + server.url("/redirect/1"));
+  EXPECT_EQ(row("/redirect/1"), "302 " + server.url("/redirect/0"));
+  EXPECT_EQ(row("/redirect/0"), "200 -");
+}
+
+TEST_F(CrawlTest, ARedirectLoopIsDetected) {
+  TestServer server;
+  write_seeds({server.url("/redirect-loop/a")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT error FROM pages WHERE url = '" + server.url("/redirect-loop/b") + "'"),
+            "redirect_loop");
+  EXPECT_EQ(requests_for(server, "/redirect-loop/").size(), 2u);
+}
+
+TEST_F(CrawlTest, ARedirectChainStopsAtTheHopLimit) {
+  TestServer server;
+  write_seeds({server.url("/redirect/20")});
+  options_.max_redirects = 3;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "4");
+  EXPECT_EQ(scalar("SELECT error FROM pages WHERE url = '" + server.url("/redirect/17") + "'"),
+            "too_many_redirects");
+}
+
+TEST_F(CrawlTest, ALargeBodyIsCutAtTheCapAndMarked) {
+  TestServer server;
+  write_seeds({server.url("/big/100000")});
+  options_.max_body_bytes = 1000;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT truncated || ' ' || coalesce(error, 'none') FROM pages"), "1 none");
+}
+
+TEST_F(CrawlTest, TrapsAreSkippedAndCountedByReason) {
+  TestServer server;
+  server.set_response("/trap.html", html("<a href='/cal/cal/cal/cal/x'>repeat</a>"
+                                         "<a href='/a/b/c/d/e/f/g/h/i/j/k'>deep</a>"
+                                         "<a href='/?a=1&b=2&c=3&d=4&e=5'>params</a>"
+                                         "<a href='/" +
+                                         std::string(300, 'x') +
+                                         "'>long</a>"
+                                         "<a href='http://elsewhere.test/'>out</a>"
+                                         "<a href='/fine.html'>fine</a>"));
+  write_seeds({server.url("/trap.html")});
+  options_.max_repeated_segments = 2;
+  options_.max_path_depth = 8;
+  options_.max_query_params = 4;
+  options_.max_url_length = 200;
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_THAT(out, HasSubstr("out_of_scope=1"));
+  EXPECT_THAT(out, HasSubstr("path_too_deep=1"));
+  EXPECT_THAT(out, HasSubstr("repeated_segments=1"));
+  EXPECT_THAT(out, HasSubstr("too_many_params=1"));
+  EXPECT_THAT(out, HasSubstr("url_too_long=1"));
+  EXPECT_EQ(requests_for(server, "/fine.html").size(), 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "2");
+  // Skipped links are still part of the link graph.
+  EXPECT_EQ(scalar("SELECT count(*) FROM links"), "6");
+}
+
+TEST_F(CrawlTest, MetaRobotsAndXRobotsTagAreObeyed) {
+  TestServer server;
+  server.set_response("/noindex.html",
+                      html("<title>Secret</title><meta name=robots content=noindex>"
+                           "<p>hidden text</p><a href='/a.html'>a</a>"));
+  server.set_response("/nofollow.html",
+                      html("<a href='/b.html'>b</a>", {{"X-Robots-Tag", "nofollow"}}));
+  server.set_response("/rel.html",
+                      html("<a rel=nofollow href='/c.html'>c</a><a href='/d.html'>d</a>"));
+  for (const char* page : {"/a.html", "/b.html", "/c.html", "/d.html"})
+    server.set_response(page, html("<title>leaf</title>"));
+  write_seeds({server.url("/noindex.html"), server.url("/nofollow.html"), server.url("/rel.html")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT noindex || ' ' || coalesce(title, '-') || ' ' || coalesce(text, '-')"
+                   " FROM pages WHERE url = '" +
+                   server.url("/noindex.html") + "'"),
+            "1 - -");
+  EXPECT_EQ(requests_for(server, "/a.html").size(), 1u);  // noindex still follows
+  EXPECT_TRUE(requests_for(server, "/b.html").empty());
+  EXPECT_TRUE(requests_for(server, "/c.html").empty());
+  EXPECT_EQ(requests_for(server, "/d.html").size(), 1u);
+}
+
+TEST_F(CrawlTest, TheCanonicalLinkIsStored) {
+  TestServer server;
+  server.set_response("/dup.html", html("<link rel=canonical href='/main.html'>"));
+  write_seeds({server.url("/dup.html")});
+  options_.max_depth = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT canonical FROM pages"), server.url("/main.html"));
+}
+
+TEST_F(CrawlTest, TheUserAgentNamesTheCrawler) {
+  TestServer server;
+  write_seeds({server.url("/site/1/0")});
+  options_.user_agent = "examplebot/2.0 (+https://example.org/bot)";
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto requests = server.requests();
+  ASSERT_FALSE(requests.empty());
+  for (const auto& request : requests) EXPECT_EQ(request.user_agent, options_.user_agent);
+}
+
+TEST(RobotsCommand, PrintsTheDecisionAndTheRuleForEachUrl) {
+  auto path = std::filesystem::temp_directory_path() / ("robots_cmd_" + std::to_string(::getpid()));
+  std::ofstream(path) << "User-agent: examplebot\nDisallow: /private\nAllow: /private/ok\n";
+  RobotsOptions options{path.string(),
+                        "examplebot/1.0",
+                        {"https://a.com/private/x", "/private/ok/y", "https://a.com/public"}};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(run_robots_command(options), kExitOk);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  std::filesystem::remove(path);
+  EXPECT_EQ(out,
+            "disallowed https://a.com/private/x (line 2: Disallow: /private)\n"
+            "allowed /private/ok/y (line 3: Allow: /private/ok)\n"
+            "allowed https://a.com/public\n");
+}
+
+TEST(RobotsCommand, AMissingFileIsAUsageError) {
+  RobotsOptions options{"/nonexistent/robots.txt", "bot", {"/"}};
+  EXPECT_EQ(run_robots_command(options), kExitUsage);
+}
+
+}  // namespace
+}  // namespace crawler
