@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "crawler/async/offload.hpp"
+#include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
 #include "parsers/url.hpp"
@@ -303,8 +304,10 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
 
 async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
                                          storage::PageRecord& record) {
+  // Decoding and parsing both run on the pool; gumbo only ever sees UTF-8.
   auto parse = [&result, this] {
-    return parsers::parse_html_page(result.body, result.final_url, agent_);
+    parsers::DecodedHtml decoded = parsers::decode_html(result.body, result.content_type);
+    return parsers::parse_html_page(decoded.utf8, result.final_url, agent_);
   };
   parsers::HtmlPage page = co_await async::offload(loop_.get(), parse);
 

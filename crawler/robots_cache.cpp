@@ -49,9 +49,9 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   outcome.http_status = result.status;
   if (!result.ok() || result.status >= 500 || result.status == 429) {
     outcome.status = RobotsStatus::kUnreachable;
-    outcome.detail = result.ok() ? "http " + std::to_string(result.status)
-                                 : std::string(async::to_string(result.error)) + ": " +
-                                       result.error_message;
+    outcome.detail =
+        result.ok() ? "http " + std::to_string(result.status)
+                    : std::string(async::to_string(result.error)) + ": " + result.error_message;
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::disallow_all());
   } else if (result.status >= 200 && result.status < 300) {
     outcome.status = RobotsStatus::kParsed;

@@ -216,6 +216,33 @@ TEST_F(CrawlTest, TheCanonicalLinkIsStored) {
   EXPECT_EQ(scalar("SELECT canonical FROM pages"), server.url("/main.html"));
 }
 
+TEST_F(CrawlTest, PagesInLegacyEncodingsAreStoredAsUtf8) {
+  TestServer server;
+  auto page = [](const char* type, std::string title) {
+    return CannedResponse{200, {{"Content-Type", type}}, "<title>" + title + "</title>"};
+  };
+  server.set_response("/1252.html", page("text/html; charset=windows-1252", "caf\xe9 \x80"));
+  server.set_response("/latin2.html", page("text/html; charset=iso-8859-2", "\xb1"));
+  server.set_response("/sjis.html", page("text/html; charset=Shift_JIS", "\x93\xfa\x96\x7b"));
+  server.set_response("/gbk.html", page("text/html; charset=gb2312", "\xd6\xd0\xce\xc4"));
+  server.set_response("/euckr.html", page("text/html; charset=euc-kr", "\xc7\xd1\xb1\xdb"));
+  server.set_response("/meta.html", {200,
+                                     {{"Content-Type", "text/html"}},
+                                     "<meta charset=shift_jis><title>\x93\xfa\x96\x7b</title>"});
+  write_seeds({server.url("/1252.html"), server.url("/latin2.html"), server.url("/sjis.html"),
+               server.url("/gbk.html"), server.url("/euckr.html"), server.url("/meta.html")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  auto title = [&](const char* path) {
+    return scalar("SELECT title FROM pages WHERE url = '" + server.url(path) + "'");
+  };
+  EXPECT_EQ(title("/1252.html"), "café €");
+  EXPECT_EQ(title("/latin2.html"), "ą");
+  EXPECT_EQ(title("/sjis.html"), "日本");
+  EXPECT_EQ(title("/gbk.html"), "中文");
+  EXPECT_EQ(title("/euckr.html"), "한글");
+  EXPECT_EQ(title("/meta.html"), "日本");
+}
+
 TEST_F(CrawlTest, TheUserAgentNamesTheCrawler) {
   TestServer server;
   write_seeds({server.url("/site/1/0")});
