@@ -42,6 +42,7 @@ struct CrawlOptions {
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   int max_redirects = 10;
   bool follow_nofollow = false;  // follow rel=nofollow links too
+  bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
 
   // Scope and traps.
   std::string scope = "host";  // host | domain | any

@@ -64,10 +64,10 @@ int run_crawl_command(const config::CrawlOptions& options) {
   loop.close();
 
   std::printf(
-      "pages=%zu fetch_errors=%zu http_errors=%zu retries=%zu robots_denied=%zu seconds=%.3f "
-      "pages_per_second=%.1f\n",
+      "pages=%zu fetch_errors=%zu http_errors=%zu retries=%zu robots_denied=%zu "
+      "sitemap_urls=%zu seconds=%.3f pages_per_second=%.1f\n",
       summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
-      summary.robots_denied, summary.seconds, summary.pages_per_second());
+      summary.robots_denied, summary.sitemap_urls, summary.seconds, summary.pages_per_second());
   if (!summary.skipped.empty()) {
     std::string line = "skipped:";
     for (const auto& [reason, count] : summary.skipped)

@@ -10,6 +10,7 @@
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
+#include "parsers/sitemap.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler {
@@ -19,6 +20,10 @@ namespace {
 // Held back from the scheduler when this many records wait for the writer:
 // memory stays bounded when the disk is slower than the network.
 constexpr std::size_t kMaxWriteBacklog = 2048;
+
+// Sitemap documents read per origin (indexes included): generous for real
+// sites, and a ceiling for recursive or hostile indexes.
+constexpr std::size_t kMaxSitemapsPerOrigin = 64;
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -172,8 +177,9 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
 async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   storage::PageRecord record = start_record(url);
   Visit outcome = Visit::kDone;
+  if (!options_.obey_robots) start_sitemaps(url_origin(url.url), {});
   if (options_.obey_robots && !co_await robots_allow(url, record, outcome)) {
-    if (outcome == Visit::kDone) writer_.add(std::move(record));
+    if (outcome == Visit::kDone && url.kind == UrlKind::kPage) writer_.add(std::move(record));
     co_return outcome;
   }
 
@@ -186,9 +192,19 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   request.low_speed_time_s = options_.low_speed_time_s;
   request.max_body_bytes = options_.max_body_bytes;
   request.follow_redirects = false;  // each hop is checked here: scope, robots, seen
+  if (url.kind == UrlKind::kSitemap) {
+    request.follow_redirects = true;
+    request.max_redirects = 5;
+    request.max_body_bytes = parsers::kMaxSitemapBytes;
+  }
   async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
   if (result.error == async::FetchError::kCancelled) co_return Visit::kDone;
   if (retry_later(url, result)) co_return Visit::kRetried;
+  if (url.kind == UrlKind::kSitemap) {
+    // Sitemaps are means, not pages: read them, store nothing.
+    if (result.ok() && result.status == 200) co_await read_sitemap(url, result);
+    co_return Visit::kDone;
+  }
 
   record.final_url = result.final_url;
   record.status = result.status;
@@ -230,6 +246,7 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
                                             Visit& outcome) {
   std::string_view origin = url_origin(url.url);
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
+  if (robots.status != RobotsStatus::kUnreachable) start_sitemaps(origin, robots.rules->sitemaps());
   if (robots.status == RobotsStatus::kParsed) {
     if (auto delay = robots.rules->crawl_delay(agent_)) {
       auto wanted = Millis(static_cast<std::int64_t>(*delay * 1000));
@@ -350,6 +367,39 @@ void CrawlEngine::offer_link(const std::string& link, int depth) {
     return;
   }
   frontier_.add(link, depth);
+}
+
+// Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
+// are fetched through the frontier, so they wait their turn like pages.
+void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {
+  if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
+    return;
+  if (!sitemaps_per_origin_.try_emplace(std::string(origin), 0).second) return;
+  std::vector<std::string> queue = listed;
+  if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
+  for (const auto& sitemap : queue)
+    if (auto url = parsers::normalize_url(sitemap)) frontier_.add_sitemap(*url);
+}
+
+// An index queues the sitemaps it names (a bounded number per origin; an
+// index that names itself is caught by the seen set); a URL set offers its
+// URLs as links of depth 1. A malformed document keeps what parsed first.
+async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::FetchResult& result) {
+  auto parse = [&result] { return parsers::parse_sitemap(result.body); };
+  parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
+  ++summary_.sitemaps;
+  std::size_t& read = sitemaps_per_origin_[std::string(url_origin(url.url))];
+  ++read;
+  for (const auto& entry : sitemap.entries) {
+    auto loc = parsers::resolve_url(result.final_url, entry.loc);
+    if (!loc || frontier_.seen(*loc)) continue;
+    if (sitemap.kind == parsers::SitemapKind::kIndex) {
+      if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
+    } else {
+      offer_link(*loc, 1);
+      summary_.sitemap_urls += frontier_.seen(*loc);
+    }
+  }
 }
 
 }  // namespace crawler

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/crawl_options.hpp"
@@ -34,6 +35,8 @@ struct CrawlSummary {
   std::size_t http_errors = 0;                 // 4xx and 5xx responses
   std::size_t retries = 0;                     // fetches tried again
   std::size_t robots_denied = 0;               // URLs robots.txt disallowed
+  std::size_t sitemaps = 0;                    // sitemap documents read
+  std::size_t sitemap_urls = 0;                // URLs they added to the frontier
   std::size_t write_failures = 0;              // records the store refused
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   double seconds = 0;
@@ -70,6 +73,8 @@ class CrawlEngine {
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   void offer_link(const std::string& link, int depth);
+  void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
+  async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
   void arm_wakeup();
 
@@ -84,6 +89,7 @@ class CrawlEngine {
   async::UvHandle<uv_timer_t> wake_timer_;
   PageWriter writer_;
   async::TaskScope pages_;
+  std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
   CrawlSummary summary_;
   bool stopping_ = false;
 };

@@ -16,19 +16,24 @@ Frontier::Host& Frontier::host(const std::string& name) {
 }
 
 AddOutcome Frontier::add_seed(const std::string& url) {
-  return enqueue({url, std::string(parsers::normalized_host(url)), 0, 0, {}});
+  return enqueue({url, std::string(parsers::normalized_host(url)), 0, UrlKind::kPage, 0, {}});
+}
+
+AddOutcome Frontier::add_sitemap(const std::string& url) {
+  return enqueue({url, std::string(parsers::normalized_host(url)), 0, UrlKind::kSitemap, 0, {}});
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  return enqueue({url, std::string(parsers::normalized_host(url)), depth, 0, {}});
+  return enqueue({url, std::string(parsers::normalized_host(url)), depth, UrlKind::kPage, 0, {}});
 }
 
 AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  FrontierUrl next{url, std::string(parsers::normalized_host(url)), from.depth, 0,
-                   from.redirect_chain};
+  FrontierUrl next{url,        std::string(parsers::normalized_host(url)),
+                   from.depth, from.kind,
+                   0,          from.redirect_chain};
   next.redirect_chain.push_back(from.url);
   return enqueue(std::move(next));
 }
@@ -62,15 +67,13 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
       continue;
     }
     bool first_try = h.urls.front().attempt == 0;
-    if (first_try && page_limit_reached()) continue;  // retries sit at the front
+    bool counts = first_try && h.urls.front().kind == UrlKind::kPage;
+    if (counts && page_limit_reached()) continue;  // retries sit at the front
     FrontierUrl url = std::move(h.urls.front());
     h.urls.pop_front();
     --queued_;
-    if (first_try) {
-      ++started_;
-    } else {
-      --retries_queued_;
-    }
+    if (counts) ++started_;
+    if (!first_try) --retries_queued_;
     ++h.in_flight;
     ++in_flight_;
     h.next_start = now + h.delay;

@@ -34,10 +34,13 @@ struct FrontierLimits {
   Millis backoff_cap{10 * 60 * 1000};    // longest back-off
 };
 
+enum class UrlKind { kPage, kSitemap };
+
 struct FrontierUrl {
   std::string url;  // normalized
   std::string host;
   int depth = 0;
+  UrlKind kind = UrlKind::kPage;
   int attempt = 0;                          // 0 for the first try
   std::vector<std::string> redirect_chain;  // URLs that redirected here, oldest first
 };
@@ -54,6 +57,9 @@ class Frontier {
   AddOutcome add(const std::string& url, int depth);
   /// A redirect target: same depth as the URL that redirected, chain extended.
   AddOutcome add_redirect(const std::string& url, const FrontierUrl& from);
+  /// A sitemap document: scheduled like a page (same politeness), but not
+  /// counted as one against the page limit.
+  AddOutcome add_sitemap(const std::string& url);
 
   /// The next URL allowed to start at `now`, if any; in flight until done() or retry().
   std::optional<FrontierUrl> next(TimePoint now);

@@ -88,6 +88,7 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(0, 100))
       ->group("Transfers");
+  cmd.add_flag("!--no-sitemaps", o.use_sitemaps, "Do not read sitemaps")->group("Transfers");
   cmd.add_flag("--follow-nofollow", o.follow_nofollow, "Follow rel=nofollow links too")
       ->group("Transfers");
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <zlib.h>
+
 #include "crawler/commands.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
@@ -251,6 +253,77 @@ TEST_F(CrawlTest, TheUserAgentNamesTheCrawler) {
   auto requests = server.requests();
   ASSERT_FALSE(requests.empty());
   for (const auto& request : requests) EXPECT_EQ(request.user_agent, options_.user_agent);
+}
+
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string urlset(const std::vector<std::string>& urls) {
+  std::string xml =
+      "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>";
+  for (const auto& url : urls) xml += "<url><loc>" + url + "</loc></url>";
+  return xml + "</urlset>";
+}
+
+TEST_F(CrawlTest, SitemapsFromRobotsTxtIndexesAndGzipAddTheirUrls) {
+  TestServer server;
+  server.set_response("/robots.txt",
+                      {200, {}, "Sitemap: " + server.url("/sitemap-index.xml") + "\n"});
+  server.set_response("/sitemap-index.xml",
+                      {200,
+                       {},
+                       "<sitemapindex><sitemap><loc>" + server.url("/plain.xml") +
+                           "</loc></sitemap><sitemap><loc>" + server.url("/packed.xml.gz") +
+                           "</loc></sitemap><sitemap><loc>" + server.url("/broken.xml") +
+                           "</loc></sitemap><sitemap><loc>" + server.url("/sitemap-index.xml") +
+                           "</loc></sitemap></sitemapindex>"});
+  server.set_response("/plain.xml", {200, {}, urlset({server.url("/from-plain.html")})});
+  server.set_response(
+      "/packed.xml.gz",
+      {200, {{"Content-Type", "application/gzip"}}, gzip(urlset({server.url("/from-gzip.html")}))});
+  server.set_response("/broken.xml", {200,
+                                      {},
+                                      "<urlset><url><loc>" + server.url("/from-broken.html") +
+                                          "</loc></url><url><loc>oops</urlset>"});
+  for (const char* page : {"/from-plain.html", "/from-gzip.html", "/from-broken.html"})
+    server.set_response(page, html("<title>listed</title>"));
+  server.set_response("/start.html", html("no links"));
+  write_seeds({server.url("/start.html")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'listed'"), "3");
+  EXPECT_EQ(scalar("SELECT depth FROM pages WHERE url = '" + server.url("/from-gzip.html") + "'"),
+            "1");
+  EXPECT_EQ(requests_for(server, "/sitemap-index.xml").size(), 1u);  // the loop was not followed
+}
+
+TEST_F(CrawlTest, WithoutASitemapLineTheDefaultSitemapIsTried) {
+  TestServer server;
+  server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
+  server.set_response("/orphan.html", html("<title>orphan</title>"));
+  write_seeds({server.url("/site/1/0")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'orphan'"), "1");
+}
+
+TEST_F(CrawlTest, SitemapsAreNotReadAtDepthZeroOrWhenTurnedOff) {
+  TestServer server;
+  server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
+  write_seeds({server.url("/site/1/0")});
+  options_.use_sitemaps = false;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_TRUE(requests_for(server, "/sitemap.xml").empty());
+  EXPECT_TRUE(requests_for(server, "/orphan.html").empty());
 }
 
 TEST(RobotsCommand, PrintsTheDecisionAndTheRuleForEachUrl) {
