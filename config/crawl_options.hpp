@@ -33,6 +33,7 @@ struct CrawlOptions {
   long backoff_base_ms = 1000;    // first back-off of a failing host
   long backoff_cap_ms = 600'000;  // longest back-off
   long robots_retry_ms = 60'000;  // asking again for an unreachable robots.txt
+  long grace_ms = 10'000;         // on SIGTERM/SIGINT: time left to fetches in flight
 
   // Transfers.
   long connect_timeout_ms = 10'000;

@@ -1,7 +1,7 @@
 // The crawler's subcommands. Each returns the process exit code:
-// 0 success, 1 the work failed (e.g. the disk filled), 2 unusable invocation
-// (bad arguments, unreadable seeds, unusable database, refused SQL),
-// 130 interrupted.
+// 0 success (a crawl stopped by SIGTERM/SIGINT included), 1 the work failed
+// (e.g. the disk filled), 2 unusable invocation (bad arguments, unreadable
+// seeds, unusable or locked database, refused SQL).
 #pragma once
 
 #include <string>
@@ -14,7 +14,6 @@ namespace crawler {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitInterrupted = 130;
 
 int run_crawl_command(const config::CrawlOptions& options);
 

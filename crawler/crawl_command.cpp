@@ -1,6 +1,7 @@
-// `crawler crawl`: loads the seeds, opens the database, crawls, and prints
-// a summary. SIGINT and SIGTERM stop the crawl gracefully: what was fetched
-// is written before the process exits.
+// `crawler crawl`: loads the seeds, opens the database (one writer at a
+// time), resumes what an earlier run left queued, crawls, and prints a
+// summary. SIGINT and SIGTERM stop the crawl gracefully: fetches in flight
+// get a grace period, what was fetched is written, the rest stays queued.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "crawler/async/uv_handle.hpp"
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
+#include "storage/writer_lock.hpp"
 
 namespace crawler {
 
@@ -38,9 +40,18 @@ int run_crawl_command(const config::CrawlOptions& options) {
     return kExitUsage;
   }
 
+  // The lock comes first: a second crawler must not even migrate the schema.
+  std::optional<storage::WriterLock> lock;
   std::optional<storage::PageStore> store;
+  std::vector<storage::QueuedUrl> resumed;
+  std::vector<std::string> known;
   try {
+    lock.emplace(options.db_path);
     store.emplace(options.db_path);
+    // Seeds are queued durably before anything is fetched; whatever an
+    // earlier run queued and did not finish is fetched now.
+    store->queue(seeds.urls, 0);
+    resumed = store->load_frontier([&](std::string_view url) { known.emplace_back(url); });
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler: " << e.what() << "\n";
     return kExitUsage;
@@ -51,6 +62,8 @@ int run_crawl_command(const config::CrawlOptions& options) {
   std::optional<CrawlEngine> engine;
   try {
     engine.emplace(loop, options, *store);
+    for (const auto& url : known) engine->remember(url);
+    known = {};
   } catch (const std::invalid_argument& e) {
     std::cerr << "crawler: " << e.what() << "\n";
     return kExitUsage;
@@ -58,7 +71,7 @@ int run_crawl_command(const config::CrawlOptions& options) {
   {
     auto sigint = watch_signal(loop, SIGINT, *engine);
     auto sigterm = watch_signal(loop, SIGTERM, *engine);
-    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls)));
+    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls), std::move(resumed)));
   }
   engine.reset();
   loop.close();
@@ -81,7 +94,8 @@ int run_crawl_command(const config::CrawlOptions& options) {
   }
   if (summary.write_failures > 0)
     std::cerr << "crawler: " << summary.write_failures << " page(s) could not be stored\n";
-  return summary.stopped ? kExitInterrupted : kExitOk;
+  if (summary.stopped) std::cerr << "crawler: stopped; queued URLs are kept for the next run\n";
+  return kExitOk;
 }
 
 }  // namespace crawler

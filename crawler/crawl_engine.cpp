@@ -100,8 +100,11 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                         Millis(options.robots_retry_ms)}),
       wake_timer_(async::UvHandle<uv_timer_t>::open(
           [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
+      grace_timer_(async::UvHandle<uv_timer_t>::open(
+          [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
       writer_(loop.get(), store, [this] { wake_.notify(); }) {
   wake_timer_.get()->data = this;
+  grace_timer_.get()->data = this;
 }
 
 CrawlEngine::~CrawlEngine() {
@@ -109,18 +112,27 @@ CrawlEngine::~CrawlEngine() {
 }
 
 void CrawlEngine::stop() {
-  if (stopping_) return;
+  if (stopping_) {
+    multis_.cancel_all();  // asked twice: do not wait for the grace period
+    return;
+  }
   stopping_ = true;
   wake_.notify();
 }
 
-async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
+void CrawlEngine::remember(std::string_view url) {
+  frontier_.mark_seen(std::string(url));
+}
+
+async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
+                                           std::vector<storage::QueuedUrl> resumed) {
   auto started = Clock::now();
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
     filter_.take_host_budget(parsers::normalized_host(seed));
     frontier_.add_seed(seed);
   }
+  for (auto& url : resumed) frontier_.resume(std::move(url.url), url.depth);
 
   while (!stopping_ && !writer_.fatal()) {
     while (writer_.backlog() < kMaxWriteBacklog) {
@@ -134,8 +146,16 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   uv_timer_stop(wake_timer_.get());
   summary_.stopped = stopping_;
-  if (stopping_ || writer_.fatal()) multis_.cancel_all();
+  if (writer_.fatal()) multis_.cancel_all();
+  if (stopping_) {
+    // In-flight fetches may finish within the grace period; then they are cancelled.
+    uv_timer_start(
+        grace_timer_.get(),
+        [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->multis_.cancel_all(); },
+        static_cast<std::uint64_t>(options_.grace_ms), 0);
+  }
   co_await pages_.join();
+  uv_timer_stop(grace_timer_.get());
   co_await writer_.flush();
 
   summary_.pages = writer_.written();
@@ -316,7 +336,10 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     ++summary_.skipped[std::string(to_string(reason))];
     return;
   }
-  frontier_.add_redirect(*target, url);
+  if (frontier_.add_redirect(*target, url) == AddOutcome::kQueued) {
+    record.queued.push_back(*target);
+    record.queued_depth = url.depth;
+  }
 }
 
 async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
@@ -350,23 +373,27 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
   }
   bool follow = !robots.nofollow && !stopping_;
   record.links.reserve(page.links.size());
+  record.queued_depth = url.depth + 1;
   for (auto& link : page.links) {
-    if (follow && (!link.nofollow || options_.follow_nofollow)) offer_link(link.url, url.depth + 1);
+    if (follow && (!link.nofollow || options_.follow_nofollow) &&
+        offer_link(link.url, url.depth + 1))
+      record.queued.push_back(link.url);
     record.links.push_back(std::move(link.url));
   }
 }
 
-void CrawlEngine::offer_link(const std::string& link, int depth) {
-  if (frontier_.seen(link)) return;
+bool CrawlEngine::offer_link(const std::string& link, int depth) {
+  if (frontier_.seen(link)) return false;
   SkipReason reason = filter_.check(link);
-  if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth) return;
+  if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
+    return false;
   if (reason == SkipReason::kNone && !filter_.take_host_budget(parsers::normalized_host(link)))
     reason = SkipReason::kHostBudget;
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
-    return;
+    return false;
   }
-  frontier_.add(link, depth);
+  return frontier_.add(link, depth) == AddOutcome::kQueued;
 }
 
 // Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
@@ -396,8 +423,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
       if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
     } else {
-      offer_link(*loc, 1);
-      summary_.sitemap_urls += frontier_.seen(*loc);
+      summary_.sitemap_urls += offer_link(*loc, 1);
     }
   }
 }

@@ -54,11 +54,17 @@ class CrawlEngine {
   CrawlEngine& operator=(const CrawlEngine&) = delete;
   ~CrawlEngine();
 
-  /// Crawls from `seeds` (normalized URLs) until the frontier is exhausted,
-  /// a limit is reached or stop() is called.
-  async::Task<CrawlSummary> run(std::vector<std::string> seeds);
+  /// Crawls from `seeds` and the `resumed` URLs a previous run left queued
+  /// until the frontier is exhausted, a limit is reached or stop() is called.
+  async::Task<CrawlSummary> run(std::vector<std::string> seeds,
+                                std::vector<storage::QueuedUrl> resumed = {});
 
-  /// Asks the crawl to end soon; safe to call from any loop callback.
+  /// A URL an earlier run already handled or queued: never queued again.
+  void remember(std::string_view url);
+
+  /// First call: take no new work, let fetches in flight finish within the
+  /// grace period, then cancel the rest. Second call: cancel them now.
+  /// Safe to call from any loop callback.
   void stop();
 
  private:
@@ -72,7 +78,7 @@ class CrawlEngine {
                        storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
-  void offer_link(const std::string& link, int depth);
+  bool offer_link(const std::string& link, int depth);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
@@ -87,6 +93,7 @@ class CrawlEngine {
   RobotsCache robots_;
   async::WakeSignal wake_;
   async::UvHandle<uv_timer_t> wake_timer_;
+  async::UvHandle<uv_timer_t> grace_timer_;
   PageWriter writer_;
   async::TaskScope pages_;
   std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;

@@ -38,6 +38,12 @@ AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& fro
   return enqueue(std::move(next));
 }
 
+void Frontier::resume(std::string url, int depth) {
+  seen_.erase(url);  // remembered as seen by the caller; queue it for real
+  std::string host(parsers::normalized_host(url));
+  enqueue({std::move(url), std::move(host), depth, UrlKind::kPage, 0, {}});
+}
+
 AddOutcome Frontier::enqueue(FrontierUrl url) {
   if (!seen_.insert(url.url).second) return AddOutcome::kDuplicate;
   std::string name = url.host;

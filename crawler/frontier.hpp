@@ -61,6 +61,11 @@ class Frontier {
   /// counted as one against the page limit.
   AddOutcome add_sitemap(const std::string& url);
 
+  /// A URL an earlier run handled or queued: a duplicate from now on.
+  void mark_seen(std::string url) { seen_.insert(std::move(url)); }
+  /// A URL an earlier run left queued: queued again at its depth.
+  void resume(std::string url, int depth);
+
   /// The next URL allowed to start at `now`, if any; in flight until done() or retry().
   std::optional<FrontierUrl> next(TimePoint now);
   /// When a waiting host may start; empty when nothing waits on time.

@@ -6,6 +6,7 @@
 
 #include "config/crawl_options.hpp"
 #include "crawler/commands.hpp"
+#include "crawler/url_command.hpp"
 
 namespace {
 
@@ -56,6 +57,11 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o) {
   cmd.add_option("--max-backoff-ms", o.backoff_cap_ms, "Longest back-off of a failing host")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber)
+      ->group("Failures");
+  cmd.add_option_function<double>(
+         "--grace", [&o](double s) { o.grace_ms = static_cast<long>(s * 1000); },
+         "Seconds fetches in flight get to finish after SIGTERM/SIGINT (default 10)")
+      ->check(CLI::Range(0.0, 3600.0))
       ->group("Failures");
   cmd.add_option("--robots-retry-ms", o.robots_retry_ms,
                  "Wait before asking again for an unreachable robots.txt")
@@ -147,6 +153,13 @@ int main(int argc, char** argv) {
   robots_cmd->add_option("--agent", robots.agent, "The crawler's name (product token)")->required();
   robots_cmd->add_option("urls", robots.urls, "URLs (or paths) to check")->required();
 
+  crawler::UrlOptions url;
+  CLI::App* url_cmd = app.add_subcommand(
+      "url", "Show how the crawler parses URLs (WHATWG) and their crawl keys, as JSON lines");
+  url_cmd->add_option("--base", url.base, "URL to resolve relative inputs against");
+  url_cmd->add_option("inputs", url.inputs, "URLs or references (after -- if they start with '-')")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -155,5 +168,6 @@ int main(int argc, char** argv) {
   }
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
   if (*robots_cmd) return crawler::run_robots_command(robots);
+  if (*url_cmd) return crawler::run_url_command(url);
   return crawler::run_query_command(query);
 }

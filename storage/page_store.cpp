@@ -40,7 +40,10 @@ PageStore::PageStore(const std::string& path)
                    " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
                    " redirect_to, canonical, noindex, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
                    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
-      insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)") {}
+      insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
+      mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
+      mark_queued_(
+          db_, "UPDATE urls SET state = 'queued', depth = ?2 WHERE id = ?1 AND state = 'linked'") {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
   if (auto it = url_ids_.find(url); it != url_ids_.end()) return it->second;
@@ -94,10 +97,35 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
     bind_optional(insert_page_, 18, page.text);
     insert_page_.run();
     std::int64_t page_id = db_.last_insert_rowid();
+    mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
     for (const std::string& link : page.links)
       insert_link_.bind(1, page_id).bind(2, url_id(link)).run();
+    for (const std::string& url : page.queued)
+      mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
   }
   transaction.commit();
+}
+
+void PageStore::queue(const std::vector<std::string>& urls, int depth) {
+  Transaction transaction(db_);
+  for (const std::string& url : urls)
+    mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{depth}).run();
+  transaction.commit();
+}
+
+std::vector<QueuedUrl> PageStore::load_frontier(
+    const std::function<void(std::string_view)>& on_seen) {
+  std::vector<QueuedUrl> queued;
+  Statement known(db_, "SELECT url, state, coalesce(depth, 0) FROM urls WHERE state <> 'linked'");
+  while (known.step()) {
+    std::string_view url(reinterpret_cast<const char*>(sqlite3_column_text(known.get(), 0)),
+                         static_cast<std::size_t>(sqlite3_column_bytes(known.get(), 0)));
+    on_seen(url);
+    std::string_view state(reinterpret_cast<const char*>(sqlite3_column_text(known.get(), 1)));
+    if (state == "queued")
+      queued.push_back({std::string(url), static_cast<int>(known.column_int(2))});
+  }
+  return queued;
 }
 
 std::int64_t PageStore::page_count() {

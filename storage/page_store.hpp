@@ -1,12 +1,17 @@
-// PageStore: writes fetched pages, their links and the URLs they name. One
-// call to write() is one transaction, so a batch lands whole or not at all.
+// PageStore: writes fetched pages, their links and the URLs they name, and
+// keeps the durable frontier: every URL's state (linked: only known as a
+// link; queued: to be fetched; done: its page is stored). A page, its links,
+// the URLs it queued and its own state change commit together: one call to
+// write() is one transaction, so a batch lands whole or not at all.
 // It is the write side a second backend (PostgreSQL) would implement; every
 // SQL statement it runs stays in this file.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,7 +37,15 @@ struct PageRecord {
   std::string canonical;    // <link rel=canonical>, normalized
   bool noindex = false;     // meta robots / X-Robots-Tag noindex: content not kept
   std::string text;
-  std::vector<std::string> links;  // normalized outgoing URLs
+  std::vector<std::string> links;   // normalized outgoing URLs
+  std::vector<std::string> queued;  // URLs this page added to the frontier (links, redirect)
+  int queued_depth = 0;             // their depth
+};
+
+/// A URL still to be fetched when a crawl resumes.
+struct QueuedUrl {
+  std::string url;
+  int depth = 0;
 };
 
 class PageStore {
@@ -45,6 +58,13 @@ class PageStore {
 
   /// Number of rows in pages (for summaries and tests).
   std::int64_t page_count();
+
+  /// Marks `urls` queued at `depth` unless already known as queued or done.
+  void queue(const std::vector<std::string>& urls, int depth);
+
+  /// Visits every URL known as queued or done (the crawl's seen set) and
+  /// returns those still queued: what a resumed crawl must fetch.
+  std::vector<QueuedUrl> load_frontier(const std::function<void(std::string_view)>& on_seen);
 
  private:
   std::int64_t url_id(const std::string& url);
@@ -59,6 +79,8 @@ class PageStore {
   Statement select_url_;
   Statement insert_page_;
   Statement insert_link_;
+  Statement mark_done_;
+  Statement mark_queued_;
 };
 
 }  // namespace crawler::storage

@@ -9,9 +9,12 @@ namespace {
 
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE urls (
-  id  INTEGER PRIMARY KEY,
-  url TEXT NOT NULL UNIQUE
+  id    INTEGER PRIMARY KEY,
+  url   TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL DEFAULT 'linked' CHECK (state IN ('linked', 'queued', 'done')),
+  depth INTEGER
 );
+CREATE INDEX urls_queued ON urls(state) WHERE state = 'queued';
 CREATE TABLE pages (
   id           INTEGER PRIMARY KEY,
   url_id       INTEGER NOT NULL UNIQUE REFERENCES urls(id),
