@@ -19,8 +19,8 @@ class SeedsFileTest : public ::testing::Test {
     return path_.string();
   }
   void TearDown() override { std::filesystem::remove(path_); }
-  std::filesystem::path path_ = std::filesystem::temp_directory_path() /
-                                ("seeds_" + std::to_string(::getpid()) + ".txt");
+  std::filesystem::path path_ =
+      std::filesystem::temp_directory_path() / ("seeds_" + std::to_string(::getpid()) + ".txt");
 };
 
 TEST_F(SeedsFileTest, ReadsUrlsSkippingBlankLinesAndComments) {

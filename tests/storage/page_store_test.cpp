@@ -152,8 +152,7 @@ TEST_F(PageStoreTest, ReadQueryRefusesWritesAndLeavesTheFileUntouched) {
   }
   auto none = [](const auto&) {};
   EXPECT_THROW(run_read_query(db_path(), "DELETE FROM pages", none, none), StorageError);
-  EXPECT_THROW(run_read_query(db_path(), "SELECT 1; DELETE FROM pages", none, none),
-               StorageError);
+  EXPECT_THROW(run_read_query(db_path(), "SELECT 1; DELETE FROM pages", none, none), StorageError);
   EXPECT_THROW(run_read_query(db_path(), "SELEKT nonsense", none, none), StorageError);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
 }
