@@ -81,6 +81,7 @@ int run_crawl_command(const config::CrawlOptions& options) {
       "sitemap_urls=%zu seconds=%.3f pages_per_second=%.1f\n",
       summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
       summary.robots_denied, summary.sitemap_urls, summary.seconds, summary.pages_per_second());
+  std::printf("writes: batches=%zu seconds=%.3f\n", summary.write_batches, summary.write_seconds);
   if (!summary.skipped.empty()) {
     std::string line = "skipped:";
     for (const auto& [reason, count] : summary.skipped)

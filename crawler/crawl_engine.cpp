@@ -141,7 +141,12 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
       pages_.spawn(crawl_page(std::move(*next)));
     }
     if (frontier_.finished()) break;
-    arm_wakeup();
+    // A full write backlog is waited out; the writer wakes us as it drains.
+    if (writer_.backlog() < kMaxWriteBacklog) {
+      arm_wakeup();
+    } else {
+      uv_timer_stop(wake_timer_.get());
+    }
     co_await wake_.wait();
   }
   uv_timer_stop(wake_timer_.get());
@@ -160,6 +165,8 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
 
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
+  summary_.write_seconds = writer_.write_seconds();
+  summary_.write_batches = writer_.batches();
   if (writer_.fatal()) summary_.fatal_error = writer_.first_error();
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;

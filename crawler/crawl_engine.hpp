@@ -40,6 +40,8 @@ struct CrawlSummary {
   std::size_t write_failures = 0;              // records the store refused
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   double seconds = 0;
+  double write_seconds = 0;  // spent in write batches (off the loop thread)
+  std::size_t write_batches = 0;
   bool stopped = false;     // ended by stop(), not by running out of work
   std::string fatal_error;  // non-empty: the crawl could not go on
 

@@ -1,6 +1,7 @@
 // PageWriter: see page_writer.hpp.
 #include "crawler/page_writer.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "crawler/async/offload.hpp"
@@ -59,8 +60,21 @@ async::Task<void> PageWriter::drain() {
     std::vector<storage::PageRecord> batch = std::exchange(pending_, {});
     writing_ = batch.size();
     auto job = [this, &batch] { return write_batch(store_, batch); };
-    BatchOutcome outcome = co_await async::offload(loop_, job);
+    BatchOutcome outcome;
+    auto started = std::chrono::steady_clock::now();
+    try {
+      outcome = co_await async::offload(loop_, job);
+    } catch (const std::exception& e) {
+      // Not an SQLite refusal (those are handled per record): the batch is lost.
+      outcome.failed = batch.size();
+      outcome.error = std::string("writing a batch: ") + e.what();
+      outcome.fatal = true;
+    }
     writing_ = 0;
+    last_batch_seconds_ =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    write_seconds_ += last_batch_seconds_;
+    ++batches_;
     written_ += outcome.written;
     failed_ += outcome.failed;
     if (!outcome.error.empty() && first_error_.empty()) first_error_ = outcome.error;

@@ -33,6 +33,10 @@ class PageWriter {
   std::size_t backlog() const { return pending_.size() + writing_; }
   std::size_t written() const { return written_; }
   std::size_t failed() const { return failed_; }
+  std::size_t batches() const { return batches_; }
+  /// Time spent writing batches (on the pool), in seconds, and the last batch's.
+  double write_seconds() const { return write_seconds_; }
+  double last_batch_seconds() const { return last_batch_seconds_; }
   /// The first write failure, empty if none. A failure the writer cannot
   /// work around (disk full, I/O error) is fatal: the crawl should stop.
   const std::string& first_error() const { return first_error_; }
@@ -48,6 +52,9 @@ class PageWriter {
   std::size_t writing_ = 0;
   std::size_t written_ = 0;
   std::size_t failed_ = 0;
+  std::size_t batches_ = 0;
+  double write_seconds_ = 0;
+  double last_batch_seconds_ = 0;
   std::string first_error_;
   bool fatal_ = false;
   async::TaskScope scope_;

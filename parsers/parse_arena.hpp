@@ -28,9 +28,11 @@ class ParseArena {
  private:
   static constexpr std::size_t kBlockSize = 256 * 1024;
   static constexpr std::size_t kAlign = alignof(std::max_align_t);
+  static constexpr std::size_t kKeptBlocks = 16;  // 4 MiB per pool thread at most
 
   std::vector<std::unique_ptr<std::byte[]>> blocks_;  // all kBlockSize
   std::vector<std::unique_ptr<std::byte[]>> large_;   // one allocation each
+  std::size_t current_ = 0;                           // index of the block being filled
   std::byte* next_ = nullptr;
   std::size_t left_ = 0;
 };

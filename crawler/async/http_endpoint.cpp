@@ -1,0 +1,152 @@
+// HttpEndpoint: see http_endpoint.hpp.
+#include "crawler/async/http_endpoint.hpp"
+
+#include <stdexcept>
+
+namespace crawler::async {
+
+namespace {
+constexpr std::size_t kMaxHead = 8 * 1024;
+
+const char* reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
+  }
+}
+}  // namespace
+
+// One accepted client: reads the head, writes the reply, closes. Lives until
+// the close callback of its TCP handle.
+struct HttpEndpoint::Connection {
+  HttpEndpoint* owner;
+  uv_tcp_t tcp{};
+  uv_write_t write{};
+  std::string head;
+  std::string reply;
+  bool closing = false;
+
+  void close() {
+    if (closing) return;
+    closing = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp), [](uv_handle_t* h) {
+      auto* self = static_cast<Connection*>(h->data);
+      delete self;
+    });
+  }
+};
+
+HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler)
+    : loop_(loop),
+      handler_(std::move(handler)),
+      listener_(UvHandle<uv_tcp_t>::open([loop](uv_tcp_t* t) { return uv_tcp_init(loop, t); })) {
+  sockaddr_storage address{};
+  std::string where = host + ":" + std::to_string(port);
+  if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&address)) != 0 &&
+      uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&address)) != 0)
+    throw std::runtime_error("bad listen address '" + where + "'");
+  listener_.get()->data = this;
+  if (int rc = uv_tcp_bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), 0);
+      rc != 0 || (rc = uv_listen(reinterpret_cast<uv_stream_t*>(listener_.get()), 128,
+                                 &HttpEndpoint::on_connection)) != 0)
+    throw std::runtime_error("cannot listen on " + where + ": " + uv_strerror(rc));
+  sockaddr_storage bound{};
+  int length = sizeof bound;
+  uv_tcp_getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&bound), &length);
+  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                            : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+}
+
+HttpEndpoint::~HttpEndpoint() {
+  close();
+}
+
+void HttpEndpoint::close() {
+  listener_.close();
+  for (Connection* connection : connections_) {
+    connection->owner = nullptr;  // its callbacks may still run after we are gone
+    connection->close();
+  }
+  connections_.clear();
+}
+
+void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
+  auto* self = static_cast<HttpEndpoint*>(server->data);
+  if (status < 0) return;
+  auto* connection = new Connection{self};
+  uv_tcp_init(self->loop_, &connection->tcp);
+  connection->tcp.data = connection;
+  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {
+    connection->close();
+    return;
+  }
+  self->connections_.insert(connection);
+  uv_read_start(
+      reinterpret_cast<uv_stream_t*>(&connection->tcp),
+      [](uv_handle_t*, size_t, uv_buf_t* buf) {
+        static thread_local char buffer[4096];
+        *buf = uv_buf_init(buffer, sizeof buffer);
+      },
+      [](uv_stream_t* stream, ssize_t n, const uv_buf_t* buf) {
+        auto* connection = static_cast<Connection*>(stream->data);
+        if (n < 0 || !connection->owner) {
+          finish(connection);
+          return;
+        }
+        try {
+          connection->owner->respond(connection, std::string_view(buf->base, n));
+        } catch (...) {
+          finish(connection);  // nothing may cross the C frame
+        }
+      });
+}
+
+void HttpEndpoint::respond(Connection* connection, std::string_view data) {
+  uv_stream_t* stream = reinterpret_cast<uv_stream_t*>(&connection->tcp);
+  connection->head.append(data);
+  if (connection->head.find("\r\n\r\n") == std::string::npos && connection->head.size() < kMaxHead)
+    return;
+  uv_read_stop(stream);
+  HttpReply reply;
+  std::string_view line(connection->head);
+  line = line.substr(0, line.find("\r\n"));
+  auto first = line.find(' ');
+  auto second = line.find(' ', first + 1);
+  if (connection->head.size() >= kMaxHead || first == std::string_view::npos ||
+      second == std::string_view::npos) {
+    reply = {400, "text/plain; charset=utf-8", "bad request\n"};
+  } else {
+    try {
+      reply = handler_(line.substr(0, first), line.substr(first + 1, second - first - 1));
+    } catch (const std::exception& e) {
+      reply = {503, "text/plain; charset=utf-8", std::string(e.what()) + "\n"};
+    }
+  }
+  connection->reply = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
+                      "\r\nContent-Type: " + reply.content_type +
+                      "\r\nContent-Length: " + std::to_string(reply.body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + reply.body;
+  uv_buf_t out =
+      uv_buf_init(connection->reply.data(), static_cast<unsigned>(connection->reply.size()));
+  connection->write.data = connection;
+  if (uv_write(&connection->write, stream, &out, 1,
+               [](uv_write_t* w, int) { finish(static_cast<Connection*>(w->data)); }) != 0)
+    finish(connection);
+}
+
+void HttpEndpoint::finish(Connection* connection) {
+  if (connection->owner) connection->owner->connections_.erase(connection);
+  connection->close();
+}
+
+}  // namespace crawler::async

@@ -1,0 +1,52 @@
+// HttpEndpoint: a minimal HTTP/1.1 server on the crawl's own libuv loop,
+// for /healthz, /metrics and /status. One request per connection (answered
+// with Connection: close), request heads capped at 8 KiB, and a handler that
+// runs on the loop thread and must not block. Every connection is owned by
+// the endpoint and closed by close(), so the loop can close cleanly.
+#pragma once
+
+#include <uv.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "crawler/async/uv_handle.hpp"
+
+namespace crawler::async {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+class HttpEndpoint {
+ public:
+  using Handler = std::function<HttpReply(std::string_view method, std::string_view path)>;
+
+  /// Listens on host:port (port 0: any free port). Throws std::runtime_error naming the address.
+  HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler);
+  HttpEndpoint(const HttpEndpoint&) = delete;
+  HttpEndpoint& operator=(const HttpEndpoint&) = delete;
+  ~HttpEndpoint();
+
+  int port() const { return port_; }
+  /// Stops listening and closes every open connection.
+  void close();
+
+ private:
+  struct Connection;
+  static void on_connection(uv_stream_t* server, int status);
+  static void finish(Connection* connection);
+  void respond(Connection* connection, std::string_view data);
+
+  uv_loop_t* loop_;
+  Handler handler_;
+  UvHandle<uv_tcp_t> listener_;
+  std::unordered_set<Connection*> connections_;
+  int port_ = 0;
+};
+
+}  // namespace crawler::async
