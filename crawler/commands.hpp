@@ -17,6 +17,16 @@ inline constexpr int kExitUsage = 2;
 
 int run_crawl_command(const config::CrawlOptions& options);
 
+struct ServeOptions {
+  std::string listen = "127.0.0.1:9090";  // the /healthz, /metrics, /status endpoint
+};
+
+/// Crawls and keeps running: SIGHUP adds new seeds, SIGTERM/SIGINT stop.
+int run_serve_command(const config::CrawlOptions& options, const ServeOptions& serve);
+
+/// The engine both commands share; `serve` is null for a plain crawl.
+int run_engine(const config::CrawlOptions& options, const ServeOptions* serve);
+
 struct QueryOptions {
   std::string db_path;
   std::string sql;

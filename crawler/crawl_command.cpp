@@ -1,4 +1,5 @@
-// `crawler crawl`: loads the seeds, opens the database (one writer at a
+// `crawler crawl` and `crawler serve` (one engine, one database format):
+// loads the seeds, opens the database (one writer at a
 // time), resumes what an earlier run left queued, crawls, and prints a
 // summary. SIGINT and SIGTERM stop the crawl gracefully: fetches in flight
 // get a grace period, what was fetched is written, the rest stays queued.
@@ -9,16 +10,29 @@
 #include <stdexcept>
 
 #include "config/seeds_file.hpp"
+#include "crawler/async/http_endpoint.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
 #include "crawler/async/uv_handle.hpp"
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
+#include "crawler/metrics.hpp"
 #include "storage/writer_lock.hpp"
 
 namespace crawler {
 
 namespace {
+
+async::HttpReply answer(CrawlEngine& engine, std::string_view method, std::string_view path) {
+  if (method != "GET" && method != "HEAD") return {405, "text/plain; charset=utf-8", "GET only\n"};
+  if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
+  if (path == "/metrics")
+    return {200, "text/plain; version=0.0.4; charset=utf-8",
+            prometheus_text(engine.counters(), engine.gauges())};
+  if (path == "/status")
+    return {200, "application/json", status_json(engine.counters(), engine.gauges())};
+  return {404, "text/plain; charset=utf-8", "not found: /healthz /metrics /status\n"};
+}
 
 async::UvHandle<uv_signal_t> watch_signal(async::Loop& loop, int signum, CrawlEngine& engine) {
   auto handle = async::UvHandle<uv_signal_t>::open(
@@ -32,7 +46,65 @@ async::UvHandle<uv_signal_t> watch_signal(async::Loop& loop, int signum, CrawlEn
 
 }  // namespace
 
+namespace {
+
+// SIGHUP: read the seed list again and crawl the seeds that are new. A list
+// that no longer loads leaves the running seeds as they are.
+async::UvHandle<uv_signal_t> watch_reload(async::Loop& loop, const std::string& seeds_path,
+                                          CrawlEngine& engine) {
+  struct Reload {
+    std::string path;
+    CrawlEngine* engine;
+  };
+  auto handle = async::UvHandle<uv_signal_t>::open(
+      [&](uv_signal_t* s) { return uv_signal_init(loop.get(), s); });
+  static thread_local Reload reload;  // one service per process
+  reload = {seeds_path, &engine};
+  handle.get()->data = &reload;
+  uv_signal_start(
+      handle.get(),
+      [](uv_signal_t* s, int) {
+        auto* r = static_cast<Reload*>(s->data);
+        try {
+          config::SeedList seeds = config::load_seed_list(r->path);
+          for (const auto& warning : seeds.warnings)
+            std::cerr << "crawler: warning: " << warning << "\n";
+          if (!seeds.error.empty()) {
+            std::cerr << "crawler: SIGHUP: " << seeds.error << "; keeping the current seeds\n";
+            return;
+          }
+          auto added = r->engine->add_seeds(seeds.urls);
+          std::cerr << "crawler: SIGHUP: " << added.size() << " new seed(s)\n";
+        } catch (const std::exception& e) {
+          std::cerr << "crawler: SIGHUP: " << e.what() << "\n";
+        }
+      },
+      SIGHUP);
+  return handle;
+}
+
+std::pair<std::string, int> split_listen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen needs HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
+  return {host, port};
+}
+
+}  // namespace
+
 int run_crawl_command(const config::CrawlOptions& options) {
+  return run_engine(options, nullptr);
+}
+
+int run_serve_command(const config::CrawlOptions& options, const ServeOptions& serve) {
+  return run_engine(options, &serve);
+}
+
+int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   config::SeedList seeds = config::load_seed_list(options.seeds_path);
   for (const auto& warning : seeds.warnings) std::cerr << "crawler: warning: " << warning << "\n";
   if (!seeds.error.empty()) {
@@ -71,6 +143,24 @@ int run_crawl_command(const config::CrawlOptions& options) {
   {
     auto sigint = watch_signal(loop, SIGINT, *engine);
     auto sigterm = watch_signal(loop, SIGTERM, *engine);
+    std::optional<async::UvHandle<uv_signal_t>> sighup;
+    std::optional<async::HttpEndpoint> endpoint;
+    if (serve) {
+      engine->keep_running(true);
+      sighup.emplace(watch_reload(loop, options.seeds_path, *engine));
+      try {
+        auto [host, port] = split_listen(serve->listen);
+        endpoint.emplace(loop.get(), host, port,
+                         [&engine](std::string_view method, std::string_view path) {
+                           return answer(*engine, method, path);
+                         });
+        std::cerr << "crawler: serving http://" << serve->listen.substr(0, serve->listen.rfind(':'))
+                  << ":" << endpoint->port() << " (/healthz /metrics /status)\n";
+      } catch (const std::exception& e) {
+        std::cerr << "crawler: " << e.what() << "\n";
+        return kExitUsage;
+      }
+    }
     summary = async::run_until_done(loop, engine->run(std::move(seeds.urls), std::move(resumed)));
   }
   engine.reset();

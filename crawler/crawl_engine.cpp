@@ -124,6 +124,38 @@ void CrawlEngine::remember(std::string_view url) {
   frontier_.mark_seen(std::string(url));
 }
 
+std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {
+  std::vector<std::string> added;
+  for (const auto& seed : seeds) {
+    filter_.add_seed(seed);
+    if (frontier_.add_seed(seed) == AddOutcome::kQueued) added.push_back(seed);
+  }
+  wake_.notify();
+  return added;
+}
+
+const CrawlSummary& CrawlEngine::counters() {
+  summary_.pages = writer_.written();
+  summary_.write_failures = writer_.failed();
+  summary_.write_seconds = writer_.write_seconds();
+  summary_.write_batches = writer_.batches();
+  return summary_;
+}
+
+CrawlEngine::Gauges CrawlEngine::gauges() const {
+  Gauges g;
+  auto now = Clock::now();
+  g.queued = frontier_.queued();
+  g.in_flight = frontier_.in_flight();
+  auto hosts = frontier_.host_counts(now);
+  g.hosts_active = hosts.active;
+  g.hosts_resting = hosts.resting;
+  g.write_backlog = writer_.backlog();
+  g.last_batch_seconds = writer_.last_batch_seconds();
+  g.uptime_seconds = std::chrono::duration<double>(now - started_).count();
+  return g;
+}
+
 async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
                                            std::vector<storage::QueuedUrl> resumed) {
   auto started = Clock::now();
@@ -140,7 +172,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
     }
-    if (frontier_.finished()) break;
+    if (frontier_.finished() && !keep_running_) break;
     // A full write backlog is waited out; the writer wakes us as it drains.
     if (writer_.backlog() < kMaxWriteBacklog) {
       arm_wakeup();
@@ -240,8 +272,11 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   record.bytes = static_cast<std::int64_t>(result.bytes);
   record.duration_ms = result.timings.total_s * 1000.0;
   record.truncated = result.truncated;
+  summary_.bytes += result.bytes;
+  if (result.status >= 100 && result.status < 600) ++summary_.responses[result.status / 100];
   if (!result.ok()) {
     ++summary_.fetch_errors;
+    ++summary_.errors[std::string(async::to_string(result.error))];
     record.error = async::to_string(result.error);
     record.error_detail = result.error_message;
   } else if (result.status >= 400) {
@@ -287,6 +322,7 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
       outcome = Visit::kRetried;
       co_return false;
     }
+    ++summary_.robots_unreachable;
     record.error = "robots_unreachable";
     record.error_detail = "robots.txt unreachable: " + robots.detail;
     co_return false;

@@ -7,6 +7,7 @@
 // cancelled (and not stored), everything fetched is written.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -39,6 +40,10 @@ struct CrawlSummary {
   std::size_t sitemap_urls = 0;                // URLs they added to the frontier
   std::size_t write_failures = 0;              // records the store refused
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
+  std::map<std::string, std::size_t> errors;   // fetch failures by kind
+  std::array<std::size_t, 6> responses{};      // HTTP responses by status class (1xx..5xx)
+  std::size_t bytes = 0;                       // body bytes received
+  std::size_t robots_unreachable = 0;          // pages given up for want of robots.txt
   double seconds = 0;
   double write_seconds = 0;  // spent in write batches (off the loop thread)
   std::size_t write_batches = 0;
@@ -63,6 +68,27 @@ class CrawlEngine {
 
   /// A URL an earlier run already handled or queued: never queued again.
   void remember(std::string_view url);
+
+  /// Adds seeds while running (SIGHUP): their hosts join the scope.
+  /// Returns the ones that were new.
+  std::vector<std::string> add_seeds(const std::vector<std::string>& seeds);
+
+  /// In service mode the crawl does not end when the frontier empties; it
+  /// waits for stop() or new seeds.
+  void keep_running(bool on) { keep_running_ = on; }
+
+  /// Counters and gauges for /metrics and /status.
+  struct Gauges {
+    std::size_t queued = 0;
+    std::size_t in_flight = 0;
+    std::size_t hosts_active = 0;
+    std::size_t hosts_resting = 0;
+    std::size_t write_backlog = 0;
+    double last_batch_seconds = 0;
+    double uptime_seconds = 0;
+  };
+  const CrawlSummary& counters();
+  Gauges gauges() const;
 
   /// First call: take no new work, let fetches in flight finish within the
   /// grace period, then cancel the rest. Second call: cancel them now.
@@ -101,6 +127,8 @@ class CrawlEngine {
   std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
   CrawlSummary summary_;
   bool stopping_ = false;
+  bool keep_running_ = false;
+  Clock::time_point started_ = Clock::now();
 };
 
 }  // namespace crawler

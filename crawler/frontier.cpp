@@ -140,6 +140,15 @@ Millis Frontier::host_failed(const std::string& name, TimePoint now,
   return rest;
 }
 
+Frontier::HostCounts Frontier::host_counts(TimePoint now) const {
+  HostCounts counts;
+  for (const auto& [name, h] : hosts_) {
+    counts.active += h.in_flight > 0;
+    counts.resting += h.resting_until > now;
+  }
+  return counts;
+}
+
 void Frontier::set_host_delay(const std::string& name, Millis delay) {
   Host& h = host(name);
   h.delay = std::max(limits_.min_delay, delay);

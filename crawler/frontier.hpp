@@ -94,6 +94,12 @@ class Frontier {
   std::size_t started() const { return started_; }
   bool seen(const std::string& url) const { return seen_.contains(url); }
 
+  struct HostCounts {
+    std::size_t active = 0;   // fetches in flight
+    std::size_t resting = 0;  // backing off after failures
+  };
+  HostCounts host_counts(TimePoint now) const;
+
  private:
   struct Host {
     std::deque<FrontierUrl> urls;

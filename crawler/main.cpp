@@ -3,16 +3,24 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 
+#include "config/config_command.hpp"
+#include "config/config_file.hpp"
 #include "config/crawl_options.hpp"
 #include "crawler/commands.hpp"
 #include "crawler/url_command.hpp"
 
 namespace {
 
-void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o) {
-  cmd.add_option("--seeds", o.seeds_path, "File of seed URLs, one per line")->required();
-  cmd.add_option("--db", o.db_path, "SQLite database to write (created if missing)")->required();
+void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::string& config) {
+  cmd.add_option("--config", config,
+                 "TOML file of settings (docs/config.md); CRAWLER_* variables override it, flags "
+                 "override both");
+  cmd.add_option("--seeds", o.seeds_path,
+                 "File of seed URLs, one per line (required here or in --config)");
+  cmd.add_option("--db", o.db_path,
+                 "SQLite database to write, created if missing (required here or in --config)");
 
   cmd.add_option("--concurrency", o.concurrency, "Fetches in flight over all hosts")
       ->capture_default_str()
@@ -137,7 +145,18 @@ int main(int argc, char** argv) {
 
   crawler::config::CrawlOptions crawl;
   CLI::App* crawl_cmd = app.add_subcommand("crawl", "Crawl from a seed list into an SQLite file");
-  add_crawl_options(*crawl_cmd, crawl);
+  std::string crawl_config;
+  add_crawl_options(*crawl_cmd, crawl, crawl_config);
+
+  crawler::config::CrawlOptions serve_crawl;
+  crawler::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Crawl as a service: keep running, answer /healthz /metrics /status, reload seeds on SIGHUP");
+  std::string serve_config;
+  add_crawl_options(*serve_cmd, serve_crawl, serve_config);
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT of the HTTP endpoint")
+      ->capture_default_str();
 
   crawler::QueryOptions query;
   CLI::App* query_cmd =
@@ -160,13 +179,46 @@ int main(int argc, char** argv) {
   url_cmd->add_option("inputs", url.inputs, "URLs or references (after -- if they start with '-')")
       ->required();
 
+  CLI::App* config_cmd = app.add_subcommand("config", "Work with the TOML config file");
+  config_cmd->require_subcommand(1);
+  CLI::App* example_cmd =
+      config_cmd->add_subcommand("example", "Print a commented config file with every default");
+  std::string check_path;
+  CLI::App* check_cmd = config_cmd->add_subcommand("check", "Validate a config file");
+  check_cmd->add_option("file", check_path, "The config file")->required();
+
   try {
     app.parse(argc, argv);
+    if (*crawl_cmd || *serve_cmd) {
+      // Precedence: flag > CRAWLER_* variable > config file > default. The
+      // file and the environment fill the options first; parsing again then
+      // writes only the flags that were given.
+      auto& target = *crawl_cmd ? crawl : serve_crawl;
+      const std::string& path = *crawl_cmd ? crawl_config : serve_config;
+      crawler::config::CrawlOptions merged;
+      std::optional<crawler::config::ConfigError> error;
+      if (!path.empty()) error = crawler::config::apply_config_file(path, merged);
+      if (!error) error = crawler::config::apply_environment(merged);
+      if (error) {
+        std::cerr << "crawler: " << error->message << "\n";
+        return crawler::kExitUsage;
+      }
+      target = merged;
+      app.parse(argc, argv);
+      if (target.seeds_path.empty() || target.db_path.empty()) {
+        std::cerr << "crawler: --seeds and --db (or seeds and database in the config file) "
+                     "are required\n";
+        return crawler::kExitUsage;
+      }
+    }
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : crawler::kExitUsage;
   }
+  if (*example_cmd) return crawler::config::run_config_example();
+  if (*check_cmd) return crawler::config::run_config_check(check_path);
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
+  if (*serve_cmd) return crawler::run_serve_command(serve_crawl, serve);
   if (*robots_cmd) return crawler::run_robots_command(robots);
   if (*url_cmd) return crawler::run_url_command(url);
   return crawler::run_query_command(query);

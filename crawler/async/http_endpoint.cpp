@@ -29,7 +29,7 @@ const char* reason(int status) {
 // One accepted client: reads the head, writes the reply, closes. Lives until
 // the close callback of its TCP handle.
 struct HttpEndpoint::Connection {
-  HttpEndpoint* owner;
+  HttpEndpoint* owner = nullptr;
   uv_tcp_t tcp{};
   uv_write_t write{};
   std::string head;
@@ -83,7 +83,8 @@ void HttpEndpoint::close() {
 void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
   auto* self = static_cast<HttpEndpoint*>(server->data);
   if (status < 0) return;
-  auto* connection = new Connection{self};
+  auto* connection = new Connection;
+  connection->owner = self;
   uv_tcp_init(self->loop_, &connection->tcp);
   connection->tcp.data = connection;
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {

@@ -3,8 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "crawler/commands.hpp"
@@ -121,6 +127,116 @@ TEST_F(CrawlTest, ReadersWorkWhileACrawlWrites) {
   EXPECT_EQ(crawl.wait(60s), 0);
   EXPECT_GT(reads, 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "60");
+}
+
+// GET `path` from 127.0.0.1:`port`; the body, or empty when the request failed.
+std::string http_get(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) > 0) {
+      char buffer[4096];
+      for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
+    }
+  }
+  ::close(fd);
+  auto body = response.find("\r\n\r\n");
+  if (!response.starts_with("HTTP/1.1 200") || body == std::string::npos) return {};
+  return response.substr(body + 4);
+}
+
+// The value of an unlabelled sample in Prometheus text; -1 if absent.
+double metric(const std::string& text, const std::string& name) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with(name + " ")) return std::stod(line.substr(name.size() + 1));
+  return -1;
+}
+
+int free_port() {
+  TestServer probe;  // bind, learn a free port, release it
+  return probe.port();
+}
+
+TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
+  TestServer server;
+  write_seeds({server.url("/site/15/0")});
+  int port = free_port();
+  std::vector<std::string> args = crawl_args(options_);
+  args[0] = "serve";
+  args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
+  CrawlerProcess serve(args);
+
+  std::string health;
+  for (int i = 0; i < 200 && health.empty(); ++i) {
+    health = http_get(port, "/healthz");
+    if (health.empty()) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(health, "ok\n");
+  std::string metrics;
+  for (int i = 0; i < 200; ++i) {
+    metrics = http_get(port, "/metrics");
+    if (metric(metrics, "crawler_pages_stored_total") == 15) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  // Every sample line is "name{labels} value"; the counters match the database.
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("#")) continue;
+    EXPECT_TRUE(std::regex_match(line, std::regex(R"([a-z_]+(\{[a-z_]+="[^"]*"\})? [-0-9.e+]+)")))
+        << line;
+  }
+  EXPECT_EQ(metric(metrics, "crawler_pages_stored_total"),
+            std::stod(scalar("SELECT count(*) FROM pages")));
+  EXPECT_NE(metrics.find("crawler_responses_total{class=\"2xx\"} 15"), std::string::npos);
+  EXPECT_NE(http_get(port, "/status").find("\"pages\":15"), std::string::npos);
+  EXPECT_FALSE(serve.wait(100ms)) << "serve must keep running when the frontier is empty";
+
+  // SIGHUP with a garbage list keeps the old seeds; with a new seed, crawls it.
+  std::ofstream(options_.seeds_path) << "not a url\n";
+  serve.signal(SIGHUP);
+  write_seeds({server.url("/site/15/0"), server.url("/site/3/0")});
+  std::this_thread::sleep_for(100ms);
+  serve.signal(SIGHUP);
+  for (int i = 0; i < 200 && metric(http_get(port, "/metrics"), "crawler_pages_stored_total") < 18;
+       ++i)
+    std::this_thread::sleep_for(20ms);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(10s), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "18");
+}
+
+TEST_F(CrawlTest, AConfigFileDrivesTheCrawlAndFlagsOverrideIt) {
+  TestServer server;
+  write_seeds({server.url("/site/100/0")});
+  auto config = dir_ / "crawler.toml";
+  std::ofstream(config) << "seeds = \"" << options_.seeds_path << "\"\ndatabase = \""
+                        << options_.db_path << "\"\n[limits]\nmax_pages = 3\n"
+                        << "[politeness]\ndelay = 0\n";
+  CrawlerProcess from_file({"crawl", "--config", config.string()});
+  EXPECT_EQ(from_file.wait(30s), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "3");
+  CrawlerProcess flag_wins({"crawl", "--config", config.string(), "--max-pages", "5"});
+  EXPECT_EQ(flag_wins.wait(30s), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "8");  // resumed: 5 more
+}
+
+TEST_F(CrawlTest, ABadConfigFileIsRefusedBeforeAnythingIsCrawled) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0")});
+  auto config = dir_ / "bad.toml";
+  std::ofstream(config) << "[limits]\nconcurency = 3\n";
+  CrawlerProcess crawl({"crawl", "--config", config.string(), "--seeds", options_.seeds_path,
+                        "--db", options_.db_path});
+  EXPECT_EQ(crawl.wait(30s), 2);
+  EXPECT_EQ(server.request_count(), 0u);
 }
 
 }  // namespace

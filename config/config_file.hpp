@@ -1,0 +1,61 @@
+// The crawl configuration file (TOML) and its CRAWLER_* environment variables.
+// One table of keys (config_file.cpp) defines every key once: its section,
+// type, range, field of CrawlOptions and meaning; parsing, the environment,
+// the example file and validation all read that table. Applying is
+// all-or-nothing: on any error `options` is left exactly as it was.
+#pragma once
+
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/crawl_options.hpp"
+
+namespace crawler::config {
+
+/// Why a configuration could not be applied, e.g.
+/// "crawler.toml:12: key 'politeness.delay': expected a number, got a string".
+struct ConfigError {
+  std::string message;
+};
+
+/// One configuration key as documented: what `crawler config example` and
+/// docs/config.md show for it.
+struct ConfigKeyInfo {
+  std::string name;           ///< dotted, as in the file: "politeness.delay"
+  std::string env_var;        ///< "CRAWLER_POLITENESS_DELAY"
+  std::string type;           ///< "integer", "seconds", "boolean", "string", ...
+  std::string default_value;  ///< TOML literal of the default; empty: unset
+  std::string doc;            ///< one sentence on what the key means
+};
+
+/// Every key, in file order.
+std::vector<ConfigKeyInfo> config_keys();
+
+/// The environment variable of a dotted key: CRAWLER_ + the key upper-cased
+/// with '.' turned into '_' ("limits.max_pages" -> "CRAWLER_LIMITS_MAX_PAGES").
+std::string environment_variable(std::string_view key);
+
+/// Applies the settings in the TOML file at `path` onto `options` (keys absent
+/// keep their value). Errors (unreadable file, TOML syntax, unknown key, wrong
+/// type, out-of-range value) name the file, the line and the full dotted key;
+/// nothing is applied when there is an error.
+std::optional<ConfigError> apply_config_file(const std::string& path, CrawlOptions& options);
+
+/// Applies the CRAWLER_* environment variables, one per key (see
+/// environment_variable()). Values are parsed by the key's type: booleans
+/// "true"/"false"/"1"/"0", numbers as in TOML, lists comma-separated ("\,"
+/// for a literal comma). An empty variable counts as unset. Errors name the
+/// variable and the key; nothing is applied when there is an error. `env`
+/// returns a variable's value or nullptr (injectable for tests).
+std::optional<ConfigError> apply_environment(
+    CrawlOptions& options, std::function<const char*(const char*)> env = ::getenv);
+
+/// A commented TOML file with every key at its default (what
+/// `crawler config example` prints). Keys unset by default are commented out.
+std::string example_config();
+
+}  // namespace crawler::config
