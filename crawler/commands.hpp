@@ -4,6 +4,7 @@
 // seeds, unusable or locked database, refused SQL).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,28 @@ struct QueryOptions {
 };
 
 int run_query_command(const QueryOptions& options);
+
+struct SearchOptions {
+  std::string db_path;
+  std::string query;  // FTS5 syntax
+  int limit = 10;
+  std::optional<std::string> site;
+  bool json = false;
+};
+
+/// Ranked (bm25) pages matching the query, with a highlighted snippet.
+int run_search_command(const SearchOptions& options);
+
+/// Totals, pages by status and type, top hosts, errors, rate over time.
+int run_stats_command(const std::string& db_path);
+
+struct ExportOptions {
+  std::string db_path;
+  std::string format = "jsonl";  // jsonl | csv
+  std::string out;               // empty: standard output
+};
+
+int run_export_command(const ExportOptions& options);
 
 struct RobotsOptions {
   std::string file;

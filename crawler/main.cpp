@@ -165,6 +165,29 @@ int main(int argc, char** argv) {
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
 
+  crawler::SearchOptions search;
+  CLI::App* search_cmd =
+      app.add_subcommand("search", "Full-text search over the crawled titles and text (FTS5)");
+  search_cmd->add_option("--db", search.db_path, "SQLite database to read")->required();
+  search_cmd->add_option("query", search.query, "Terms, in FTS5 query syntax")->required();
+  search_cmd->add_option("--limit", search.limit, "Most results to show")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  search_cmd->add_option("--site", search.site, "Only pages of this host");
+  search_cmd->add_flag("--json", search.json, "Print JSON lines");
+
+  std::string stats_db;
+  CLI::App* stats_cmd = app.add_subcommand("stats", "Summarize a crawl database");
+  stats_cmd->add_option("--db", stats_db, "SQLite database to read")->required();
+
+  crawler::ExportOptions export_options;
+  CLI::App* export_cmd = app.add_subcommand("export", "Export the stored pages");
+  export_cmd->add_option("--db", export_options.db_path, "SQLite database to read")->required();
+  export_cmd->add_option("--format", export_options.format, "jsonl or csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  export_cmd->add_option("--out", export_options.out, "Output file (default: standard output)");
+
   crawler::RobotsOptions robots;
   CLI::App* robots_cmd =
       app.add_subcommand("robots", "Check URLs against a robots.txt file, as the crawler would");
@@ -220,6 +243,9 @@ int main(int argc, char** argv) {
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
   if (*serve_cmd) return crawler::run_serve_command(serve_crawl, serve);
   if (*robots_cmd) return crawler::run_robots_command(robots);
+  if (*search_cmd) return crawler::run_search_command(search);
+  if (*stats_cmd) return crawler::run_stats_command(stats_db);
+  if (*export_cmd) return crawler::run_export_command(export_options);
   if (*url_cmd) return crawler::run_url_command(url);
   return crawler::run_query_command(query);
 }

@@ -47,6 +47,31 @@ CREATE VIEW link_urls AS
   FROM links l JOIN pages p ON p.id = l.from_page JOIN urls u ON u.id = l.to_url;
 )sql";
 
+// Version 2: full-text search over titles and text, kept in step with pages
+// by triggers (an external-content FTS5 table: the text is stored once).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE VIRTUAL TABLE pages_fts USING fts5(
+  title, text, content='pages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER pages_fts_insert AFTER INSERT ON pages BEGIN
+  INSERT INTO pages_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER pages_fts_delete AFTER DELETE ON pages BEGIN
+  INSERT INTO pages_fts(pages_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER pages_fts_update AFTER UPDATE OF title, text ON pages BEGIN
+  INSERT INTO pages_fts(pages_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO pages_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
+)sql";
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
+
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");
   version.step();
@@ -71,10 +96,12 @@ Database open_crawl_database(const std::string& path) {
                        SQLITE_ERROR);
   }
   db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
-  if (version < 1) {
+  // Each step in its own transaction: a crash mid-way leaves a valid older version.
+  for (const Migration& step : kMigrations) {
+    if (step.version <= version) continue;
     Transaction migration(db);
-    db.exec(kSchemaV1);
-    db.exec("PRAGMA user_version=1");
+    db.exec(step.sql);
+    db.exec("PRAGMA user_version=" + std::to_string(step.version));
     migration.commit();
   }
   return db;

@@ -1,0 +1,142 @@
+// Read queries: see crawl_queries.hpp.
+#include "storage/crawl_queries.hpp"
+
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace crawler::storage {
+
+namespace {
+
+std::string text(sqlite3_stmt* stmt, int column) {
+  const unsigned char* value = sqlite3_column_text(stmt, column);
+  return value ? std::string(reinterpret_cast<const char*>(value),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)))
+               : std::string();
+}
+
+// Opens read-only and refuses a database older than the queries need.
+Database open_for_reading(const std::string& path) {
+  Database db(path, SQLITE_OPEN_READONLY);
+  Statement version(db, "PRAGMA user_version");
+  version.step();
+  if (version.column_int(0) < kSchemaVersion)
+    throw StorageError("database '" + path + "' has schema version " +
+                           std::to_string(version.column_int(0)) +
+                           "; run `crawler crawl` on it "
+                           "once to bring it to version " +
+                           std::to_string(kSchemaVersion),
+                       SQLITE_ERROR);
+  return db;
+}
+
+std::vector<Count> counts(const Database& db, const char* sql) {
+  std::vector<Count> out;
+  Statement stmt(db, sql);
+  while (stmt.step()) out.push_back({text(stmt.get(), 0), stmt.column_int(1)});
+  return out;
+}
+
+std::int64_t scalar(const Database& db, const char* sql) {
+  Statement stmt(db, sql);
+  stmt.step();
+  return stmt.column_int(0);
+}
+
+}  // namespace
+
+std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
+                                    const std::optional<std::string>& site) {
+  Database db = open_for_reading(db_path);
+  // The host is matched on the URL's authority: "://host/" or "://host:port/".
+  Statement stmt(db,
+                 "SELECT p.url, coalesce(p.title, ''),"
+                 " snippet(pages_fts, 1, '[', ']', '…', 16), bm25(pages_fts, 10.0, 1.0) AS rank"
+                 " FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid"
+                 " WHERE pages_fts MATCH ?1 AND (?2 IS NULL OR p.url LIKE '%://' || ?2 || '/%'"
+                 "   OR p.url LIKE '%://' || ?2 || ':%')"
+                 " ORDER BY rank LIMIT ?3");
+  stmt.bind(1, std::string_view(query));
+  if (site) {
+    stmt.bind(2, std::string_view(*site));
+  } else {
+    stmt.bind_null(2);
+  }
+  stmt.bind(3, std::int64_t{limit});
+  std::vector<SearchHit> hits;
+  try {
+    while (stmt.step())
+      hits.push_back({text(stmt.get(), 0), text(stmt.get(), 1), text(stmt.get(), 2),
+                      sqlite3_column_double(stmt.get(), 3)});
+  } catch (const StorageError&) {
+    // FTS5 reports query syntax errors when stepping; its own words are clearest.
+    throw StorageError(std::string("search query: ") + sqlite3_errmsg(db.get()), SQLITE_ERROR);
+  }
+  return hits;
+}
+
+CrawlStats crawl_stats(const std::string& db_path, int top) {
+  Database db = open_for_reading(db_path);
+  CrawlStats stats;
+  stats.pages = scalar(db, "SELECT count(*) FROM pages");
+  stats.urls_known = scalar(db, "SELECT count(*) FROM urls");
+  stats.urls_queued = scalar(db, "SELECT count(*) FROM urls WHERE state = 'queued'");
+  stats.links = scalar(db, "SELECT count(*) FROM links");
+  stats.bytes = scalar(db, "SELECT coalesce(sum(bytes), 0) FROM pages");
+  {
+    Statement span(
+        db, "SELECT coalesce(min(fetched_at), ''), coalesce(max(fetched_at), '') FROM pages");
+    span.step();
+    stats.first_fetch = text(span.get(), 0);
+    stats.last_fetch = text(span.get(), 1);
+  }
+  stats.by_status = counts(db,
+                           "SELECT coalesce(CAST(status AS TEXT), 'none'), count(*) FROM pages"
+                           " GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.by_content_type =
+      counts(db,
+             "SELECT coalesce(lower(trim(CASE WHEN instr(content_type, ';') > 0"
+             " THEN substr(content_type, 1, instr(content_type, ';') - 1) ELSE content_type END)),"
+             " 'none'), count(*) FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
+  std::string hosts =
+      "SELECT substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, '://') + 3), '/')"
+      " - 1) AS host, count(*) FROM pages GROUP BY host ORDER BY 2 DESC, 1 LIMIT " +
+      std::to_string(top);
+  stats.top_hosts = counts(db, hosts.c_str());
+  stats.errors = counts(db,
+                        "SELECT error, count(*) FROM pages WHERE error IS NOT NULL"
+                        " GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.per_minute = counts(db,
+                            "SELECT substr(fetched_at, 1, 16), count(*) FROM pages"
+                            " GROUP BY 1 ORDER BY 1");
+  return stats;
+}
+
+void for_each_page(const std::string& db_path,
+                   const std::function<void(const ExportedPage&)>& on_page) {
+  Database db = open_for_reading(db_path);
+  Statement stmt(db,
+                 "SELECT url, coalesce(final_url, ''), coalesce(content_type, ''),"
+                 " coalesce(title, ''), fetched_at, coalesce(error, ''), coalesce(redirect_to, ''),"
+                 " coalesce(text, ''), coalesce(status, 0), depth, bytes, coalesce(duration_ms, 0)"
+                 " FROM pages ORDER BY id");
+  ExportedPage page;
+  while (stmt.step()) {
+    sqlite3_stmt* s = stmt.get();
+    page.url = text(s, 0);
+    page.final_url = text(s, 1);
+    page.content_type = text(s, 2);
+    page.title = text(s, 3);
+    page.fetched_at = text(s, 4);
+    page.error = text(s, 5);
+    page.redirect_to = text(s, 6);
+    page.text = text(s, 7);
+    page.status = stmt.column_int(8);
+    page.depth = stmt.column_int(9);
+    page.bytes = stmt.column_int(10);
+    page.duration_ms = sqlite3_column_double(s, 11);
+    on_page(page);
+  }
+}
+
+}  // namespace crawler::storage

@@ -1,0 +1,62 @@
+// The read queries behind `crawler search`, `crawler stats` and
+// `crawler export`. Each opens the database read-only, so it runs beside a
+// crawl that writes, and never changes the file. Failures throw StorageError
+// with a message naming the database (or quoting FTS5 on a bad query).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crawler::storage {
+
+struct SearchHit {
+  std::string url;
+  std::string title;
+  std::string snippet;  // matches wrapped in [ ]
+  double rank = 0;      // bm25: lower is better
+};
+
+/// Pages matching an FTS5 query over titles and text, best first.
+/// `site` keeps pages of that host only.
+std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
+                                    const std::optional<std::string>& site);
+
+struct Count {
+  std::string key;
+  std::int64_t count = 0;
+};
+
+struct CrawlStats {
+  std::int64_t pages = 0;
+  std::int64_t urls_known = 0;
+  std::int64_t urls_queued = 0;
+  std::int64_t links = 0;
+  std::int64_t bytes = 0;
+  std::string first_fetch;
+  std::string last_fetch;
+  std::vector<Count> by_status;        // "200", "404", "none"
+  std::vector<Count> by_content_type;  // media type without parameters
+  std::vector<Count> top_hosts;
+  std::vector<Count> errors;      // by kind
+  std::vector<Count> per_minute;  // pages fetched per minute, "2026-11-27T04:58"
+};
+
+CrawlStats crawl_stats(const std::string& db_path, int top = 10);
+
+/// One stored page for export.
+struct ExportedPage {
+  std::string url, final_url, content_type, title, fetched_at, error, redirect_to, text;
+  std::int64_t status = 0;  // 0: none
+  std::int64_t depth = 0;
+  std::int64_t bytes = 0;
+  double duration_ms = 0;
+};
+
+/// Calls `on_page` for every page, in fetch order.
+void for_each_page(const std::string& db_path,
+                   const std::function<void(const ExportedPage&)>& on_page);
+
+}  // namespace crawler::storage

@@ -1,0 +1,165 @@
+// What users ask of a crawl afterwards: search, stats, export, and an older
+// database brought up to date.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "crawler/commands.hpp"
+#include "storage/page_store.hpp"
+#include "storage/sqlite.hpp"
+#include "tests/integration/crawl_fixture.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler {
+namespace {
+
+using testing::CannedResponse;
+using ::testing::HasSubstr;
+
+CannedResponse page(const std::string& title, const std::string& body) {
+  return {200, {{"Content-Type", "text/html"}}, "<title>" + title + "</title><p>" + body + "</p>"};
+}
+
+class ReadCommandsTest : public CrawlTest {
+ protected:
+  // A small site about fruit, crawled once.
+  void crawl_fruit_site(TestServer& server) {
+    server.set_response("/index.html", {200,
+                                        {{"Content-Type", "text/html"}},
+                                        "<title>Fruit</title><a href='/apple.html'>a</a>"
+                                        "<a href='/pie.html'>p</a><a href='/pear.html'>p</a>"});
+    server.set_response("/apple.html", page("Apple varieties", "Many kinds of fruit grow here."));
+    server.set_response("/pie.html",
+                        page("Baking", "A pie needs one apple, flour and butter, then heat."));
+    server.set_response("/pear.html", page("Pear", "Pears are not apples."));
+    write_seeds({server.url("/index.html")});
+    ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  }
+
+  std::string capture(const std::function<int()>& command, int expected_exit = kExitOk) {
+    ::testing::internal::CaptureStdout();
+    int exit = command();
+    std::string out = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(exit, expected_exit);
+    return out;
+  }
+};
+
+TEST_F(ReadCommandsTest, SearchRanksTitleMatchesFirstWithHighlightedSnippets) {
+  TestServer server;
+  crawl_fruit_site(server);
+  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
+  std::string out = capture([&] { return run_search_command(search); });
+  std::istringstream lines(out);
+  std::vector<std::string> hits;
+  for (std::string line; std::getline(lines, line);) hits.push_back(line);
+  ASSERT_EQ(hits.size(), 2u);  // "apples" is another word to the default tokenizer
+  EXPECT_THAT(hits[0], HasSubstr(server.url("/apple.html")));
+  EXPECT_THAT(hits[1], HasSubstr(server.url("/pie.html")));
+  EXPECT_THAT(hits[1], HasSubstr("one [apple], flour"));
+}
+
+TEST_F(ReadCommandsTest, SearchTakesFts5SyntaxAndASiteFilter) {
+  TestServer server;
+  crawl_fruit_site(server);
+  SearchOptions search{options_.db_path, "pie OR pear*", 10, std::nullopt, true};
+  std::string either = capture([&] { return run_search_command(search); });
+  EXPECT_EQ(std::count(either.begin(), either.end(), '\n'), 2);
+  search.query = "apple";
+  search.site = "elsewhere.test";
+  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+  search.site = "127.0.0.1";
+  EXPECT_NE(capture([&] { return run_search_command(search); }), "");
+}
+
+TEST_F(ReadCommandsTest, ASearchSyntaxErrorIsAClearUsageError) {
+  TestServer server;
+  crawl_fruit_site(server);
+  SearchOptions search{options_.db_path, "\"unbalanced", 10, std::nullopt, false};
+  ::testing::internal::CaptureStderr();
+  capture([&] { return run_search_command(search); }, kExitUsage);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("search query"));
+}
+
+TEST_F(ReadCommandsTest, TheSearchIndexFollowsChangedPages) {
+  TestServer server;
+  crawl_fruit_site(server);
+  {
+    storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
+    db.exec("UPDATE pages SET text = 'now about cherries' WHERE url LIKE '%/pie.html'");
+  }
+  SearchOptions search{options_.db_path, "cherries", 10, std::nullopt, true};
+  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("/pie.html"));
+  search.query = "butter";
+  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+}
+
+TEST_F(ReadCommandsTest, StatsMatchTheDatabase) {
+  TestServer server;
+  crawl_fruit_site(server);
+  std::string out = capture([&] { return run_stats_command(options_.db_path); });
+  EXPECT_THAT(out, HasSubstr("pages " + scalar("SELECT count(*) FROM pages") + "\n"));
+  EXPECT_THAT(out, HasSubstr("  4\t200\n"));
+  EXPECT_THAT(out, HasSubstr("  4\ttext/html\n"));
+  EXPECT_THAT(out, HasSubstr("\t127.0.0.1:" + std::to_string(server.port()) + "\n"));
+}
+
+TEST_F(ReadCommandsTest, ExportsReadBackAsJsonLinesAndCsv) {
+  TestServer server;
+  crawl_fruit_site(server);
+  auto jsonl = dir_ / "pages.jsonl";
+  EXPECT_EQ(run_export_command({options_.db_path, "jsonl", jsonl.string()}), kExitOk);
+  std::ifstream in(jsonl);
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    EXPECT_TRUE(line.starts_with("{\"url\":\"http://127.0.0.1:")) << line;
+    EXPECT_TRUE(line.ends_with("}")) << line;
+  }
+  EXPECT_EQ(lines, 4);
+
+  auto csv = dir_ / "pages.csv";
+  EXPECT_EQ(run_export_command({options_.db_path, "csv", csv.string()}), kExitOk);
+  std::ifstream csv_in(csv);
+  std::string header;
+  std::getline(csv_in, header);
+  EXPECT_EQ(header,
+            "url,final_url,status,content_type,title,fetched_at,depth,bytes,duration_ms,"
+            "error,redirect_to\r");
+  int rows = 0;
+  for (std::string line; std::getline(csv_in, line);)
+    rows += line.find(",200,text/html,") != std::string::npos;
+  EXPECT_EQ(rows, 4);
+}
+
+TEST_F(ReadCommandsTest, AnExportToAnUnwritablePathLeavesNothingBehind) {
+  TestServer server;
+  crawl_fruit_site(server);
+  std::string out = (dir_ / "missing" / "pages.jsonl").string();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_export_command({options_.db_path, "jsonl", out}), kExitUsage);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr(out));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "missing"));
+}
+
+TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
+  TestServer server;
+  crawl_fruit_site(server);
+  {
+    // Take the file back to schema version 1: no full-text index.
+    storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
+    db.exec(
+        "DROP TRIGGER pages_fts_insert; DROP TRIGGER pages_fts_delete;"
+        " DROP TRIGGER pages_fts_update; DROP TABLE pages_fts; PRAGMA user_version=1");
+  }
+  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
+  ::testing::internal::CaptureStderr();
+  capture([&] { return run_search_command(search); }, kExitUsage);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("schema version 1"));
+  { storage::PageStore migrate(options_.db_path); }
+  EXPECT_EQ(scalar("PRAGMA user_version"), "2");
+  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("/apple.html"));
+}
+
+}  // namespace
+}  // namespace crawler
