@@ -107,6 +107,8 @@ const std::array kKeys = {
         "Follow rel=nofollow links too."},
     Key{"transfers.sitemaps", K::kBoolean, &O::use_sitemaps, 0, 0,
         "Read the Sitemap: lines of robots.txt, else /sitemap.xml; false is --no-sitemaps."},
+    Key{"transfers.search_index", K::kBoolean, &O::search_index, 0, 0,
+        "Add pages to the full-text index as they are stored; false is --no-search-index."},
     Key{"scope.mode",
         K::kChoice,
         &O::scope,

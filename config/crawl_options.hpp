@@ -44,6 +44,7 @@ struct CrawlOptions {
   int max_redirects = 10;
   bool follow_nofollow = false;  // follow rel=nofollow links too
   bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
+  bool search_index = true;      // add pages to the full-text index as they are stored
 
   // Scope and traps.
   std::string scope = "host";  // host | domain | any

@@ -119,7 +119,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   std::vector<std::string> known;
   try {
     lock.emplace(options.db_path);
-    store.emplace(options.db_path);
+    store.emplace(options.db_path, options.search_index);
     // Seeds are queued durably before anything is fetched; whatever an
     // earlier run queued and did not finish is fetched now.
     store->queue(seeds.urls, 0);

@@ -103,6 +103,9 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->check(CLI::Range(0, 100))
       ->group("Transfers");
   cmd.add_flag("!--no-sitemaps", o.use_sitemaps, "Do not read sitemaps")->group("Transfers");
+  cmd.add_flag("!--no-search-index", o.search_index,
+               "Keep new pages out of the full-text index (a third faster)")
+      ->group("Transfers");
   cmd.add_flag("--follow-nofollow", o.follow_nofollow, "Follow rel=nofollow links too")
       ->group("Transfers");
 

@@ -31,7 +31,7 @@ void bind_optional(Statement& stmt, int index, const std::string& text) {
 
 }  // namespace
 
-PageStore::PageStore(const std::string& path)
+PageStore::PageStore(const std::string& path, bool index_text)
     : db_(open_crawl_database(path)),
       insert_url_(db_, "INSERT OR IGNORE INTO urls(url) VALUES (?1)"),
       select_url_(db_, "SELECT id FROM urls WHERE url = ?1"),
@@ -43,7 +43,9 @@ PageStore::PageStore(const std::string& path)
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
       mark_queued_(
-          db_, "UPDATE urls SET state = 'queued', depth = ?2 WHERE id = ?1 AND state = 'linked'") {}
+          db_, "UPDATE urls SET state = 'queued', depth = ?2 WHERE id = ?1 AND state = 'linked'"),
+      index_page_(db_, "INSERT INTO pages_fts(rowid, title, text) VALUES (?1, ?2, ?3)"),
+      index_text_(index_text) {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
   if (auto it = url_ids_.find(url); it != url_ids_.end()) return it->second;
@@ -97,6 +99,12 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
     bind_optional(insert_page_, 18, page.text);
     insert_page_.run();
     std::int64_t page_id = db_.last_insert_rowid();
+    if (index_text_ && (!page.title.empty() || !page.text.empty())) {
+      index_page_.bind(1, page_id);
+      bind_optional(index_page_, 2, page.title);
+      bind_optional(index_page_, 3, page.text);
+      index_page_.run();
+    }
     mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
     for (const std::string& link : page.links)
       insert_link_.bind(1, page_id).bind(2, url_id(link)).run();

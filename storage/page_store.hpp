@@ -51,7 +51,10 @@ struct QueuedUrl {
 class PageStore {
  public:
   /// Opens (creating and migrating if needed) the database at `path`.
-  explicit PageStore(const std::string& path);
+  /// With `index_text` false, new pages stay out of the full-text index
+  /// (faster crawls; rebuild later with
+  /// INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')).
+  explicit PageStore(const std::string& path, bool index_text = true);
 
   /// Writes every record in one transaction. Throws StorageError; then nothing was written.
   void write(std::span<const PageRecord> pages);
@@ -81,6 +84,8 @@ class PageStore {
   Statement insert_link_;
   Statement mark_done_;
   Statement mark_queued_;
+  Statement index_page_;
+  bool index_text_;
 };
 
 }  // namespace crawler::storage

@@ -95,6 +95,15 @@ TEST_F(ReadCommandsTest, TheSearchIndexFollowsChangedPages) {
   EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
 }
 
+TEST_F(ReadCommandsTest, WithoutTheSearchIndexPagesAreStoredButNotSearchable) {
+  TestServer server;
+  options_.search_index = false;
+  crawl_fruit_site(server);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "4");
+  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
+  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+}
+
 TEST_F(ReadCommandsTest, StatsMatchTheDatabase) {
   TestServer server;
   crawl_fruit_site(server);
@@ -149,7 +158,7 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
     // Take the file back to schema version 1: no full-text index.
     storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
     db.exec(
-        "DROP TRIGGER pages_fts_insert; DROP TRIGGER pages_fts_delete;"
+        "DROP TRIGGER pages_fts_delete;"
         " DROP TRIGGER pages_fts_update; DROP TABLE pages_fts; PRAGMA user_version=1");
   }
   SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
