@@ -46,6 +46,11 @@ struct CrawlOptions {
   bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
   bool search_index = true;      // add pages to the full-text index as they are stored
 
+  // Revisits (serve): a page comes back after an interval that doubles while
+  // it stays unchanged and halves when it changes, within these bounds.
+  long revisit_min_ms = 3600L * 1000;
+  long revisit_max_ms = 30L * 86400 * 1000;
+
   // Scope and traps.
   std::string scope = "host";  // host | domain | any
   std::vector<std::string> include;

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <utility>
 
 #include "crawler/async/offload.hpp"
+#include "crawler/async/sleep.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
@@ -29,6 +31,15 @@ std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// FNV-1a, 64 bits: enough to tell whether a page's body changed.
+std::string content_hash(std::string_view body) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : body) hash = (hash ^ c) * 1099511628211ull;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
 }
 
 FrontierLimits limits_from(const config::CrawlOptions& options) {
@@ -165,6 +176,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
     frontier_.add_seed(seed);
   }
   for (auto& url : resumed) frontier_.resume(std::move(url.url), url.depth);
+  if (keep_running_) revisits_.spawn(poll_revisits());
 
   while (!stopping_ && !writer_.fatal()) {
     while (writer_.backlog() < kMaxWriteBacklog) {
@@ -191,6 +203,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
         [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->multis_.cancel_all(); },
         static_cast<std::uint64_t>(options_.grace_ms), 0);
   }
+  co_await revisits_.join();
   co_await pages_.join();
   uv_timer_stop(grace_timer_.get());
   co_await writer_.flush();
@@ -229,7 +242,10 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     ++summary_.fetch_errors;
     writer_.add(std::move(record));
   }
-  if (outcome == Visit::kDone) frontier_.done(url);
+  if (outcome == Visit::kDone) {
+    if (url.revisit) revisiting_.erase(url.url);
+    frontier_.done(url);
+  }
   wake_.notify();
 }
 
@@ -251,6 +267,12 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   request.low_speed_time_s = options_.low_speed_time_s;
   request.max_body_bytes = options_.max_body_bytes;
   request.follow_redirects = false;  // each hop is checked here: scope, robots, seen
+  if (url.revisit) {
+    if (!url.revisit->etag.empty())
+      request.headers.push_back("If-None-Match: " + url.revisit->etag);
+    if (!url.revisit->last_modified.empty())
+      request.headers.push_back("If-Modified-Since: " + url.revisit->last_modified);
+  }
   if (url.kind == UrlKind::kSitemap) {
     request.follow_redirects = true;
     request.max_redirects = 5;
@@ -284,7 +306,10 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     record.error = "http_" + std::to_string(result.status);
   }
 
-  if (result.ok() && is_redirect(result.status)) {
+  judge_revisit(url, result, record);
+  if (record.unchanged) {
+    // Nothing new to read: the stored content, links and index stand.
+  } else if (result.ok() && is_redirect(result.status)) {
     follow_redirect(url, result, record);
   } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
     co_await read_html(url, result, record);
@@ -437,6 +462,65 @@ bool CrawlEngine::offer_link(const std::string& link, int depth) {
     return false;
   }
   return frontier_.add(link, depth) == AddOutcome::kQueued;
+}
+
+// Service mode: every second, queue the stored pages whose revisit is due.
+// The query runs on the pool with its own read-only connection.
+async::Task<void> CrawlEngine::poll_revisits() {
+  while (!stopping_) {
+    co_await async::sleep_for(loop_.get(), std::chrono::seconds(1));
+    if (stopping_) break;
+    std::int64_t now = unix_ms_now();
+    auto query = [path = options_.db_path, now] { return storage::due_pages(path, now, 1000); };
+    std::vector<storage::DuePage> due;
+    try {
+      due = co_await async::offload(loop_.get(), query);
+    } catch (const storage::StorageError&) {
+      continue;  // e.g. the schema is not there yet; ask again next time
+    }
+    for (auto& page : due) {
+      if (stopping_ || !revisiting_.insert(page.url).second) continue;
+      frontier_.revisit(std::move(page));
+    }
+    if (!due.empty()) wake_.notify();
+  }
+}
+
+// What a visit learns for the next one: validators, a hash of the body, and
+// the revisit interval: doubled while the page stays the same (304 or the
+// same hash), halved when it changed, kept after a failure; within bounds.
+void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
+                                storage::PageRecord& record) {
+  // Intervals are kept in whole seconds, never below one.
+  auto clamp = [this](double seconds) {
+    double low = std::max(1.0, options_.revisit_min_ms / 1000.0);
+    double high = std::max(low, options_.revisit_max_ms / 1000.0);
+    return static_cast<std::int64_t>(std::clamp(seconds, low, high));
+  };
+  record.etag = std::string(result.header("etag"));
+  record.last_modified = std::string(result.header("last-modified"));
+  if (result.ok() && result.status == 200) record.content_hash = content_hash(result.body);
+  if (!url.revisit) {
+    record.revisit_after_s = clamp(86400);
+    return;
+  }
+  const storage::DuePage& before = *url.revisit;
+  record.revisit = true;
+  ++summary_.revisits;
+  double interval = static_cast<double>(std::max<std::int64_t>(before.revisit_after_s, 1));
+  bool same = result.ok() && (result.status == 304 ||
+                              (result.status == 200 && record.content_hash == before.content_hash));
+  if (same) {
+    record.unchanged = true;
+    record.revisit_after_s = clamp(interval * 2);
+  } else if (result.ok() && result.status < 500) {
+    ++summary_.revisits_changed;
+    record.revisit_after_s = clamp(interval / 2);
+  } else {
+    // A failed revisit keeps the stored page as it was; it comes back as planned.
+    record.unchanged = true;
+    record.revisit_after_s = clamp(interval);
+  }
 }
 
 // Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They

@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/crawl_options.hpp"
@@ -44,6 +45,8 @@ struct CrawlSummary {
   std::array<std::size_t, 6> responses{};      // HTTP responses by status class (1xx..5xx)
   std::size_t bytes = 0;                       // body bytes received
   std::size_t robots_unreachable = 0;          // pages given up for want of robots.txt
+  std::size_t revisits = 0;                    // stored pages fetched again
+  std::size_t revisits_changed = 0;            // ... that had changed
   double seconds = 0;
   double write_seconds = 0;  // spent in write batches (off the loop thread)
   std::size_t write_batches = 0;
@@ -104,6 +107,9 @@ class CrawlEngine {
   bool retry_later(FrontierUrl& url, const async::FetchResult& result);
   void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
                        storage::PageRecord& record);
+  async::Task<void> poll_revisits();
+  void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
+                     storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
@@ -124,6 +130,8 @@ class CrawlEngine {
   async::UvHandle<uv_timer_t> grace_timer_;
   PageWriter writer_;
   async::TaskScope pages_;
+  async::TaskScope revisits_;
+  std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
   std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
   CrawlSummary summary_;
   bool stopping_ = false;

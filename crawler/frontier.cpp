@@ -16,24 +16,28 @@ Frontier::Host& Frontier::host(const std::string& name) {
 }
 
 AddOutcome Frontier::add_seed(const std::string& url) {
-  return enqueue({url, std::string(parsers::normalized_host(url)), 0, UrlKind::kPage, 0, {}});
+  return enqueue(
+      {url, std::string(parsers::normalized_host(url)), 0, UrlKind::kPage, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add_sitemap(const std::string& url) {
-  return enqueue({url, std::string(parsers::normalized_host(url)), 0, UrlKind::kSitemap, 0, {}});
+  return enqueue(
+      {url, std::string(parsers::normalized_host(url)), 0, UrlKind::kSitemap, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  return enqueue({url, std::string(parsers::normalized_host(url)), depth, UrlKind::kPage, 0, {}});
+  return enqueue(
+      {url, std::string(parsers::normalized_host(url)), depth, UrlKind::kPage, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
   FrontierUrl next{url,        std::string(parsers::normalized_host(url)),
                    from.depth, from.kind,
-                   0,          from.redirect_chain};
+                   0,          from.redirect_chain,
+                   nullptr};
   next.redirect_chain.push_back(from.url);
   return enqueue(std::move(next));
 }
@@ -41,7 +45,19 @@ AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& fro
 void Frontier::resume(std::string url, int depth) {
   seen_.erase(url);  // remembered as seen by the caller; queue it for real
   std::string host(parsers::normalized_host(url));
-  enqueue({std::move(url), std::move(host), depth, UrlKind::kPage, 0, {}});
+  enqueue({std::move(url), std::move(host), depth, UrlKind::kPage, 0, {}, nullptr});
+}
+
+void Frontier::revisit(storage::DuePage page) {
+  FrontierUrl url{
+      page.url, std::string(parsers::normalized_host(page.url)), page.depth, UrlKind::kPage, 0, {},
+      nullptr};
+  url.revisit = std::make_shared<const storage::DuePage>(std::move(page));
+  std::string name = url.host;
+  Host& h = host(name);
+  h.urls.push_back(std::move(url));
+  ++queued_;
+  schedule(name, h);
 }
 
 AddOutcome Frontier::enqueue(FrontierUrl url) {
@@ -73,7 +89,7 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
       continue;
     }
     bool first_try = h.urls.front().attempt == 0;
-    bool counts = first_try && h.urls.front().kind == UrlKind::kPage;
+    bool counts = first_try && h.urls.front().kind == UrlKind::kPage && !h.urls.front().revisit;
     if (counts && page_limit_reached()) continue;  // retries sit at the front
     FrontierUrl url = std::move(h.urls.front());
     h.urls.pop_front();

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <random>
@@ -17,6 +18,8 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "storage/page_store.hpp"
 
 namespace crawler {
 
@@ -41,8 +44,9 @@ struct FrontierUrl {
   std::string host;
   int depth = 0;
   UrlKind kind = UrlKind::kPage;
-  int attempt = 0;                          // 0 for the first try
-  std::vector<std::string> redirect_chain;  // URLs that redirected here, oldest first
+  int attempt = 0;                                  // 0 for the first try
+  std::vector<std::string> redirect_chain;          // URLs that redirected here, oldest first
+  std::shared_ptr<const storage::DuePage> revisit;  // set when the page is stored already
 };
 
 enum class AddOutcome { kQueued, kDuplicate, kTooDeep };
@@ -65,6 +69,9 @@ class Frontier {
   void mark_seen(std::string url) { seen_.insert(std::move(url)); }
   /// A URL an earlier run left queued: queued again at its depth.
   void resume(std::string url, int depth);
+  /// A stored page due for a revisit: queued again although seen. Revisits
+  /// do not count against the page limit.
+  void revisit(storage::DuePage page);
 
   /// The next URL allowed to start at `now`, if any; in flight until done() or retry().
   std::optional<FrontierUrl> next(TimePoint now);

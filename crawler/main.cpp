@@ -2,6 +2,7 @@
 // dispatches to a subcommand. Unusable invocations exit 2 with a message.
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <optional>
 
@@ -109,6 +110,18 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
   cmd.add_flag("--follow-nofollow", o.follow_nofollow, "Follow rel=nofollow links too")
       ->group("Transfers");
 
+  cmd.add_option_function<double>(
+         "--revisit-min", [&o](double s) { o.revisit_min_ms = std::lround(s * 1000); },
+         "serve: shortest revisit interval, seconds (default 3600; a changing page comes back "
+         "sooner)")
+      ->check(CLI::Range(0.01, 1e9))
+      ->group("Revisits");
+  cmd.add_option_function<double>(
+         "--revisit-max", [&o](double s) { o.revisit_max_ms = std::lround(s * 1000); },
+         "serve: longest revisit interval, seconds (default 30 days; an unchanged page waits "
+         "longer)")
+      ->check(CLI::Range(0.01, 1e9))
+      ->group("Revisits");
   cmd.add_option("--scope", o.scope, "Which links to follow: host, domain or any")
       ->capture_default_str()
       ->check(CLI::IsMember({"host", "domain", "any"}))

@@ -29,6 +29,16 @@ void bind_optional(Statement& stmt, int index, const std::string& text) {
   }
 }
 
+// ?index: the revisit interval in seconds, ?index+1: when that ends (Unix ms).
+void bind_next_visit(Statement& stmt, int index, const PageRecord& page) {
+  if (page.revisit_after_s <= 0) {
+    stmt.bind_null(index).bind_null(index + 1);
+    return;
+  }
+  stmt.bind(index, page.revisit_after_s)
+      .bind(index + 1, page.fetched_at_ms + page.revisit_after_s * 1000);
+}
+
 }  // namespace
 
 PageStore::PageStore(const std::string& path, bool index_text)
@@ -38,13 +48,27 @@ PageStore::PageStore(const std::string& path, bool index_text)
       insert_page_(db_,
                    "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
                    " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
-                   " redirect_to, canonical, noindex, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                   " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
+                   " redirect_to, canonical, noindex, text, etag, last_modified, content_hash,"
+                   " revisit_after_s, next_visit_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                   " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
       mark_queued_(
           db_, "UPDATE urls SET state = 'queued', depth = ?2 WHERE id = ?1 AND state = 'linked'"),
       index_page_(db_, "INSERT INTO pages_fts(rowid, title, text) VALUES (?1, ?2, ?3)"),
+      find_page_(db_, "SELECT id FROM pages WHERE url_id = ?1"),
+      mark_unchanged_(db_,
+                      "UPDATE pages SET fetched_at = ?2, attempts = ?3, revisit_after_s = ?4,"
+                      " next_visit_ms = ?5, etag = coalesce(?6, etag),"
+                      " last_modified = coalesce(?7, last_modified) WHERE id = ?1"),
+      update_page_(db_,
+                   "UPDATE pages SET final_url = ?3, depth = ?4, status = ?5, content_type = ?6,"
+                   " title = ?7, fetched_at = ?8, bytes = ?9, duration_ms = ?10, error = ?11,"
+                   " error_detail = ?12, truncated = ?13, attempts = ?14, redirect_to = ?15,"
+                   " canonical = ?16, noindex = ?17, text = ?18, etag = ?19, last_modified = ?20,"
+                   " content_hash = ?21, revisit_after_s = ?22, next_visit_ms = ?23,"
+                   " changes = changes + 1 WHERE url_id = ?1 AND ?2 IS NOT NULL"),
+      drop_links_(db_, "DELETE FROM links WHERE from_page = ?1"),
       index_text_(index_text) {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
@@ -73,45 +97,95 @@ void PageStore::write(std::span<const PageRecord> pages) {
   }
 }
 
+// Binds ?1..?23 of the insert and update statements: the page's columns.
+void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
+  stmt.bind(1, url_id).bind(2, std::string_view(page.url));
+  bind_optional(stmt, 3, page.final_url);
+  stmt.bind(4, std::int64_t{page.depth});
+  if (page.status > 0) {
+    stmt.bind(5, std::int64_t{page.status});
+  } else {
+    stmt.bind_null(5);
+  }
+  bind_optional(stmt, 6, page.content_type);
+  bind_optional(stmt, 7, page.title);
+  stmt.bind(8, std::string_view(iso8601_utc(page.fetched_at_ms)));
+  stmt.bind(9, page.bytes).bind(10, page.duration_ms);
+  bind_optional(stmt, 11, page.error);
+  bind_optional(stmt, 12, page.error_detail);
+  stmt.bind(13, std::int64_t{page.truncated ? 1 : 0});
+  stmt.bind(14, std::int64_t{page.attempts});
+  bind_optional(stmt, 15, page.redirect_to);
+  bind_optional(stmt, 16, page.canonical);
+  stmt.bind(17, std::int64_t{page.noindex ? 1 : 0});
+  bind_optional(stmt, 18, page.text);
+  bind_optional(stmt, 19, page.etag);
+  bind_optional(stmt, 20, page.last_modified);
+  bind_optional(stmt, 21, page.content_hash);
+  bind_next_visit(stmt, 22, page);
+}
+
 void PageStore::write_all(std::span<const PageRecord> pages) {
   Transaction transaction(db_);
   for (const PageRecord& page : pages) {
-    std::int64_t id = url_id(page.url);
-    insert_page_.bind(1, id).bind(2, std::string_view(page.url));
-    bind_optional(insert_page_, 3, page.final_url);
-    insert_page_.bind(4, std::int64_t{page.depth});
-    if (page.status > 0) {
-      insert_page_.bind(5, std::int64_t{page.status});
+    if (page.revisit) {
+      write_revisit(page);
     } else {
-      insert_page_.bind_null(5);
+      insert(page);
     }
-    bind_optional(insert_page_, 6, page.content_type);
-    bind_optional(insert_page_, 7, page.title);
-    insert_page_.bind(8, std::string_view(iso8601_utc(page.fetched_at_ms)));
-    insert_page_.bind(9, page.bytes).bind(10, page.duration_ms);
-    bind_optional(insert_page_, 11, page.error);
-    bind_optional(insert_page_, 12, page.error_detail);
-    insert_page_.bind(13, std::int64_t{page.truncated ? 1 : 0});
-    insert_page_.bind(14, std::int64_t{page.attempts});
-    bind_optional(insert_page_, 15, page.redirect_to);
-    bind_optional(insert_page_, 16, page.canonical);
-    insert_page_.bind(17, std::int64_t{page.noindex ? 1 : 0});
-    bind_optional(insert_page_, 18, page.text);
-    insert_page_.run();
-    std::int64_t page_id = db_.last_insert_rowid();
-    if (index_text_ && (!page.title.empty() || !page.text.empty())) {
-      index_page_.bind(1, page_id);
-      bind_optional(index_page_, 2, page.title);
-      bind_optional(index_page_, 3, page.text);
-      index_page_.run();
-    }
-    mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
-    for (const std::string& link : page.links)
-      insert_link_.bind(1, page_id).bind(2, url_id(link)).run();
-    for (const std::string& url : page.queued)
-      mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
   }
   transaction.commit();
+}
+
+void PageStore::insert(const PageRecord& page) {
+  std::int64_t id = url_id(page.url);
+  bind_page(insert_page_, id, page);
+  insert_page_.run();
+  std::int64_t page_id = db_.last_insert_rowid();
+  if (index_text_ && (!page.title.empty() || !page.text.empty())) {
+    index_page_.bind(1, page_id);
+    bind_optional(index_page_, 2, page.title);
+    bind_optional(index_page_, 3, page.text);
+    index_page_.run();
+  }
+  mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
+  write_links(page_id, page);
+}
+
+void PageStore::write_links(std::int64_t page_id, const PageRecord& page) {
+  for (const std::string& link : page.links)
+    insert_link_.bind(1, page_id).bind(2, url_id(link)).run();
+  for (const std::string& url : page.queued)
+    mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
+}
+
+// A revisit updates the page's row in place: one row per URL, always. An
+// unchanged page keeps its content, links and index entry; a changed one is
+// rewritten, its links replaced, and the full-text index follows by trigger.
+void PageStore::write_revisit(const PageRecord& page) {
+  std::int64_t id = url_id(page.url);
+  find_page_.bind(1, id);
+  bool stored = find_page_.step();
+  std::int64_t page_id = stored ? find_page_.column_int(0) : 0;
+  find_page_.reset();
+  if (!stored) {
+    insert(page);  // stored by no one yet (the database was replaced?): a first visit
+    return;
+  }
+  if (page.unchanged) {
+    mark_unchanged_.bind(1, page_id)
+        .bind(2, std::string_view(iso8601_utc(page.fetched_at_ms)))
+        .bind(3, std::int64_t{page.attempts});
+    bind_next_visit(mark_unchanged_, 4, page);
+    bind_optional(mark_unchanged_, 6, page.etag);
+    bind_optional(mark_unchanged_, 7, page.last_modified);
+    mark_unchanged_.run();
+    return;
+  }
+  bind_page(update_page_, id, page);
+  update_page_.run();
+  drop_links_.bind(1, page_id).run();
+  write_links(page_id, page);
 }
 
 void PageStore::queue(const std::vector<std::string>& urls, int depth) {
@@ -134,6 +208,24 @@ std::vector<QueuedUrl> PageStore::load_frontier(
       queued.push_back({std::string(url), static_cast<int>(known.column_int(2))});
   }
   return queued;
+}
+
+std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit) {
+  Database db(db_path, SQLITE_OPEN_READONLY);
+  Statement due(db,
+                "SELECT url, depth, coalesce(etag, ''), coalesce(last_modified, ''),"
+                " coalesce(content_hash, ''), revisit_after_s FROM pages"
+                " WHERE next_visit_ms <= ?1 ORDER BY next_visit_ms LIMIT ?2");
+  due.bind(1, now_ms).bind(2, std::int64_t{limit});
+  std::vector<DuePage> pages;
+  auto text = [&](int column) {
+    const unsigned char* value = sqlite3_column_text(due.get(), column);
+    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
+  };
+  while (due.step())
+    pages.push_back({text(0), static_cast<int>(due.column_int(1)), text(2), text(3), text(4),
+                     due.column_int(5)});
+  return pages;
 }
 
 std::int64_t PageStore::page_count() {

@@ -37,10 +37,32 @@ struct PageRecord {
   std::string canonical;    // <link rel=canonical>, normalized
   bool noindex = false;     // meta robots / X-Robots-Tag noindex: content not kept
   std::string text;
-  std::vector<std::string> links;   // normalized outgoing URLs
+  std::vector<std::string> links;  // normalized outgoing URLs
+  // Revisits: validators for the next conditional request, the body's hash,
+  // and when to come back.
+  std::string etag;
+  std::string last_modified;
+  std::string content_hash;
+  std::int64_t revisit_after_s = 0;
+  bool revisit = false;    // the page is stored already: update its row
+  bool unchanged = false;  // a revisit found it unchanged (304 or same hash): keep the content
   std::vector<std::string> queued;  // URLs this page added to the frontier (links, redirect)
   int queued_depth = 0;             // their depth
 };
+
+/// A stored page that is due for a revisit.
+struct DuePage {
+  std::string url;
+  int depth = 0;
+  std::string etag;
+  std::string last_modified;
+  std::string content_hash;
+  std::int64_t revisit_after_s = 0;
+};
+
+/// Pages whose next visit is at or before `now_ms`, soonest first. Opens
+/// its own read-only connection, so it runs beside the writer.
+std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit);
 
 /// A URL still to be fetched when a crawl resumes.
 struct QueuedUrl {
@@ -72,6 +94,9 @@ class PageStore {
  private:
   std::int64_t url_id(const std::string& url);
   void write_all(std::span<const PageRecord> pages);
+  void insert(const PageRecord& page);
+  void write_revisit(const PageRecord& page);
+  void write_links(std::int64_t page_id, const PageRecord& page);
 
   Database db_;
   // Most links point at URLs already stored; remembering their ids saves two
@@ -85,6 +110,10 @@ class PageStore {
   Statement mark_done_;
   Statement mark_queued_;
   Statement index_page_;
+  Statement find_page_;
+  Statement mark_unchanged_;
+  Statement update_page_;
+  Statement drop_links_;
   bool index_text_;
 };
 

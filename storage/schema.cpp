@@ -65,11 +65,23 @@ END;
 INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
 )sql";
 
+// Version 3: revisits. What a conditional request needs (validators, a
+// hash of the body) and when the page is due again.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE pages ADD COLUMN etag TEXT;
+ALTER TABLE pages ADD COLUMN last_modified TEXT;
+ALTER TABLE pages ADD COLUMN content_hash TEXT;
+ALTER TABLE pages ADD COLUMN revisit_after_s INTEGER;
+ALTER TABLE pages ADD COLUMN next_visit_ms INTEGER;
+ALTER TABLE pages ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX pages_next_visit ON pages(next_visit_ms);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");

@@ -14,6 +14,11 @@ struct EasyDeleter {
 };
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -213,6 +218,15 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     result.error_message = "curl_easy_init failed";
     co_return result;
   }
+  // Lives on this frame until the transfer is over, as curl requires.
+  HeaderList headers;
+  for (const auto& header : request.headers) {
+    if (curl_slist* longer = curl_slist_append(headers.get(), header.c_str())) {
+      (void)headers.release();
+      headers.reset(longer);
+    }
+  }
+  if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
 

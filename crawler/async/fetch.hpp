@@ -47,6 +47,7 @@ struct FetchRequest {
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   bool follow_redirects = true;
   long max_redirects = 10;
+  std::vector<std::string> headers;  // extra request headers, "Name: value"
 };
 
 struct FetchTimings {

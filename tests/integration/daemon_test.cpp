@@ -213,6 +213,51 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "18");
 }
 
+TEST_F(CrawlTest, ServeRevisitsPagesStoringChangesAndKeepingUnchangedOnes) {
+  TestServer server;
+  server.set_response("/doc", {200,
+                               {{"Content-Type", "text/html"}, {"ETag", "\"v1\""}},
+                               "<title>First</title><p>alpha</p>"});
+  write_seeds({server.url("/doc")});
+  std::vector<std::string> args = crawl_args(options_);
+  args[0] = "serve";
+  args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(free_port()), "--revisit-min",
+                           "1", "--revisit-max", "2", "--ignore-robots", "--no-sitemaps"});
+  CrawlerProcess serve(args);
+  auto wait_for = [&](const std::string& sql, const std::string& expected) {
+    for (int i = 0; i < 400; ++i) {
+      try {
+        if (scalar(sql) == expected) return true;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(25ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for("SELECT title || ' ' || revisit_after_s FROM pages", "First 2"));
+
+  // A changed page is stored again, in the same row; the index follows;
+  // its interval halves.
+  server.set_response("/doc", {200,
+                               {{"Content-Type", "text/html"}, {"ETag", "\"v2\""}},
+                               "<title>Second</title><p>omega</p>"});
+  EXPECT_TRUE(wait_for("SELECT title || ' ' || changes || ' ' || revisit_after_s FROM pages",
+                       "Second 1 1"));
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'omega'"), "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'alpha'"), "0");
+
+  // A 304 is not rewritten; the interval doubles again.
+  std::size_t before = requests_for(server, "/doc").size();
+  server.set_response("/doc", {304, {{"ETag", "\"v2\""}}, ""});
+  EXPECT_TRUE(wait_for("SELECT title || ' ' || changes || ' ' || revisit_after_s FROM pages",
+                       "Second 1 2"));
+  EXPECT_GT(requests_for(server, "/doc").size(), before);
+  EXPECT_EQ(scalar("SELECT status FROM pages"), "200");
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(10s), 0);
+}
+
 TEST_F(CrawlTest, AConfigFileDrivesTheCrawlAndFlagsOverrideIt) {
   TestServer server;
   write_seeds({server.url("/site/100/0")});
