@@ -7,6 +7,7 @@
 
 #include "crawler/commands.hpp"
 #include "storage/page_store.hpp"
+#include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
@@ -151,23 +152,67 @@ TEST_F(ReadCommandsTest, AnExportToAnUnwritablePathLeavesNothingBehind) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "missing"));
 }
 
+// The schema as version 1 of the crawler wrote it.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE urls (
+  id    INTEGER PRIMARY KEY,
+  url   TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL DEFAULT 'linked' CHECK (state IN ('linked', 'queued', 'done')),
+  depth INTEGER
+);
+CREATE INDEX urls_queued ON urls(state) WHERE state = 'queued';
+CREATE TABLE pages (
+  id           INTEGER PRIMARY KEY,
+  url_id       INTEGER NOT NULL UNIQUE REFERENCES urls(id),
+  url          TEXT NOT NULL,
+  final_url    TEXT,
+  depth        INTEGER NOT NULL,
+  status       INTEGER,
+  content_type TEXT,
+  title        TEXT,
+  fetched_at   TEXT NOT NULL,
+  bytes        INTEGER NOT NULL DEFAULT 0,
+  duration_ms  REAL,
+  error        TEXT,
+  error_detail TEXT,
+  truncated    INTEGER NOT NULL DEFAULT 0,
+  attempts     INTEGER NOT NULL DEFAULT 1,
+  redirect_to  TEXT,
+  canonical    TEXT,
+  noindex      INTEGER NOT NULL DEFAULT 0,
+  text         TEXT
+);
+CREATE TABLE links (
+  from_page INTEGER NOT NULL REFERENCES pages(id),
+  to_url    INTEGER NOT NULL REFERENCES urls(id),
+  PRIMARY KEY (from_page, to_url)
+) WITHOUT ROWID;
+CREATE INDEX links_to_url ON links(to_url);
+CREATE VIEW link_urls AS
+  SELECT p.url AS from_url, u.url AS to_url
+  FROM links l JOIN pages p ON p.id = l.from_page JOIN urls u ON u.id = l.to_url;
+)sql";
+
 TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
-  TestServer server;
-  crawl_fruit_site(server);
   {
-    // Take the file back to schema version 1: no full-text index.
-    storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
+    storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    db.exec(kVersion1);
     db.exec(
-        "DROP TRIGGER pages_fts_delete;"
-        " DROP TRIGGER pages_fts_update; DROP TABLE pages_fts; PRAGMA user_version=1");
+        "INSERT INTO urls(id, url, state, depth) VALUES (1, 'http://old.test/', 'done', 0);"
+        "INSERT INTO pages(url_id, url, depth, status, title, fetched_at, text)"
+        " VALUES (1, 'http://old.test/', 0, 200, 'Old apple page', '2026-01-01T00:00:00.000Z',"
+        " 'kept from version one');"
+        "PRAGMA user_version=1");
   }
   SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
   ::testing::internal::CaptureStderr();
   capture([&] { return run_search_command(search); }, kExitUsage);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("schema version 1"));
+
   { storage::PageStore migrate(options_.db_path); }
-  EXPECT_EQ(scalar("PRAGMA user_version"), "2");
-  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("/apple.html"));
+  EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(storage::kSchemaVersion));
+  EXPECT_EQ(scalar("SELECT text FROM pages"), "kept from version one");
+  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("old.test"));
 }
 
 }  // namespace
