@@ -3,6 +3,7 @@
 // time), resumes what an earlier run left queued, crawls, and prints a
 // summary. SIGINT and SIGTERM stop the crawl gracefully: fetches in flight
 // get a grace period, what was fetched is written, the rest stays queued.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -22,6 +23,12 @@
 namespace crawler {
 
 namespace {
+
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 async::HttpReply answer(CrawlEngine& engine, std::string_view method, std::string_view path) {
   if (method != "GET" && method != "HEAD") return {405, "text/plain; charset=utf-8", "GET only\n"};
@@ -117,6 +124,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   std::optional<storage::PageStore> store;
   std::vector<storage::QueuedUrl> resumed;
   std::vector<std::string> known;
+  std::vector<storage::RobotsFile> robots;
   try {
     lock.emplace(options.db_path);
     store.emplace(options.db_path, options.search_index);
@@ -124,6 +132,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     // earlier run queued and did not finish is fetched now.
     store->queue(seeds.urls, 0);
     resumed = store->load_frontier([&](std::string_view url) { known.emplace_back(url); });
+    robots = store->load_robots(unix_ms_now() - 24LL * 3600 * 1000);
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler: " << e.what() << "\n";
     return kExitUsage;
@@ -135,6 +144,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   try {
     engine.emplace(loop, options, *store);
     for (const auto& url : known) engine->remember(url);
+    engine->preload_robots(robots);
     known = {};
   } catch (const std::invalid_argument& e) {
     std::cerr << "crawler: " << e.what() << "\n";

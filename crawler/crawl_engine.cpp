@@ -135,6 +135,13 @@ void CrawlEngine::remember(std::string_view url) {
   frontier_.mark_seen(std::string(url));
 }
 
+void CrawlEngine::preload_robots(const std::vector<storage::RobotsFile>& files) {
+  std::int64_t now = unix_ms_now();
+  for (const auto& file : files)
+    robots_.preload(file.origin, file.parsed, file.body,
+                    Millis(std::max<std::int64_t>(0, now - file.fetched_at_ms)));
+}
+
 std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {
   std::vector<std::string> added;
   for (const auto& seed : seeds) {
@@ -333,7 +340,13 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
                                             Visit& outcome) {
   std::string_view origin = url_origin(url.url);
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
-  if (robots.status != RobotsStatus::kUnreachable) start_sitemaps(origin, robots.rules->sitemaps());
+  if (robots.status != RobotsStatus::kUnreachable) {
+    start_sitemaps(origin, robots.rules->sitemaps());
+    if (robots.fresh)  // the first page of the origin keeps the file with the crawl
+      record.robots =
+          storage::RobotsFile{std::string(origin), robots.status == RobotsStatus::kParsed,
+                              robots.http_status, std::move(robots.body), unix_ms_now()};
+  }
   if (robots.status == RobotsStatus::kParsed) {
     if (auto delay = robots.rules->crawl_delay(agent_)) {
       auto wanted = Millis(static_cast<std::int64_t>(*delay * 1000));

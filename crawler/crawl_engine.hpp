@@ -72,6 +72,9 @@ class CrawlEngine {
   /// A URL an earlier run already handled or queued: never queued again.
   void remember(std::string_view url);
 
+  /// robots.txt files an earlier run kept in the database.
+  void preload_robots(const std::vector<storage::RobotsFile>& files);
+
   /// Adds seeds while running (SIGHUP): their hosts join the scope.
   /// Returns the ones that were new.
   std::vector<std::string> add_seeds(const std::vector<std::string>& seeds);

@@ -28,11 +28,26 @@ async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
   RobotsOutcome outcome = co_await fetch_rules(origin);
   auto ttl = outcome.status == RobotsStatus::kUnreachable ? options_.unreachable_ttl : options_.ttl;
   entry->outcome = outcome;
+  entry->outcome.fresh = false;  // for whoever asks next
   entry->expires = std::chrono::steady_clock::now() + ttl;
   entry->known = true;
   entry->fetching = false;
   for (auto waiter : std::exchange(entry->waiters, {})) waiter.resume();
   co_return outcome;
+}
+
+void RobotsCache::preload(const std::string& origin, bool parsed, std::string body,
+                          std::chrono::milliseconds age) {
+  if (age >= options_.ttl) return;
+  auto& slot = entries_[origin];
+  if (!slot) slot = std::make_unique<Entry>();
+  RobotsOutcome& outcome = slot->outcome;
+  outcome.status = parsed ? RobotsStatus::kParsed : RobotsStatus::kAllowAll;
+  outcome.rules = std::make_shared<parsers::RobotsTxt>(parsed ? parsers::RobotsTxt::parse(body)
+                                                              : parsers::RobotsTxt::allow_all());
+  outcome.body = std::move(body);
+  slot->known = true;
+  slot->expires = std::chrono::steady_clock::now() + (options_.ttl - age);
 }
 
 async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
@@ -46,6 +61,7 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
 
   RobotsOutcome outcome;
+  outcome.fresh = true;
   outcome.http_status = result.status;
   if (!result.ok() || result.status >= 500 || result.status == 429) {
     outcome.status = RobotsStatus::kUnreachable;
@@ -56,6 +72,7 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   } else if (result.status >= 200 && result.status < 300) {
     outcome.status = RobotsStatus::kParsed;
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::parse(result.body));
+    outcome.body = std::move(result.body);
   } else {
     // 4xx, or a redirect chain that ended without a file: no rules apply.
     outcome.status = RobotsStatus::kAllowAll;

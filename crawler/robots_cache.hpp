@@ -3,7 +3,8 @@
 // pages wait, one fetch runs per origin; the rest wait on it. Rules are kept
 // for a time to live (24 h by default); an unreachable robots.txt (5xx or a
 // network error) means "disallow everything for now" and is asked again
-// after a short while (RFC 9309 section 2.3.1).
+// after a short while (RFC 9309 section 2.3.1). Files fetched by an earlier
+// run of the crawl are preloaded, so a restart does not ask again.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,8 @@ struct RobotsOutcome {
   std::shared_ptr<const parsers::RobotsTxt> rules;
   long http_status = 0;
   std::string detail;  // why it is unreachable: "http 503", "connect: Connection refused"
+  std::string body;    // the file, for kParsed: kept with the crawl
+  bool fresh = false;  // fetched for this caller just now (not from the cache)
 };
 
 struct RobotsCacheOptions {
@@ -50,6 +53,10 @@ class RobotsCache {
   async::Task<RobotsOutcome> rules_for(std::string origin);
 
   std::size_t fetches() const { return fetches_; }
+
+  /// A robots.txt an earlier run fetched `age` ago: used until its time to live is over.
+  void preload(const std::string& origin, bool parsed, std::string body,
+               std::chrono::milliseconds age);
 
  private:
   struct Entry {

@@ -69,6 +69,9 @@ PageStore::PageStore(const std::string& path, bool index_text)
                    " content_hash = ?21, revisit_after_s = ?22, next_visit_ms = ?23,"
                    " changes = changes + 1 WHERE url_id = ?1 AND ?2 IS NOT NULL"),
       drop_links_(db_, "DELETE FROM links WHERE from_page = ?1"),
+      keep_robots_(db_,
+                   "INSERT OR REPLACE INTO robots(origin, status, http_status, body, fetched_at_ms)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)"),
       index_text_(index_text) {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
@@ -128,6 +131,15 @@ void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
 void PageStore::write_all(std::span<const PageRecord> pages) {
   Transaction transaction(db_);
   for (const PageRecord& page : pages) {
+    if (page.robots) {
+      const RobotsFile& robots = *page.robots;
+      keep_robots_.bind(1, std::string_view(robots.origin))
+          .bind(2, std::string_view(robots.parsed ? "parsed" : "allow_all"))
+          .bind(3, std::int64_t{robots.http_status})
+          .bind(4, std::string_view(robots.body))
+          .bind(5, robots.fetched_at_ms)
+          .run();
+    }
     if (page.revisit) {
       write_revisit(page);
     } else {
@@ -193,6 +205,24 @@ void PageStore::queue(const std::vector<std::string>& urls, int depth) {
   for (const std::string& url : urls)
     mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{depth}).run();
   transaction.commit();
+}
+
+std::vector<RobotsFile> PageStore::load_robots(std::int64_t since_ms) {
+  std::vector<RobotsFile> files;
+  Statement kept(db_,
+                 "SELECT origin, status, coalesce(http_status, 0), coalesce(body, ''),"
+                 " fetched_at_ms FROM robots WHERE fetched_at_ms >= ?1");
+  kept.bind(1, since_ms);
+  auto text = [&](int column) {
+    const unsigned char* value = sqlite3_column_text(kept.get(), column);
+    return value ? std::string(reinterpret_cast<const char*>(value),
+                               static_cast<std::size_t>(sqlite3_column_bytes(kept.get(), column)))
+                 : std::string();
+  };
+  while (kept.step())
+    files.push_back({text(0), text(1) == "parsed", static_cast<long>(kept.column_int(2)), text(3),
+                     kept.column_int(4)});
+  return files;
 }
 
 std::vector<QueuedUrl> PageStore::load_frontier(

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,15 @@
 #include "storage/sqlite.hpp"
 
 namespace crawler::storage {
+
+/// A robots.txt as fetched for an origin; unreachable ones are not kept.
+struct RobotsFile {
+  std::string origin;
+  bool parsed = true;  // false: 4xx, everything allowed
+  long http_status = 0;
+  std::string body;
+  std::int64_t fetched_at_ms = 0;
+};
 
 struct PageRecord {
   std::string url;        // normalized URL that was fetched
@@ -46,8 +56,9 @@ struct PageRecord {
   std::int64_t revisit_after_s = 0;
   bool revisit = false;    // the page is stored already: update its row
   bool unchanged = false;  // a revisit found it unchanged (304 or same hash): keep the content
-  std::vector<std::string> queued;  // URLs this page added to the frontier (links, redirect)
-  int queued_depth = 0;             // their depth
+  std::optional<RobotsFile> robots;  // fetched for this page's origin: kept with it
+  std::vector<std::string> queued;   // URLs this page added to the frontier (links, redirect)
+  int queued_depth = 0;              // their depth
 };
 
 /// A stored page that is due for a revisit.
@@ -87,6 +98,9 @@ class PageStore {
   /// Marks `urls` queued at `depth` unless already known as queued or done.
   void queue(const std::vector<std::string>& urls, int depth);
 
+  /// robots.txt files fetched since `since_ms` (Unix ms).
+  std::vector<RobotsFile> load_robots(std::int64_t since_ms);
+
   /// Visits every URL known as queued or done (the crawl's seen set) and
   /// returns those still queued: what a resumed crawl must fetch.
   std::vector<QueuedUrl> load_frontier(const std::function<void(std::string_view)>& on_seen);
@@ -114,6 +128,7 @@ class PageStore {
   Statement mark_unchanged_;
   Statement update_page_;
   Statement drop_links_;
+  Statement keep_robots_;
   bool index_text_;
 };
 

@@ -65,8 +65,9 @@ END;
 INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
 )sql";
 
-// Version 3: revisits. What a conditional request needs (validators, a
-// hash of the body) and when the page is due again.
+// Version 3: revisits (what a conditional request needs: validators, a hash
+// of the body; and when the page is due again), and robots.txt files kept
+// with the crawl so a restart does not ask every origin again.
 constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE pages ADD COLUMN etag TEXT;
 ALTER TABLE pages ADD COLUMN last_modified TEXT;
@@ -75,6 +76,13 @@ ALTER TABLE pages ADD COLUMN revisit_after_s INTEGER;
 ALTER TABLE pages ADD COLUMN next_visit_ms INTEGER;
 ALTER TABLE pages ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pages_next_visit ON pages(next_visit_ms);
+CREATE TABLE robots (
+  origin        TEXT PRIMARY KEY,
+  status        TEXT NOT NULL CHECK (status IN ('parsed', 'allow_all')),
+  http_status   INTEGER,
+  body          TEXT,
+  fetched_at_ms INTEGER NOT NULL
+);
 )sql";
 
 struct Migration {

@@ -46,6 +46,21 @@ TEST_F(CrawlTest, AResumedCrawlFetchesWhatIsLeftAndNothingTwice) {
   EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
 }
 
+TEST_F(CrawlTest, RobotsTxtIsKeptWithTheCrawlAndNotAskedAgainOnResume) {
+  TestServer server;
+  server.set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /site/50/7\n"});
+  write_seeds({server.url("/site/50/0")});
+  options_.max_pages = 5;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  options_.max_pages.reset();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(requests_for(server, "/robots.txt").size(), 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM robots"), "1");
+  // The kept file still decides: page 7 was not fetched in either run.
+  EXPECT_TRUE(requests_for(server, "/site/50/7").empty());
+  EXPECT_EQ(scalar("SELECT error FROM pages WHERE url LIKE '%/site/50/7'"), "robots_disallowed");
+}
+
 TEST_F(CrawlTest, ASecondWriterIsRefusedNamingTheDatabase) {
   TestServer server;
   write_seeds({server.url("/site/3/0")});

@@ -307,6 +307,18 @@ TEST_F(CrawlTest, SitemapsFromRobotsTxtIndexesAndGzipAddTheirUrls) {
   EXPECT_EQ(requests_for(server, "/sitemap-index.xml").size(), 1u);  // the loop was not followed
 }
 
+TEST_F(CrawlTest, ACompressedResponseIsDecoded) {
+  TestServer server;
+  server.set_response("/packed.html",
+                      {200,
+                       {{"Content-Type", "text/html"}, {"Content-Encoding", "gzip"}},
+                       gzip("<title>Unpacked</title><p>" + std::string(5000, 'x') + "</p>")});
+  write_seeds({server.url("/packed.html")});
+  options_.max_depth = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT title || ' ' || bytes FROM pages"), "Unpacked 5030");
+}
+
 TEST_F(CrawlTest, WithoutASitemapLineTheDefaultSitemapIsTried) {
   TestServer server;
   server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
