@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -175,6 +174,31 @@ double metric(const std::string& text, const std::string& name) {
   return -1;
 }
 
+// "name{label=\"value\",...} number", as the Prometheus text format has it.
+// (std::regex trips a GCC 12 false warning under the sanitizer build.)
+bool is_sample_line(const std::string& line) {
+  std::size_t i = 0;
+  while (i < line.size() && (std::islower(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+    ++i;
+  if (i == 0) return false;
+  if (i < line.size() && line[i] == '{') {
+    std::size_t close = line.find('}', i);
+    if (close == std::string::npos) return false;
+    std::string labels = line.substr(i + 1, close - i - 1);
+    if (labels.find("=\"") == std::string::npos || labels.back() != '"') return false;
+    i = close + 1;
+  }
+  if (i >= line.size() || line[i] != ' ') return false;
+  std::string number = line.substr(i + 1);
+  std::size_t used = 0;
+  try {
+    std::stod(number, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == number.size();
+}
+
 int free_port() {
   TestServer probe;  // bind, learn a free port, release it
   return probe.port();
@@ -205,8 +229,7 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   std::istringstream lines(metrics);
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("#")) continue;
-    EXPECT_TRUE(std::regex_match(line, std::regex(R"([a-z_]+(\{[a-z_]+="[^"]*"\})? [-0-9.e+]+)")))
-        << line;
+    EXPECT_TRUE(is_sample_line(line)) << line;
   }
   EXPECT_EQ(metric(metrics, "crawler_pages_stored_total"),
             std::stod(scalar("SELECT count(*) FROM pages")));
