@@ -51,44 +51,43 @@ async::UvHandle<uv_signal_t> watch_signal(async::Loop& loop, int signum, CrawlEn
   return handle;
 }
 
-}  // namespace
-
-namespace {
-
 // SIGHUP: read the seed list again and crawl the seeds that are new. A list
 // that no longer loads leaves the running seeds as they are.
-async::UvHandle<uv_signal_t> watch_reload(async::Loop& loop, const std::string& seeds_path,
-                                          CrawlEngine& engine) {
-  struct Reload {
-    std::string path;
-    CrawlEngine* engine;
-  };
-  auto handle = async::UvHandle<uv_signal_t>::open(
-      [&](uv_signal_t* s) { return uv_signal_init(loop.get(), s); });
-  static thread_local Reload reload;  // one service per process
-  reload = {seeds_path, &engine};
-  handle.get()->data = &reload;
-  uv_signal_start(
-      handle.get(),
-      [](uv_signal_t* s, int) {
-        auto* r = static_cast<Reload*>(s->data);
-        try {
-          config::SeedList seeds = config::load_seed_list(r->path);
-          for (const auto& warning : seeds.warnings)
-            std::cerr << "crawler: warning: " << warning << "\n";
-          if (!seeds.error.empty()) {
-            std::cerr << "crawler: SIGHUP: " << seeds.error << "; keeping the current seeds\n";
-            return;
-          }
-          auto added = r->engine->add_seeds(seeds.urls);
-          std::cerr << "crawler: SIGHUP: " << added.size() << " new seed(s)\n";
-        } catch (const std::exception& e) {
-          std::cerr << "crawler: SIGHUP: " << e.what() << "\n";
-        }
-      },
-      SIGHUP);
-  return handle;
-}
+class SeedReloader {
+ public:
+  SeedReloader(async::Loop& loop, std::string path, CrawlEngine& engine)
+      : path_(std::move(path)),
+        engine_(engine),
+        signal_(async::UvHandle<uv_signal_t>::open(
+            [&](uv_signal_t* s) { return uv_signal_init(loop.get(), s); })) {
+    signal_.get()->data = this;
+    uv_signal_start(signal_.get(), &SeedReloader::on_signal, SIGHUP);
+  }
+  SeedReloader(const SeedReloader&) = delete;
+  SeedReloader& operator=(const SeedReloader&) = delete;
+
+ private:
+  static void on_signal(uv_signal_t* handle, int) noexcept {
+    auto* self = static_cast<SeedReloader*>(handle->data);
+    try {
+      config::SeedList seeds = config::load_seed_list(self->path_);
+      for (const auto& warning : seeds.warnings)
+        std::cerr << "crawler: warning: " << warning << "\n";
+      if (!seeds.error.empty()) {
+        std::cerr << "crawler: SIGHUP: " << seeds.error << "; keeping the current seeds\n";
+        return;
+      }
+      auto added = self->engine_.add_seeds(seeds.urls);
+      std::cerr << "crawler: SIGHUP: " << added.size() << " new seed(s)\n";
+    } catch (const std::exception& e) {
+      std::cerr << "crawler: SIGHUP: " << e.what() << "\n";
+    }
+  }
+
+  std::string path_;
+  CrawlEngine& engine_;
+  async::UvHandle<uv_signal_t> signal_;
+};
 
 std::pair<std::string, int> split_listen(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -153,11 +152,11 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   {
     auto sigint = watch_signal(loop, SIGINT, *engine);
     auto sigterm = watch_signal(loop, SIGTERM, *engine);
-    std::optional<async::UvHandle<uv_signal_t>> sighup;
+    std::optional<SeedReloader> sighup;
     std::optional<async::HttpEndpoint> endpoint;
     if (serve) {
       engine->keep_running(true);
-      sighup.emplace(watch_reload(loop, options.seeds_path, *engine));
+      sighup.emplace(loop, options.seeds_path, *engine);
       try {
         auto [host, port] = split_listen(serve->listen);
         endpoint.emplace(loop.get(), host, port,

@@ -39,6 +39,34 @@ void bind_next_visit(Statement& stmt, int index, const PageRecord& page) {
       .bind(index + 1, page.fetched_at_ms + page.revisit_after_s * 1000);
 }
 
+// Binds ?1..?23 of the insert and update statements: the page's columns.
+void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
+  stmt.bind(1, url_id).bind(2, std::string_view(page.url));
+  bind_optional(stmt, 3, page.final_url);
+  stmt.bind(4, std::int64_t{page.depth});
+  if (page.status > 0) {
+    stmt.bind(5, std::int64_t{page.status});
+  } else {
+    stmt.bind_null(5);
+  }
+  bind_optional(stmt, 6, page.content_type);
+  bind_optional(stmt, 7, page.title);
+  stmt.bind(8, std::string_view(iso8601_utc(page.fetched_at_ms)));
+  stmt.bind(9, page.bytes).bind(10, page.duration_ms);
+  bind_optional(stmt, 11, page.error);
+  bind_optional(stmt, 12, page.error_detail);
+  stmt.bind(13, std::int64_t{page.truncated ? 1 : 0});
+  stmt.bind(14, std::int64_t{page.attempts});
+  bind_optional(stmt, 15, page.redirect_to);
+  bind_optional(stmt, 16, page.canonical);
+  stmt.bind(17, std::int64_t{page.noindex ? 1 : 0});
+  bind_optional(stmt, 18, page.text);
+  bind_optional(stmt, 19, page.etag);
+  bind_optional(stmt, 20, page.last_modified);
+  bind_optional(stmt, 21, page.content_hash);
+  bind_next_visit(stmt, 22, page);
+}
+
 }  // namespace
 
 PageStore::PageStore(const std::string& path, bool index_text)
@@ -98,34 +126,6 @@ void PageStore::write(std::span<const PageRecord> pages) {
     url_ids_.clear();
     throw;
   }
-}
-
-// Binds ?1..?23 of the insert and update statements: the page's columns.
-void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
-  stmt.bind(1, url_id).bind(2, std::string_view(page.url));
-  bind_optional(stmt, 3, page.final_url);
-  stmt.bind(4, std::int64_t{page.depth});
-  if (page.status > 0) {
-    stmt.bind(5, std::int64_t{page.status});
-  } else {
-    stmt.bind_null(5);
-  }
-  bind_optional(stmt, 6, page.content_type);
-  bind_optional(stmt, 7, page.title);
-  stmt.bind(8, std::string_view(iso8601_utc(page.fetched_at_ms)));
-  stmt.bind(9, page.bytes).bind(10, page.duration_ms);
-  bind_optional(stmt, 11, page.error);
-  bind_optional(stmt, 12, page.error_detail);
-  stmt.bind(13, std::int64_t{page.truncated ? 1 : 0});
-  stmt.bind(14, std::int64_t{page.attempts});
-  bind_optional(stmt, 15, page.redirect_to);
-  bind_optional(stmt, 16, page.canonical);
-  stmt.bind(17, std::int64_t{page.noindex ? 1 : 0});
-  bind_optional(stmt, 18, page.text);
-  bind_optional(stmt, 19, page.etag);
-  bind_optional(stmt, 20, page.last_modified);
-  bind_optional(stmt, 21, page.content_hash);
-  bind_next_visit(stmt, 22, page);
 }
 
 void PageStore::write_all(std::span<const PageRecord> pages) {
