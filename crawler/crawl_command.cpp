@@ -189,7 +189,8 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   }
   std::fflush(stdout);
   if (!summary.fatal_error.empty()) {
-    std::cerr << "crawler: crawl stopped: " << summary.fatal_error << "\n";
+    std::cerr << "crawler: crawl stopped, a database write failed (disk full?): "
+              << summary.fatal_error << "; what was written before is kept\n";
     return kExitFailed;
   }
   if (summary.write_failures > 0)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +20,9 @@ namespace crawler::testing {
 class CrawlerProcess {
  public:
   /// Starts CRAWLER_BINARY with `args`; its stdout and stderr go to /dev/null.
-  explicit CrawlerProcess(const std::vector<std::string>& args) {
+  /// `max_file_bytes` > 0 caps the size of files it may write (RLIMIT_FSIZE),
+  /// which is how a test fills the disk.
+  explicit CrawlerProcess(const std::vector<std::string>& args, long max_file_bytes = 0) {
     std::vector<std::string> argv_text{CRAWLER_BINARY};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -28,6 +31,11 @@ class CrawlerProcess {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+      if (max_file_bytes > 0) {
+        ::signal(SIGXFSZ, SIG_IGN);  // a write past the cap then fails with EFBIG
+        rlimit limit{static_cast<rlim_t>(max_file_bytes), static_cast<rlim_t>(max_file_bytes)};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+      }
       if (FILE* null = std::freopen("/dev/null", "w", stdout)) (void)null;
       if (FILE* null = std::freopen("/dev/null", "w", stderr)) (void)null;
       ::execv(argv[0], argv.data());

@@ -102,6 +102,21 @@ TEST_F(CrawlTest, EveryPageIsStoredExactlyOnceAcrossRepeatedKills) {
             "0");
 }
 
+TEST_F(CrawlTest, AFullDiskStopsTheCrawlCleanlyAndKeepsWhatWasWritten) {
+  TestServer server;
+  write_seeds({server.url("/site/1000/0")});
+  CrawlerProcess crawl(crawl_args(options_), 400 * 1024);
+  EXPECT_EQ(crawl.wait(60s), 1);
+  EXPECT_EQ(scalar("PRAGMA integrity_check"), "ok");
+  int stored = std::stoi(scalar("SELECT count(*) FROM pages"));
+  EXPECT_GT(stored, 0);
+  EXPECT_LT(stored, 1000);
+  // With room again, the crawl resumes and completes.
+  CrawlerProcess resume(crawl_args(options_));
+  EXPECT_EQ(resume.wait(60s), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/1000/%'"), "1000");
+}
+
 TEST_F(CrawlTest, SigtermExitsZeroWithinTheGracePeriodAndLosesNothing) {
   TestServer server;
   std::vector<std::string> seeds;
