@@ -18,6 +18,7 @@
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/metrics.hpp"
+#include "crawler/progress.hpp"
 #include "storage/writer_lock.hpp"
 
 namespace crawler {
@@ -153,6 +154,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     auto sigint = watch_signal(loop, SIGINT, *engine);
     auto sigterm = watch_signal(loop, SIGTERM, *engine);
     std::optional<SeedReloader> sighup;
+    ProgressReporter progress(loop.get(), *engine);
     std::optional<async::HttpEndpoint> endpoint;
     if (serve) {
       engine->keep_running(true);

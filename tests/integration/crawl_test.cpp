@@ -12,6 +12,7 @@
 #include "crawler/async/run.hpp"
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
+#include "crawler/progress.hpp"
 #include "storage/page_store.hpp"
 #include "storage/read_query.hpp"
 #include "tests/integration/crawl_fixture.hpp"
@@ -53,6 +54,32 @@ TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
   EXPECT_EQ(
       scalar("SELECT count(*) FROM link_urls WHERE to_url = '" + server.url("/site/1000/0") + "'"),
       "1000");
+}
+
+TEST_F(CrawlTest, ProgressIsReportedWhileTheCrawlRuns) {
+  TestServer server;
+  std::vector<std::string> seeds;
+  for (int i = 0; i < 6; ++i) seeds.push_back(server.url("/delay/60?i=" + std::to_string(i)));
+  options_.per_host = 1;
+  storage::PageStore store(options_.db_path);
+  async::Loop loop;
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    CrawlEngine engine(loop, options_, store);
+    ProgressReporter progress(loop.get(), engine, out, 50);
+    async::run_until_done(loop, engine.run(seeds));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  std::rewind(out);
+  char line[256];
+  int lines = 0;
+  while (std::fgets(line, sizeof line, out)) {
+    EXPECT_TRUE(std::string(line).starts_with("crawler: progress pages=")) << line;
+    ++lines;
+  }
+  std::fclose(out);
+  EXPECT_GE(lines, 3);  // 6 pages of at least 60 ms each, one at a time
 }
 
 TEST_F(CrawlTest, MaxDepthZeroFetchesTheSeedsOnly) {

@@ -1,0 +1,38 @@
+// ProgressReporter: tells a person watching what the crawl is doing. On a
+// terminal it keeps one status line up to date every second; otherwise it
+// writes a summary log line to stderr every 30 seconds. It only reads the
+// engine's counters, on the loop thread.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <cstdio>
+
+#include "crawler/async/uv_handle.hpp"
+#include "crawler/crawl_engine.hpp"
+
+namespace crawler {
+
+class ProgressReporter {
+ public:
+  ProgressReporter(uv_loop_t* loop, CrawlEngine& engine);
+  /// For tests: report to `out` every `every` milliseconds, as a log line.
+  ProgressReporter(uv_loop_t* loop, CrawlEngine& engine, FILE* out, std::uint64_t every);
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+  ~ProgressReporter();
+
+ private:
+  static void on_tick(uv_timer_t* timer) noexcept;
+  void report();
+
+  CrawlEngine& engine_;
+  FILE* out_;
+  bool terminal_;
+  std::size_t last_pages_ = 0;
+  double last_seconds_ = 0;
+  async::UvHandle<uv_timer_t> timer_;
+};
+
+}  // namespace crawler
