@@ -107,6 +107,8 @@ const std::array kKeys = {
         "Follow rel=nofollow links too."},
     Key{"transfers.sitemaps", K::kBoolean, &O::use_sitemaps, 0, 0,
         "Read the Sitemap: lines of robots.txt, else /sitemap.xml; false is --no-sitemaps."},
+    Key{"transfers.keep_raw", K::kBoolean, &O::keep_raw, 0, 0,
+        "Keep raw requests and responses (compressed) for WARC export; true is --keep-raw."},
     Key{"transfers.search_index", K::kBoolean, &O::search_index, 0, 0,
         "Add pages to the full-text index as they are stored; false is --no-search-index."},
     Key{"revisit.min", K::kSeconds, &O::revisit_min_ms, 10, kMaxInt64,

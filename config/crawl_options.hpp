@@ -45,6 +45,7 @@ struct CrawlOptions {
   bool follow_nofollow = false;  // follow rel=nofollow links too
   bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
   bool search_index = true;      // add pages to the full-text index as they are stored
+  bool keep_raw = false;         // keep raw exchanges (compressed) for WARC export
 
   // Revisits (serve): a page comes back after an interval that doubles while
   // it stays unchanged and halves when it changes, within these bounds.

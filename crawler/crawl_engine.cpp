@@ -74,6 +74,10 @@ UrlFilterOptions filter_from(const config::CrawlOptions& options) {
   return filter;
 }
 
+bool request_kept_raw(const config::CrawlOptions& options, const FrontierUrl& url) {
+  return options.keep_raw && url.kind == UrlKind::kPage;
+}
+
 bool is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -274,6 +278,7 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   request.low_speed_time_s = options_.low_speed_time_s;
   request.max_body_bytes = options_.max_body_bytes;
   request.follow_redirects = false;  // each hop is checked here: scope, robots, seen
+  request.keep_raw = request_kept_raw(options_, url);
   if (url.revisit) {
     if (!url.revisit->etag.empty())
       request.headers.push_back("If-None-Match: " + url.revisit->etag);
@@ -320,6 +325,11 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     follow_redirect(url, result, record);
   } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
     co_await read_html(url, result, record);
+  }
+  if (request_kept_raw(options_, url) && result.ok() && !record.unchanged) {
+    record.raw_request = std::move(result.raw_request);
+    record.raw_head = std::move(result.raw_response_head);
+    record.raw_body = std::move(result.body);
   }
   writer_.add(std::move(record));
   co_return Visit::kDone;

@@ -104,6 +104,9 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->check(CLI::Range(0, 100))
       ->group("Transfers");
   cmd.add_flag("!--no-sitemaps", o.use_sitemaps, "Do not read sitemaps")->group("Transfers");
+  cmd.add_flag("--keep-raw", o.keep_raw,
+               "Keep raw requests and responses (compressed) for `export --format warc`")
+      ->group("Transfers");
   cmd.add_flag("!--no-search-index", o.search_index,
                "Keep new pages out of the full-text index (a third faster)")
       ->group("Transfers");
@@ -199,9 +202,11 @@ int main(int argc, char** argv) {
   crawler::ExportOptions export_options;
   CLI::App* export_cmd = app.add_subcommand("export", "Export the stored pages");
   export_cmd->add_option("--db", export_options.db_path, "SQLite database to read")->required();
-  export_cmd->add_option("--format", export_options.format, "jsonl or csv")
+  export_cmd
+      ->add_option("--format", export_options.format,
+                   "jsonl, csv, or warc (WARC 1.1; needs a crawl run with --keep-raw)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"jsonl", "csv"}));
+      ->check(CLI::IsMember({"jsonl", "csv", "warc"}));
   export_cmd->add_option("--out", export_options.out, "Output file (default: standard output)");
 
   crawler::RobotsOptions robots;

@@ -11,6 +11,7 @@
 
 #include "crawler/commands.hpp"
 #include "crawler/json_text.hpp"
+#include "crawler/warc_writer.hpp"
 #include "storage/crawl_queries.hpp"
 #include "storage/sqlite.hpp"
 
@@ -97,6 +98,47 @@ int run_stats_command(const std::string& db_path) {
   return kExitOk;
 }
 
+namespace {
+
+// Finishes an export written to `temporary`: rename into place, or remove it.
+int finish_export(const ExportOptions& options, std::ofstream& file,
+                  const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  if (options.out.empty()) return kExitOk;
+  file.close();
+  std::error_code error;
+  if (!file || (std::filesystem::rename(temporary, target, error), error)) {
+    std::cerr << "crawler export: cannot write '" << options.out << "'"
+              << (error ? ": " + error.message() : "") << "\n";
+    std::filesystem::remove(temporary);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+int export_warc(const ExportOptions& options, std::ostream& out, std::ofstream& file,
+                const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  std::size_t exchanges = 0;
+  try {
+    WarcWriter warc(out);
+    warc.warcinfo("crawler/0.1", options.db_path);
+    storage::for_each_exchange(options.db_path, [&](const storage::ExportedExchange& e) {
+      warc.exchange(e);
+      ++exchanges;
+    });
+  } catch (const storage::StorageError& e) {
+    std::cerr << "crawler export: " << e.what() << "\n";
+    if (!options.out.empty()) std::filesystem::remove(temporary);
+    return kExitUsage;
+  }
+  if (exchanges == 0)
+    std::cerr << "crawler export: no raw responses in '" << options.db_path
+              << "' (crawl with --keep-raw to keep them)\n";
+  out.flush();
+  return finish_export(options, file, temporary, target);
+}
+
+}  // namespace
+
 int run_export_command(const ExportOptions& options) {
   std::filesystem::path target(options.out);
   std::filesystem::path temporary =
@@ -112,6 +154,7 @@ int run_export_command(const ExportOptions& options) {
   }
   std::ostream& out = options.out.empty() ? std::cout : file;
   bool csv = options.format == "csv";
+  if (options.format == "warc") return export_warc(options, out, file, temporary, target);
   if (csv)
     out << "url,final_url,status,content_type,title,fetched_at,depth,bytes,duration_ms,error,"
            "redirect_to\r\n";
@@ -125,17 +168,7 @@ int run_export_command(const ExportOptions& options) {
     return kExitUsage;
   }
   out.flush();
-  if (!options.out.empty()) {
-    file.close();
-    std::error_code error;
-    if (!file || (std::filesystem::rename(temporary, target, error), error)) {
-      std::cerr << "crawler export: cannot write '" << options.out << "'"
-                << (error ? ": " + error.message() : "") << "\n";
-      std::filesystem::remove(temporary);
-      return kExitFailed;
-    }
-  }
-  return kExitOk;
+  return finish_export(options, file, temporary, target);
 }
 
 }  // namespace crawler

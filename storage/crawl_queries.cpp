@@ -1,6 +1,8 @@
 // Read queries: see crawl_queries.hpp.
 #include "storage/crawl_queries.hpp"
 
+#include <zlib.h>
+
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 
@@ -110,6 +112,34 @@ CrawlStats crawl_stats(const std::string& db_path, int top) {
                             "SELECT substr(fetched_at, 1, 16), count(*) FROM pages"
                             " GROUP BY 1 ORDER BY 1");
   return stats;
+}
+
+void for_each_exchange(const std::string& db_path,
+                       const std::function<void(const ExportedExchange&)>& on_exchange) {
+  Database db = open_for_reading(db_path);
+  Statement stmt(db,
+                 "SELECT p.url, p.fetched_at, coalesce(r.request, ''), r.head, r.body, r.body_size"
+                 " FROM responses r JOIN pages p ON p.id = r.page_id ORDER BY p.id");
+  ExportedExchange exchange;
+  while (stmt.step()) {
+    sqlite3_stmt* s = stmt.get();
+    exchange.url = text(s, 0);
+    exchange.fetched_at = text(s, 1);
+    exchange.request = text(s, 2);
+    exchange.head = text(s, 3);
+    auto size = static_cast<uLongf>(stmt.column_int(5));
+    exchange.body.assign(size, '\0');
+    const void* packed = sqlite3_column_blob(s, 4);
+    auto packed_size = static_cast<uLong>(sqlite3_column_bytes(s, 4));
+    uLongf out_size = size;
+    if (size > 0 && uncompress(reinterpret_cast<Bytef*>(exchange.body.data()), &out_size,
+                               static_cast<const Bytef*>(packed), packed_size) != Z_OK)
+      throw StorageError(
+          "database '" + db_path + "': a kept response body is damaged (" + exchange.url + ")",
+          SQLITE_CORRUPT);
+    exchange.body.resize(out_size);
+    on_exchange(exchange);
+  }
 }
 
 void for_each_page(const std::string& db_path,

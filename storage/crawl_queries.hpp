@@ -55,6 +55,19 @@ struct ExportedPage {
   double duration_ms = 0;
 };
 
+/// One kept exchange, for WARC export.
+struct ExportedExchange {
+  std::string url;
+  std::string fetched_at;  // ISO 8601 UTC
+  std::string request;     // request head as sent (may be empty)
+  std::string head;        // response status line and headers as received
+  std::string body;        // decompressed
+};
+
+/// Calls `on_exchange` for every page whose raw exchange was kept, in fetch order.
+void for_each_exchange(const std::string& db_path,
+                       const std::function<void(const ExportedExchange&)>& on_exchange);
+
 /// Calls `on_page` for every page, in fetch order.
 void for_each_page(const std::string& db_path,
                    const std::function<void(const ExportedPage&)>& on_page);

@@ -1,6 +1,8 @@
 // PageStore: see page_store.hpp.
 #include "storage/page_store.hpp"
 
+#include <zlib.h>
+
 #include <ctime>
 
 #include "storage/schema.hpp"
@@ -67,6 +69,18 @@ void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
   bind_next_visit(stmt, 22, page);
 }
 
+// zlib (deflate) at the default level: raw HTML shrinks about 5x.
+std::string deflate_text(const std::string& text) {
+  uLongf size = compressBound(static_cast<uLong>(text.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()),
+                Z_DEFAULT_COMPRESSION) != Z_OK)
+    throw StorageError("cannot compress a response body", SQLITE_ERROR);
+  out.resize(size);
+  return out;
+}
+
 }  // namespace
 
 PageStore::PageStore(const std::string& path, bool index_text)
@@ -100,6 +114,9 @@ PageStore::PageStore(const std::string& path, bool index_text)
       keep_robots_(db_,
                    "INSERT OR REPLACE INTO robots(origin, status, http_status, body, fetched_at_ms)"
                    " VALUES (?1, ?2, ?3, ?4, ?5)"),
+      keep_response_(db_,
+                     "INSERT OR REPLACE INTO responses(page_id, request, head, body, body_size)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5)"),
       index_text_(index_text) {}
 
 std::int64_t PageStore::url_id(const std::string& url) {
@@ -162,6 +179,19 @@ void PageStore::insert(const PageRecord& page) {
   }
   mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
   write_links(page_id, page);
+  write_response(page_id, page);
+}
+
+void PageStore::write_response(std::int64_t page_id, const PageRecord& page) {
+  if (page.raw_head.empty()) return;
+  std::string body = deflate_text(page.raw_body);
+  keep_response_.bind(1, page_id);
+  bind_optional(keep_response_, 2, page.raw_request);
+  keep_response_.bind(3, std::string_view(page.raw_head));
+  if (sqlite3_bind_blob64(keep_response_.get(), 4, body.data(), body.size(), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
+    db_.fail("bind");
+  keep_response_.bind(5, static_cast<std::int64_t>(page.raw_body.size())).run();
 }
 
 void PageStore::write_links(std::int64_t page_id, const PageRecord& page) {
@@ -198,6 +228,7 @@ void PageStore::write_revisit(const PageRecord& page) {
   update_page_.run();
   drop_links_.bind(1, page_id).run();
   write_links(page_id, page);
+  write_response(page_id, page);
 }
 
 void PageStore::queue(const std::vector<std::string>& urls, int depth) {

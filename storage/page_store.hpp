@@ -57,8 +57,13 @@ struct PageRecord {
   bool revisit = false;    // the page is stored already: update its row
   bool unchanged = false;  // a revisit found it unchanged (304 or same hash): keep the content
   std::optional<RobotsFile> robots;  // fetched for this page's origin: kept with it
-  std::vector<std::string> queued;   // URLs this page added to the frontier (links, redirect)
-  int queued_depth = 0;              // their depth
+  // The exchange as it happened, kept when the crawl keeps raw responses
+  // (empty raw_head: not kept). The body is compressed by the writer.
+  std::string raw_request;
+  std::string raw_head;
+  std::string raw_body;
+  std::vector<std::string> queued;  // URLs this page added to the frontier (links, redirect)
+  int queued_depth = 0;             // their depth
 };
 
 /// A stored page that is due for a revisit.
@@ -111,6 +116,7 @@ class PageStore {
   void insert(const PageRecord& page);
   void write_revisit(const PageRecord& page);
   void write_links(std::int64_t page_id, const PageRecord& page);
+  void write_response(std::int64_t page_id, const PageRecord& page);
 
   Database db_;
   // Most links point at URLs already stored; remembering their ids saves two
@@ -129,6 +135,7 @@ class PageStore {
   Statement update_page_;
   Statement drop_links_;
   Statement keep_robots_;
+  Statement keep_response_;
   bool index_text_;
 };
 

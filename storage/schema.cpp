@@ -67,7 +67,9 @@ INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
 
 // Version 3: revisits (what a conditional request needs: validators, a hash
 // of the body; and when the page is due again), and robots.txt files kept
-// with the crawl so a restart does not ask every origin again.
+// with the crawl so a restart does not ask every origin again, and the raw
+// exchanges (request head, response head, deflated body) when asked to keep
+// them, for WARC export.
 constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE pages ADD COLUMN etag TEXT;
 ALTER TABLE pages ADD COLUMN last_modified TEXT;
@@ -76,6 +78,13 @@ ALTER TABLE pages ADD COLUMN revisit_after_s INTEGER;
 ALTER TABLE pages ADD COLUMN next_visit_ms INTEGER;
 ALTER TABLE pages ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pages_next_visit ON pages(next_visit_ms);
+CREATE TABLE responses (
+  page_id   INTEGER PRIMARY KEY REFERENCES pages(id),
+  request   TEXT,
+  head      TEXT NOT NULL,
+  body      BLOB,
+  body_size INTEGER NOT NULL
+);
 CREATE TABLE robots (
   origin        TEXT PRIMARY KEY,
   status        TEXT NOT NULL CHECK (status IN ('parsed', 'allow_all')),

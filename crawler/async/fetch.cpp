@@ -38,7 +38,20 @@ struct Sink {
   FetchResult* result;
   std::size_t cap;
   bool capped = false;
+  bool keep_raw = false;
 };
+
+// CURLOPT_DEBUGFUNCTION, set only with keep_raw: collects the request head.
+int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* userp) {
+  auto* sink = static_cast<Sink*>(userp);
+  if (type == CURLINFO_HEADER_OUT) {
+    try {
+      sink->result->raw_request.assign(data, size);  // the last request sent wins
+    } catch (...) {
+    }
+  }
+  return 0;
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* userp) {
   auto* sink = static_cast<Sink*>(userp);
@@ -61,7 +74,10 @@ size_t on_header(char* data, size_t size, size_t count, void* userp) {
   try {
     if (line.starts_with("HTTP/")) {
       sink->result->headers.clear();  // a new response (after a redirect or 100)
-    } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+      if (sink->keep_raw) sink->result->raw_response_head.clear();
+    }
+    if (sink->keep_raw) sink->result->raw_response_head.append(line);
+    if (auto colon = line.find(':'); !line.starts_with("HTTP/") && colon != std::string_view::npos) {
       sink->result->headers.emplace_back(std::string(trim(line.substr(0, colon))),
                                          std::string(trim(line.substr(colon + 1))));
     }
@@ -94,6 +110,12 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &sink);
+  if (request.keep_raw) {
+    sink.keep_raw = true;
+    curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &on_debug);
+    curl_easy_setopt(e, CURLOPT_DEBUGDATA, &sink);
+    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);  // the debug function sees only what is sent
+  }
   return easy;
 }
 

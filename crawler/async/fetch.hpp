@@ -48,6 +48,7 @@ struct FetchRequest {
   bool follow_redirects = true;
   long max_redirects = 10;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
+  bool keep_raw = false;              // fill FetchResult::raw_request / raw_response_head
 };
 
 struct FetchTimings {
@@ -69,6 +70,10 @@ struct FetchResult {
   bool truncated = false;  // body cut at max_body_bytes
   std::size_t bytes = 0;   // body bytes received (before the cap)
   FetchTimings timings;
+  // With FetchRequest::keep_raw: the request head as sent and the last
+  // response's status line and headers as received (for WARC records).
+  std::string raw_request;
+  std::string raw_response_head;
 
   bool ok() const { return error == FetchError::kNone; }
   /// First header value with this (case-insensitive) name, or empty.

@@ -451,7 +451,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 34u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 35u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

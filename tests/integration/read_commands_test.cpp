@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <map>
 #include <sstream>
 
 #include "crawler/commands.hpp"
@@ -140,6 +142,83 @@ TEST_F(ReadCommandsTest, ExportsReadBackAsJsonLinesAndCsv) {
   for (std::string line; std::getline(csv_in, line);)
     rows += line.find(",200,text/html,") != std::string::npos;
   EXPECT_EQ(rows, 4);
+}
+
+// An independent WARC 1.1 reader: version line, named fields, a block of
+// Content-Length bytes, then CRLF CRLF.
+struct WarcRecord {
+  std::map<std::string, std::string> fields;
+  std::string block;
+};
+
+std::vector<WarcRecord> read_warc(const std::string& data) {
+  std::vector<WarcRecord> records;
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    EXPECT_EQ(data.compare(pos, 10, "WARC/1.1\r\n"), 0) << "at byte " << pos;
+    if (data.compare(pos, 10, "WARC/1.1\r\n") != 0) break;
+    pos += 10;
+    WarcRecord record;
+    for (;;) {
+      std::size_t end = data.find("\r\n", pos);
+      if (end == std::string::npos || end == pos) {
+        pos = end + 2;
+        break;
+      }
+      std::string line = data.substr(pos, end - pos);
+      auto colon = line.find(": ");
+      record.fields[line.substr(0, colon)] = line.substr(colon + 2);
+      pos = end + 2;
+    }
+    std::size_t length = std::stoul(record.fields["Content-Length"]);
+    record.block = data.substr(pos, length);
+    pos += length;
+    EXPECT_EQ(data.compare(pos, 4, "\r\n\r\n"), 0);
+    pos += 4;
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+TEST_F(ReadCommandsTest, AWarcExportReadsBackWithRequestAndResponseRecords) {
+  TestServer server;
+  options_.keep_raw = true;
+  crawl_fruit_site(server);
+  auto warc = dir_ / "crawl.warc";
+  EXPECT_EQ(run_export_command({options_.db_path, "warc", warc.string()}), kExitOk);
+  std::ifstream in(warc, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto records = read_warc(data);
+  ASSERT_EQ(records.size(), 1u + 4 + 4);
+  EXPECT_EQ(records[0].fields["WARC-Type"], "warcinfo");
+  std::map<std::string, std::string> responses;  // record id -> target
+  int requests = 0;
+  for (auto& record : records) {
+    std::string type = record.fields["WARC-Type"];
+    if (type == "response") {
+      responses[record.fields["WARC-Record-ID"]] = record.fields["WARC-Target-URI"];
+      EXPECT_TRUE(record.block.starts_with("HTTP/1.1 200")) << record.block.substr(0, 40);
+      auto body = record.block.find("\r\n\r\n") + 4;
+      EXPECT_THAT(
+          record.block,
+          HasSubstr("Content-Length: " + std::to_string(record.block.size() - body) + "\r\n"));
+    } else if (type == "request") {
+      ++requests;
+      EXPECT_TRUE(record.block.starts_with("GET /")) << record.block.substr(0, 40);
+      EXPECT_EQ(responses[record.fields["WARC-Concurrent-To"]], record.fields["WARC-Target-URI"]);
+    }
+  }
+  EXPECT_EQ(requests, 4);
+  EXPECT_THAT(data, HasSubstr("<title>Apple varieties</title>"));
+}
+
+TEST_F(ReadCommandsTest, AWarcExportWithoutKeptResponsesSaysHowToGetThem) {
+  TestServer server;
+  crawl_fruit_site(server);
+  auto warc = dir_ / "empty.warc";
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_export_command({options_.db_path, "warc", warc.string()}), kExitOk);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("--keep-raw"));
 }
 
 TEST_F(ReadCommandsTest, AnExportToAnUnwritablePathLeavesNothingBehind) {
