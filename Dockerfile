@@ -57,9 +57,11 @@ EXPOSE 9090
 # cancels the fetches in flight, writes what it fetched and exits (130).
 # `docker stop` sends SIGTERM, then SIGKILL after the grace period (-t).
 STOPSIGNAL SIGTERM
-# For now only "the process is alive". It becomes a check of the daemon's
-# /healthz endpoint when that lands (issue 4).
-HEALTHCHECK --interval=30s --timeout=5s CMD ["/bin/sh", "-c", "kill -0 1"]
+# The daemon (`serve`) answers /healthz on its --listen address; the image
+# checks it with the crawler itself (no curl in the runtime image). A plain
+# `crawl` has no endpoint: run it with --no-healthcheck.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
+  CMD ["crawler", "healthcheck", "http://127.0.0.1:9090/healthz"]
 
 ENTRYPOINT ["crawler"]
 CMD ["--help"]

@@ -58,6 +58,9 @@ struct ExportOptions {
 
 int run_export_command(const ExportOptions& options);
 
+/// GET `url` (a serve's /healthz): 0 when it answers 200, 1 otherwise.
+int run_healthcheck_command(const std::string& url);
+
 struct RobotsOptions {
   std::string file;
   std::string agent;

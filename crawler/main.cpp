@@ -209,6 +209,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"jsonl", "csv", "warc"}));
   export_cmd->add_option("--out", export_options.out, "Output file (default: standard output)");
 
+  std::string health_url = "http://127.0.0.1:9090/healthz";
+  CLI::App* health_cmd =
+      app.add_subcommand("healthcheck", "Exit 0 if a running serve answers its /healthz");
+  health_cmd->add_option("url", health_url, "The /healthz URL")->capture_default_str();
+
   crawler::RobotsOptions robots;
   CLI::App* robots_cmd =
       app.add_subcommand("robots", "Check URLs against a robots.txt file, as the crawler would");
@@ -264,6 +269,7 @@ int main(int argc, char** argv) {
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
   if (*serve_cmd) return crawler::run_serve_command(serve_crawl, serve);
   if (*robots_cmd) return crawler::run_robots_command(robots);
+  if (*health_cmd) return crawler::run_healthcheck_command(health_url);
   if (*search_cmd) return crawler::run_search_command(search);
   if (*stats_cmd) return crawler::run_stats_command(stats_db);
   if (*export_cmd) return crawler::run_export_command(export_options);

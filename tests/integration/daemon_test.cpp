@@ -234,6 +234,11 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
     if (health.empty()) std::this_thread::sleep_for(20ms);
   }
   EXPECT_EQ(health, "ok\n");
+  std::string health_url = "http://127.0.0.1:" + std::to_string(port) + "/healthz";
+  CrawlerProcess check({"healthcheck", health_url});
+  EXPECT_EQ(check.wait(10s), 0);
+  CrawlerProcess wrong({"healthcheck", "http://127.0.0.1:" + std::to_string(port) + "/nope"});
+  EXPECT_EQ(wrong.wait(10s), 1);
   std::string metrics;
   for (int i = 0; i < 200; ++i) {
     metrics = http_get(port, "/metrics");
