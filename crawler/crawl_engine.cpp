@@ -136,7 +136,7 @@ void CrawlEngine::stop() {
 }
 
 void CrawlEngine::remember(std::string_view url) {
-  frontier_.mark_seen(std::string(url));
+  frontier_.mark_seen(url);
 }
 
 void CrawlEngine::preload_robots(const std::vector<storage::RobotsFile>& files) {
@@ -360,7 +360,7 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   if (robots.status == RobotsStatus::kParsed) {
     if (auto delay = robots.rules->crawl_delay(agent_)) {
       auto wanted = Millis(static_cast<std::int64_t>(*delay * 1000));
-      frontier_.set_host_delay(url.host, std::min(wanted, Millis(options_.max_crawl_delay_ms)));
+      frontier_.set_host_delay(url.host(), std::min(wanted, Millis(options_.max_crawl_delay_ms)));
     }
   }
   if (robots.status == RobotsStatus::kUnreachable) {
@@ -389,12 +389,12 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
 // Transient failures are tried again after a back-off, within the budget.
 bool CrawlEngine::retry_later(FrontierUrl& url, const async::FetchResult& result) {
   if (!is_transient(result)) {
-    if (result.ok()) frontier_.host_succeeded(url.host);
+    if (result.ok()) frontier_.host_succeeded(url.host());
     return false;
   }
   std::optional<Millis> retry_after;
   if (result.status == 429 || result.status == 503) retry_after = result.retry_after();
-  Millis rest = frontier_.host_failed(url.host, Clock::now(), retry_after);
+  Millis rest = frontier_.host_failed(url.host(), Clock::now(), retry_after);
   if (url.attempt >= options_.max_retries || stopping_) return false;
   ++summary_.retries;
   frontier_.retry(std::move(url), Clock::now() + rest);

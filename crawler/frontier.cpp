@@ -9,65 +9,62 @@ namespace crawler {
 
 Frontier::Frontier(FrontierLimits limits, std::uint32_t seed) : limits_(limits), jitter_(seed) {}
 
-Frontier::Host& Frontier::host(const std::string& name) {
-  auto [it, added] = hosts_.try_emplace(name);
-  if (added) it->second.delay = limits_.min_delay;
-  return it->second;
+Frontier::HostMap::iterator Frontier::host_entry(std::string_view name) {
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) {
+    it = hosts_.emplace(std::string(name), Host{}).first;
+    it->second.delay = limits_.min_delay;
+  }
+  return it;
+}
+
+Frontier::Host& Frontier::host(std::string_view name) {
+  return host_entry(name)->second;
 }
 
 AddOutcome Frontier::add_seed(const std::string& url) {
-  return enqueue(
-      {url, std::string(parsers::normalized_host(url)), 0, UrlKind::kPage, 0, {}, nullptr});
+  return enqueue({url, 0, UrlKind::kPage, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add_sitemap(const std::string& url) {
-  return enqueue(
-      {url, std::string(parsers::normalized_host(url)), 0, UrlKind::kSitemap, 0, {}, nullptr});
+  return enqueue({url, 0, UrlKind::kSitemap, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  return enqueue(
-      {url, std::string(parsers::normalized_host(url)), depth, UrlKind::kPage, 0, {}, nullptr});
+  return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr});
 }
 
 AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  FrontierUrl next{url,        std::string(parsers::normalized_host(url)),
-                   from.depth, from.kind,
-                   0,          from.redirect_chain,
-                   nullptr};
+  FrontierUrl next{url, from.depth, from.kind, 0, from.redirect_chain, nullptr};
   next.redirect_chain.push_back(from.url);
   return enqueue(std::move(next));
 }
 
 void Frontier::resume(std::string url, int depth) {
-  seen_.erase(url);  // remembered as seen by the caller; queue it for real
-  std::string host(parsers::normalized_host(url));
-  enqueue({std::move(url), std::move(host), depth, UrlKind::kPage, 0, {}, nullptr});
+  seen_.insert(url);  // usually remembered already by the caller
+  push({std::move(url), depth, UrlKind::kPage, 0, {}, nullptr});
 }
 
 void Frontier::revisit(storage::DuePage page) {
-  FrontierUrl url{
-      page.url, std::string(parsers::normalized_host(page.url)), page.depth, UrlKind::kPage, 0, {},
-      nullptr};
+  FrontierUrl url{page.url, page.depth, UrlKind::kPage, 0, {}, nullptr};
   url.revisit = std::make_shared<const storage::DuePage>(std::move(page));
-  std::string name = url.host;
-  Host& h = host(name);
-  h.urls.push_back(std::move(url));
-  ++queued_;
-  schedule(name, h);
+  push(std::move(url));
 }
 
 AddOutcome Frontier::enqueue(FrontierUrl url) {
-  if (!seen_.insert(url.url).second) return AddOutcome::kDuplicate;
-  std::string name = url.host;
-  Host& h = host(name);
-  h.urls.push_back(std::move(url));
-  ++queued_;
-  schedule(name, h);
+  if (!seen_.insert(url.url)) return AddOutcome::kDuplicate;
+  push(std::move(url));
   return AddOutcome::kQueued;
+}
+
+void Frontier::push(FrontierUrl url) {
+  auto entry = host_entry(url.host());
+  entry->second.urls.push_back(std::move(url));
+  ++queued_;
+  schedule(entry->first, entry->second);
 }
 
 void Frontier::schedule(const std::string& name, Host& h) {
@@ -110,34 +107,34 @@ std::optional<TimePoint> Frontier::next_ready() const {
   return ready_.top().at;
 }
 
-void Frontier::release(const FrontierUrl& url) {
+Frontier::HostMap::iterator Frontier::release(const FrontierUrl& url) {
   --in_flight_;
-  Host& h = hosts_.at(url.host);
-  --h.in_flight;
+  auto entry = hosts_.find(url.host());
+  --entry->second.in_flight;
+  return entry;
 }
 
 void Frontier::done(const FrontierUrl& url) {
-  release(url);
-  schedule(url.host, hosts_.at(url.host));
+  auto entry = release(url);
+  schedule(entry->first, entry->second);
 }
 
 void Frontier::retry(FrontierUrl url, TimePoint not_before) {
-  release(url);
-  Host& h = hosts_.at(url.host);
+  auto entry = release(url);
+  Host& h = entry->second;
   h.next_start = std::max(h.next_start, not_before);
   ++url.attempt;
-  std::string name = url.host;
   h.urls.push_front(std::move(url));
   ++queued_;
   ++retries_queued_;
-  schedule(name, h);
+  schedule(entry->first, h);
 }
 
-void Frontier::host_succeeded(const std::string& name) {
+void Frontier::host_succeeded(std::string_view name) {
   if (auto it = hosts_.find(name); it != hosts_.end()) it->second.failures = 0;
 }
 
-Millis Frontier::host_failed(const std::string& name, TimePoint now,
+Millis Frontier::host_failed(std::string_view name, TimePoint now,
                              std::optional<Millis> retry_after) {
   Host& h = host(name);
   ++h.failures;
@@ -165,7 +162,7 @@ Frontier::HostCounts Frontier::host_counts(TimePoint now) const {
   return counts;
 }
 
-void Frontier::set_host_delay(const std::string& name, Millis delay) {
+void Frontier::set_host_delay(std::string_view name, Millis delay) {
   Host& h = host(name);
   h.delay = std::max(limits_.min_delay, delay);
 }

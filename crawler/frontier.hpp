@@ -15,10 +15,12 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "crawler/seen_set.hpp"
+#include "parsers/url.hpp"
 #include "storage/page_store.hpp"
 
 namespace crawler {
@@ -39,14 +41,17 @@ struct FrontierLimits {
 
 enum class UrlKind { kPage, kSitemap };
 
+// Held per queued URL, so kept small: the host is read off the URL when
+// needed rather than stored beside it (see bench/frontier_memory).
 struct FrontierUrl {
   std::string url;  // normalized
-  std::string host;
   int depth = 0;
   UrlKind kind = UrlKind::kPage;
   int attempt = 0;                                  // 0 for the first try
   std::vector<std::string> redirect_chain;          // URLs that redirected here, oldest first
   std::shared_ptr<const storage::DuePage> revisit;  // set when the page is stored already
+
+  std::string_view host() const { return parsers::normalized_host(url); }
 };
 
 enum class AddOutcome { kQueued, kDuplicate, kTooDeep };
@@ -66,7 +71,7 @@ class Frontier {
   AddOutcome add_sitemap(const std::string& url);
 
   /// A URL an earlier run handled or queued: a duplicate from now on.
-  void mark_seen(std::string url) { seen_.insert(std::move(url)); }
+  void mark_seen(std::string_view url) { seen_.insert(url); }
   /// A URL an earlier run left queued: queued again at its depth.
   void resume(std::string url, int depth);
   /// A stored page due for a revisit: queued again although seen. Revisits
@@ -84,14 +89,14 @@ class Frontier {
   void retry(FrontierUrl url, TimePoint not_before);
 
   /// The host answered: its failure streak ends.
-  void host_succeeded(const std::string& host);
+  void host_succeeded(std::string_view host);
   /// The host failed (network error, 5xx, 429): it rests for `retry_after`
   /// when the server said so, else for an exponential back-off with jitter.
   /// Returns how long it rests.
-  Millis host_failed(const std::string& host, TimePoint now,
+  Millis host_failed(std::string_view host, TimePoint now,
                      std::optional<Millis> retry_after = std::nullopt);
   /// A longer gap between starts for one host (robots.txt Crawl-delay).
-  void set_host_delay(const std::string& host, Millis delay);
+  void set_host_delay(std::string_view host, Millis delay);
 
   bool finished() const {
     return in_flight_ == 0 && (queued_ == 0 || (page_limit_reached() && retries_queued_ == 0));
@@ -99,7 +104,9 @@ class Frontier {
   std::size_t queued() const { return queued_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t started() const { return started_; }
-  bool seen(const std::string& url) const { return seen_.contains(url); }
+  bool seen(std::string_view url) const { return seen_.contains(url); }
+  std::size_t seen_count() const { return seen_.size(); }
+  std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
 
   struct HostCounts {
     std::size_t active = 0;   // fetches in flight
@@ -126,15 +133,25 @@ class Frontier {
     }
   };
 
-  AddOutcome enqueue(FrontierUrl url);
-  Host& host(const std::string& name);
+  // Looked up by string_view without building a string (C++20 transparent hashing).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  using HostMap = std::unordered_map<std::string, Host, NameHash, std::equal_to<>>;
+  AddOutcome enqueue(FrontierUrl url);  // unless seen
+  void push(FrontierUrl url);           // seen or not
+  Host& host(std::string_view name);
+  HostMap::iterator host_entry(std::string_view name);
   void schedule(const std::string& name, Host& host);
-  void release(const FrontierUrl& url);
+  HostMap::iterator release(const FrontierUrl& url);
   bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
 
   FrontierLimits limits_;
-  std::unordered_set<std::string> seen_;
-  std::unordered_map<std::string, Host> hosts_;
+  SeenSet seen_;
+  HostMap hosts_;
   std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready_;
   std::uint64_t order_ = 0;
   std::minstd_rand jitter_;

@@ -4,6 +4,9 @@
 namespace crawler::async {
 
 void SleepAwaiter::await_suspend(std::coroutine_handle<> waiter) {
+  // The loop's clock is cached at the start of its iteration; refresh it so
+  // the pause is at least `delay` from now, not from then.
+  uv_update_time(loop_);
   auto* timer = new uv_timer_t{};
   uv_timer_init(loop_, timer);
   timer->data = waiter.address();

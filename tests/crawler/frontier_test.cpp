@@ -28,7 +28,7 @@ TEST(Frontier, HandsOutEachUrlOnce) {
   auto url = frontier.next(kT0);
   ASSERT_TRUE(url);
   EXPECT_EQ(url->url, "http://a.com/");
-  EXPECT_EQ(url->host, "a.com");
+  EXPECT_EQ(url->host(), "a.com");
   EXPECT_FALSE(frontier.next(kT0));
   frontier.done(*url);
   EXPECT_EQ(frontier.add("http://a.com/", 1), AddOutcome::kDuplicate);
@@ -53,7 +53,7 @@ TEST(Frontier, CapsFetchesPerHostAndOverall) {
   while (auto url = frontier.next(kT0)) started.push_back(*url);
   ASSERT_EQ(started.size(), 3u);
   std::multiset<std::string> hosts;
-  for (const auto& url : started) hosts.insert(url.host);
+  for (const auto& url : started) hosts.insert(std::string(url.host()));
   EXPECT_LE(hosts.count("a.com"), 2u);
   EXPECT_LE(hosts.count("b.com"), 2u);
 
@@ -68,7 +68,7 @@ TEST(Frontier, AlternatesBetweenHosts) {
   frontier.add("http://a.com/2", 1);
   frontier.add_seed("http://b.com/");
   std::vector<std::string> hosts;
-  while (auto url = frontier.next(kT0)) hosts.push_back(url->host);
+  while (auto url = frontier.next(kT0)) hosts.push_back(std::string(url->host()));
   EXPECT_EQ(hosts, (std::vector<std::string>{"a.com", "b.com", "a.com"}));
 }
 
@@ -82,7 +82,7 @@ TEST(Frontier, SpacesTheStartsOfOneHostByTheDelay) {
   auto first = frontier.next(kT0);
   auto other_host = frontier.next(kT0);
   ASSERT_TRUE(first && other_host);
-  EXPECT_NE(first->host, other_host->host);  // a slow host does not hold up the others
+  EXPECT_NE(first->host(), other_host->host());  // a slow host does not hold up the others
   EXPECT_FALSE(frontier.next(kT0 + 999ms));
   EXPECT_EQ(frontier.next_ready(), kT0 + 1000ms);
   auto second = frontier.next(kT0 + 1000ms);
