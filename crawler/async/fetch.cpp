@@ -77,7 +77,8 @@ size_t on_header(char* data, size_t size, size_t count, void* userp) {
       if (sink->keep_raw) sink->result->raw_response_head.clear();
     }
     if (sink->keep_raw) sink->result->raw_response_head.append(line);
-    if (auto colon = line.find(':'); !line.starts_with("HTTP/") && colon != std::string_view::npos) {
+    if (auto colon = line.find(':');
+        !line.starts_with("HTTP/") && colon != std::string_view::npos) {
       sink->result->headers.emplace_back(std::string(trim(line.substr(0, colon))),
                                          std::string(trim(line.substr(colon + 1))));
     }

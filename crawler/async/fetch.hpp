@@ -48,7 +48,7 @@ struct FetchRequest {
   bool follow_redirects = true;
   long max_redirects = 10;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
-  bool keep_raw = false;              // fill FetchResult::raw_request / raw_response_head
+  bool keep_raw = false;             // fill FetchResult::raw_request / raw_response_head
 };
 
 struct FetchTimings {
