@@ -33,7 +33,10 @@ std::int64_t unix_ms_now() {
 
 async::HttpReply answer(CrawlEngine& engine, std::string_view method, std::string_view path) {
   if (method != "GET" && method != "HEAD") return {405, "text/plain; charset=utf-8", "GET only\n"};
-  if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
+  if (path == "/healthz") {
+    if (engine.failed()) return {503, "text/plain; charset=utf-8", "database writes failing\n"};
+    return {200, "text/plain; charset=utf-8", "ok\n"};
+  }
   if (path == "/metrics")
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             prometheus_text(engine.counters(), engine.gauges())};

@@ -206,7 +206,10 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
   }
   uv_timer_stop(wake_timer_.get());
   summary_.stopped = stopping_;
-  if (writer_.fatal()) multis_.cancel_all();
+  if (writer_.fatal()) {
+    stopping_ = true;  // ends the revisit poller too
+    multis_.cancel_all();
+  }
   if (stopping_) {
     // In-flight fetches may finish within the grace period; then they are cancelled.
     uv_timer_start(
@@ -243,17 +246,24 @@ void CrawlEngine::arm_wakeup() {
 
 async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
   Visit outcome = Visit::kDone;
+  std::string failure;
   try {
     outcome = co_await visit(url);
   } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (!failure.empty()) {
     // A page must never take the crawl down; the failure is the page's own.
+    outcome = Visit::kDone;
     storage::PageRecord record = start_record(url);
     record.error = "internal";
-    record.error_detail = e.what();
+    record.error_detail = failure;
     ++summary_.fetch_errors;
-    writer_.add(std::move(record));
+    if (url.kind == UrlKind::kPage) writer_.add(std::move(record));
   }
-  if (outcome == Visit::kDone) {
+  if (outcome != Visit::kRetried) {
     if (url.revisit) revisiting_.erase(url.url);
     frontier_.done(url);
   }
@@ -291,8 +301,8 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     request.max_body_bytes = parsers::kMaxSitemapBytes;
   }
   async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
-  if (result.error == async::FetchError::kCancelled) co_return Visit::kDone;
-  if (retry_later(url, result)) co_return Visit::kRetried;
+  if (result.error == async::FetchError::kCancelled) co_return Visit::kAbandoned;
+  if (auto decided = retry_later(url, result)) co_return *decided;
   if (url.kind == UrlKind::kSitemap) {
     // Sitemaps are means, not pages: read them, store nothing.
     if (result.ok() && result.status == 200) co_await read_sitemap(url, result);
@@ -364,7 +374,11 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
     }
   }
   if (robots.status == RobotsStatus::kUnreachable) {
-    if (url.attempt < options_.max_retries && !stopping_) {
+    if (robots.cancelled || (stopping_ && url.attempt < options_.max_retries)) {
+      outcome = Visit::kAbandoned;  // asked again by the next run
+      co_return false;
+    }
+    if (url.attempt < options_.max_retries) {
       ++summary_.retries;
       frontier_.retry(std::move(url), Clock::now() + Millis(options_.robots_retry_ms));
       outcome = Visit::kRetried;
@@ -386,19 +400,23 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   co_return false;
 }
 
-// Transient failures are tried again after a back-off, within the budget.
-bool CrawlEngine::retry_later(FrontierUrl& url, const async::FetchResult& result) {
+// Transient failures are tried again after a back-off, within the budget;
+// while stopping, one with tries left is left for the next run. Empty: the
+// outcome is final, record it.
+std::optional<CrawlEngine::Visit> CrawlEngine::retry_later(FrontierUrl& url,
+                                                           const async::FetchResult& result) {
   if (!is_transient(result)) {
     if (result.ok()) frontier_.host_succeeded(url.host());
-    return false;
+    return std::nullopt;
   }
   std::optional<Millis> retry_after;
   if (result.status == 429 || result.status == 503) retry_after = result.retry_after();
   Millis rest = frontier_.host_failed(url.host(), Clock::now(), retry_after);
-  if (url.attempt >= options_.max_retries || stopping_) return false;
+  if (url.attempt >= options_.max_retries) return std::nullopt;
+  if (stopping_) return Visit::kAbandoned;
   ++summary_.retries;
   frontier_.retry(std::move(url), Clock::now() + rest);
-  return true;
+  return Visit::kRetried;
 }
 
 void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
@@ -462,7 +480,9 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
     record.title = std::move(page.title);
     record.text = std::move(page.text);
   }
-  bool follow = !robots.nofollow && !stopping_;
+  // Followed even while stopping: the scheduler starts nothing new, but the
+  // links are queued durably with this page for the next run.
+  bool follow = !robots.nofollow;
   record.links.reserve(page.links.size());
   record.queued_depth = url.depth + 1;
   for (auto& link : page.links) {

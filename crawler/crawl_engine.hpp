@@ -94,6 +94,8 @@ class CrawlEngine {
     double uptime_seconds = 0;
   };
   const CrawlSummary& counters();
+  /// The crawl cannot go on (its database writes fail).
+  bool failed() const { return writer_.fatal(); }
   Gauges gauges() const;
 
   /// First call: take no new work, let fetches in flight finish within the
@@ -102,12 +104,15 @@ class CrawlEngine {
   void stop();
 
  private:
-  enum class Visit { kDone, kRetried };
+  // kDone: finished (a record was written, or there was nothing to write);
+  // kRetried: back in the frontier; kAbandoned: the crawl is stopping and the
+  // URL was not finished: no record, so it stays queued for the next run.
+  enum class Visit { kDone, kRetried, kAbandoned };
 
   async::Task<void> crawl_page(FrontierUrl url);
   async::Task<Visit> visit(FrontierUrl& url);
   async::Task<bool> robots_allow(FrontierUrl& url, storage::PageRecord& record, Visit& visit);
-  bool retry_later(FrontierUrl& url, const async::FetchResult& result);
+  std::optional<Visit> retry_later(FrontierUrl& url, const async::FetchResult& result);
   void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
                        storage::PageRecord& record);
   async::Task<void> poll_revisits();

@@ -25,12 +25,21 @@ async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
   if (entry->known && std::chrono::steady_clock::now() < entry->expires) co_return entry->outcome;
 
   entry->fetching = true;
-  RobotsOutcome outcome = co_await fetch_rules(origin);
+  RobotsOutcome outcome;
+  try {
+    outcome = co_await fetch_rules(origin);
+  } catch (...) {
+    // Whoever waits must not wait forever; the next asker tries again.
+    outcome.status = RobotsStatus::kUnreachable;
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::disallow_all());
+    outcome.detail = "internal error";
+    outcome.cancelled = true;
+  }
   auto ttl = outcome.status == RobotsStatus::kUnreachable ? options_.unreachable_ttl : options_.ttl;
   entry->outcome = outcome;
   entry->outcome.fresh = false;  // for whoever asks next
   entry->expires = std::chrono::steady_clock::now() + ttl;
-  entry->known = true;
+  entry->known = !outcome.cancelled;  // a cancelled fetch taught us nothing
   entry->fetching = false;
   for (auto waiter : std::exchange(entry->waiters, {})) waiter.resume();
   co_return outcome;
@@ -65,6 +74,7 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   outcome.http_status = result.status;
   if (!result.ok() || result.status >= 500 || result.status == 429) {
     outcome.status = RobotsStatus::kUnreachable;
+    outcome.cancelled = result.error == async::FetchError::kCancelled;
     outcome.detail =
         result.ok() ? "http " + std::to_string(result.status)
                     : std::string(async::to_string(result.error)) + ": " + result.error_message;

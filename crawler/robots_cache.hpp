@@ -31,9 +31,10 @@ struct RobotsOutcome {
   RobotsStatus status = RobotsStatus::kAllowAll;
   std::shared_ptr<const parsers::RobotsTxt> rules;
   long http_status = 0;
-  std::string detail;  // why it is unreachable: "http 503", "connect: Connection refused"
-  std::string body;    // the file, for kParsed: kept with the crawl
-  bool fresh = false;  // fetched for this caller just now (not from the cache)
+  std::string detail;      // why it is unreachable: "http 503", "connect: Connection refused"
+  std::string body;        // the file, for kParsed: kept with the crawl
+  bool fresh = false;      // fetched for this caller just now (not from the cache)
+  bool cancelled = false;  // the crawl stopped during the fetch: nothing was learned
 };
 
 struct RobotsCacheOptions {

@@ -137,6 +137,24 @@ TEST_F(CrawlTest, SigtermExitsZeroWithinTheGracePeriodAndLosesNothing) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "40");
 }
 
+TEST_F(CrawlTest, StoppingAndResumingLosesNoPageOfALinkedSite) {
+  TestServer server;
+  write_seeds({server.url("/site/60/0")});
+  std::vector<std::string> args = {"crawl", "--seeds",        options_.seeds_path,
+                                   "--db",  options_.db_path, "--delay",
+                                   "0.02",  "--grace",        "5"};
+  for (int stop = 0; stop < 3; ++stop) {
+    CrawlerProcess crawl(args);
+    std::this_thread::sleep_for(250ms);
+    crawl.signal(SIGTERM);
+    EXPECT_EQ(crawl.wait(10s), 0);
+  }
+  CrawlerProcess finish(args);
+  EXPECT_EQ(finish.wait(60s), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/60/%'"), "60");
+  EXPECT_EQ(requests_for(server, "/site/").size(), 60u);  // none fetched twice
+}
+
 TEST_F(CrawlTest, ReadersWorkWhileACrawlWrites) {
   TestServer server;
   std::vector<std::string> seeds;
