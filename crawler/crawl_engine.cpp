@@ -587,15 +587,22 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   ++summary_.sitemaps;
   std::size_t& read = sitemaps_per_origin_[std::string(url_origin(url.url))];
   ++read;
+  // The URLs it queues are written down like a page's links, so a crawl
+  // stopped before it reached them still has them.
+  storage::PageRecord queued;
+  queued.queue_only = true;
+  queued.queued_depth = 1;
   for (const auto& entry : sitemap.entries) {
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
     if (!loc || frontier_.seen(*loc)) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
       if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
-    } else {
-      summary_.sitemap_urls += offer_link(*loc, 1);
+    } else if (offer_link(*loc, 1)) {
+      ++summary_.sitemap_urls;
+      queued.queued.push_back(std::move(*loc));
     }
   }
+  if (!queued.queued.empty()) writer_.add(std::move(queued));
 }
 
 }  // namespace crawler

@@ -1,6 +1,7 @@
 // PageWriter: see page_writer.hpp.
 #include "crawler/page_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -17,13 +18,19 @@ struct BatchOutcome {
   bool fatal = false;
 };
 
+// Page records, not counting queue-only ones.
+std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
+  return static_cast<std::size_t>(std::count_if(
+      batch.begin(), batch.end(), [](const auto& record) { return !record.queue_only; }));
+}
+
 // Runs on a pool thread. One transaction for the batch; if it fails, each
 // record alone, so one bad record cannot take its neighbours down with it.
 BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::PageRecord>& batch) {
   BatchOutcome outcome;
   try {
     store.write(batch);
-    outcome.written = batch.size();
+    outcome.written = pages_in(batch);
     return outcome;
   } catch (const storage::StorageError& e) {
     outcome.error = e.what();
@@ -31,7 +38,7 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
   for (const auto& record : batch) {
     try {
       store.write(std::span(&record, 1));
-      ++outcome.written;
+      outcome.written += !record.queue_only;
     } catch (const storage::StorageError& e) {
       ++outcome.failed;
       int primary = e.code() & 0xff;

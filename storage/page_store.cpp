@@ -157,7 +157,10 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
           .bind(5, robots.fetched_at_ms)
           .run();
     }
-    if (page.revisit) {
+    if (page.queue_only) {
+      for (const std::string& url : page.queued)
+        mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
+    } else if (page.revisit) {
       write_revisit(page);
     } else {
       insert(page);

@@ -54,8 +54,9 @@ struct PageRecord {
   std::string last_modified;
   std::string content_hash;
   std::int64_t revisit_after_s = 0;
-  bool revisit = false;    // the page is stored already: update its row
-  bool unchanged = false;  // a revisit found it unchanged (304 or same hash): keep the content
+  bool revisit = false;     // the page is stored already: update its row
+  bool queue_only = false;  // no page: only `queued` (e.g. URLs a sitemap listed)
+  bool unchanged = false;   // a revisit found it unchanged (304 or same hash): keep the content
   std::optional<RobotsFile> robots;  // fetched for this page's origin: kept with it
   // The exchange as it happened, kept when the crawl keeps raw responses
   // (empty raw_head: not kept). The body is compressed by the writer.

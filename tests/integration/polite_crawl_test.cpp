@@ -328,6 +328,24 @@ TEST_F(CrawlTest, WithoutASitemapLineTheDefaultSitemapIsTried) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'orphan'"), "1");
 }
 
+TEST_F(CrawlTest, SitemapUrlsAreQueuedDurablyForTheNextRun) {
+  TestServer server;
+  server.set_response(
+      "/sitemap.xml",
+      {200, {}, urlset({server.url("/listed-1.html"), server.url("/listed-2.html")})});
+  for (const char* page : {"/listed-1.html", "/listed-2.html"})
+    server.set_response(page, html("<title>listed</title>"));
+  server.set_response("/start.html", html("no links"));
+  write_seeds({server.url("/start.html")});
+  options_.max_pages = 1;  // the seed only; the sitemap is read all the same
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued' AND url LIKE '%listed%'"),
+            "2");
+  options_.max_pages.reset();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'listed'"), "2");
+}
+
 TEST_F(CrawlTest, SitemapsAreNotReadAtDepthZeroOrWhenTurnedOff) {
   TestServer server;
   server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
