@@ -264,7 +264,9 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     if (url.kind == UrlKind::kPage) writer_.add(std::move(record));
   }
   if (outcome != Visit::kRetried) {
-    if (url.revisit) revisiting_.erase(url.url);
+    // Polled again only once its new visit time is committed, or the
+    // poller would see the old one and fetch it twice.
+    if (url.revisit) writer_.after_pending([this, done = url.url] { revisiting_.erase(done); });
     frontier_.done(url);
   }
   wake_.notify();
@@ -351,6 +353,13 @@ storage::PageRecord CrawlEngine::start_record(const FrontierUrl& url) const {
   record.depth = url.depth;
   record.attempts = url.attempt + 1;
   record.fetched_at_ms = unix_ms_now();
+  if (url.revisit) {
+    // A revisit that ends early (robots, a failure) keeps the stored page
+    // and its interval; judge_revisit decides for the ones that fetched.
+    record.revisit = true;
+    record.unchanged = true;
+    record.revisit_after_s = url.revisit->revisit_after_s;
+  }
   return record;
 }
 
@@ -549,6 +558,7 @@ void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult
   }
   const storage::DuePage& before = *url.revisit;
   record.revisit = true;
+  record.unchanged = false;  // decided below
   ++summary_.revisits;
   double interval = static_cast<double>(std::max<std::int64_t>(before.revisit_after_s, 1));
   bool same = result.ok() && (result.status == 304 ||

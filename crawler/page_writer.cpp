@@ -62,9 +62,20 @@ void PageWriter::add(storage::PageRecord record) {
   if (scope_.active() == 0) scope_.spawn(drain());
 }
 
+void PageWriter::after_pending(std::function<void()> then) {
+  if (!pending_.empty()) {
+    pending_then_.push_back(std::move(then));
+  } else if (writing_ > 0) {
+    writing_then_.push_back(std::move(then));
+  } else {
+    then();
+  }
+}
+
 async::Task<void> PageWriter::drain() {
   while (!pending_.empty()) {
     std::vector<storage::PageRecord> batch = std::exchange(pending_, {});
+    writing_then_ = std::exchange(pending_then_, {});
     writing_ = batch.size();
     auto job = [this, &batch] { return write_batch(store_, batch); };
     BatchOutcome outcome;
@@ -82,6 +93,7 @@ async::Task<void> PageWriter::drain() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     write_seconds_ += last_batch_seconds_;
     ++batches_;
+    for (auto& then : std::exchange(writing_then_, {})) then();
     written_ += outcome.written;
     failed_ += outcome.failed;
     if (!outcome.error.empty() && first_error_.empty()) first_error_ = outcome.error;

@@ -26,6 +26,10 @@ class PageWriter {
 
   void add(storage::PageRecord record);
 
+  /// Runs `then` once every record added so far has been written (at once
+  /// if nothing is waiting), on the loop thread.
+  void after_pending(std::function<void()> then);
+
   /// Completes when every record added so far has been written (or failed).
   async::Task<void> flush();
 
@@ -49,6 +53,8 @@ class PageWriter {
   storage::PageStore& store_;
   std::function<void()> on_progress_;
   std::vector<storage::PageRecord> pending_;
+  std::vector<std::function<void()>> pending_then_;  // after the next batch
+  std::vector<std::function<void()>> writing_then_;  // after the batch being written
   std::size_t writing_ = 0;
   std::size_t written_ = 0;
   std::size_t failed_ = 0;
