@@ -217,10 +217,22 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
         [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->multis_.cancel_all(); },
         static_cast<std::uint64_t>(options_.grace_ms), 0);
   }
-  co_await revisits_.join();
-  co_await pages_.join();
+  // Every task is joined and everything written even if one of them failed:
+  // the engine must not die with coroutines still suspended on it.
+  std::exception_ptr failure;
+  try {
+    co_await revisits_.join();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  try {
+    co_await pages_.join();
+  } catch (...) {
+    if (!failure) failure = std::current_exception();
+  }
   uv_timer_stop(grace_timer_.get());
   co_await writer_.flush();
+  if (failure) std::rethrow_exception(failure);
 
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();

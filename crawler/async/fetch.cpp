@@ -58,12 +58,16 @@ size_t on_body(char* data, size_t size, size_t count, void* userp) {
   size_t n = size * count;
   sink->result->bytes += n;
   size_t room = sink->cap - std::min(sink->cap, sink->result->body.size());
-  if (n > room) {
-    sink->result->body.append(data, room);
-    sink->capped = true;
-    return 0;  // stops the transfer with CURLE_WRITE_ERROR, recognised below
+  try {
+    if (n > room) {
+      sink->result->body.append(data, room);
+      sink->capped = true;
+      return 0;  // stops the transfer with CURLE_WRITE_ERROR, recognised below
+    }
+    sink->result->body.append(data, n);
+  } catch (...) {
+    return 0;  // out of memory: the transfer fails, nothing crosses libcurl
   }
-  sink->result->body.append(data, n);
   return n;
 }
 

@@ -1,6 +1,7 @@
 // HttpEndpoint: see http_endpoint.hpp.
 #include "crawler/async/http_endpoint.hpp"
 
+#include <new>
 #include <stdexcept>
 
 namespace crawler::async {
@@ -83,15 +84,24 @@ void HttpEndpoint::close() {
 void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
   auto* self = static_cast<HttpEndpoint*>(server->data);
   if (status < 0) return;
-  auto* connection = new Connection;
+  auto* connection = new (std::nothrow) Connection;
+  if (!connection) return;
   connection->owner = self;
-  uv_tcp_init(self->loop_, &connection->tcp);
+  if (uv_tcp_init(self->loop_, &connection->tcp) != 0) {
+    delete connection;  // never known to the loop
+    return;
+  }
   connection->tcp.data = connection;
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {
     connection->close();
     return;
   }
-  self->connections_.insert(connection);
+  try {
+    self->connections_.insert(connection);
+  } catch (...) {
+    connection->close();
+    return;
+  }
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&connection->tcp),
       [](uv_handle_t*, size_t, uv_buf_t* buf) {
