@@ -87,12 +87,14 @@ PageStore::PageStore(const std::string& path, bool index_text)
     : db_(open_crawl_database(path)),
       insert_url_(db_, "INSERT OR IGNORE INTO urls(url) VALUES (?1)"),
       select_url_(db_, "SELECT id FROM urls WHERE url = ?1"),
-      insert_page_(db_,
-                   "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
-                   " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
-                   " redirect_to, canonical, noindex, text, etag, last_modified, content_hash,"
-                   " revisit_after_s, next_visit_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                   " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
+      insert_page_(
+          db_,
+          "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
+          " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
+          " redirect_to, canonical, noindex, text, etag, last_modified, content_hash,"
+          " revisit_after_s, next_visit_ms, indexed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+          " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+          " ?24)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
       mark_queued_(
@@ -171,10 +173,12 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
 
 void PageStore::insert(const PageRecord& page) {
   std::int64_t id = url_id(page.url);
+  bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
   bind_page(insert_page_, id, page);
+  insert_page_.bind(24, std::int64_t{indexed ? 1 : 0});
   insert_page_.run();
   std::int64_t page_id = db_.last_insert_rowid();
-  if (index_text_ && (!page.title.empty() || !page.text.empty())) {
+  if (indexed) {
     index_page_.bind(1, page_id);
     bind_optional(index_page_, 2, page.title);
     bind_optional(index_page_, 3, page.text);

@@ -69,7 +69,8 @@ INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
 // of the body; and when the page is due again), and robots.txt files kept
 // with the crawl so a restart does not ask every origin again, and the raw
 // exchanges (request head, response head, deflated body) when asked to keep
-// them, for WARC export.
+// them, for WARC export. `indexed` marks the rows in the full-text index: the
+// triggers must never ask FTS5 to delete a row it does not hold.
 constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE pages ADD COLUMN etag TEXT;
 ALTER TABLE pages ADD COLUMN last_modified TEXT;
@@ -78,6 +79,16 @@ ALTER TABLE pages ADD COLUMN revisit_after_s INTEGER;
 ALTER TABLE pages ADD COLUMN next_visit_ms INTEGER;
 ALTER TABLE pages ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pages_next_visit ON pages(next_visit_ms);
+ALTER TABLE pages ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+DROP TRIGGER pages_fts_delete;
+DROP TRIGGER pages_fts_update;
+CREATE TRIGGER pages_fts_delete AFTER DELETE ON pages WHEN old.indexed BEGIN
+  INSERT INTO pages_fts(pages_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER pages_fts_update AFTER UPDATE OF title, text ON pages WHEN old.indexed BEGIN
+  INSERT INTO pages_fts(pages_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO pages_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
 CREATE TABLE responses (
   page_id   INTEGER PRIMARY KEY REFERENCES pages(id),
   request   TEXT,

@@ -105,6 +105,10 @@ TEST_F(ReadCommandsTest, WithoutTheSearchIndexPagesAreStoredButNotSearchable) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "4");
   SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
   EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+  // Changing a page that was never indexed must leave the index sound.
+  storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
+  db.exec("UPDATE pages SET text = 'changed' WHERE url LIKE '%/pie.html'");
+  EXPECT_NO_THROW(db.exec("INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')"));
 }
 
 TEST_F(ReadCommandsTest, StatsMatchTheDatabase) {
