@@ -85,9 +85,17 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
       schedule(top.host, h);  // it was told to rest after it was queued
       continue;
     }
+    auto counts_as_page = [](const FrontierUrl& u) {
+      return u.attempt == 0 && u.kind == UrlKind::kPage && !u.revisit;
+    };
+    if (counts_as_page(h.urls.front()) && page_limit_reached()) {
+      // No new pages now; revisits, sitemaps and retries may still go.
+      auto other = std::find_if_not(h.urls.begin(), h.urls.end(), counts_as_page);
+      if (other == h.urls.end()) continue;
+      std::iter_swap(h.urls.begin(), other);
+    }
     bool first_try = h.urls.front().attempt == 0;
-    bool counts = first_try && h.urls.front().kind == UrlKind::kPage && !h.urls.front().revisit;
-    if (counts && page_limit_reached()) continue;  // retries sit at the front
+    bool counts = counts_as_page(h.urls.front());
     FrontierUrl url = std::move(h.urls.front());
     h.urls.pop_front();
     --queued_;

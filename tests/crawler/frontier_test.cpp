@@ -158,6 +158,24 @@ TEST(Frontier, StopsStartingNewUrlsAtThePageLimitButFinishesRetries) {
   EXPECT_EQ(frontier.started(), 2u);
 }
 
+TEST(Frontier, AtThePageLimitSitemapsAndRevisitsStillGo) {
+  FrontierLimits l = limits();
+  l.max_pages = 1;
+  Frontier frontier(l);
+  frontier.add_seed("http://a.com/1");
+  frontier.add_seed("http://a.com/2");
+  frontier.add_sitemap("http://a.com/sitemap.xml");
+  auto first = frontier.next(kT0);
+  ASSERT_TRUE(first);
+  frontier.done(*first);
+  auto sitemap = frontier.next(kT0);
+  ASSERT_TRUE(sitemap);
+  EXPECT_EQ(sitemap->kind, UrlKind::kSitemap);
+  frontier.done(*sitemap);
+  EXPECT_FALSE(frontier.next(kT0));
+  EXPECT_EQ(frontier.started(), 1u);
+}
+
 TEST(Frontier, ARedirectKeepsItsDepthAndExtendsTheChain) {
   FrontierLimits l = limits();
   l.max_depth = 1;
