@@ -23,6 +23,9 @@ namespace {
 // memory stays bounded when the disk is slower than the network.
 constexpr std::size_t kMaxWriteBacklog = 2048;
 
+// Bodies up to this size are hashed on the loop thread (about 0.1 ms).
+constexpr std::size_t kInlineHashBytes = 128 * 1024;
+
 // Sitemap documents read per origin (indexes included): generous for real
 // sites, and a ceiling for recursive or hostile indexes.
 constexpr std::size_t kMaxSitemapsPerOrigin = 64;
@@ -111,8 +114,9 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
-      robots_(multis_, {options.user_agent, options.total_timeout_ms, std::chrono::hours(24),
-                        Millis(options.robots_retry_ms)}),
+      robots_(loop.get(), multis_,
+              {options.user_agent, options.total_timeout_ms, std::chrono::hours(24),
+               Millis(options.robots_retry_ms)}),
       wake_timer_(async::UvHandle<uv_timer_t>::open(
           [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
       grace_timer_(async::UvHandle<uv_timer_t>::open(
@@ -342,6 +346,15 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     record.error = "http_" + std::to_string(result.status);
   }
 
+  if (result.ok() && result.status == 200) {
+    // Hashing is cheap for ordinary pages; a body of megabytes goes to the pool.
+    if (result.body.size() <= kInlineHashBytes) {
+      record.content_hash = content_hash(result.body);
+    } else {
+      auto hash = [&result] { return content_hash(result.body); };
+      record.content_hash = co_await async::offload(loop_.get(), hash);
+    }
+  }
   judge_revisit(url, result, record);
   if (record.unchanged) {
     // Nothing new to read: the stored content, links and index stand.
@@ -563,7 +576,6 @@ void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult
   };
   record.etag = std::string(result.header("etag"));
   record.last_modified = std::string(result.header("last-modified"));
-  if (result.ok() && result.status == 200) record.content_hash = content_hash(result.body);
   if (!url.revisit) {
     record.revisit_after_s = clamp(86400);
     return;

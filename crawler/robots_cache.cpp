@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "crawler/async/fetch.hpp"
+#include "crawler/async/offload.hpp"
 
 namespace crawler {
 
@@ -13,8 +14,8 @@ std::string_view url_origin(std::string_view url) {
   return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
 }
 
-RobotsCache::RobotsCache(async::CurlMultiSet& multis, RobotsCacheOptions options)
-    : multis_(multis), options_(std::move(options)) {}
+RobotsCache::RobotsCache(uv_loop_t* loop, async::CurlMultiSet& multis, RobotsCacheOptions options)
+    : loop_(loop), multis_(multis), options_(std::move(options)) {}
 
 async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
   auto& slot = entries_[origin];
@@ -81,7 +82,9 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::disallow_all());
   } else if (result.status >= 200 && result.status < 300) {
     outcome.status = RobotsStatus::kParsed;
-    outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::parse(result.body));
+    // Up to 512 KiB of rules: parsed on the pool, not on the loop thread.
+    auto parse = [&result] { return parsers::RobotsTxt::parse(result.body); };
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(co_await async::offload(loop_, parse));
     outcome.body = std::move(result.body);
   } else {
     // 4xx, or a redirect chain that ended without a file: no rules apply.

@@ -46,7 +46,7 @@ struct RobotsCacheOptions {
 
 class RobotsCache {
  public:
-  RobotsCache(async::CurlMultiSet& multis, RobotsCacheOptions options);
+  RobotsCache(uv_loop_t* loop, async::CurlMultiSet& multis, RobotsCacheOptions options);
   RobotsCache(const RobotsCache&) = delete;
   RobotsCache& operator=(const RobotsCache&) = delete;
 
@@ -76,6 +76,7 @@ class RobotsCache {
 
   async::Task<RobotsOutcome> fetch_rules(const std::string& origin);
 
+  uv_loop_t* loop_;
   async::CurlMultiSet& multis_;
   RobotsCacheOptions options_;
   std::unordered_map<std::string, std::unique_ptr<Entry>> entries_;
