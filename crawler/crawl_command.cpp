@@ -19,17 +19,12 @@
 #include "crawler/crawl_engine.hpp"
 #include "crawler/metrics.hpp"
 #include "crawler/progress.hpp"
+#include "crawler/unix_time.hpp"
 #include "storage/writer_lock.hpp"
 
 namespace crawler {
 
 namespace {
-
-std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 async::HttpReply answer(CrawlEngine& engine, std::string_view method, std::string_view path) {
   if (method != "GET" && method != "HEAD") return {405, "text/plain; charset=utf-8", "GET only\n"};

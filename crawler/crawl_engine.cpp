@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "crawler/async/offload.hpp"
-#include "crawler/async/sleep.hpp"
+#include "crawler/unix_time.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
@@ -25,16 +25,6 @@ constexpr std::size_t kMaxWriteBacklog = 2048;
 
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
-
-// Sitemap documents read per origin (indexes included): generous for real
-// sites, and a ceiling for recursive or hostile indexes.
-constexpr std::size_t kMaxSitemapsPerOrigin = 64;
-
-std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // FNV-1a, 64 bits: enough to tell whether a page's body changed.
 std::string content_hash(std::string_view body) {
@@ -539,104 +529,6 @@ bool CrawlEngine::offer_link(const std::string& link, int depth) {
     return false;
   }
   return frontier_.add(link, depth) == AddOutcome::kQueued;
-}
-
-// Service mode: every second, queue the stored pages whose revisit is due.
-// The query runs on the pool with its own read-only connection.
-async::Task<void> CrawlEngine::poll_revisits() {
-  while (!stopping_) {
-    co_await async::sleep_for(loop_.get(), std::chrono::seconds(1));
-    if (stopping_) break;
-    std::int64_t now = unix_ms_now();
-    auto query = [path = options_.db_path, now] { return storage::due_pages(path, now, 1000); };
-    std::vector<storage::DuePage> due;
-    try {
-      due = co_await async::offload(loop_.get(), query);
-    } catch (const storage::StorageError&) {
-      continue;  // e.g. the schema is not there yet; ask again next time
-    }
-    for (auto& page : due) {
-      if (stopping_ || !revisiting_.insert(page.url).second) continue;
-      frontier_.revisit(std::move(page));
-    }
-    if (!due.empty()) wake_.notify();
-  }
-}
-
-// What a visit learns for the next one: validators, a hash of the body, and
-// the revisit interval: doubled while the page stays the same (304 or the
-// same hash), halved when it changed, kept after a failure; within bounds.
-void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
-                                storage::PageRecord& record) {
-  // Intervals are kept in whole seconds, never below one.
-  auto clamp = [this](double seconds) {
-    double low = std::max(1.0, options_.revisit_min_ms / 1000.0);
-    double high = std::max(low, options_.revisit_max_ms / 1000.0);
-    return static_cast<std::int64_t>(std::clamp(seconds, low, high));
-  };
-  record.etag = std::string(result.header("etag"));
-  record.last_modified = std::string(result.header("last-modified"));
-  if (!url.revisit) {
-    record.revisit_after_s = clamp(86400);
-    return;
-  }
-  const storage::DuePage& before = *url.revisit;
-  record.revisit = true;
-  record.unchanged = false;  // decided below
-  ++summary_.revisits;
-  double interval = static_cast<double>(std::max<std::int64_t>(before.revisit_after_s, 1));
-  bool same = result.ok() && (result.status == 304 ||
-                              (result.status == 200 && record.content_hash == before.content_hash));
-  if (same) {
-    record.unchanged = true;
-    record.revisit_after_s = clamp(interval * 2);
-  } else if (result.ok() && result.status < 500) {
-    ++summary_.revisits_changed;
-    record.revisit_after_s = clamp(interval / 2);
-  } else {
-    // A failed revisit keeps the stored page as it was; it comes back as planned.
-    record.unchanged = true;
-    record.revisit_after_s = clamp(interval);
-  }
-}
-
-// Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
-// are fetched through the frontier, so they wait their turn like pages.
-void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {
-  if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
-    return;
-  if (!sitemaps_per_origin_.try_emplace(std::string(origin), 0).second) return;
-  std::vector<std::string> queue = listed;
-  if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
-  for (const auto& sitemap : queue)
-    if (auto url = parsers::normalize_url(sitemap)) frontier_.add_sitemap(*url);
-}
-
-// An index queues the sitemaps it names (a bounded number per origin; an
-// index that names itself is caught by the seen set); a URL set offers its
-// URLs as links of depth 1. A malformed document keeps what parsed first.
-async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::FetchResult& result) {
-  auto parse = [&result] { return parsers::parse_sitemap(result.body); };
-  parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
-  ++summary_.sitemaps;
-  std::size_t& read = sitemaps_per_origin_[std::string(url_origin(url.url))];
-  ++read;
-  // The URLs it queues are written down like a page's links, so a crawl
-  // stopped before it reached them still has them.
-  storage::PageRecord queued;
-  queued.queue_only = true;
-  queued.queued_depth = 1;
-  for (const auto& entry : sitemap.entries) {
-    auto loc = parsers::resolve_url(result.final_url, entry.loc);
-    if (!loc || frontier_.seen(*loc)) continue;
-    if (sitemap.kind == parsers::SitemapKind::kIndex) {
-      if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
-    } else if (offer_link(*loc, 1)) {
-      ++summary_.sitemap_urls;
-      queued.queued.push_back(std::move(*loc));
-    }
-  }
-  if (!queued.queued.empty()) writer_.add(std::move(queued));
 }
 
 }  // namespace crawler

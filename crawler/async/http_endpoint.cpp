@@ -143,10 +143,11 @@ void HttpEndpoint::respond(Connection* connection, std::string_view data) {
       reply = {503, "text/plain; charset=utf-8", std::string(e.what()) + "\n"};
     }
   }
+  bool head_only = line.starts_with("HEAD ");  // same headers, no body (RFC 9110 9.3.2)
   connection->reply = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
                       "\r\nContent-Type: " + reply.content_type +
                       "\r\nContent-Length: " + std::to_string(reply.body.size()) +
-                      "\r\nConnection: close\r\n\r\n" + reply.body;
+                      "\r\nConnection: close\r\n\r\n" + (head_only ? "" : reply.body);
   uv_buf_t out =
       uv_buf_init(connection->reply.data(), static_cast<unsigned>(connection->reply.size()));
   connection->write.data = connection;

@@ -1,0 +1,56 @@
+// CrawlEngine, sitemaps: which sitemaps an origin gets (robots.txt's
+// Sitemap lines, else /sitemap.xml) and what reading one does: an index
+// queues its sitemaps, a URL set offers its URLs and queues them durably.
+#include "crawler/async/offload.hpp"
+#include "crawler/crawl_engine.hpp"
+#include "parsers/sitemap.hpp"
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+namespace {
+// Sitemap documents read per origin (indexes included): generous for real
+// sites, and a ceiling for recursive or hostile indexes.
+constexpr std::size_t kMaxSitemapsPerOrigin = 64;
+}  // namespace
+
+// Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
+// are fetched through the frontier, so they wait their turn like pages.
+void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {
+  if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
+    return;
+  if (!sitemaps_per_origin_.try_emplace(std::string(origin), 0).second) return;
+  std::vector<std::string> queue = listed;
+  if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
+  for (const auto& sitemap : queue)
+    if (auto url = parsers::normalize_url(sitemap)) frontier_.add_sitemap(*url);
+}
+
+// An index queues the sitemaps it names (a bounded number per origin; an
+// index that names itself is caught by the seen set); a URL set offers its
+// URLs as links of depth 1. A malformed document keeps what parsed first.
+async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::FetchResult& result) {
+  auto parse = [&result] { return parsers::parse_sitemap(result.body); };
+  parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
+  ++summary_.sitemaps;
+  std::size_t& read = sitemaps_per_origin_[std::string(url_origin(url.url))];
+  ++read;
+  // The URLs it queues are written down like a page's links, so a crawl
+  // stopped before it reached them still has them.
+  storage::PageRecord queued;
+  queued.queue_only = true;
+  queued.queued_depth = 1;
+  for (const auto& entry : sitemap.entries) {
+    auto loc = parsers::resolve_url(result.final_url, entry.loc);
+    if (!loc || frontier_.seen(*loc)) continue;
+    if (sitemap.kind == parsers::SitemapKind::kIndex) {
+      if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
+    } else if (offer_link(*loc, 1)) {
+      ++summary_.sitemap_urls;
+      queued.queued.push_back(std::move(*loc));
+    }
+  }
+  if (!queued.queued.empty()) writer_.add(std::move(queued));
+}
+
+}  // namespace crawler
