@@ -29,26 +29,35 @@ const char* reason(int status) {
 
 // One accepted client: reads the head, writes the reply, closes. Lives until
 // the close callback of its TCP handle.
+// Two handles: the socket and an idle timer that closes a client which
+// does not finish its request in time. Freed when both have closed.
 struct HttpEndpoint::Connection {
   HttpEndpoint* owner = nullptr;
   uv_tcp_t tcp{};
+  uv_timer_t idle{};
   uv_write_t write{};
   std::string head;
   std::string reply;
+  int open_handles = 0;
   bool closing = false;
 
   void close() {
     if (closing) return;
     closing = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(&tcp), [](uv_handle_t* h) {
+    auto closed = [](uv_handle_t* h) {
       auto* self = static_cast<Connection*>(h->data);
-      delete self;
-    });
+      if (--self->open_handles == 0) delete self;
+    };
+    bool has_timer = open_handles == 2;  // no close callback has run yet
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp), closed);
+    if (has_timer) uv_close(reinterpret_cast<uv_handle_t*>(&idle), closed);
   }
 };
 
-HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler)
+HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler,
+                           long idle_timeout_ms)
     : loop_(loop),
+      idle_timeout_ms_(idle_timeout_ms),
       handler_(std::move(handler)),
       listener_(UvHandle<uv_tcp_t>::open([loop](uv_tcp_t* t) { return uv_tcp_init(loop, t); })) {
   sockaddr_storage address{};
@@ -92,6 +101,14 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
     return;
   }
   connection->tcp.data = connection;
+  connection->open_handles = 1;
+  if (uv_timer_init(self->loop_, &connection->idle) == 0) {
+    connection->idle.data = connection;
+    connection->open_handles = 2;
+    uv_timer_start(
+        &connection->idle, [](uv_timer_t* t) { finish(static_cast<Connection*>(t->data)); },
+        static_cast<std::uint64_t>(self->idle_timeout_ms_), 0);
+  }
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {
     connection->close();
     return;

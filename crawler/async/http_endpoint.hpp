@@ -1,6 +1,7 @@
 // HttpEndpoint: a minimal HTTP/1.1 server on the crawl's own libuv loop,
 // for /healthz, /metrics and /status. One request per connection (answered
-// with Connection: close), request heads capped at 8 KiB, and a handler that
+// with Connection: close), request heads capped at 8 KiB, a client that
+// stays silent disconnected after an idle timeout, and a handler that
 // runs on the loop thread and must not block. Every connection is owned by
 // the endpoint and closed by close(), so the loop can close cleanly.
 #pragma once
@@ -27,7 +28,9 @@ class HttpEndpoint {
   using Handler = std::function<HttpReply(std::string_view method, std::string_view path)>;
 
   /// Listens on host:port (port 0: any free port). Throws std::runtime_error naming the address.
-  HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler);
+  /// A client that has not sent its whole request after `idle_timeout_ms` is disconnected.
+  HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler,
+               long idle_timeout_ms = 10'000);
   HttpEndpoint(const HttpEndpoint&) = delete;
   HttpEndpoint& operator=(const HttpEndpoint&) = delete;
   ~HttpEndpoint();
@@ -43,6 +46,7 @@ class HttpEndpoint {
   void respond(Connection* connection, std::string_view data);
 
   uv_loop_t* loop_;
+  long idle_timeout_ms_;
   Handler handler_;
   UvHandle<uv_tcp_t> listener_;
   std::unordered_set<Connection*> connections_;

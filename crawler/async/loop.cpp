@@ -26,7 +26,10 @@ Loop::~Loop() {
 
 int Loop::close() {
   if (closed_) return 0;
-  // Close callbacks only run inside uv_run; UV_RUN_NOWAIT returns once they have.
+  // Close callbacks only run inside uv_run. A uv_stop() that came before the
+  // loop last ran (a task that finished without suspending) makes the first
+  // uv_run return at once, only clearing the flag; the second does the work.
+  uv_run(&loop_, UV_RUN_NOWAIT);
   uv_run(&loop_, UV_RUN_NOWAIT);
   int rc = uv_loop_close(&loop_);
   if (rc == 0) closed_ = true;

@@ -1,0 +1,97 @@
+#include "crawler/async/http_endpoint.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "crawler/async/sleep.hpp"
+#include "tests/crawler/async/co_test.hpp"
+
+namespace crawler::async {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A blocking client on its own thread: the loop serves while it waits.
+std::string exchange(int port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    if (!request.empty()) ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[1024];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
+  }
+  ::close(fd);
+  return response;
+}
+
+Task<void> wait_for(uv_loop_t* loop, const std::atomic<bool>& done) {
+  for (int i = 0; i < 500 && !done; ++i) co_await sleep_for(loop, 10ms);
+}
+
+HttpReply hello(std::string_view, std::string_view path) {
+  return {path == "/hi" ? 200 : 404, "text/plain", "hello\n"};
+}
+
+CO_TEST(HttpEndpoint, AnswersAndClosesTheConnection) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello);
+  std::string get, head, missing;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    get = exchange(endpoint.port(), "GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = exchange(endpoint.port(), "HEAD /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+    missing = exchange(endpoint.port(), "GET /nope HTTP/1.1\r\n\r\n");
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_EQ(get,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n"
+            "Connection: close\r\n\r\nhello\n");
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK")) << head;
+  EXPECT_TRUE(head.ends_with("\r\n\r\n")) << "HEAD must get no body: " << head;
+  EXPECT_TRUE(missing.starts_with("HTTP/1.1 404")) << missing;
+}
+
+CO_TEST(HttpEndpoint, DisconnectsASilentClient) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, 100);
+  std::string silent;
+  std::atomic<bool> done = false;
+  auto started = std::chrono::steady_clock::now();
+  std::thread client([&] {
+    silent = exchange(endpoint.port(), "");  // connects, sends nothing
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_EQ(silent, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);  // not the client's 5 s timeout
+}
+
+CO_TEST(HttpEndpoint, RefusesABadListenAddressNamingIt) {
+  bool refused = false;
+  try {
+    HttpEndpoint endpoint(loop.get(), "not-an-address", 0, &hello);
+  } catch (const std::runtime_error& e) {
+    refused = std::string(e.what()).find("not-an-address") != std::string::npos;
+  }
+  EXPECT_TRUE(refused);
+  co_return;
+}
+
+}  // namespace
+}  // namespace crawler::async
