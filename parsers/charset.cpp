@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::parsers {
 namespace {
 
@@ -314,10 +316,6 @@ unsigned char byte_at(std::string_view s, std::size_t i) {
 
 bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 bool is_ascii_alpha(char c) {

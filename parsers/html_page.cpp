@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "parsers/ascii.hpp"
 #include "parsers/nesting_guard.hpp"
 #include "parsers/parse_arena.hpp"
 #include "parsers/url.hpp"
@@ -41,13 +42,6 @@ const char* attribute(const GumboElement& element, const char* name) {
   return attr ? attr->value : nullptr;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // True when the space-separated token list `list` holds `token`.
 bool has_token(std::string_view list, std::string_view token) {
   std::size_t pos = 0;
@@ -55,7 +49,7 @@ bool has_token(std::string_view list, std::string_view token) {
     while (pos < list.size() && is_space(list[pos])) ++pos;
     std::size_t end = pos;
     while (end < list.size() && !is_space(list[end])) ++end;
-    if (end > pos && iequals(list.substr(pos, end - pos), token)) return true;
+    if (end > pos && ascii_iequals(list.substr(pos, end - pos), token)) return true;
     pos = end;
   }
   return false;
@@ -125,7 +119,8 @@ struct Walker {
       case GUMBO_TAG_META:
         if (const char* name = attribute(element, "name")) {
           const char* content = attribute(element, "content");
-          if (content && (iequals(name, "robots") || (!agent.empty() && iequals(name, agent)))) {
+          if (content &&
+              (ascii_iequals(name, "robots") || (!agent.empty() && ascii_iequals(name, agent)))) {
             RobotsDirectives found = parse_robots_directives(content);
             robots.noindex = robots.noindex || found.noindex;
             robots.nofollow = robots.nofollow || found.nofollow;
@@ -212,8 +207,9 @@ RobotsDirectives parse_robots_directives(std::string_view content) {
     std::string_view token = content.substr(pos, end - pos);
     while (!token.empty() && is_space(token.front())) token.remove_prefix(1);
     while (!token.empty() && is_space(token.back())) token.remove_suffix(1);
-    if (iequals(token, "noindex") || iequals(token, "none")) directives.noindex = true;
-    if (iequals(token, "nofollow") || iequals(token, "none")) directives.nofollow = true;
+    if (ascii_iequals(token, "noindex") || ascii_iequals(token, "none")) directives.noindex = true;
+    if (ascii_iequals(token, "nofollow") || ascii_iequals(token, "none"))
+      directives.nofollow = true;
     pos = end + 1;
   }
   return directives;

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <utility>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::parsers {
 namespace {
 
@@ -26,18 +28,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string ascii_lowered(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);
@@ -47,13 +37,14 @@ std::string ascii_lowered(std::string_view s) {
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kOther };
 
 Key classify_key(std::string_view key) {
-  if (iequals(key, "user-agent") || iequals(key, "useragent") || iequals(key, "user agent")) {
+  if (ascii_iequals(key, "user-agent") || ascii_iequals(key, "useragent") ||
+      ascii_iequals(key, "user agent")) {
     return Key::kUserAgent;
   }
-  if (iequals(key, "allow")) return Key::kAllow;
-  if (iequals(key, "disallow")) return Key::kDisallow;
-  if (iequals(key, "crawl-delay")) return Key::kCrawlDelay;
-  if (iequals(key, "sitemap")) return Key::kSitemap;
+  if (ascii_iequals(key, "allow")) return Key::kAllow;
+  if (ascii_iequals(key, "disallow")) return Key::kDisallow;
+  if (ascii_iequals(key, "crawl-delay")) return Key::kCrawlDelay;
+  if (ascii_iequals(key, "sitemap")) return Key::kSitemap;
   return Key::kOther;
 }
 

@@ -10,11 +10,8 @@ namespace crawler::storage {
 
 namespace {
 
-std::string text(sqlite3_stmt* stmt, int column) {
-  const unsigned char* value = sqlite3_column_text(stmt, column);
-  return value ? std::string(reinterpret_cast<const char*>(value),
-                             static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)))
-               : std::string();
+std::string text(const Statement& stmt, int column) {
+  return std::string(stmt.column_text(column));
 }
 
 // Opens read-only and refuses a database older than the queries need.
@@ -35,7 +32,7 @@ Database open_for_reading(const std::string& path) {
 std::vector<Count> counts(const Database& db, const char* sql) {
   std::vector<Count> out;
   Statement stmt(db, sql);
-  while (stmt.step()) out.push_back({text(stmt.get(), 0), stmt.column_int(1)});
+  while (stmt.step()) out.push_back({text(stmt, 0), stmt.column_int(1)});
   return out;
 }
 
@@ -68,8 +65,8 @@ std::vector<SearchHit> search_pages(const std::string& db_path, const std::strin
   std::vector<SearchHit> hits;
   try {
     while (stmt.step())
-      hits.push_back({text(stmt.get(), 0), text(stmt.get(), 1), text(stmt.get(), 2),
-                      sqlite3_column_double(stmt.get(), 3)});
+      hits.push_back(
+          {text(stmt, 0), text(stmt, 1), text(stmt, 2), sqlite3_column_double(stmt.get(), 3)});
   } catch (const StorageError&) {
     // FTS5 reports query syntax errors when stepping; its own words are clearest.
     throw StorageError(std::string("search query: ") + sqlite3_errmsg(db.get()), SQLITE_ERROR);
@@ -89,8 +86,8 @@ CrawlStats crawl_stats(const std::string& db_path, int top) {
     Statement span(
         db, "SELECT coalesce(min(fetched_at), ''), coalesce(max(fetched_at), '') FROM pages");
     span.step();
-    stats.first_fetch = text(span.get(), 0);
-    stats.last_fetch = text(span.get(), 1);
+    stats.first_fetch = text(span, 0);
+    stats.last_fetch = text(span, 1);
   }
   stats.by_status = counts(db,
                            "SELECT coalesce(CAST(status AS TEXT), 'none'), count(*) FROM pages"
@@ -123,10 +120,10 @@ void for_each_exchange(const std::string& db_path,
   ExportedExchange exchange;
   while (stmt.step()) {
     sqlite3_stmt* s = stmt.get();
-    exchange.url = text(s, 0);
-    exchange.fetched_at = text(s, 1);
-    exchange.request = text(s, 2);
-    exchange.head = text(s, 3);
+    exchange.url = text(stmt, 0);
+    exchange.fetched_at = text(stmt, 1);
+    exchange.request = text(stmt, 2);
+    exchange.head = text(stmt, 3);
     auto size = static_cast<uLongf>(stmt.column_int(5));
     exchange.body.assign(size, '\0');
     const void* packed = sqlite3_column_blob(s, 4);
@@ -153,14 +150,14 @@ void for_each_page(const std::string& db_path,
   ExportedPage page;
   while (stmt.step()) {
     sqlite3_stmt* s = stmt.get();
-    page.url = text(s, 0);
-    page.final_url = text(s, 1);
-    page.content_type = text(s, 2);
-    page.title = text(s, 3);
-    page.fetched_at = text(s, 4);
-    page.error = text(s, 5);
-    page.redirect_to = text(s, 6);
-    page.text = text(s, 7);
+    page.url = text(stmt, 0);
+    page.final_url = text(stmt, 1);
+    page.content_type = text(stmt, 2);
+    page.title = text(stmt, 3);
+    page.fetched_at = text(stmt, 4);
+    page.error = text(stmt, 5);
+    page.redirect_to = text(stmt, 6);
+    page.text = text(stmt, 7);
     page.status = stmt.column_int(8);
     page.depth = stmt.column_int(9);
     page.bytes = stmt.column_int(10);

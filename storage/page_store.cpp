@@ -251,12 +251,7 @@ std::vector<RobotsFile> PageStore::load_robots(std::int64_t since_ms) {
                  "SELECT origin, status, coalesce(http_status, 0), coalesce(body, ''),"
                  " fetched_at_ms FROM robots WHERE fetched_at_ms >= ?1");
   kept.bind(1, since_ms);
-  auto text = [&](int column) {
-    const unsigned char* value = sqlite3_column_text(kept.get(), column);
-    return value ? std::string(reinterpret_cast<const char*>(value),
-                               static_cast<std::size_t>(sqlite3_column_bytes(kept.get(), column)))
-                 : std::string();
-  };
+  auto text = [&](int column) { return std::string(kept.column_text(column)); };
   while (kept.step())
     files.push_back({text(0), text(1) == "parsed", static_cast<long>(kept.column_int(2)), text(3),
                      kept.column_int(4)});
@@ -268,10 +263,9 @@ std::vector<QueuedUrl> PageStore::load_frontier(
   std::vector<QueuedUrl> queued;
   Statement known(db_, "SELECT url, state, coalesce(depth, 0) FROM urls WHERE state <> 'linked'");
   while (known.step()) {
-    std::string_view url(reinterpret_cast<const char*>(sqlite3_column_text(known.get(), 0)),
-                         static_cast<std::size_t>(sqlite3_column_bytes(known.get(), 0)));
+    std::string_view url = known.column_text(0);
     on_seen(url);
-    std::string_view state(reinterpret_cast<const char*>(sqlite3_column_text(known.get(), 1)));
+    std::string_view state = known.column_text(1);
     if (state == "queued")
       queued.push_back({std::string(url), static_cast<int>(known.column_int(2))});
   }
@@ -286,10 +280,7 @@ std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, 
                 " WHERE next_visit_ms <= ?1 ORDER BY next_visit_ms LIMIT ?2");
   due.bind(1, now_ms).bind(2, std::int64_t{limit});
   std::vector<DuePage> pages;
-  auto text = [&](int column) {
-    const unsigned char* value = sqlite3_column_text(due.get(), column);
-    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
-  };
+  auto text = [&](int column) { return std::string(due.column_text(column)); };
   while (due.step())
     pages.push_back({text(0), static_cast<int>(due.column_int(1)), text(2), text(3), text(4),
                      due.column_int(5)});

@@ -73,6 +73,13 @@ class Statement {
   void reset();
 
   std::int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  /// The column as text; empty for NULL. Valid until the next step or reset.
+  std::string_view column_text(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    return text ? std::string_view(reinterpret_cast<const char*>(text),
+                                   static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                : std::string_view();
+  }
 
  private:
   const Database* db_;

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <memory>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::async {
 
 namespace {
@@ -18,13 +20,6 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -210,14 +205,14 @@ FetchError classify(CURLcode code) {
 
 std::string_view FetchResult::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
-    if (iequals(key, name)) return value;
+    if (parsers::ascii_iequals(key, name)) return value;
   return {};
 }
 
 std::vector<std::string_view> FetchResult::headers_named(std::string_view name) const {
   std::vector<std::string_view> values;
   for (const auto& [key, value] : headers)
-    if (iequals(key, name)) values.push_back(value);
+    if (parsers::ascii_iequals(key, name)) values.push_back(value);
   return values;
 }
 
