@@ -20,6 +20,10 @@ struct CrawlOptions {
   std::size_t concurrency = 64;  // fetches in flight over all hosts
   std::optional<std::size_t> max_pages;
   std::optional<int> max_depth;  // 0: the seeds only
+  // Memory: queued URLs held in memory, over all hosts and per host; the
+  // rest wait in the database and are read back as the window empties.
+  std::size_t frontier_memory_urls = 100'000;
+  std::size_t host_window = 1'000;
 
   // Politeness.
   std::size_t per_host = 1;  // fetches in flight per host

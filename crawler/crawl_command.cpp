@@ -120,7 +120,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   // The lock comes first: a second crawler must not even migrate the schema.
   std::optional<storage::WriterLock> lock;
   std::optional<storage::PageStore> store;
-  std::vector<storage::QueuedUrl> resumed;
+  std::int64_t resumed = 0;
   std::vector<std::string> known;
   std::vector<storage::RobotsFile> robots;
   try {
@@ -129,7 +129,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     // Seeds are queued durably before anything is fetched; whatever an
     // earlier run queued and did not finish is fetched now.
     store->queue(seeds.urls, 0);
-    resumed = store->load_frontier([&](std::string_view url) { known.emplace_back(url); });
+    resumed = store->load_seen([&](std::string_view url) { known.emplace_back(url); });
     robots = store->load_robots(unix_ms_now() - 24LL * 3600 * 1000);
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler: " << e.what() << "\n";
@@ -142,6 +142,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   try {
     engine.emplace(loop, options, *store);
     for (const auto& url : known) engine->remember(url);
+    if (resumed > 0) engine->resume_stored_urls();
     engine->preload_robots(robots);
     known = {};
   } catch (const std::invalid_argument& e) {
@@ -170,7 +171,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
         return kExitUsage;
       }
     }
-    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls), std::move(resumed)));
+    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls)));
   }
   engine.reset();
   loop.close();

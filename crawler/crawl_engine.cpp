@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "crawler/async/offload.hpp"
+#include "crawler/async/sleep.hpp"
+#include "crawler/frontier_refill.hpp"
 #include "crawler/unix_time.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
@@ -44,6 +46,8 @@ FrontierLimits limits_from(const config::CrawlOptions& options) {
   limits.min_delay = Millis(options.delay_ms);
   limits.backoff_base = Millis(options.backoff_base_ms);
   limits.backoff_cap = Millis(options.backoff_cap_ms);
+  limits.max_queued = options.frontier_memory_urls;
+  limits.host_window = options.host_window;
   return limits;
 }
 
@@ -111,7 +115,8 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
           [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
       grace_timer_(async::UvHandle<uv_timer_t>::open(
           [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
-      writer_(loop.get(), store, [this] { wake_.notify(); }) {
+      writer_(loop.get(), store, [this] { wake_.notify(); }),
+      queued_reader_(options.db_path) {
   wake_timer_.get()->data = this;
   grace_timer_.get()->data = this;
 }
@@ -172,16 +177,15 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   return g;
 }
 
-async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
-                                           std::vector<storage::QueuedUrl> resumed) {
+async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   auto started = Clock::now();
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
     filter_.take_host_budget(parsers::normalized_host(seed));
     frontier_.add_seed(seed);
   }
-  for (auto& url : resumed) frontier_.resume(std::move(url.url), url.depth);
   if (keep_running_) revisits_.spawn(poll_revisits());
+  refills_.spawn(refill_frontier());
 
   while (!stopping_ && !writer_.fatal()) {
     while (writer_.backlog() < kMaxWriteBacklog) {
@@ -189,6 +193,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
     }
+    if (frontier_.refill_wanted()) refill_wake_.notify();
     if (frontier_.finished() && !keep_running_) break;
     // A full write backlog is waited out; the writer wakes us as it drains.
     if (writer_.backlog() < kMaxWriteBacklog) {
@@ -213,9 +218,12 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
   }
   // Every task is joined and everything written even if one of them failed:
   // the engine must not die with coroutines still suspended on it.
+  scheduling_ = false;
+  refill_wake_.notify();
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
+    co_await refills_.join();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -235,6 +243,37 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds,
   if (writer_.fatal()) summary_.fatal_error = writer_.first_error();
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
+}
+
+// Reads queued URLs back from the database when the frontier's window runs
+// low (see Frontier::plan_refill). One refill at a time; the scheduler
+// wakes it.
+async::Task<void> CrawlEngine::refill_frontier() {
+  for (;;) {
+    co_await refill_wake_.wait();
+    if (!scheduling_ || stopping_) co_return;
+    if (!frontier_.refill_wanted()) continue;
+    RefillPlan plan = frontier_.plan_refill();
+    // The database must hold every URL spilled so far before it is read.
+    async::WakeSignal committed;
+    writer_.after_pending([&committed] { committed.notify(); });
+    co_await committed.wait();
+    bool failed = false;
+    try {
+      auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
+      frontier_.refilled(plan, co_await async::offload(loop_.get(), read));
+    } catch (const storage::StorageError& e) {
+      std::fprintf(stderr, "crawler: reading queued URLs: %s; trying again in 1 s\n", e.what());
+      failed = true;
+    }
+    if (failed) {
+      // The plan's starving hosts were taken off their list: ask for them again.
+      frontier_.refill_failed(plan);
+      co_await async::sleep_for(loop_.get(), Millis(1000));
+      refill_wake_.notify();
+    }
+    wake_.notify();
+  }
 }
 
 // When only waiting hosts hold work, wake up when the first may start.
@@ -273,6 +312,8 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     // Polled again only once its new visit time is committed, or the
     // poller would see the old one and fetch it twice.
     if (url.revisit) writer_.after_pending([this, done = url.url] { revisiting_.erase(done); });
+    writer_.after_pending(
+        [this, done = SeenSet::fingerprint(url.url)] { frontier_.committed(done); });
     frontier_.done(url);
   }
   wake_.notify();

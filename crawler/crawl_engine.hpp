@@ -28,6 +28,7 @@
 #include "crawler/robots_cache.hpp"
 #include "crawler/url_filter.hpp"
 #include "storage/page_store.hpp"
+#include "storage/queued_urls.hpp"
 
 namespace crawler {
 
@@ -64,13 +65,14 @@ class CrawlEngine {
   CrawlEngine& operator=(const CrawlEngine&) = delete;
   ~CrawlEngine();
 
-  /// Crawls from `seeds` and the `resumed` URLs a previous run left queued
-  /// until the frontier is exhausted, a limit is reached or stop() is called.
-  async::Task<CrawlSummary> run(std::vector<std::string> seeds,
-                                std::vector<storage::QueuedUrl> resumed = {});
+  /// Crawls from `seeds` and the URLs the database holds queued until the
+  /// frontier is exhausted, a limit is reached or stop() is called.
+  async::Task<CrawlSummary> run(std::vector<std::string> seeds);
 
   /// A URL an earlier run already handled or queued: never queued again.
   void remember(std::string_view url);
+  /// The database holds queued URLs (an earlier run's): fetch them too.
+  void resume_stored_urls() { frontier_.expect_stored_urls(); }
 
   /// robots.txt files an earlier run kept in the database.
   void preload_robots(const std::vector<storage::RobotsFile>& files);
@@ -116,6 +118,7 @@ class CrawlEngine {
   void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
                        storage::PageRecord& record);
   async::Task<void> poll_revisits();
+  async::Task<void> refill_frontier();
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
@@ -139,6 +142,10 @@ class CrawlEngine {
   PageWriter writer_;
   async::TaskScope pages_;
   async::TaskScope revisits_;
+  storage::QueuedUrlReader queued_reader_;  // used by one refill at a time, on the pool
+  async::WakeSignal refill_wake_;
+  async::TaskScope refills_;
+  bool scheduling_ = true;                      // false once run() takes no more work
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
   std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
   CrawlSummary summary_;

@@ -2,6 +2,7 @@
 #include "crawler/frontier.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "parsers/url.hpp"
 
@@ -12,6 +13,7 @@ Frontier::Frontier(FrontierLimits limits, std::uint32_t seed) : limits_(limits),
 Frontier::HostMap::iterator Frontier::host_entry(std::string_view name) {
   auto it = hosts_.find(name);
   if (it == hosts_.end()) {
+    if (hosts_.size() >= sweep_at_) forget_idle_hosts();
     it = hosts_.emplace(std::string(name), Host{}).first;
     it->second.delay = limits_.min_delay;
   }
@@ -22,30 +24,39 @@ Frontier::Host& Frontier::host(std::string_view name) {
   return host_entry(name)->second;
 }
 
+// A host with nothing queued or in flight whose delay and rest are over is
+// what a new Host would be: dropping it keeps the map as large as the
+// window, not as the crawl. Spilled hosts stay: the flag is their memory
+// of URLs in the database.
+void Frontier::forget_idle_hosts() {
+  std::erase_if(hosts_, [this](const auto& entry) {
+    const Host& h = entry.second;
+    return h.urls.empty() && h.in_flight == 0 && !h.in_heap && !h.spilled && h.next_start <= now_ &&
+           h.resting_until <= now_;
+  });
+  sweep_at_ = std::max<std::size_t>(4096, hosts_.size() * 2);
+}
+
 AddOutcome Frontier::add_seed(const std::string& url) {
-  return enqueue({url, 0, UrlKind::kPage, 0, {}, nullptr});
+  // Held: seeds are as many as the configuration lists, and not all are queued durably.
+  return enqueue({url, 0, UrlKind::kPage, 0, {}, nullptr}, false);
 }
 
 AddOutcome Frontier::add_sitemap(const std::string& url) {
-  return enqueue({url, 0, UrlKind::kSitemap, 0, {}, nullptr});
+  return enqueue({url, 0, UrlKind::kSitemap, 0, {}, nullptr}, false);
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
-  return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr});
+  return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr}, true);
 }
 
 AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
   if (seen_.contains(url)) return AddOutcome::kDuplicate;
   FrontierUrl next{url, from.depth, from.kind, 0, from.redirect_chain, nullptr};
   next.redirect_chain.push_back(from.url);
-  return enqueue(std::move(next));
-}
-
-void Frontier::resume(std::string url, int depth) {
-  seen_.insert(url);  // usually remembered already by the caller
-  push({std::move(url), depth, UrlKind::kPage, 0, {}, nullptr});
+  return enqueue(std::move(next), false);  // held: its chain is in memory only
 }
 
 void Frontier::revisit(storage::DuePage page) {
@@ -54,13 +65,48 @@ void Frontier::revisit(storage::DuePage page) {
   push(std::move(url));
 }
 
-AddOutcome Frontier::enqueue(FrontierUrl url) {
+AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
   if (!seen_.insert(url.url)) return AddOutcome::kDuplicate;
-  push(std::move(url));
+  if (!durable || !spill(url.host())) push(std::move(url));
   return AddOutcome::kQueued;
 }
 
+// A host whose own window is full is flagged, and read again when it runs
+// low; a URL spilled because memory as a whole is full is an orphan, found by
+// the next walk over all hosts.
+bool Frontier::spill(std::string_view name) {
+  auto it = hosts_.find(name);
+  bool window_full = it != hosts_.end() && it->second.urls.size() >= limits_.host_window;
+  if (!window_full && queued_ < limits_.max_queued) return false;
+  ++spills_;
+  if (window_full) {
+    it->second.last_spill = spills_;
+    set_spilled(it->second, true);
+  } else {
+    orphans_at_ = spills_;
+  }
+  return true;
+}
+
+void Frontier::set_spilled(Host& h, bool spilled) {
+  if (h.spilled == spilled) return;
+  h.spilled = spilled;
+  if (spilled) {
+    ++spilled_hosts_;
+  } else {
+    --spilled_hosts_;
+  }
+}
+
+// A spilled host whose window is half empty asks for the next refill.
+void Frontier::check_starving(const std::string& name, Host& h) {
+  if (!h.spilled || h.starving || h.urls.size() > limits_.host_window / 2) return;
+  h.starving = true;
+  starving_.push_back(name);
+}
+
 void Frontier::push(FrontierUrl url) {
+  held_.insert(SeenSet::fingerprint(url.url));
   auto entry = host_entry(url.host());
   entry->second.urls.push_back(std::move(url));
   ++queued_;
@@ -74,6 +120,7 @@ void Frontier::schedule(const std::string& name, Host& h) {
 }
 
 std::optional<FrontierUrl> Frontier::next(TimePoint now) {
+  now_ = std::max(now_, now);
   if (in_flight_ >= limits_.max_in_flight) return std::nullopt;
   while (!ready_.empty() && ready_.top().at <= now) {
     Ready top = ready_.top();
@@ -103,11 +150,99 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     if (!first_try) --retries_queued_;
     ++h.in_flight;
     ++in_flight_;
+    h.last_start = now;
     h.next_start = now + h.delay;
     schedule(top.host, h);
+    check_starving(top.host, h);
     return url;
   }
   return std::nullopt;
+}
+
+void Frontier::committed(std::uint64_t fingerprint) {
+  if (refilling_) {
+    committed_while_refilling_.push_back(fingerprint);
+  } else {
+    held_.erase(fingerprint);
+  }
+}
+
+void Frontier::end_refill() {
+  refilling_ = false;
+  for (std::uint64_t print : committed_while_refilling_) held_.erase(print);
+  committed_while_refilling_.clear();
+}
+
+bool Frontier::refill_wanted() const {
+  return !starving_.empty() || (orphans_pending() && queued_ <= limits_.max_queued / 2);
+}
+
+RefillPlan Frontier::plan_refill() {
+  RefillPlan plan;
+  refilling_ = true;
+  for (const auto& name : starving_)
+    if (auto it = hosts_.find(name); it != hosts_.end()) it->second.starving = false;
+  plan.hosts_first = std::exchange(starving_, {});
+  plan.walk = orphans_pending() && queued_ <= limits_.max_queued / 2;
+  if (plan.walk) {
+    for (const auto& [name, h] : hosts_)
+      if (h.urls.size() >= limits_.host_window) plan.full_hosts.push_back(name);
+    std::sort(plan.full_hosts.begin(), plan.full_hosts.end());
+  }
+  plan.after_host = refill_cursor_;
+  plan.room = limits_.max_queued > queued_ ? limits_.max_queued - queued_ : 0;
+  plan.held = held_.size();
+  plan.host_window = limits_.host_window;
+  plan.spills = spills_;
+  return plan;
+}
+
+std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
+  std::size_t queued = 0;
+  for (auto& read : rows.hosts) {
+    bool dropped = false;
+    for (auto& row : read.urls) {
+      if (held_.contains(SeenSet::fingerprint(row.url))) continue;
+      auto it = hosts_.find(read.name);
+      if (it != hosts_.end() && it->second.urls.size() >= limits_.host_window) {
+        dropped = true;
+        break;
+      }
+      push({std::move(row.url), row.depth, UrlKind::kPage, 0, {}, nullptr});
+      ++queued;
+    }
+    bool more = dropped || !read.all;
+    auto it = more ? host_entry(read.name) : hosts_.find(read.name);
+    if (it == hosts_.end()) continue;
+    Host& h = it->second;
+    if (more) {
+      h.last_spill = std::max(h.last_spill, plan.spills);
+      set_spilled(h, true);
+      check_starving(it->first, h);
+    } else if (h.last_spill <= plan.spills) {
+      set_spilled(h, false);
+    }
+  }
+  if (plan.walk) {
+    // Full windows were not read: what the database holds of them comes
+    // when they run low.
+    for (const auto& name : plan.full_hosts) {
+      if (auto it = hosts_.find(name); it != hosts_.end()) {
+        it->second.last_spill = std::max(it->second.last_spill, plan.spills);
+        set_spilled(it->second, true);
+      }
+    }
+    refill_cursor_ = rows.last_host;
+    if (rows.walked_all) orphans_drained_at_ = std::max(orphans_drained_at_, plan.spills);
+  }
+  end_refill();
+  return queued;
+}
+
+void Frontier::refill_failed(const RefillPlan& plan) {
+  end_refill();
+  for (const auto& name : plan.hosts_first)
+    if (auto it = hosts_.find(name); it != hosts_.end()) check_starving(it->first, it->second);
 }
 
 std::optional<TimePoint> Frontier::next_ready() const {
@@ -173,6 +308,7 @@ Frontier::HostCounts Frontier::host_counts(TimePoint now) const {
 void Frontier::set_host_delay(std::string_view name, Millis delay) {
   Host& h = host(name);
   h.delay = std::max(limits_.min_delay, delay);
+  h.next_start = std::max(h.next_start, h.last_start + h.delay);
 }
 
 }  // namespace crawler

@@ -4,6 +4,12 @@
 // and 429/503). It enforces the global and per-host caps on fetches in
 // flight, the depth and page limits, and deduplicates on the normalized URL.
 // It holds decisions only: no I/O, no threads; time comes in as arguments.
+//
+// Memory is bounded by its limits, not by the crawl: at most `max_queued`
+// URLs (and `host_window` per host) are held; a URL added beyond them is
+// "spilled": the caller has it queued in the database, and refills read it
+// back later (plan_refill / refilled). Hosts left idle are forgotten once
+// their politeness delay has passed.
 #pragma once
 
 #include <chrono>
@@ -17,11 +23,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "crawler/seen_set.hpp"
 #include "parsers/url.hpp"
 #include "storage/page_store.hpp"
+#include "storage/queued_urls.hpp"
 
 namespace crawler {
 
@@ -37,6 +45,8 @@ struct FrontierLimits {
   Millis min_delay{1000};                // between starts of fetches on one host
   Millis backoff_base{1000};             // first back-off of a failing host
   Millis backoff_cap{10 * 60 * 1000};    // longest back-off
+  std::size_t max_queued = 100'000;      // URLs held in memory; the rest wait in the database
+  std::size_t host_window = 1'000;       // of them, per host
 };
 
 enum class UrlKind { kPage, kSitemap };
@@ -56,6 +66,30 @@ struct FrontierUrl {
 
 enum class AddOutcome { kQueued, kDuplicate, kTooDeep };
 
+/// What a refill should read from the database (see Frontier::plan_refill).
+struct RefillPlan {
+  std::vector<std::string> hosts_first;  // their window ran dry while the database held more
+  std::vector<std::string> full_hosts;   // sorted; their window is full: not read
+  bool walk = false;                     // also walk over every host with queued URLs
+  std::string after_host;                // the walk goes on after this host
+  std::size_t room = 0;                  // URLs memory can take
+  std::size_t held = 0;                  // URLs held (read back, they are skipped)
+  std::size_t host_window = 0;           // URLs read per host at most
+  std::uint64_t spills = 0;              // the frontier's spill count when planned
+};
+
+/// What a refill read: queued URLs per host, oldest first.
+struct RefillRows {
+  struct Host {
+    std::string name;
+    std::vector<storage::QueuedUrl> urls;
+    bool all = false;  // every queued URL of the host was read
+  };
+  std::vector<Host> hosts;
+  std::string last_host;    // where the walk stopped
+  bool walked_all = false;  // every host with queued URLs was visited and read in full
+};
+
 class Frontier {
  public:
   explicit Frontier(FrontierLimits limits, std::uint32_t seed = 1);
@@ -72,8 +106,9 @@ class Frontier {
 
   /// A URL an earlier run handled or queued: a duplicate from now on.
   void mark_seen(std::string_view url) { seen_.insert(url); }
-  /// A URL an earlier run left queued: queued again at its depth.
-  void resume(std::string url, int depth);
+  /// The database holds queued URLs the frontier has not read (an earlier
+  /// run left them): refills will read them.
+  void expect_stored_urls() { orphans_at_ = ++spills_; }
   /// A stored page due for a revisit: queued again although seen. Revisits
   /// do not count against the page limit.
   void revisit(storage::DuePage page);
@@ -88,6 +123,24 @@ class Frontier {
   /// The fetch of `url` ended and should be tried again, not before `not_before`.
   void retry(FrontierUrl url, TimePoint not_before);
 
+  /// The URL's outcome is committed to the database: a refill may no longer
+  /// find it queued there, so the frontier stops guarding against reading it twice.
+  /// `fingerprint` is SeenSet::fingerprint(url): a callback waiting for the
+  /// commit keeps 8 bytes, not a copy of the URL.
+  void committed(std::uint64_t fingerprint);
+
+  /// A refill is due: URLs wait in the database and memory has room for them.
+  bool refill_wanted() const;
+  /// What to read. Take it only when every URL spilled so far is committed.
+  RefillPlan plan_refill();
+  /// Takes what the plan read: URLs not held already, within the windows.
+  /// Returns how many were queued.
+  std::size_t refilled(const RefillPlan& plan, RefillRows rows);
+  /// The plan could not be read: its hosts ask again.
+  void refill_failed(const RefillPlan& plan);
+  /// URLs spilled to the database and not read back yet (as far as known).
+  bool spilled() const { return orphans_pending() || spilled_hosts_ > 0; }
+
   /// The host answered: its failure streak ends.
   void host_succeeded(std::string_view host);
   /// The host failed (network error, 5xx, 429): it rests for `retry_after`
@@ -99,7 +152,8 @@ class Frontier {
   void set_host_delay(std::string_view host, Millis delay);
 
   bool finished() const {
-    return in_flight_ == 0 && (queued_ == 0 || (page_limit_reached() && retries_queued_ == 0));
+    return in_flight_ == 0 &&
+           ((queued_ == 0 && !spilled()) || (page_limit_reached() && retries_queued_ == 0));
   }
   std::size_t queued() const { return queued_; }
   std::size_t in_flight() const { return in_flight_; }
@@ -107,6 +161,7 @@ class Frontier {
   bool seen(std::string_view url) const { return seen_.contains(url); }
   std::size_t seen_count() const { return seen_.size(); }
   std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
+  std::size_t host_count() const { return hosts_.size(); }
 
   struct HostCounts {
     std::size_t active = 0;   // fetches in flight
@@ -119,10 +174,14 @@ class Frontier {
     std::deque<FrontierUrl> urls;
     std::size_t in_flight = 0;
     Millis delay{0};
+    TimePoint last_start{};
     TimePoint next_start{};  // earliest start allowed by the delay
     TimePoint resting_until{};
     int failures = 0;  // consecutive
     bool in_heap = false;
+    bool spilled = false;          // the database holds URLs of it that memory does not
+    bool starving = false;         // listed for the next refill
+    std::uint64_t last_spill = 0;  // spills_ when it last spilled
   };
   struct Ready {
     TimePoint at;
@@ -141,13 +200,21 @@ class Frontier {
     }
   };
   using HostMap = std::unordered_map<std::string, Host, NameHash, std::equal_to<>>;
-  AddOutcome enqueue(FrontierUrl url);  // unless seen
-  void push(FrontierUrl url);           // seen or not
+  // Unless seen. A `durable` URL (the caller queues it in the database) is
+  // spilled when memory is full.
+  AddOutcome enqueue(FrontierUrl url, bool durable);
+  void push(FrontierUrl url);         // seen or not; always held in memory
+  bool spill(std::string_view host);  // true: not held, the database keeps it
   Host& host(std::string_view name);
   HostMap::iterator host_entry(std::string_view name);
   void schedule(const std::string& name, Host& host);
   HostMap::iterator release(const FrontierUrl& url);
   bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
+  void forget_idle_hosts();
+  void end_refill();
+  void set_spilled(Host& host, bool spilled);
+  void check_starving(const std::string& name, Host& host);
+  bool orphans_pending() const { return orphans_at_ > orphans_drained_at_; }
 
   FrontierLimits limits_;
   SeenSet seen_;
@@ -159,6 +226,23 @@ class Frontier {
   std::size_t retries_queued_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t started_ = 0;
+  // URLs in memory, in flight, or finished but not yet committed: a refill
+  // that reads one of them from the database must not queue it twice.
+  std::unordered_set<std::uint64_t> held_;
+  // Spilled URLs: of hosts held in memory, such hosts are flagged; of other
+  // hosts ("orphans"), a walk over every host in the database finds them.
+  std::uint64_t spills_ = 0;              // URLs left to the database, ever
+  std::uint64_t orphans_at_ = 0;          // spills_ at the last orphan
+  std::uint64_t orphans_drained_at_ = 0;  // spills_ when a walk last read them all
+  std::size_t spilled_hosts_ = 0;
+  std::vector<std::string> starving_;
+  // While a refill reads, commits are not yet known to it (its snapshot may
+  // be older): URLs committed meanwhile stay held until it is done.
+  bool refilling_ = false;
+  std::vector<std::uint64_t> committed_while_refilling_;
+  std::string refill_cursor_;
+  TimePoint now_{};              // the latest time next() was given
+  std::size_t sweep_at_ = 4096;  // host count at which idle hosts are forgotten
 };
 
 }  // namespace crawler

@@ -33,6 +33,15 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
   cmd.add_option("--max-depth", o.max_depth, "Follow links this deep (0: seeds only)")
       ->check(CLI::NonNegativeNumber)
       ->group("Limits");
+  cmd.add_option("--frontier-memory", o.frontier_memory_urls,
+                 "Queued URLs held in memory; the rest wait in the database")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{100}, std::size_t{1} << 40))
+      ->group("Limits");
+  cmd.add_option("--host-window", o.host_window, "Queued URLs of one host held in memory")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+      ->group("Limits");
 
   cmd.add_option("--per-host", o.per_host, "Fetches in flight per host")
       ->capture_default_str()

@@ -22,8 +22,10 @@ class SeenSet {
   std::size_t size() const { return size_; }
   std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
 
- private:
+  /// The 64-bit fingerprint the set keeps of `url`; never 0.
   static std::uint64_t fingerprint(std::string_view url);
+
+ private:
   std::size_t find(std::uint64_t print) const;  // its slot, or the empty slot where it would go
   void grow();
 

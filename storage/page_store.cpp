@@ -97,8 +97,9 @@ PageStore::PageStore(const std::string& path, bool index_text)
           " ?24)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
-      mark_queued_(
-          db_, "UPDATE urls SET state = 'queued', depth = ?2 WHERE id = ?1 AND state = 'linked'"),
+      mark_queued_(db_,
+                   "UPDATE urls SET state = 'queued', depth = ?2, host = crawl_host(url)"
+                   " WHERE id = ?1 AND state = 'linked'"),
       index_page_(db_, "INSERT INTO pages_fts(rowid, title, text) VALUES (?1, ?2, ?3)"),
       find_page_(db_, "SELECT id FROM pages WHERE url_id = ?1"),
       mark_unchanged_(db_,
@@ -258,16 +259,12 @@ std::vector<RobotsFile> PageStore::load_robots(std::int64_t since_ms) {
   return files;
 }
 
-std::vector<QueuedUrl> PageStore::load_frontier(
-    const std::function<void(std::string_view)>& on_seen) {
-  std::vector<QueuedUrl> queued;
-  Statement known(db_, "SELECT url, state, coalesce(depth, 0) FROM urls WHERE state <> 'linked'");
+std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& on_seen) {
+  std::int64_t queued = 0;
+  Statement known(db_, "SELECT url, state = 'queued' FROM urls WHERE state <> 'linked'");
   while (known.step()) {
-    std::string_view url = known.column_text(0);
-    on_seen(url);
-    std::string_view state = known.column_text(1);
-    if (state == "queued")
-      queued.push_back({std::string(url), static_cast<int>(known.column_int(2))});
+    on_seen(known.column_text(0));
+    queued += known.column_int(1);
   }
   return queued;
 }

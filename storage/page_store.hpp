@@ -81,12 +81,6 @@ struct DuePage {
 /// its own read-only connection, so it runs beside the writer.
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit);
 
-/// A URL still to be fetched when a crawl resumes.
-struct QueuedUrl {
-  std::string url;
-  int depth = 0;
-};
-
 class PageStore {
  public:
   /// Opens (creating and migrating if needed) the database at `path`.
@@ -108,8 +102,9 @@ class PageStore {
   std::vector<RobotsFile> load_robots(std::int64_t since_ms);
 
   /// Visits every URL known as queued or done (the crawl's seen set) and
-  /// returns those still queued: what a resumed crawl must fetch.
-  std::vector<QueuedUrl> load_frontier(const std::function<void(std::string_view)>& on_seen);
+  /// returns how many are still queued: what a resumed crawl must fetch
+  /// (read back through a QueuedUrlReader).
+  std::int64_t load_seen(const std::function<void(std::string_view)>& on_seen);
 
  private:
   std::int64_t url_id(const std::string& url);

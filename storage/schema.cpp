@@ -2,6 +2,9 @@
 #include "storage/schema.hpp"
 
 #include <string>
+#include <string_view>
+
+#include "parsers/url.hpp"
 
 namespace crawler::storage {
 
@@ -105,11 +108,22 @@ CREATE TABLE robots (
 );
 )sql";
 
+// Version 4: the frontier's window. Only a bounded part of the queued URLs
+// is held in memory; the rest is read back host by host, oldest first, so
+// queued URLs carry their host and an index serves "the next queued URLs of
+// this host" and "the next host with queued URLs".
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE urls ADD COLUMN host TEXT;
+UPDATE urls SET host = crawl_host(url) WHERE state = 'queued';
+CREATE INDEX urls_queued_host ON urls(host, id) WHERE state = 'queued';
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");
@@ -117,7 +131,24 @@ int user_version(Database& db) {
   return static_cast<int>(version.column_int(0));
 }
 
+// crawl_host(url): the host the frontier groups a normalized URL under.
+void crawl_host(sqlite3_context* context, int, sqlite3_value** args) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  if (text == nullptr) {
+    sqlite3_result_null(context);
+    return;
+  }
+  std::string_view host = parsers::normalized_host(text);
+  sqlite3_result_text(context, host.data(), static_cast<int>(host.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
+
+void add_crawl_functions(Database& db) {
+  if (sqlite3_create_function(db.get(), "crawl_host", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                              nullptr, &crawl_host, nullptr, nullptr) != SQLITE_OK)
+    db.fail("create function crawl_host");
+}
 
 Database open_crawl_database(const std::string& path) {
   Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -135,6 +166,7 @@ Database open_crawl_database(const std::string& path) {
                        SQLITE_ERROR);
   }
   db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  add_crawl_functions(db);
   // Each step in its own transaction: a crash mid-way leaves a valid older version.
   for (const Migration& step : kMigrations) {
     if (step.version <= version) continue;

@@ -10,10 +10,13 @@
 
 namespace crawler::storage {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 /// Opens (creating if needed) the crawl database at `path` for writing.
 /// Throws StorageError with a message naming the path.
 Database open_crawl_database(const std::string& path);
+
+/// Registers the SQL functions the schema and the writer use (crawl_host).
+void add_crawl_functions(Database& db);
 
 }  // namespace crawler::storage

@@ -32,13 +32,14 @@ using ::testing::StartsWith;
 // Every field, for whole-struct comparisons. A field added to CrawlOptions
 // belongs here too.
 auto fields(const CrawlOptions& o) {
-  return std::tie(o.seeds_path, o.db_path, o.concurrency, o.max_pages, o.max_depth, o.per_host,
-                  o.delay_ms, o.obey_robots, o.max_crawl_delay_ms, o.user_agent, o.max_retries,
-                  o.backoff_base_ms, o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms,
-                  o.connect_timeout_ms, o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s,
-                  o.max_body_bytes, o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope,
-                  o.include, o.exclude, o.max_url_length, o.max_repeated_segments, o.max_path_depth,
-                  o.max_query_params, o.max_pages_per_host);
+  return std::tie(o.seeds_path, o.db_path, o.concurrency, o.max_pages, o.max_depth,
+                  o.frontier_memory_urls, o.host_window, o.per_host, o.delay_ms, o.obey_robots,
+                  o.max_crawl_delay_ms, o.user_agent, o.max_retries, o.backoff_base_ms,
+                  o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms, o.connect_timeout_ms,
+                  o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s, o.max_body_bytes,
+                  o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope, o.include, o.exclude,
+                  o.max_url_length, o.max_repeated_segments, o.max_path_depth, o.max_query_params,
+                  o.max_pages_per_host);
 }
 
 // Options with every field away from its default.
@@ -49,6 +50,8 @@ CrawlOptions scrambled() {
   o.concurrency = 7;
   o.max_pages = 7;
   o.max_depth = 7;
+  o.frontier_memory_urls = 777;
+  o.host_window = 7;
   o.per_host = 7;
   o.delay_ms = 7;
   o.obey_robots = false;
@@ -451,7 +454,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 35u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 37u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

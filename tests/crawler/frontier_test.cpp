@@ -191,5 +191,200 @@ TEST(Frontier, ARedirectKeepsItsDepthAndExtendsTheChain) {
   EXPECT_EQ(target->redirect_chain, (std::vector<std::string>{"http://a.com/old"}));
 }
 
+// --- The window: bounded memory, the rest in the database ---
+
+FrontierLimits windowed(std::size_t max_queued, std::size_t host_window) {
+  FrontierLimits l = limits(64, 64);
+  l.max_queued = max_queued;
+  l.host_window = host_window;
+  return l;
+}
+
+std::string page(const std::string& host, int i) {
+  return "http://" + host + "/" + std::to_string(i);
+}
+
+// Rows as the database would return them for `host`: its URLs `from`..`to`.
+RefillRows::Host rows_of(const std::string& host, int from, int to, bool all) {
+  RefillRows::Host read{host, {}, all};
+  for (int i = from; i <= to; ++i) read.urls.push_back({page(host, i), 1});
+  return read;
+}
+
+std::vector<std::string> drain(Frontier& frontier) {
+  std::vector<std::string> urls;
+  while (auto url = frontier.next(kT0)) {
+    urls.push_back(url->url);
+    frontier.done(*url);
+    frontier.committed(SeenSet::fingerprint(url->url));
+  }
+  return urls;
+}
+
+TEST(FrontierWindow, AHostHoldsAtMostItsWindowAndAsksForMoreWhenHalfEmpty) {
+  Frontier frontier(windowed(1000, 4));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(frontier.add(page("a.com", i), 1), AddOutcome::kQueued);
+  EXPECT_EQ(frontier.queued(), 4u);
+  EXPECT_TRUE(frontier.spilled());
+  EXPECT_EQ(frontier.add(page("a.com", 3), 1), AddOutcome::kDuplicate);  // seen, though spilled
+  EXPECT_FALSE(frontier.refill_wanted());                                // the window is full
+
+  auto first = frontier.next(kT0);
+  auto second = frontier.next(kT0);
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(frontier.refill_wanted());  // 2 of 4 left
+  EXPECT_FALSE(frontier.finished());
+
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_EQ(plan.hosts_first, std::vector<std::string>{"a.com"});
+  EXPECT_FALSE(plan.walk);
+  EXPECT_FALSE(frontier.refill_wanted());
+  // The database still has 0..9 queued (0 and 1 are in flight, 2 and 3 held).
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("a.com", 0, 3, false));
+  EXPECT_EQ(frontier.refilled(plan, rows), 0u);  // all four are held
+  EXPECT_TRUE(frontier.spilled());
+
+  frontier.done(*first);
+  frontier.done(*second);
+  frontier.committed(SeenSet::fingerprint(first->url));
+  frontier.committed(SeenSet::fingerprint(second->url));
+  auto held = drain(frontier);
+  EXPECT_EQ(held, (std::vector<std::string>{page("a.com", 2), page("a.com", 3)}));
+  ASSERT_TRUE(frontier.refill_wanted());
+  plan = frontier.plan_refill();
+  rows = {};
+  rows.hosts.push_back(rows_of("a.com", 4, 7, false));  // 0..3 are done in the database now
+  EXPECT_EQ(frontier.refilled(plan, rows), 4u);
+  EXPECT_EQ(drain(frontier).size(), 4u);
+  plan = frontier.plan_refill();
+  rows = {};
+  rows.hosts.push_back(rows_of("a.com", 8, 9, true));
+  EXPECT_EQ(frontier.refilled(plan, rows), 2u);
+  EXPECT_FALSE(frontier.spilled());  // every queued URL of a.com was read
+  EXPECT_EQ(drain(frontier).size(), 2u);
+  EXPECT_TRUE(frontier.finished());
+}
+
+TEST(FrontierWindow, URLsBeyondMemoryAreFoundByAWalkOverAllHosts) {
+  Frontier frontier(windowed(4, 100));
+  for (int i = 0; i < 3; ++i) {
+    frontier.add(page("a.com", i), 1);
+    frontier.add(page("b.com", i), 1);
+  }
+  EXPECT_EQ(frontier.queued(), 4u);  // a0 b0 a1 b1; a2 and b2 are in the database only
+  EXPECT_TRUE(frontier.spilled());
+  EXPECT_FALSE(frontier.refill_wanted());  // memory is full
+  ASSERT_TRUE(frontier.next(kT0));
+  ASSERT_TRUE(frontier.next(kT0));
+  ASSERT_TRUE(frontier.refill_wanted());
+
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_TRUE(plan.walk);
+  EXPECT_EQ(plan.room, 2u);
+  EXPECT_EQ(plan.held, 4u);
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("a.com", 0, 2, true));
+  rows.hosts.push_back(rows_of("b.com", 0, 2, true));
+  rows.walked_all = true;
+  rows.last_host = "b.com";
+  EXPECT_EQ(frontier.refilled(plan, rows), 2u);  // a2 and b2; the rest are held
+  EXPECT_FALSE(frontier.spilled());
+  EXPECT_EQ(frontier.queued(), 4u);
+}
+
+TEST(FrontierWindow, AWalkThatStopsShortLeavesTheSpillsPendingAndGoesOnFromWhereItStopped) {
+  Frontier frontier(windowed(2, 100));
+  for (const char* host : {"a.com", "b.com", "c.com", "d.com"}) frontier.add(page(host, 0), 1);
+  drain(frontier);
+  ASSERT_TRUE(frontier.refill_wanted());
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_EQ(plan.after_host, "");
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("c.com", 0, 0, true));
+  rows.last_host = "c.com";  // the room was met here
+  EXPECT_EQ(frontier.refilled(plan, rows), 1u);
+  EXPECT_TRUE(frontier.spilled());
+  drain(frontier);
+  ASSERT_TRUE(frontier.refill_wanted());
+  EXPECT_EQ(frontier.plan_refill().after_host, "c.com");
+}
+
+TEST(FrontierWindow, ASpillAfterTheRefillWasPlannedIsNotForgotten) {
+  Frontier frontier(windowed(2, 100));
+  frontier.add(page("a.com", 0), 1);
+  frontier.add(page("b.com", 0), 1);
+  frontier.add(page("c.com", 0), 1);  // spilled
+  drain(frontier);
+  RefillPlan plan = frontier.plan_refill();
+  frontier.add(page("d.com", 0), 1);
+  frontier.add(page("e.com", 0), 1);
+  frontier.add(page("f.com", 0), 1);  // spilled after the plan: not committed when it was read
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("c.com", 0, 0, true));
+  rows.walked_all = true;
+  frontier.refilled(plan, rows);
+  EXPECT_TRUE(frontier.spilled());
+  drain(frontier);
+  EXPECT_FALSE(frontier.finished());
+  EXPECT_TRUE(frontier.refill_wanted());
+}
+
+TEST(FrontierWindow, ARefillNeverQueuesAUrlTwice) {
+  Frontier frontier(windowed(100, 100));
+  frontier.add(page("a.com", 0), 1);
+  auto url = frontier.next(kT0);
+  ASSERT_TRUE(url);
+  frontier.expect_stored_urls();
+  RefillPlan plan = frontier.plan_refill();
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("a.com", 0, 0, true));  // in flight: still queued in the database
+  rows.walked_all = true;
+  EXPECT_EQ(frontier.refilled(plan, rows), 0u);
+  frontier.done(*url);
+  // Done but not yet committed: the database still says queued.
+  plan = frontier.plan_refill();
+  EXPECT_EQ(frontier.refilled(plan, rows), 0u);
+  // Committed while a refill reads: its snapshot may predate the commit.
+  plan = frontier.plan_refill();
+  frontier.committed(SeenSet::fingerprint(url->url));
+  EXPECT_EQ(frontier.refilled(plan, rows), 0u);
+  EXPECT_TRUE(frontier.finished());
+  // After it, the database is the truth again (say the commit had failed).
+  plan = frontier.plan_refill();
+  EXPECT_EQ(frontier.refilled(plan, rows), 1u);
+}
+
+TEST(FrontierWindow, SitemapsRedirectsAndSeedsAreAlwaysHeld) {
+  Frontier frontier(windowed(1, 1));
+  frontier.add_seed(page("a.com", 0));
+  frontier.add_seed(page("a.com", 1));
+  frontier.add_sitemap("http://a.com/sitemap.xml");
+  EXPECT_EQ(frontier.queued(), 3u);
+  EXPECT_FALSE(frontier.spilled());
+}
+
+// 4,000 hosts fetched once each and done; then 200 new hosts arrive at `later`.
+std::size_t hosts_after_idling(Frontier& frontier, TimePoint later) {
+  for (int i = 0; i < 4000; ++i) frontier.add(page("h" + std::to_string(i) + ".com", 0), 1);
+  while (auto url = frontier.next(kT0)) frontier.done(*url);
+  frontier.next(later);
+  for (int i = 0; i < 200; ++i) frontier.add(page("new" + std::to_string(i) + ".com", 0), 1);
+  return frontier.host_count();
+}
+
+TEST(FrontierWindow, IdleHostsAreForgottenOnceTheirDelayHasPassed) {
+  FrontierLimits l = windowed(100'000, 10);
+  l.min_delay = 1000ms;
+  Frontier waiting(l);
+  // Within their delay they are kept, or a new URL of theirs could start too early.
+  EXPECT_EQ(hosts_after_idling(waiting, kT0 + 500ms), 4200u);
+  Frontier idle(l);
+  EXPECT_LE(hosts_after_idling(idle, kT0 + 2s), 200u);
+  // A forgotten host starts afresh.
+  idle.add("http://h1.com/again", 1);
+  EXPECT_TRUE(idle.next(kT0 + 2s));
+}
+
 }  // namespace
 }  // namespace crawler

@@ -56,6 +56,51 @@ TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
       "1000");
 }
 
+// Memory holds 100 queued URLs and 10 per host; the site's 1,000 pages go
+// through the database and come back in windows, each fetched once.
+TEST_F(CrawlTest, AFrontierLargerThanItsWindowGoesThroughTheDatabaseEachPageOnce) {
+  TestServer server;
+  options_.concurrency = 16;
+  options_.per_host = 16;
+  options_.frontier_memory_urls = 100;
+  options_.host_window = 10;
+  storage::PageStore store(options_.db_path);
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options_, store);
+    summary = async::run_until_done(loop, engine.run({server.url("/site/1000/0")}));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_EQ(summary.pages, 1000u);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "1000");
+  EXPECT_EQ(requests_for(server, "/site/").size(), 1000u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'done'"), "1000");
+}
+
+// Memory is full before any host's window: spilled URLs belong to no host
+// in memory, and walks over the hosts in the database find them.
+TEST_F(CrawlTest, URLsSpilledPastMemoryAreFoundForEveryHost) {
+  TestServer a("127.0.0.1"), b("127.0.0.2"), c("127.0.0.3");
+  options_.concurrency = 12;
+  options_.per_host = 4;
+  options_.frontier_memory_urls = 20;
+  storage::PageStore store(options_.db_path);
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options_, store);
+    summary = async::run_until_done(
+        loop, engine.run({a.url("/site/300/0"), b.url("/site/300/0"), c.url("/site/300/0")}));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_EQ(summary.pages, 900u);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "900");
+  for (TestServer* server : {&a, &b, &c}) EXPECT_EQ(requests_for(*server, "/site/").size(), 300u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+}
+
 TEST_F(CrawlTest, ProgressIsReportedWhileTheCrawlRuns) {
   TestServer server;
   std::vector<std::string> seeds;

@@ -1,0 +1,33 @@
+// QueuedUrlReader: see queued_urls.hpp. Both queries are seeks on the
+// partial index urls_queued_host(host, id) WHERE state = 'queued'.
+#include "storage/queued_urls.hpp"
+
+namespace crawler::storage {
+
+QueuedUrlReader::QueuedUrlReader(const std::string& db_path)
+    : db_(db_path, SQLITE_OPEN_READONLY),
+      host_after_(db_,
+                  "SELECT host FROM urls WHERE state = 'queued' AND host > ?1"
+                  " ORDER BY host LIMIT 1"),
+      oldest_(db_,
+              "SELECT url, coalesce(depth, 0) FROM urls WHERE state = 'queued' AND host = ?1"
+              " ORDER BY id LIMIT ?2") {}
+
+std::optional<std::string> QueuedUrlReader::host_after(const std::string& after) {
+  host_after_.bind(1, std::string_view(after));
+  std::optional<std::string> host;
+  if (host_after_.step()) host.emplace(host_after_.column_text(0));
+  host_after_.reset();
+  return host;
+}
+
+std::vector<QueuedUrl> QueuedUrlReader::oldest(const std::string& host, std::size_t limit) {
+  oldest_.bind(1, std::string_view(host)).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<QueuedUrl> urls;
+  while (oldest_.step())
+    urls.push_back({std::string(oldest_.column_text(0)), static_cast<int>(oldest_.column_int(1))});
+  oldest_.reset();
+  return urls;
+}
+
+}  // namespace crawler::storage
