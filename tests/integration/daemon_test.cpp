@@ -24,15 +24,33 @@ namespace {
 using namespace std::chrono_literals;
 using testing::CrawlerProcess;
 
+// A small window, so the frontier goes through the database and resumes
+// read it back as a crawl of any size would.
 std::vector<std::string> crawl_args(const config::CrawlOptions& options) {
-  return {"crawl",      "--seeds", options.seeds_path, "--db", options.db_path, "--delay", "0",
-          "--per-host", "4",       "--concurrency",    "8",    "--grace",       "5"};
+  return {"crawl",
+          "--seeds",
+          options.seeds_path,
+          "--db",
+          options.db_path,
+          "--delay",
+          "0",
+          "--per-host",
+          "4",
+          "--concurrency",
+          "8",
+          "--grace",
+          "5",
+          "--frontier-memory",
+          "100",
+          "--host-window",
+          "20"};
 }
 
 TEST_F(CrawlTest, AResumedCrawlFetchesWhatIsLeftAndNothingTwice) {
   TestServer server;
   write_seeds({server.url("/site/100/0")});
   options_.max_pages = 30;
+  options_.host_window = 5;
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "30");
   EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");

@@ -285,6 +285,8 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
         "INSERT INTO pages(url_id, url, depth, status, title, fetched_at, text)"
         " VALUES (1, 'http://old.test/', 0, 200, 'Old apple page', '2026-01-01T00:00:00.000Z',"
         " 'kept from version one');"
+        "INSERT INTO urls(id, url, state, depth) VALUES (2, 'http://old.test:8080/next', 'queued', "
+        "1);"
         "PRAGMA user_version=1");
   }
   SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
@@ -295,6 +297,8 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
   { storage::PageStore migrate(options_.db_path); }
   EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(storage::kSchemaVersion));
   EXPECT_EQ(scalar("SELECT text FROM pages"), "kept from version one");
+  // Version 4 groups queued URLs by host, for the frontier to read them back.
+  EXPECT_EQ(scalar("SELECT host FROM urls WHERE state = 'queued'"), "old.test");
   EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("old.test"));
 }
 
