@@ -76,6 +76,8 @@ const std::array kKeys = {
         "Queued URLs held in memory; the rest wait in the database."},
     Key{"limits.host_window", K::kInteger, &O::host_window, 1, kMaxInt64,
         "Queued URLs of one host held in memory."},
+    Key{"limits.seen_memory", K::kInteger, &O::seen_memory_mb, 1, 1 << 20,
+        "MiB for the test of whether a URL was seen; past it the database settles doubts."},
     Key{"politeness.per_host", K::kInteger, &O::per_host, 1, 20000, "Fetches in flight per host."},
     Key{"politeness.delay", K::kSeconds, &O::delay_ms, 0, kHourMs,
         "Seconds between starts of fetches on one host; 0: none."},

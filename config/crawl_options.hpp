@@ -24,6 +24,10 @@ struct CrawlOptions {
   // rest wait in the database and are read back as the window empties.
   std::size_t frontier_memory_urls = 100'000;
   std::size_t host_window = 1'000;
+  // The seen test's memory, in MiB: exact up to ~5 million URLs per 64 MiB,
+  // then a filter whose "perhaps seen" answers the database settles. 0: the
+  // smallest there is (8 KiB; for tests).
+  std::size_t seen_memory_mb = 64;
 
   // Politeness.
   std::size_t per_host = 1;  // fetches in flight per host

@@ -48,6 +48,7 @@ FrontierLimits limits_from(const config::CrawlOptions& options) {
   limits.backoff_cap = Millis(options.backoff_cap_ms);
   limits.max_queued = options.frontier_memory_urls;
   limits.host_window = options.host_window;
+  limits.seen_memory = options.seen_memory_mb << 20;
   return limits;
 }
 
@@ -147,10 +148,18 @@ void CrawlEngine::preload_robots(const std::vector<storage::RobotsFile>& files) 
 
 std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {
   std::vector<std::string> added;
+  // Queued durably too, as the seeds of a start are: a seed the seen test
+  // is unsure of then still comes through the database.
+  storage::PageRecord queued;
+  queued.queue_only = true;
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
-    if (frontier_.add_seed(seed) == AddOutcome::kQueued) added.push_back(seed);
+    AddOutcome outcome = frontier_.add_seed(seed);
+    if (outcome == AddOutcome::kQueued) added.push_back(seed);
+    if (outcome == AddOutcome::kQueued || outcome == AddOutcome::kUncertain)
+      queued.queued.push_back(seed);
   }
+  if (!queued.queued.empty()) writer_.add(std::move(queued));
   wake_.notify();
   return added;
 }
@@ -503,14 +512,15 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     return;
   }
   SkipReason reason = filter_.check(*target);
-  if (reason == SkipReason::kNone && !frontier_.seen(*target) &&
+  if (reason == SkipReason::kNone && frontier_.seen(*target) == Seen::kNo &&
       !filter_.take_host_budget(parsers::normalized_host(*target)))
     reason = SkipReason::kHostBudget;
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return;
   }
-  if (frontier_.add_redirect(*target, url) == AddOutcome::kQueued) {
+  if (AddOutcome added = frontier_.add_redirect(*target, url);
+      added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
     record.queued.push_back(*target);
     record.queued_depth = url.depth;
   }
@@ -558,18 +568,23 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
   }
 }
 
+// True when the link is to be queued durably with its page.
 bool CrawlEngine::offer_link(const std::string& link, int depth) {
-  if (frontier_.seen(link)) return false;
+  Seen seen = frontier_.seen(link);
+  if (seen == Seen::kYes) return false;
   SkipReason reason = filter_.check(link);
   if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
     return false;
-  if (reason == SkipReason::kNone && !filter_.take_host_budget(parsers::normalized_host(link)))
+  // A "perhaps seen" link is most likely a duplicate: it does not use up the budget.
+  if (reason == SkipReason::kNone && seen == Seen::kNo &&
+      !filter_.take_host_budget(parsers::normalized_host(link)))
     reason = SkipReason::kHostBudget;
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return false;
   }
-  return frontier_.add(link, depth) == AddOutcome::kQueued;
+  AddOutcome added = frontier_.add(link, depth);
+  return added == AddOutcome::kQueued || added == AddOutcome::kUncertain;
 }
 
 }  // namespace crawler

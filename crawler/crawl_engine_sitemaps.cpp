@@ -42,7 +42,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   queued.queued_depth = 1;
   for (const auto& entry : sitemap.entries) {
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
-    if (!loc || frontier_.seen(*loc)) continue;
+    if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
       if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
     } else if (offer_link(*loc, 1)) {

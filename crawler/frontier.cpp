@@ -8,7 +8,8 @@
 
 namespace crawler {
 
-Frontier::Frontier(FrontierLimits limits, std::uint32_t seed) : limits_(limits), jitter_(seed) {}
+Frontier::Frontier(FrontierLimits limits, std::uint32_t seed)
+    : limits_(limits), seen_(limits.seen_memory), jitter_(seed) {}
 
 Frontier::HostMap::iterator Frontier::host_entry(std::string_view name) {
   auto it = hosts_.find(name);
@@ -37,8 +38,11 @@ void Frontier::forget_idle_hosts() {
   sweep_at_ = std::max<std::size_t>(4096, hosts_.size() * 2);
 }
 
+// Seeds and redirect targets are held in memory (seeds are as many as the
+// configuration lists; a target carries its chain). One the seen test calls
+// "perhaps seen" is the caller's to queue durably: a walk brings it if new.
 AddOutcome Frontier::add_seed(const std::string& url) {
-  // Held: seeds are as many as the configuration lists, and not all are queued durably.
+  if (seen(url) == Seen::kPerhaps) return uncertain();
   return enqueue({url, 0, UrlKind::kPage, 0, {}, nullptr}, false);
 }
 
@@ -48,15 +52,14 @@ AddOutcome Frontier::add_sitemap(const std::string& url) {
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
   if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
-  if (seen_.contains(url)) return AddOutcome::kDuplicate;
   return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr}, true);
 }
 
 AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
-  if (seen_.contains(url)) return AddOutcome::kDuplicate;
+  if (seen(url) == Seen::kPerhaps) return uncertain();
   FrontierUrl next{url, from.depth, from.kind, 0, from.redirect_chain, nullptr};
   next.redirect_chain.push_back(from.url);
-  return enqueue(std::move(next), false);  // held: its chain is in memory only
+  return enqueue(std::move(next), false);
 }
 
 void Frontier::revisit(storage::DuePage page) {
@@ -66,7 +69,8 @@ void Frontier::revisit(storage::DuePage page) {
 }
 
 AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
-  if (!seen_.insert(url.url)) return AddOutcome::kDuplicate;
+  if (!seen_.insert(url.url))
+    return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
   if (!durable || !spill(url.host())) push(std::move(url));
   return AddOutcome::kQueued;
 }
@@ -74,6 +78,11 @@ AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
 // A host whose own window is full is flagged, and read again when it runs
 // low; a URL spilled because memory as a whole is full is an orphan, found by
 // the next walk over all hosts.
+AddOutcome Frontier::uncertain() {
+  uncertain_at_ = ++spills_;
+  return AddOutcome::kUncertain;
+}
+
 bool Frontier::spill(std::string_view name) {
   auto it = hosts_.find(name);
   bool window_full = it != hosts_.end() && it->second.urls.size() >= limits_.host_window;
@@ -173,8 +182,13 @@ void Frontier::end_refill() {
   committed_while_refilling_.clear();
 }
 
+bool Frontier::walk_wanted() const {
+  return (orphans_pending() && queued_ <= limits_.max_queued / 2) ||
+         (uncertain_pending() && queued_ == 0 && in_flight_ == 0);
+}
+
 bool Frontier::refill_wanted() const {
-  return !starving_.empty() || (orphans_pending() && queued_ <= limits_.max_queued / 2);
+  return !starving_.empty() || walk_wanted();
 }
 
 RefillPlan Frontier::plan_refill() {
@@ -183,7 +197,7 @@ RefillPlan Frontier::plan_refill() {
   for (const auto& name : starving_)
     if (auto it = hosts_.find(name); it != hosts_.end()) it->second.starving = false;
   plan.hosts_first = std::exchange(starving_, {});
-  plan.walk = orphans_pending() && queued_ <= limits_.max_queued / 2;
+  plan.walk = walk_wanted();
   if (plan.walk) {
     for (const auto& [name, h] : hosts_)
       if (h.urls.size() >= limits_.host_window) plan.full_hosts.push_back(name);
@@ -233,7 +247,7 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
       }
     }
     refill_cursor_ = rows.last_host;
-    if (rows.walked_all) orphans_drained_at_ = std::max(orphans_drained_at_, plan.spills);
+    if (rows.walked_all) walked_at_ = std::max(walked_at_, plan.spills);
   }
   end_refill();
   return queued;

@@ -47,6 +47,7 @@ struct FrontierLimits {
   Millis backoff_cap{10 * 60 * 1000};    // longest back-off
   std::size_t max_queued = 100'000;      // URLs held in memory; the rest wait in the database
   std::size_t host_window = 1'000;       // of them, per host
+  std::size_t seen_memory = std::size_t{64} << 20;  // bytes for the seen test (see SeenSet)
 };
 
 enum class UrlKind { kPage, kSitemap };
@@ -64,7 +65,12 @@ struct FrontierUrl {
   std::string_view host() const { return parsers::normalized_host(url); }
 };
 
-enum class AddOutcome { kQueued, kDuplicate, kTooDeep };
+// kUncertain: the seen test, no longer exact, says "perhaps seen". The
+// caller queues the URL durably all the same: the database knows, and if the
+// URL is new a walk over the database's hosts brings it to the frontier.
+enum class AddOutcome { kQueued, kDuplicate, kTooDeep, kUncertain };
+
+enum class Seen { kNo, kYes, kPerhaps };
 
 /// What a refill should read from the database (see Frontier::plan_refill).
 struct RefillPlan {
@@ -139,7 +145,7 @@ class Frontier {
   /// The plan could not be read: its hosts ask again.
   void refill_failed(const RefillPlan& plan);
   /// URLs spilled to the database and not read back yet (as far as known).
-  bool spilled() const { return orphans_pending() || spilled_hosts_ > 0; }
+  bool spilled() const { return orphans_pending() || uncertain_pending() || spilled_hosts_ > 0; }
 
   /// The host answered: its failure streak ends.
   void host_succeeded(std::string_view host);
@@ -158,7 +164,10 @@ class Frontier {
   std::size_t queued() const { return queued_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t started() const { return started_; }
-  bool seen(std::string_view url) const { return seen_.contains(url); }
+  Seen seen(std::string_view url) const {
+    if (!seen_.contains(url)) return Seen::kNo;
+    return seen_.exact() ? Seen::kYes : Seen::kPerhaps;
+  }
   std::size_t seen_count() const { return seen_.size(); }
   std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
   std::size_t host_count() const { return hosts_.size(); }
@@ -205,6 +214,7 @@ class Frontier {
   AddOutcome enqueue(FrontierUrl url, bool durable);
   void push(FrontierUrl url);         // seen or not; always held in memory
   bool spill(std::string_view host);  // true: not held, the database keeps it
+  AddOutcome uncertain();             // a "perhaps seen" URL left to the database
   Host& host(std::string_view name);
   HostMap::iterator host_entry(std::string_view name);
   void schedule(const std::string& name, Host& host);
@@ -214,7 +224,9 @@ class Frontier {
   void end_refill();
   void set_spilled(Host& host, bool spilled);
   void check_starving(const std::string& name, Host& host);
-  bool orphans_pending() const { return orphans_at_ > orphans_drained_at_; }
+  bool orphans_pending() const { return orphans_at_ > walked_at_; }
+  bool uncertain_pending() const { return uncertain_at_ > walked_at_; }
+  bool walk_wanted() const;
 
   FrontierLimits limits_;
   SeenSet seen_;
@@ -231,9 +243,12 @@ class Frontier {
   std::unordered_set<std::uint64_t> held_;
   // Spilled URLs: of hosts held in memory, such hosts are flagged; of other
   // hosts ("orphans"), a walk over every host in the database finds them.
-  std::uint64_t spills_ = 0;              // URLs left to the database, ever
-  std::uint64_t orphans_at_ = 0;          // spills_ at the last orphan
-  std::uint64_t orphans_drained_at_ = 0;  // spills_ when a walk last read them all
+  // "Perhaps seen" URLs are walked for only when the frontier is idle: most
+  // of them were seen indeed.
+  std::uint64_t spills_ = 0;        // URLs left to the database, ever
+  std::uint64_t orphans_at_ = 0;    // spills_ at the last orphan
+  std::uint64_t uncertain_at_ = 0;  // spills_ at the last "perhaps seen" URL
+  std::uint64_t walked_at_ = 0;     // spills_ when a walk last read them all
   std::size_t spilled_hosts_ = 0;
   std::vector<std::string> starving_;
   // While a refill reads, commits are not yet known to it (its snapshot may

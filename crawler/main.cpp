@@ -42,6 +42,12 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
       ->group("Limits");
+  cmd.add_option("--seen-memory", o.seen_memory_mb,
+                 "MiB for the seen test (exact up to ~5 million URLs per 64 MiB; past that the "
+                 "database settles doubts)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->group("Limits");
 
   cmd.add_option("--per-host", o.per_host, "Fetches in flight per host")
       ->capture_default_str()

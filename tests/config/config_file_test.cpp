@@ -33,7 +33,7 @@ using ::testing::StartsWith;
 // belongs here too.
 auto fields(const CrawlOptions& o) {
   return std::tie(o.seeds_path, o.db_path, o.concurrency, o.max_pages, o.max_depth,
-                  o.frontier_memory_urls, o.host_window, o.per_host, o.delay_ms, o.obey_robots,
+                  o.frontier_memory_urls, o.host_window, o.seen_memory_mb, o.per_host, o.delay_ms, o.obey_robots,
                   o.max_crawl_delay_ms, o.user_agent, o.max_retries, o.backoff_base_ms,
                   o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms, o.connect_timeout_ms,
                   o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s, o.max_body_bytes,
@@ -52,6 +52,7 @@ CrawlOptions scrambled() {
   o.max_depth = 7;
   o.frontier_memory_urls = 777;
   o.host_window = 7;
+  o.seen_memory_mb = 7;
   o.per_host = 7;
   o.delay_ms = 7;
   o.obey_robots = false;
@@ -454,7 +455,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 37u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 38u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

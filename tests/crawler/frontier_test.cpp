@@ -386,5 +386,35 @@ TEST(FrontierWindow, IdleHostsAreForgottenOnceTheirDelayHasPassed) {
   EXPECT_TRUE(idle.next(kT0 + 2s));
 }
 
+TEST(FrontierWindow, PastItsMemoryTheSeenTestLeavesDoubtsToTheDatabase) {
+  FrontierLimits l = windowed(100'000, 100'000);
+  l.seen_memory = 8 * 1024;  // exact up to 716 URLs
+  Frontier frontier(l);
+  for (int i = 0; i < 3000; ++i) frontier.add(page("a.com", i), 1);
+  std::size_t queued = frontier.queued();
+  EXPECT_GE(queued, 2900u);  // the rest were false positives: "perhaps seen"
+  int certain = 0, perhaps = 0;
+  for (int i = 0; i < 3000; ++i) {
+    AddOutcome again = frontier.add(page("a.com", i), 1);
+    EXPECT_NE(again, AddOutcome::kQueued);
+    certain += again == AddOutcome::kDuplicate;
+    perhaps += again == AddOutcome::kUncertain;
+  }
+  EXPECT_EQ(certain, 0);  // the filter cannot be sure
+  EXPECT_EQ(perhaps, 3000);
+  EXPECT_EQ(frontier.seen(page("a.com", 1)), Seen::kPerhaps);
+  // Doubts are walked for when the frontier is idle, not before.
+  EXPECT_FALSE(frontier.refill_wanted());
+  while (auto url = frontier.next(kT0)) frontier.done(*url);
+  EXPECT_FALSE(frontier.finished());
+  ASSERT_TRUE(frontier.refill_wanted());
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_TRUE(plan.walk);
+  RefillRows rows;
+  rows.walked_all = true;  // the database held nothing new
+  frontier.refilled(plan, rows);
+  EXPECT_TRUE(frontier.finished());
+}
+
 }  // namespace
 }  // namespace crawler

@@ -40,5 +40,22 @@ TEST(SeenSet, CostsAFewBytesPerUrl) {
   EXPECT_LE(seen.memory_bytes() / seen.size(), 24u);
 }
 
+TEST(SeenSet, AtItsCapItBecomesAFilterWithoutFalseNegatives) {
+  SeenSet seen(64 * 1024);
+  auto url = [](int i) { return "http://example.com/page/" + std::to_string(i); };
+  constexpr int kCount = 20'000;  // the exact table would need 256 KiB
+  for (int i = 0; i < kCount; ++i) seen.insert(url(i));
+  EXPECT_FALSE(seen.exact());
+  EXPECT_LE(seen.memory_bytes(), 64u * 1024);
+  int found = 0;
+  for (int i = 0; i < kCount; ++i) found += seen.contains(url(i));
+  EXPECT_EQ(found, kCount);
+  // 20,000 URLs in 524,288 bits: about 0.2 % false positives.
+  int strangers = 0;
+  for (int i = 0; i < kCount; ++i) strangers += seen.contains("http://other.test/" + url(i));
+  EXPECT_GT(strangers, 0);
+  EXPECT_LT(strangers, kCount / 100);
+}
+
 }  // namespace
 }  // namespace crawler

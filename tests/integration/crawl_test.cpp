@@ -79,6 +79,30 @@ TEST_F(CrawlTest, AFrontierLargerThanItsWindowGoesThroughTheDatabaseEachPageOnce
   EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'done'"), "1000");
 }
 
+// A seen test of 8 KiB is exact for the first 716 URLs only; past them
+// every duplicate link is a doubt the database settles.
+TEST_F(CrawlTest, PastTheSeenTestsMemoryTheDatabaseKeepsEachPageToOneFetch) {
+  TestServer server;
+  options_.concurrency = 16;
+  options_.per_host = 16;
+  options_.seen_memory_mb = 0;
+  options_.frontier_memory_urls = 200;
+  options_.host_window = 100;
+  storage::PageStore store(options_.db_path);
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options_, store);
+    summary = async::run_until_done(loop, engine.run({server.url("/site/2000/0")}));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_EQ(summary.pages, 2000u);
+  EXPECT_EQ(summary.write_failures, 0u);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "2000");
+  EXPECT_EQ(requests_for(server, "/site/").size(), 2000u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+}
+
 // Memory is full before any host's window: spilled URLs belong to no host
 // in memory, and walks over the hosts in the database find them.
 TEST_F(CrawlTest, URLsSpilledPastMemoryAreFoundForEveryHost) {
