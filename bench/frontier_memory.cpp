@@ -1,14 +1,27 @@
 // frontier_memory: resident memory of the frontier against its size.
-// Queues N URLs spread over 1,000 hosts (as links a crawl discovers) and
-// prints the process's RSS after each step, for N = 10,000, 100,000 and
-// 1,000,000 by default. A benchmark, not a test: it prints figures.
+// Discovers N URLs over 1,000 hosts as a crawl does: each is offered to the
+// Frontier and queued durably in a scratch database, 5,000 per transaction.
+// Prints the process's RSS at N = 10,000, 100,000 and 1,000,000, then
+// resumes from the database as a restarted crawler would (seen set loaded,
+// one refill) and prints RSS again. A benchmark, not a test: it prints figures.
+//
+//   frontier_memory [--frontier-memory URLS] [--seen-memory MIB] [--steps N,N,...]
+// A --frontier-memory above the largest step holds every URL in memory:
+// the frontier as it was before the window, for comparison in one run.
+#include <malloc.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "crawler/frontier.hpp"
+#include "crawler/frontier_refill.hpp"
+#include "storage/page_store.hpp"
 
 namespace {
 
@@ -19,25 +32,88 @@ long rss_kb() {
   return -1;
 }
 
+std::string url_of(long n) {
+  return "https://host" + std::to_string(n % 1000) + ".example.org/articles/" +
+         std::to_string(n / 1000) + "/a-typical-page-name.html";
+}
+
+void print_row(const char* what, long urls, const crawler::Frontier& frontier, long base_kb) {
+  long rss = rss_kb();
+  std::printf("%-8s %12ld %10.1f %14.0f %12zu %12.1f\n", what, urls, rss / 1024.0,
+              (rss - base_kb) * 1024.0 / urls, frontier.queued(),
+              frontier.seen_memory_bytes() / 1048576.0);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<long> steps{10'000, 100'000, 1'000'000};
-  if (argc > 1) steps = {std::strtol(argv[1], nullptr, 10)};
-  long before = rss_kb();
-  std::printf("%12s %10s %14s %12s\n", "queued URLs", "RSS MB", "bytes per URL", "seen set MB");
   crawler::FrontierLimits limits;
-  crawler::Frontier frontier(limits);
-  long added = 0;
-  for (long target : steps) {
-    for (; added < target; ++added) {
-      std::string url = "https://host" + std::to_string(added % 1000) + ".example.org/articles/" +
-                        std::to_string(added / 1000) + "/a-typical-page-name.html";
-      frontier.add(url, 1);
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--frontier-memory") == 0) {
+      limits.max_queued = std::strtoul(argv[i + 1], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--seen-memory") == 0) {
+      limits.seen_memory = std::strtoul(argv[i + 1], nullptr, 10) << 20;
+    } else if (std::strcmp(argv[i], "--steps") == 0) {
+      steps.clear();
+      for (char* p = argv[i + 1]; *p;) {
+        steps.push_back(std::strtol(p, &p, 10));
+        if (*p == ',') ++p;
+      }
+    } else {
+      std::fprintf(stderr,
+                   "usage: frontier_memory [--frontier-memory URLS] [--seen-memory MIB]"
+                   " [--steps N,N,...]\n");
+      return 2;
     }
-    long rss = rss_kb();
-    std::printf("%12ld %10.1f %14.0f %12.1f\n", added, rss / 1024.0,
-                (rss - before) * 1024.0 / added, frontier.seen_memory_bytes() / 1048576.0);
   }
+  auto dir = std::filesystem::temp_directory_path() /
+             ("frontier_memory_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string db = (dir / "crawl.db").string();
+
+  std::printf("frontier memory %zu URLs, host window %zu, seen memory %zu MiB\n",
+              limits.max_queued, limits.host_window, limits.seen_memory >> 20);
+  std::printf("%-8s %12s %10s %14s %12s %12s\n", "", "known URLs", "RSS MB", "bytes per URL",
+              "in memory", "seen set MB");
+  long base = rss_kb();
+  auto started = std::chrono::steady_clock::now();
+  {
+    crawler::storage::PageStore store(db, false);
+    crawler::Frontier frontier(limits);
+    crawler::storage::PageRecord batch;
+    batch.queue_only = true;
+    batch.queued_depth = 1;
+    long added = 0;
+    for (long target : steps) {
+      for (; added < target; ++added) {
+        std::string url = url_of(added);
+        auto outcome = frontier.add(url, 1);
+        if (outcome == crawler::AddOutcome::kQueued || outcome == crawler::AddOutcome::kUncertain)
+          batch.queued.push_back(std::move(url));
+        if (batch.queued.size() == 5000 || added + 1 == target) {
+          store.write(std::span(&batch, 1));
+          batch.queued.clear();
+        }
+      }
+      print_row("crawl", added, frontier, base);
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  malloc_trim(0);  // what the crawl freed goes back, so the resume's figure is its own
+
+  // A restart: the seen set from the database, then the first refill.
+  crawler::storage::PageStore store(db, false);
+  crawler::Frontier frontier(limits);
+  std::int64_t queued = store.load_seen([&](std::string_view url) { frontier.mark_seen(url); });
+  frontier.expect_stored_urls();
+  crawler::storage::QueuedUrlReader reader(db);
+  crawler::RefillPlan plan = frontier.plan_refill();
+  frontier.refilled(plan, crawler::read_refill(reader, plan));
+  print_row("resume", static_cast<long>(queued), frontier, base);
+  std::printf("%.0f URLs/s discovered and queued durably\n", steps.back() / seconds);
+  std::filesystem::remove_all(dir);
   return 0;
 }
