@@ -55,6 +55,8 @@ constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::array<std::string_view, 3> kScopeModes = {"host", "domain", "any"};
+constexpr std::array<std::string_view, 4> kLogLevels = {"debug", "info", "warning", "error"};
+constexpr std::array<std::string_view, 2> kLogFormats = {"text", "json"};
 
 using O = CrawlOptions;
 using K = Kind;
@@ -121,6 +123,22 @@ const std::array kKeys = {
         "serve: shortest revisit interval; a page that changes comes back sooner."},
     Key{"revisit.max", K::kSeconds, &O::revisit_max_ms, 10, kMaxInt64,
         "serve: longest revisit interval; an unchanged page comes back later."},
+    Key{"log.level",
+        K::kChoice,
+        &O::log_level,
+        0,
+        0,
+        R"(Least severe log lines written: "debug", "info", "warning" or "error".)",
+        {},
+        kLogLevels},
+    Key{"log.format",
+        K::kChoice,
+        &O::log_format,
+        0,
+        0,
+        R"(Log lines as "text" or as "json" (one object per line: time, level, msg, fields).)",
+        {},
+        kLogFormats},
     Key{"scope.mode",
         K::kChoice,
         &O::scope,
@@ -152,12 +170,13 @@ struct Section {
   std::string_view doc;
 };
 
-constexpr std::array<Section, 6> kSections = {{
+constexpr std::array<Section, 7> kSections = {{
     {"limits", "How much to crawl."},
     {"politeness", "How hard to press one host."},
     {"robots", "Whether robots.txt is fetched and obeyed."},
     {"failures", "Retries, back-off and shutdown."},
     {"transfers", "One HTTP transfer."},
+    {"log", "What the crawler says on stderr, and how."},
     {"scope", "Which links are followed, and limits against URL traps."},
 }};
 

@@ -60,6 +60,10 @@ struct CrawlOptions {
   long revisit_min_ms = 3600L * 1000;
   long revisit_max_ms = 30L * 86400 * 1000;
 
+  // Logs (stderr).
+  std::string log_level = "info";   // debug | info | warning | error
+  std::string log_format = "text";  // text | json (one JSON object per line)
+
   // Scope and traps.
   std::string scope = "host";  // host | domain | any
   std::vector<std::string> include;

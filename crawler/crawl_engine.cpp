@@ -10,6 +10,7 @@
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
 #include "crawler/frontier_refill.hpp"
+#include "crawler/log.hpp"
 #include "crawler/unix_time.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
@@ -272,7 +273,7 @@ async::Task<void> CrawlEngine::refill_frontier() {
       auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
       frontier_.refilled(plan, co_await async::offload(loop_.get(), read));
     } catch (const storage::StorageError& e) {
-      std::fprintf(stderr, "crawler: reading queued URLs: %s; trying again in 1 s\n", e.what());
+      log::error(std::string("reading queued URLs: ") + e.what() + "; trying again in 1 s");
       failed = true;
     }
     if (failed) {

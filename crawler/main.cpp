@@ -140,6 +140,14 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
          "longer)")
       ->check(CLI::Range(0.01, 1e9))
       ->group("Revisits");
+  cmd.add_option("--log-level", o.log_level, "Least severe log lines written")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
+      ->group("Logs");
+  cmd.add_option("--log-format", o.log_format, "Log lines as text or as JSON objects")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}))
+      ->group("Logs");
   cmd.add_option("--scope", o.scope, "Which links to follow: host, domain or any")
       ->capture_default_str()
       ->check(CLI::IsMember({"host", "domain", "any"}))

@@ -4,12 +4,20 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
+
+#include "crawler/log.hpp"
 
 namespace crawler {
 
 ProgressReporter::ProgressReporter(uv_loop_t* loop, CrawlEngine& engine)
-    : ProgressReporter(loop, engine, stderr, ::isatty(STDERR_FILENO) == 1 ? 1000 : 30'000) {
-  terminal_ = ::isatty(STDERR_FILENO) == 1;
+    : ProgressReporter(loop, engine, log::settings().out, on_terminal() ? 1000 : 30'000) {
+  terminal_ = on_terminal();
+}
+
+// A person watching, not a log collector: a live line instead of log lines.
+bool ProgressReporter::on_terminal() {
+  return ::isatty(::fileno(log::settings().out)) == 1 && !log::settings().json;
 }
 
 ProgressReporter::ProgressReporter(uv_loop_t* loop, CrawlEngine& engine, FILE* out,
@@ -40,10 +48,23 @@ void ProgressReporter::report() {
   double rate = interval > 0 ? (counters.pages - last_pages_) / interval : 0;
   last_pages_ = counters.pages;
   last_seconds_ = gauges.uptime_seconds;
-  std::fprintf(out_, "%spages=%zu pages_per_second=%.1f queued=%zu in_flight=%zu errors=%zu%s",
-               terminal_ ? "\r\033[K" : "crawler: progress ", counters.pages, rate, gauges.queued,
-               gauges.in_flight, counters.fetch_errors + counters.http_errors,
-               terminal_ ? "" : "\n");
+  std::size_t errors = counters.fetch_errors + counters.http_errors;
+  if (terminal_) {
+    std::fprintf(out_,
+                 "\r\033[Kpages=%zu pages_per_second=%.1f queued=%zu in_flight=%zu errors=%zu",
+                 counters.pages, rate, gauges.queued, gauges.in_flight, errors);
+  } else {
+    if (log::settings().level > log::Level::kInfo) return;
+    char per_second[32];
+    std::snprintf(per_second, sizeof per_second, "%.1f", rate);
+    std::string line = log::format(log::Level::kInfo, "progress",
+                                   {{"pages", std::to_string(counters.pages)},
+                                    {"pages_per_second", per_second},
+                                    {"queued", std::to_string(gauges.queued)},
+                                    {"in_flight", std::to_string(gauges.in_flight)},
+                                    {"errors", std::to_string(errors)}});
+    std::fputs(line.c_str(), out_);
+  }
   std::fflush(out_);
 }
 

@@ -1,6 +1,6 @@
 // ProgressReporter: tells a person watching what the crawl is doing. On a
-// terminal it keeps one status line up to date every second; otherwise it
-// writes a summary log line to stderr every 30 seconds. It only reads the
+// terminal it keeps one status line up to date every second; otherwise
+// (or when logs are JSON) it writes an info log line every 30 seconds. It only reads the
 // engine's counters, on the loop thread.
 #pragma once
 
@@ -24,6 +24,7 @@ class ProgressReporter {
   ~ProgressReporter();
 
  private:
+  static bool on_terminal();
   static void on_tick(uv_timer_t* timer) noexcept;
   void report();
 

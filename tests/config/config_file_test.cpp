@@ -39,7 +39,7 @@ auto fields(const CrawlOptions& o) {
                   o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s, o.max_body_bytes,
                   o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope, o.include, o.exclude,
                   o.max_url_length, o.max_repeated_segments, o.max_path_depth, o.max_query_params,
-                  o.max_pages_per_host);
+                  o.max_pages_per_host, o.log_level, o.log_format);
 }
 
 // Options with every field away from its default.
@@ -79,6 +79,8 @@ CrawlOptions scrambled() {
   o.max_path_depth = 7;
   o.max_query_params = 7;
   o.max_pages_per_host = 7;
+  o.log_level = "error";
+  o.log_format = "json";
   return o;
 }
 
@@ -455,7 +457,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 38u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 40u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -249,6 +251,23 @@ TEST_F(CrawlTest, RelativeLinksAndBaseHrefResolveAsBrowsersDo) {
                           server.url("/relative/base.html") + "'");
   EXPECT_THAT(from_base,
               IsSupersetOf({server.url("/other/dir/x.html"), server.url("/other/y.html")}));
+}
+
+TEST_F(CrawlTest, WithJsonLogsEveryLineOnStderrIsAJsonObject) {
+  TestServer server;
+  write_seeds({server.url("/site/5/0"), "ftp://not.crawled/"});  // the second is warned about
+  options_.max_pages = 3;  // and "stopped early" is not said: a limit is not a stop
+  options_.log_format = "json";
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  std::istringstream lines(err);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count)
+    EXPECT_THAT(line, ::testing::MatchesRegex(R"(\{"time":"[^"]+","level":"[a-z]+","msg":.*\})"));
+  EXPECT_GE(count, 1);
+  EXPECT_THAT(err, ::testing::HasSubstr(R"("level":"warning")"));
+  EXPECT_THAT(err, ::testing::HasSubstr("seeds.txt:2: "));
 }
 
 TEST_F(CrawlTest, AMissingSeedsFileIsAUsageError) {
