@@ -152,6 +152,12 @@ void add_crawl_functions(Database& db) {
 
 Database open_crawl_database(const std::string& path) {
   Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // SQLite quietly opens a file it may not write read-only; a crawl would
+  // then fetch pages it cannot store. Say so before anything happens.
+  if (sqlite3_db_readonly(db.get(), "main") == 1)
+    throw StorageError("database '" + path + "' is read-only: the crawler must write it (check " +
+                           "the file's permissions and its file system)",
+                       SQLITE_READONLY);
   // The first read is where a file that is not a database is found out.
   int version = 0;
   try {

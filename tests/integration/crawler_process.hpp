@@ -3,6 +3,7 @@
 // wait is bounded; the destructor kills and reaps a child still running.
 #pragma once
 
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,13 +18,24 @@
 
 namespace crawler::testing {
 
+/// How the child starts, beyond its arguments.
+struct ChildSetup {
+  /// > 0: caps the size of files it may write (RLIMIT_FSIZE), which is how a
+  /// test fills the disk.
+  long max_file_bytes = 0;
+  /// Run as user nobody when the tests run as root (file modes bind it then).
+  bool unprivileged = false;
+  /// The executable; one that nobody can reach when `unprivileged`.
+  std::string binary = CRAWLER_BINARY;
+  /// Where stderr goes; /dev/null when empty.
+  std::string stderr_path;
+};
+
 class CrawlerProcess {
  public:
-  /// Starts CRAWLER_BINARY with `args`; its stdout and stderr go to /dev/null.
-  /// `max_file_bytes` > 0 caps the size of files it may write (RLIMIT_FSIZE),
-  /// which is how a test fills the disk.
-  explicit CrawlerProcess(const std::vector<std::string>& args, long max_file_bytes = 0) {
-    std::vector<std::string> argv_text{CRAWLER_BINARY};
+  /// Starts the crawler with `args`; its stdout goes to /dev/null.
+  explicit CrawlerProcess(const std::vector<std::string>& args, const ChildSetup& setup = {}) {
+    std::vector<std::string> argv_text{setup.binary};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& arg : argv_text) argv.push_back(arg.data());
@@ -31,13 +43,20 @@ class CrawlerProcess {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
-      if (max_file_bytes > 0) {
+      if (setup.max_file_bytes > 0) {
         ::signal(SIGXFSZ, SIG_IGN);  // a write past the cap then fails with EFBIG
-        rlimit limit{static_cast<rlim_t>(max_file_bytes), static_cast<rlim_t>(max_file_bytes)};
+        auto cap = static_cast<rlim_t>(setup.max_file_bytes);
+        rlimit limit{cap, cap};
         ::setrlimit(RLIMIT_FSIZE, &limit);
       }
       if (FILE* null = std::freopen("/dev/null", "w", stdout)) (void)null;
-      if (FILE* null = std::freopen("/dev/null", "w", stderr)) (void)null;
+      const char* err = setup.stderr_path.empty() ? "/dev/null" : setup.stderr_path.c_str();
+      if (FILE* file = std::freopen(err, "w", stderr)) (void)file;
+      if (setup.unprivileged && ::geteuid() == 0) {
+        constexpr uid_t kNobody = 65534;
+        if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)
+          ::_exit(126);
+      }
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "crawler/commands.hpp"
+#include "storage/page_store.hpp"
 #include "storage/writer_lock.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/crawler_process.hpp"
@@ -22,6 +23,7 @@ namespace crawler {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ChildSetup;
 using testing::CrawlerProcess;
 
 // A small window, so the frontier goes through the database and resumes
@@ -123,7 +125,9 @@ TEST_F(CrawlTest, EveryPageIsStoredExactlyOnceAcrossRepeatedKills) {
 TEST_F(CrawlTest, AFullDiskStopsTheCrawlCleanlyAndKeepsWhatWasWritten) {
   TestServer server;
   write_seeds({server.url("/site/1000/0")});
-  CrawlerProcess crawl(crawl_args(options_), 400 * 1024);
+  ChildSetup small_disk;
+  small_disk.max_file_bytes = 400 * 1024;
+  CrawlerProcess crawl(crawl_args(options_), small_disk);
   EXPECT_EQ(crawl.wait(60s), 1);
   EXPECT_EQ(scalar("PRAGMA integrity_check"), "ok");
   int stored = std::stoi(scalar("SELECT count(*) FROM pages"));
@@ -133,6 +137,31 @@ TEST_F(CrawlTest, AFullDiskStopsTheCrawlCleanlyAndKeepsWhatWasWritten) {
   CrawlerProcess resume(crawl_args(options_));
   EXPECT_EQ(resume.wait(60s), 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/1000/%'"), "1000");
+}
+
+// As root the file's mode would not bind, so the crawler runs as nobody
+// then, from a copy of the binary that nobody can reach.
+TEST_F(CrawlTest, AReadOnlyDatabaseIsRefusedBeforeAnythingIsFetched) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0")});
+  { storage::PageStore created(options_.db_path); }
+  namespace fs = std::filesystem;
+  fs::permissions(options_.db_path,
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(dir_, fs::perms::all);  // the lock file may be created
+  fs::copy_file(CRAWLER_BINARY, dir_ / "crawler");
+  ChildSetup setup;
+  setup.unprivileged = true;
+  setup.binary = (dir_ / "crawler").string();
+  setup.stderr_path = (dir_ / "stderr.txt").string();
+  CrawlerProcess crawl(crawl_args(options_), setup);
+  EXPECT_EQ(crawl.wait(30s), kExitUsage);
+  std::ifstream err(setup.stderr_path);
+  std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, ::testing::HasSubstr("is read-only"));
+  EXPECT_THAT(text, ::testing::HasSubstr(options_.db_path));
+  EXPECT_EQ(server.request_count(), 0u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "0");
 }
 
 TEST_F(CrawlTest, SigtermExitsZeroWithinTheGracePeriodAndLosesNothing) {
