@@ -46,8 +46,12 @@ class CurlMulti {
 
   Transfer transfer(CURL* easy) { return Transfer(this, easy); }
 
-  /// Ends every transfer in flight with CURLE_ABORTED_BY_CALLBACK and resumes its waiter.
+  /// Ends every transfer in flight with CURLE_ABORTED_BY_CALLBACK and resumes
+  /// its waiter; a transfer a waiter starts meanwhile ends the same way at once.
   void cancel_all();
+  /// While on, a transfer that starts is cancelled at once (a CurlMultiSet
+  /// turns it on for all its multis before cancelling any of them).
+  void set_cancelling(bool on) { cancelling_ = on; }
 
   /// cancel_all(), then curl_multi_cleanup and close every loop handle. Idempotent.
   void shutdown();
@@ -80,6 +84,7 @@ class CurlMulti {
   UvHandle<uv_timer_t> timer_;
   std::unordered_map<curl_socket_t, PollSlot*> polls_;
   std::unordered_set<Transfer*> transfers_;
+  bool cancelling_ = false;
 };
 
 }  // namespace crawler::async

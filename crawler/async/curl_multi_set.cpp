@@ -19,8 +19,12 @@ CurlMulti& CurlMultiSet::next() {
   return multi;
 }
 
+// A waiter resumed by one multi's cancellation may start a transfer on
+// another: every multi refuses new transfers until all are cancelled.
 void CurlMultiSet::cancel_all() {
+  for (auto& multi : multis_) multi->set_cancelling(true);
   for (auto& multi : multis_) multi->cancel_all();
+  for (auto& multi : multis_) multi->set_cancelling(false);
 }
 
 void CurlMultiSet::shutdown() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crawler/async/curl_multi.hpp"
+#include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/sleep.hpp"
 #include "crawler/async/task_scope.hpp"
 #include "tests/crawler/async/co_test.hpp"
@@ -164,6 +165,59 @@ CO_TEST(CurlMulti, CancelAllResumesWaitersWithCancelled) {
   co_await scope.join();
   EXPECT_EQ(result.error, FetchError::kCancelled);
   EXPECT_EQ(multi.in_flight(), 0u);
+}
+
+// A waiter that cancel_all resumes and that starts another transfer at once
+// (as a page whose robots.txt fetch was cancelled might) sees it cancelled
+// too, rather than left running past the cancellation.
+Task<void> fetch_twice(CurlMulti& multi, std::string url, std::vector<FetchResult>& out) {
+  out.push_back(co_await fetch(multi, get(url)));
+  out.push_back(co_await fetch(multi, get(url)));
+}
+
+CO_TEST(CurlMulti, CancelAllAlsoCancelsTransfersItsWaitersStart) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  TaskScope scope;
+  std::vector<FetchResult> results;
+  scope.spawn(fetch_twice(multi, server.url("/delay/5000"), results));
+  scope.spawn(cancel_after(loop.get(), multi, 50ms));
+  auto started = std::chrono::steady_clock::now();
+  co_await scope.join();
+  EXPECT_EQ(results.size(), 2u);
+  for (const auto& result : results) EXPECT_EQ(result.error, FetchError::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_EQ(multi.in_flight(), 0u);
+  // Cancelling is over: a new transfer runs.
+  FetchResult after = co_await fetch(multi, get(server.url("/site/10/0")));
+  EXPECT_TRUE(after.ok());
+}
+
+Task<void> fetch_twice_on(CurlMultiSet& set, std::string url, std::vector<FetchResult>& out) {
+  out.push_back(co_await fetch(set.next(), get(url)));
+  out.push_back(co_await fetch(set.next(), get(url)));
+}
+
+Task<void> cancel_set_after(uv_loop_t* loop, CurlMultiSet& set, std::chrono::milliseconds delay) {
+  co_await sleep_for(loop, delay);
+  set.cancel_all();
+}
+
+CO_TEST(CurlMultiSet, CancelAllAlsoCancelsTransfersStartedOnAMultiAlreadyCancelled) {
+  TestServer server;
+  CurlMultiSet set(loop.get(), 2 * CurlMultiSet::kTransfersPerMulti);
+  EXPECT_EQ(set.size(), 2u);
+  set.next();  // the first transfer goes to the second multi, the next to the first
+  TaskScope scope;
+  std::vector<FetchResult> results;
+  scope.spawn(fetch_twice_on(set, server.url("/delay/5000"), results));
+  scope.spawn(cancel_set_after(loop.get(), set, 50ms));
+  auto started = std::chrono::steady_clock::now();
+  co_await scope.join();
+  EXPECT_EQ(results.size(), 2u);
+  for (const auto& result : results) EXPECT_EQ(result.error, FetchError::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  set.shutdown();
 }
 
 CO_TEST(CurlMulti, ShutdownWithOpenConnectionsLeavesNoHandle) {
