@@ -153,6 +153,7 @@ std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& 
   // is unsure of then still comes through the database.
   storage::PageRecord queued;
   queued.queue_only = true;
+  queued.queued_source = storage::QueueSource::kSeed;
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
     AddOutcome outcome = frontier_.add_seed(seed);
@@ -524,6 +525,7 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
       added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
     record.queued.push_back(*target);
     record.queued_depth = url.depth;
+    record.queued_source = storage::QueueSource::kRedirect;
   }
 }
 

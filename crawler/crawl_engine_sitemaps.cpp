@@ -40,6 +40,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   storage::PageRecord queued;
   queued.queue_only = true;
   queued.queued_depth = 1;
+  queued.queued_source = storage::QueueSource::kSitemap;
   for (const auto& entry : sitemap.entries) {
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
     if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;

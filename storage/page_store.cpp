@@ -69,6 +69,20 @@ void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
   bind_next_visit(stmt, 22, page);
 }
 
+std::string_view queue_source_name(QueueSource source) {
+  switch (source) {
+    case QueueSource::kSeed:
+      return "seed";
+    case QueueSource::kLink:
+      return "link";
+    case QueueSource::kRedirect:
+      return "redirect";
+    case QueueSource::kSitemap:
+      return "sitemap";
+  }
+  return "link";
+}
+
 // zlib (deflate) at the default level: raw HTML shrinks about 5x.
 std::string deflate_text(const std::string& text) {
   uLongf size = compressBound(static_cast<uLong>(text.size()));
@@ -98,8 +112,8 @@ PageStore::PageStore(const std::string& path, bool index_text)
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
       mark_queued_(db_,
-                   "UPDATE urls SET state = 'queued', depth = ?2, host = crawl_host(url)"
-                   " WHERE id = ?1 AND state = 'linked'"),
+                   "UPDATE urls SET state = 'queued', depth = ?2, host = crawl_host(url),"
+                   " source = ?3, found_on = ?4 WHERE id = ?1 AND state = 'linked'"),
       index_page_(db_, "INSERT INTO pages_fts(rowid, title, text) VALUES (?1, ?2, ?3)"),
       find_page_(db_, "SELECT id FROM pages WHERE url_id = ?1"),
       mark_unchanged_(db_,
@@ -162,7 +176,7 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
     }
     if (page.queue_only) {
       for (const std::string& url : page.queued)
-        mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
+        mark_queued(url, page.queued_depth, page.queued_source, 0);
     } else if (page.revisit) {
       write_revisit(page);
     } else {
@@ -206,7 +220,20 @@ void PageStore::write_links(std::int64_t page_id, const PageRecord& page) {
   for (const std::string& link : page.links)
     insert_link_.bind(1, page_id).bind(2, url_id(link)).run();
   for (const std::string& url : page.queued)
-    mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{page.queued_depth}).run();
+    mark_queued(url, page.queued_depth, page.queued_source, page_id);
+}
+
+// found_on: the page whose links or redirect named the URL; 0 for none.
+void PageStore::mark_queued(const std::string& url, int depth, QueueSource source,
+                            std::int64_t found_on) {
+  mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{depth});
+  mark_queued_.bind(3, queue_source_name(source));
+  if (found_on > 0) {
+    mark_queued_.bind(4, found_on);
+  } else {
+    mark_queued_.bind_null(4);
+  }
+  mark_queued_.run();
 }
 
 // A revisit updates the page's row in place: one row per URL, always. An
@@ -239,10 +266,9 @@ void PageStore::write_revisit(const PageRecord& page) {
   write_response(page_id, page);
 }
 
-void PageStore::queue(const std::vector<std::string>& urls, int depth) {
+void PageStore::queue(const std::vector<std::string>& urls, int depth, QueueSource source) {
   Transaction transaction(db_);
-  for (const std::string& url : urls)
-    mark_queued_.bind(1, url_id(url)).bind(2, std::int64_t{depth}).run();
+  for (const std::string& url : urls) mark_queued(url, depth, source, 0);
   transaction.commit();
 }
 

@@ -29,6 +29,9 @@ struct RobotsFile {
   std::int64_t fetched_at_ms = 0;
 };
 
+/// How a URL came to be queued.
+enum class QueueSource { kSeed, kLink, kRedirect, kSitemap };
+
 struct PageRecord {
   std::string url;        // normalized URL that was fetched
   std::string final_url;  // after redirects
@@ -65,6 +68,7 @@ struct PageRecord {
   std::string raw_body;
   std::vector<std::string> queued;  // URLs this page added to the frontier (links, redirect)
   int queued_depth = 0;             // their depth
+  QueueSource queued_source = QueueSource::kLink;
 };
 
 /// A stored page that is due for a revisit.
@@ -96,7 +100,8 @@ class PageStore {
   std::int64_t page_count();
 
   /// Marks `urls` queued at `depth` unless already known as queued or done.
-  void queue(const std::vector<std::string>& urls, int depth);
+  void queue(const std::vector<std::string>& urls, int depth,
+             QueueSource source = QueueSource::kSeed);
 
   /// robots.txt files fetched since `since_ms` (Unix ms).
   std::vector<RobotsFile> load_robots(std::int64_t since_ms);
@@ -113,6 +118,7 @@ class PageStore {
   void write_revisit(const PageRecord& page);
   void write_links(std::int64_t page_id, const PageRecord& page);
   void write_response(std::int64_t page_id, const PageRecord& page);
+  void mark_queued(const std::string& url, int depth, QueueSource source, std::int64_t found_on);
 
   Database db_;
   // Most links point at URLs already stored; remembering their ids saves two

@@ -111,9 +111,13 @@ CREATE TABLE robots (
 // Version 4: the frontier's window. Only a bounded part of the queued URLs
 // is held in memory; the rest is read back host by host, oldest first, so
 // queued URLs carry their host and an index serves "the next queued URLs of
-// this host" and "the next host with queued URLs".
+// this host" and "the next host with queued URLs". And where each queued
+// URL was found: how (source) and on which page (found_on).
 constexpr const char* kSchemaV4 = R"sql(
 ALTER TABLE urls ADD COLUMN host TEXT;
+ALTER TABLE urls ADD COLUMN source TEXT
+  CHECK (source IN ('seed', 'link', 'redirect', 'sitemap'));
+ALTER TABLE urls ADD COLUMN found_on INTEGER REFERENCES pages(id);
 UPDATE urls SET host = crawl_host(url) WHERE state = 'queued';
 CREATE INDEX urls_queued_host ON urls(host, id) WHERE state = 'queued';
 )sql";

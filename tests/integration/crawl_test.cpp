@@ -56,6 +56,11 @@ TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
   EXPECT_EQ(
       scalar("SELECT count(*) FROM link_urls WHERE to_url = '" + server.url("/site/1000/0") + "'"),
       "1000");
+  // Page p was found on its parent, (p - 1) / 2.
+  EXPECT_EQ(scalar("SELECT p.url FROM urls u JOIN pages p ON p.id = u.found_on"
+                   " WHERE u.source = 'link' AND u.url = '" +
+                   server.url("/site/1000/14") + "'"),
+            server.url("/site/1000/6"));
 }
 
 // Memory holds 100 queued URLs and 10 per host; the site's 1,000 pages go

@@ -128,6 +128,16 @@ TEST_F(CrawlTest, RedirectsAreFollowedHopByHopAndTheChainIsStored) {
   EXPECT_EQ(row("/redirect/2"), "302 " + server.url("/redirect/1"));
   EXPECT_EQ(row("/redirect/1"), "302 " + server.url("/redirect/0"));
   EXPECT_EQ(row("/redirect/0"), "200 -");
+  // Where each URL was found: the seed list, then each redirect's page.
+  auto found = [&](const std::string& path) {
+    return scalar(
+        "SELECT u.source || ' ' || coalesce(p.url, '-') FROM urls u"
+        " LEFT JOIN pages p ON p.id = u.found_on WHERE u.url = '" +
+        server.url(path) + "'");
+  };
+  EXPECT_EQ(found("/redirect/2"), "seed -");
+  EXPECT_EQ(found("/redirect/1"), "redirect " + server.url("/redirect/2"));
+  EXPECT_EQ(found("/redirect/0"), "redirect " + server.url("/redirect/1"));
 }
 
 TEST_F(CrawlTest, ARedirectLoopIsDetected) {
@@ -339,7 +349,8 @@ TEST_F(CrawlTest, SitemapUrlsAreQueuedDurablyForTheNextRun) {
   write_seeds({server.url("/start.html")});
   options_.max_pages = 1;  // the seed only; the sitemap is read all the same
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
-  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued' AND url LIKE '%listed%'"),
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued' AND url LIKE '%listed%'"
+                   " AND source = 'sitemap' AND found_on IS NULL"),
             "2");
   options_.max_pages.reset();
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
