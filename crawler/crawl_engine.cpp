@@ -178,6 +178,10 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   Gauges g;
   auto now = Clock::now();
   g.queued = frontier_.queued();
+  g.spilled = frontier_.spilled();
+  g.hosts_in_memory = frontier_.host_count();
+  g.seen_bytes = frontier_.seen_memory_bytes();
+  g.seen_exact = frontier_.seen_exact();
   g.in_flight = frontier_.in_flight();
   auto hosts = frontier_.host_counts(now);
   g.hosts_active = hosts.active;
@@ -273,6 +277,7 @@ async::Task<void> CrawlEngine::refill_frontier() {
     try {
       auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
       frontier_.refilled(plan, co_await async::offload(loop_.get(), read));
+      ++summary_.refills;
     } catch (const storage::StorageError& e) {
       log::error(std::string("reading queued URLs: ") + e.what() + "; trying again in 1 s");
       failed = true;

@@ -48,6 +48,7 @@ struct CrawlSummary {
   std::size_t robots_unreachable = 0;          // pages given up for want of robots.txt
   std::size_t revisits = 0;                    // stored pages fetched again
   std::size_t revisits_changed = 0;            // ... that had changed
+  std::size_t refills = 0;                     // reads of queued URLs back from the database
   double seconds = 0;
   double write_seconds = 0;  // spent in write batches (off the loop thread)
   std::size_t write_batches = 0;
@@ -87,7 +88,11 @@ class CrawlEngine {
 
   /// Counters and gauges for /metrics and /status.
   struct Gauges {
-    std::size_t queued = 0;
+    std::size_t queued = 0;  // held in memory
+    bool spilled = false;    // and more wait in the database
+    std::size_t hosts_in_memory = 0;
+    std::size_t seen_bytes = 0;
+    bool seen_exact = true;
     std::size_t in_flight = 0;
     std::size_t hosts_active = 0;
     std::size_t hosts_resting = 0;

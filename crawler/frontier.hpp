@@ -170,6 +170,7 @@ class Frontier {
   }
   std::size_t seen_count() const { return seen_.size(); }
   std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
+  bool seen_exact() const { return seen_.exact(); }
   std::size_t host_count() const { return hosts_.size(); }
 
   struct HostCounts {

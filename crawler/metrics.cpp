@@ -71,8 +71,21 @@ std::string prometheus_text(const CrawlSummary& c, const CrawlEngine::Gauges& g)
   e.sample("crawler_write_seconds_total", c.write_seconds);
   e.family("crawler_write_batch_last_seconds", "gauge", "Duration of the last write batch.");
   e.sample("crawler_write_batch_last_seconds", g.last_batch_seconds);
-  e.family("crawler_frontier_queued", "gauge", "URLs waiting to be fetched.");
+  e.family("crawler_frontier_queued", "gauge", "URLs waiting to be fetched, held in memory.");
   e.sample("crawler_frontier_queued", static_cast<double>(g.queued));
+  e.family("crawler_frontier_spilled", "gauge",
+           "1 while more queued URLs wait in the database than memory holds.");
+  e.sample("crawler_frontier_spilled", g.spilled ? 1 : 0);
+  e.family("crawler_frontier_refills_total", "counter",
+           "Reads of queued URLs back from the database.");
+  e.sample("crawler_frontier_refills_total", static_cast<double>(c.refills));
+  e.family("crawler_frontier_hosts", "gauge", "Hosts the frontier holds in memory.");
+  e.sample("crawler_frontier_hosts", static_cast<double>(g.hosts_in_memory));
+  e.family("crawler_seen_bytes", "gauge", "Memory of the test of whether a URL was seen.");
+  e.sample("crawler_seen_bytes", static_cast<double>(g.seen_bytes));
+  e.family("crawler_seen_exact", "gauge",
+           "1 while that test is exact; 0 once a filter whose doubts the database settles.");
+  e.sample("crawler_seen_exact", g.seen_exact ? 1 : 0);
   e.family("crawler_in_flight", "gauge", "Fetches in flight.");
   e.sample("crawler_in_flight", static_cast<double>(g.in_flight));
   e.family("crawler_hosts", "gauge", "Hosts fetching now, and hosts resting after failures.");
@@ -97,6 +110,7 @@ std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
          ",\"retries\":" + std::to_string(c.retries) +
          ",\"robots_denied\":" + std::to_string(c.robots_denied) +
          ",\"queued\":" + std::to_string(g.queued) +
+         ",\"spilled\":" + (g.spilled ? "true" : "false") +
          ",\"in_flight\":" + std::to_string(g.in_flight) +
          ",\"hosts_active\":" + std::to_string(g.hosts_active) +
          ",\"hosts_resting\":" + std::to_string(g.hosts_resting) +

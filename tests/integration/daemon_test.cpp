@@ -319,6 +319,11 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   EXPECT_EQ(metric(metrics, "crawler_pages_stored_total"),
             std::stod(scalar("SELECT count(*) FROM pages")));
   EXPECT_NE(metrics.find("crawler_responses_total{class=\"2xx\"} 15"), std::string::npos);
+  // All crawled: nothing waits in memory or in the database.
+  EXPECT_EQ(metric(metrics, "crawler_frontier_queued"), 0);
+  EXPECT_EQ(metric(metrics, "crawler_frontier_spilled"), 0);
+  EXPECT_EQ(metric(metrics, "crawler_seen_exact"), 1);
+  EXPECT_GT(metric(metrics, "crawler_seen_bytes"), 0);
   EXPECT_NE(http_get(port, "/status").find("\"pages\":15"), std::string::npos);
   EXPECT_FALSE(serve.wait(100ms)) << "serve must keep running when the frontier is empty";
 
