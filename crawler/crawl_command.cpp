@@ -77,14 +77,14 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     return kExitUsage;
   }
   {
-    auto sigint = watch_stop_signal(loop, SIGINT, *engine);
-    auto sigterm = watch_stop_signal(loop, SIGTERM, *engine);
+    async::SignalWatch sigint(loop.get(), SIGINT, [&engine] { engine->stop(); });
+    async::SignalWatch sigterm(loop.get(), SIGTERM, [&engine] { engine->stop(); });
     std::optional<SeedReloader> sighup;
     ProgressReporter progress(loop.get(), *engine);
     std::optional<async::HttpEndpoint> endpoint;
     if (serve) {
       engine->keep_running(true);
-      sighup.emplace(loop, options.seeds_path, *engine);
+      sighup.emplace(loop.get(), options.seeds_path, *engine);
       try {
         auto [host, port] = split_listen(serve->listen);
         endpoint.emplace(loop.get(), host, port, service_handler(*engine));

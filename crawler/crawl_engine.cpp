@@ -113,15 +113,10 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       robots_(loop.get(), multis_,
               {options.user_agent, options.total_timeout_ms, std::chrono::hours(24),
                Millis(options.robots_retry_ms)}),
-      wake_timer_(async::UvHandle<uv_timer_t>::open(
-          [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
-      grace_timer_(async::UvHandle<uv_timer_t>::open(
-          [&](uv_timer_t* t) { return uv_timer_init(loop.get(), t); })),
+      wake_timer_(loop.get(), [this] { wake_.notify(); }),
+      grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
-      queued_reader_(options.db_path) {
-  wake_timer_.get()->data = this;
-  grace_timer_.get()->data = this;
-}
+      queued_reader_(options.db_path) {}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -214,11 +209,11 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     if (writer_.backlog() < kMaxWriteBacklog) {
       arm_wakeup();
     } else {
-      uv_timer_stop(wake_timer_.get());
+      wake_timer_.stop();
     }
     co_await wake_.wait();
   }
-  uv_timer_stop(wake_timer_.get());
+  wake_timer_.stop();
   summary_.stopped = stopping_;
   if (writer_.fatal()) {
     stopping_ = true;  // ends the revisit poller too
@@ -226,10 +221,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   if (stopping_) {
     // In-flight fetches may finish within the grace period; then they are cancelled.
-    uv_timer_start(
-        grace_timer_.get(),
-        [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->multis_.cancel_all(); },
-        static_cast<std::uint64_t>(options_.grace_ms), 0);
+    grace_timer_.start(Millis(options_.grace_ms));
   }
   // Every task is joined and everything written even if one of them failed:
   // the engine must not die with coroutines still suspended on it.
@@ -247,7 +239,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   } catch (...) {
     if (!failure) failure = std::current_exception();
   }
-  uv_timer_stop(grace_timer_.get());
+  grace_timer_.stop();
   co_await writer_.flush();
   if (failure) std::rethrow_exception(failure);
 
@@ -296,13 +288,11 @@ async::Task<void> CrawlEngine::refill_frontier() {
 void CrawlEngine::arm_wakeup() {
   auto ready = frontier_.next_ready();
   if (!ready) {
-    uv_timer_stop(wake_timer_.get());
+    wake_timer_.stop();
     return;
   }
   auto wait = std::chrono::ceil<Millis>(*ready - Clock::now());
-  uv_timer_start(
-      wake_timer_.get(), [](uv_timer_t* t) { static_cast<CrawlEngine*>(t->data)->wake_.notify(); },
-      static_cast<std::uint64_t>(std::max<std::int64_t>(0, wait.count())), 0);
+  wake_timer_.start(wait);
 }
 
 async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {

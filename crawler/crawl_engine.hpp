@@ -21,7 +21,7 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
-#include "crawler/async/uv_handle.hpp"
+#include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/frontier.hpp"
 #include "crawler/page_writer.hpp"
@@ -142,8 +142,8 @@ class CrawlEngine {
   UrlFilter filter_;
   RobotsCache robots_;
   async::WakeSignal wake_;
-  async::UvHandle<uv_timer_t> wake_timer_;
-  async::UvHandle<uv_timer_t> grace_timer_;
+  async::Timer wake_timer_;
+  async::Timer grace_timer_;
   PageWriter writer_;
   async::TaskScope pages_;
   async::TaskScope revisits_;

@@ -22,23 +22,14 @@ bool ProgressReporter::on_terminal() {
 
 ProgressReporter::ProgressReporter(uv_loop_t* loop, CrawlEngine& engine, FILE* out,
                                    std::uint64_t every)
-    : engine_(engine),
-      out_(out),
-      terminal_(false),
-      timer_(async::UvHandle<uv_timer_t>::open(
-          [loop](uv_timer_t* t) { return uv_timer_init(loop, t); })) {
-  timer_.get()->data = this;
-  uv_timer_start(timer_.get(), &ProgressReporter::on_tick, every, every);
+    : engine_(engine), out_(out), terminal_(false), timer_(loop, [this] { report(); }) {
+  timer_.start(std::chrono::milliseconds(every), std::chrono::milliseconds(every));
   // The status line must not keep the loop alive on its own.
-  uv_unref(timer_.base());
+  timer_.unref();
 }
 
 ProgressReporter::~ProgressReporter() {
   if (terminal_) std::fputs("\r\033[K", out_);  // leave the terminal clean for the summary
-}
-
-void ProgressReporter::on_tick(uv_timer_t* timer) noexcept {
-  static_cast<ProgressReporter*>(timer->data)->report();
 }
 
 void ProgressReporter::report() {

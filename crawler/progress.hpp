@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "crawler/async/uv_handle.hpp"
+#include "crawler/async/timer.hpp"
 #include "crawler/crawl_engine.hpp"
 
 namespace crawler {
@@ -25,7 +25,6 @@ class ProgressReporter {
 
  private:
   static bool on_terminal();
-  static void on_tick(uv_timer_t* timer) noexcept;
   void report();
 
   CrawlEngine& engine_;
@@ -33,7 +32,7 @@ class ProgressReporter {
   bool terminal_;
   std::size_t last_pages_ = 0;
   double last_seconds_ = 0;
-  async::UvHandle<uv_timer_t> timer_;
+  async::Timer timer_;
 };
 
 }  // namespace crawler
