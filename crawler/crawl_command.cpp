@@ -44,11 +44,9 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   // The lock comes first: a second crawler must not even migrate the schema.
   std::optional<storage::WriterLock> lock;
   std::optional<storage::PageStore> store;
-  std::vector<storage::RobotsFile> robots;
   try {
     lock.emplace(options.db_path);
     store.emplace(options.db_path, options.search_index);
-    robots = store->load_robots(unix_ms_now() - 24LL * 3600 * 1000);
   } catch (const storage::StorageError& e) {
     log::error(e.what());
     return kExitUsage;
@@ -68,7 +66,6 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     }
     // Seeds are queued durably before anything is fetched.
     store->queue(seeds.urls, 0);
-    engine->preload_robots(robots);
   } catch (const std::invalid_argument& e) {
     log::error(e.what());
     return kExitUsage;

@@ -73,6 +73,23 @@ UrlFilterOptions filter_from(const config::CrawlOptions& options) {
   return filter;
 }
 
+// robots.txt files the crawl kept are looked up in its database (read-only,
+// on the pool) before a server is asked.
+RobotsCacheOptions robots_options(const config::CrawlOptions& options) {
+  RobotsCacheOptions robots;
+  robots.user_agent = options.user_agent;
+  robots.timeout_ms = options.total_timeout_ms;
+  robots.unreachable_ttl = Millis(options.robots_retry_ms);
+  robots.stored = [path = options.db_path](const std::string& origin) {
+    std::optional<StoredRobots> stored;
+    if (auto file = storage::stored_robots(path, origin))
+      stored = StoredRobots{file->parsed, std::move(file->body),
+                            Millis(std::max<std::int64_t>(0, unix_ms_now() - file->fetched_at_ms))};
+    return stored;
+  };
+  return robots;
+}
+
 bool request_kept_raw(const config::CrawlOptions& options, const FrontierUrl& url) {
   return options.keep_raw && url.kind == UrlKind::kPage;
 }
@@ -110,9 +127,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
-      robots_(loop.get(), multis_,
-              {options.user_agent, options.total_timeout_ms, std::chrono::hours(24),
-               Millis(options.robots_retry_ms)}),
+      robots_(loop.get(), multis_, robots_options(options)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
@@ -133,13 +148,6 @@ void CrawlEngine::stop() {
 
 void CrawlEngine::remember(std::string_view url) {
   frontier_.mark_seen(url);
-}
-
-void CrawlEngine::preload_robots(const std::vector<storage::RobotsFile>& files) {
-  std::int64_t now = unix_ms_now();
-  for (const auto& file : files)
-    robots_.preload(file.origin, file.parsed, file.body,
-                    Millis(std::max<std::int64_t>(0, now - file.fetched_at_ms)));
 }
 
 std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {

@@ -75,9 +75,6 @@ class CrawlEngine {
   /// The database holds queued URLs (an earlier run's): fetch them too.
   void resume_stored_urls() { frontier_.expect_stored_urls(); }
 
-  /// robots.txt files an earlier run kept in the database.
-  void preload_robots(const std::vector<storage::RobotsFile>& files);
-
   /// Adds seeds while running (SIGHUP): their hosts join the scope.
   /// Returns the ones that were new.
   std::vector<std::string> add_seeds(const std::vector<std::string>& seeds);

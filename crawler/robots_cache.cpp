@@ -1,6 +1,7 @@
 // RobotsCache: see robots_cache.hpp.
 #include "crawler/robots_cache.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "crawler/async/fetch.hpp"
@@ -18,17 +19,22 @@ RobotsCache::RobotsCache(uv_loop_t* loop, async::CurlMultiSet& multis, RobotsCac
     : loop_(loop), multis_(multis), options_(std::move(options)) {}
 
 async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
-  auto& slot = entries_[origin];
-  if (!slot) slot = std::make_unique<Entry>();
-  Entry* entry = slot.get();  // stable: entries are never erased
+  auto found = entries_.find(origin);
+  if (found == entries_.end()) {
+    if (entries_.size() >= options_.max_origins) forget_least_used();
+    found = entries_.emplace(origin, std::make_shared<Entry>()).first;
+  }
+  std::shared_ptr<Entry> entry = found->second;
+  entry->last_used = std::chrono::steady_clock::now();
 
-  if (entry->fetching) co_await WaitForFetch{entry};
+  if (entry->fetching) co_await WaitForFetch{entry.get()};
   if (entry->known && std::chrono::steady_clock::now() < entry->expires) co_return entry->outcome;
 
   entry->fetching = true;
   RobotsOutcome outcome;
+  std::chrono::milliseconds lifetime{0};
   try {
-    outcome = co_await fetch_rules(origin);
+    outcome = co_await learn_rules(origin, *entry, lifetime);
   } catch (...) {
     // Whoever waits must not wait forever; the next asker tries again.
     outcome.status = RobotsStatus::kUnreachable;
@@ -36,28 +42,56 @@ async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
     outcome.detail = "internal error";
     outcome.cancelled = true;
   }
-  auto ttl = outcome.status == RobotsStatus::kUnreachable ? options_.unreachable_ttl : options_.ttl;
   entry->outcome = outcome;
   entry->outcome.fresh = false;  // for whoever asks next
-  entry->expires = std::chrono::steady_clock::now() + ttl;
+  entry->outcome.body = {};      // the fetcher writes it down; the cache need not hold it
+  entry->expires = std::chrono::steady_clock::now() + lifetime;
   entry->known = !outcome.cancelled;  // a cancelled fetch taught us nothing
   entry->fetching = false;
   for (auto waiter : std::exchange(entry->waiters, {})) waiter.resume();
   co_return outcome;
 }
 
-void RobotsCache::preload(const std::string& origin, bool parsed, std::string body,
-                          std::chrono::milliseconds age) {
-  if (age >= options_.ttl) return;
-  auto& slot = entries_[origin];
-  if (!slot) slot = std::make_unique<Entry>();
-  RobotsOutcome& outcome = slot->outcome;
-  outcome.status = parsed ? RobotsStatus::kParsed : RobotsStatus::kAllowAll;
-  outcome.rules = std::make_shared<parsers::RobotsTxt>(parsed ? parsers::RobotsTxt::parse(body)
-                                                              : parsers::RobotsTxt::allow_all());
-  outcome.body = std::move(body);
-  slot->known = true;
-  slot->expires = std::chrono::steady_clock::now() + (options_.ttl - age);
+// The file an earlier run kept, while it is young enough; else the server's.
+async::Task<RobotsOutcome> RobotsCache::learn_rules(const std::string& origin, Entry& entry,
+                                                    std::chrono::milliseconds& lifetime) {
+  std::optional<StoredRobots> stored;
+  if (!entry.looked_up && options_.stored) {
+    entry.looked_up = true;
+    try {
+      auto lookup = [this, &origin] { return options_.stored(origin); };
+      stored = co_await async::offload(loop_, lookup);
+    } catch (const std::exception&) {
+      stored.reset();  // the database could not say: ask the server
+    }
+  }
+  if (stored && stored->age < options_.ttl) {
+    RobotsOutcome outcome;
+    outcome.status = stored->parsed ? RobotsStatus::kParsed : RobotsStatus::kAllowAll;
+    auto parse = [&stored] {
+      return stored->parsed ? parsers::RobotsTxt::parse(stored->body)
+                            : parsers::RobotsTxt::allow_all();
+    };
+    outcome.rules = std::make_shared<parsers::RobotsTxt>(co_await async::offload(loop_, parse));
+    lifetime = options_.ttl - stored->age;
+    co_return outcome;
+  }
+  RobotsOutcome outcome = co_await fetch_rules(origin);
+  lifetime = outcome.status == RobotsStatus::kUnreachable ? options_.unreachable_ttl : options_.ttl;
+  co_return outcome;
+}
+
+// Keeps the most recently used half; only idle entries go (a fetch in
+// progress, or pages waiting on one, keep theirs).
+void RobotsCache::forget_least_used() {
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> idle;
+  for (const auto& [origin, entry] : entries_)
+    if (!entry->fetching && entry->waiters.empty()) idle.emplace_back(entry->last_used, origin);
+  std::size_t keep = options_.max_origins / 2;
+  if (entries_.size() <= keep) return;
+  std::size_t drop = std::min(idle.size(), entries_.size() - keep);
+  if (drop < idle.size()) std::nth_element(idle.begin(), idle.begin() + drop, idle.end());
+  for (std::size_t i = 0; i < drop; ++i) entries_.erase(idle[i].second);
 }
 
 async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {

@@ -3,13 +3,21 @@
 // pages wait, one fetch runs per origin; the rest wait on it. Rules are kept
 // for a time to live (24 h by default); an unreachable robots.txt (5xx or a
 // network error) means "disallow everything for now" and is asked again
-// after a short while (RFC 9309 section 2.3.1). Files fetched by an earlier
-// run of the crawl are preloaded, so a restart does not ask again.
+// after a short while (RFC 9309 section 2.3.1). Before fetching, it asks the
+// crawl's database (through `stored`, on the thread pool) for a file an
+// earlier run kept, so a restart does not ask the server again.
+//
+// Memory is bounded: at most `max_origins` origins are kept (the least
+// recently used idle ones go; a later page of theirs finds the file in the
+// database again), and a file's text is handed to the caller that fetched it
+// (to be written down), never kept.
 #pragma once
 
 #include <chrono>
 #include <coroutine>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,11 +45,21 @@ struct RobotsOutcome {
   bool cancelled = false;  // the crawl stopped during the fetch: nothing was learned
 };
 
+/// A robots.txt the crawl kept: parsed (2xx) or not (4xx: allow all), and its age.
+struct StoredRobots {
+  bool parsed = false;
+  std::string body;
+  std::chrono::milliseconds age{0};
+};
+
 struct RobotsCacheOptions {
   std::string user_agent;
   long timeout_ms = 30'000;
   std::chrono::milliseconds ttl = std::chrono::hours(24);
   std::chrono::milliseconds unreachable_ttl = std::chrono::minutes(1);
+  std::size_t max_origins = 20'000;
+  /// Finds a kept file for an origin; runs on the thread pool. May be empty.
+  std::function<std::optional<StoredRobots>(const std::string& origin)> stored;
 };
 
 class RobotsCache {
@@ -54,17 +72,16 @@ class RobotsCache {
   async::Task<RobotsOutcome> rules_for(std::string origin);
 
   std::size_t fetches() const { return fetches_; }
-
-  /// A robots.txt an earlier run fetched `age` ago: used until its time to live is over.
-  void preload(const std::string& origin, bool parsed, std::string body,
-               std::chrono::milliseconds age);
+  std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
     bool fetching = false;
     bool known = false;
-    RobotsOutcome outcome;
+    bool looked_up = false;  // the database was asked
+    RobotsOutcome outcome;   // without the file's text
     std::chrono::steady_clock::time_point expires{};
+    std::chrono::steady_clock::time_point last_used{};
     std::vector<std::coroutine_handle<>> waiters;
   };
   struct WaitForFetch {
@@ -74,12 +91,16 @@ class RobotsCache {
     void await_resume() const noexcept {}
   };
 
+  async::Task<RobotsOutcome> learn_rules(const std::string& origin, Entry& entry,
+                                         std::chrono::milliseconds& lifetime);
   async::Task<RobotsOutcome> fetch_rules(const std::string& origin);
+  void forget_least_used();
 
   uv_loop_t* loop_;
   async::CurlMultiSet& multis_;
   RobotsCacheOptions options_;
-  std::unordered_map<std::string, std::unique_ptr<Entry>> entries_;
+  // shared_ptr: a coroutine keeps its entry alive even if it is forgotten meanwhile.
+  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
   std::size_t fetches_ = 0;
 };
 

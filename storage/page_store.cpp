@@ -272,19 +272,6 @@ void PageStore::queue(const std::vector<std::string>& urls, int depth, QueueSour
   transaction.commit();
 }
 
-std::vector<RobotsFile> PageStore::load_robots(std::int64_t since_ms) {
-  std::vector<RobotsFile> files;
-  Statement kept(db_,
-                 "SELECT origin, status, coalesce(http_status, 0), coalesce(body, ''),"
-                 " fetched_at_ms FROM robots WHERE fetched_at_ms >= ?1");
-  kept.bind(1, since_ms);
-  auto text = [&](int column) { return std::string(kept.column_text(column)); };
-  while (kept.step())
-    files.push_back({text(0), text(1) == "parsed", static_cast<long>(kept.column_int(2)), text(3),
-                     kept.column_int(4)});
-  return files;
-}
-
 std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& on_seen) {
   std::int64_t queued = 0;
   Statement known(db_, "SELECT url, state = 'queued' FROM urls WHERE state <> 'linked'");
@@ -293,6 +280,17 @@ std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& o
     queued += known.column_int(1);
   }
   return queued;
+}
+
+std::optional<RobotsFile> stored_robots(const std::string& db_path, const std::string& origin) {
+  Database db(db_path, SQLITE_OPEN_READONLY);
+  Statement kept(db,
+                 "SELECT status, coalesce(http_status, 0), coalesce(body, ''), fetched_at_ms"
+                 " FROM robots WHERE origin = ?1");
+  kept.bind(1, std::string_view(origin));
+  if (!kept.step()) return std::nullopt;
+  return RobotsFile{origin, kept.column_text(0) == "parsed", static_cast<long>(kept.column_int(1)),
+                    std::string(kept.column_text(2)), kept.column_int(3)};
 }
 
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit) {

@@ -85,6 +85,10 @@ struct DuePage {
 /// its own read-only connection, so it runs beside the writer.
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit);
 
+/// The robots.txt the crawl kept for `origin`, if any. Opens its own
+/// read-only connection, so it runs beside the writer.
+std::optional<RobotsFile> stored_robots(const std::string& db_path, const std::string& origin);
+
 class PageStore {
  public:
   /// Opens (creating and migrating if needed) the database at `path`.
@@ -102,9 +106,6 @@ class PageStore {
   /// Marks `urls` queued at `depth` unless already known as queued or done.
   void queue(const std::vector<std::string>& urls, int depth,
              QueueSource source = QueueSource::kSeed);
-
-  /// robots.txt files fetched since `since_ms` (Unix ms).
-  std::vector<RobotsFile> load_robots(std::int64_t since_ms);
 
   /// Visits every URL known as queued or done (the crawl's seen set) and
   /// returns how many are still queued: what a resumed crawl must fetch

@@ -1,0 +1,65 @@
+// RobotsCache against the loopback test server: one fetch per origin, files
+// the crawl kept are used instead of the server, and memory stays bounded.
+#include "crawler/robots_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/crawler/async/co_test.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler {
+namespace {
+
+using crawler::testing::TestServer;
+
+std::size_t robots_requests(const TestServer& server) {
+  std::size_t count = 0;
+  for (const auto& request : server.requests()) count += request.target == "/robots.txt";
+  return count;
+}
+
+CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
+  TestServer a("127.0.0.1"), b("127.0.0.2"), c("127.0.0.3");
+  for (TestServer* server : {&a, &b, &c})
+    server->set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /private\n"});
+  async::CurlMultiSet multis(loop.get(), 8);
+  RobotsCacheOptions options;
+  options.user_agent = "crawler-test";
+  options.max_origins = 2;
+  std::size_t lookups = 0;
+  // The database kept b's file an hour ago; nothing else.
+  std::string origin_b = b.url("");
+  options.stored = [&](const std::string& origin) -> std::optional<StoredRobots> {
+    ++lookups;
+    if (origin != origin_b) return std::nullopt;
+    return StoredRobots{true, "User-agent: *\nDisallow: /kept\n", std::chrono::hours(1)};
+  };
+  RobotsCache cache(loop.get(), multis, options);
+
+  RobotsOutcome first = co_await cache.rules_for(a.url(""));
+  EXPECT_TRUE(first.fresh);
+  EXPECT_EQ(first.body, "User-agent: *\nDisallow: /private\n");  // for the fetcher to keep
+  RobotsOutcome again = co_await cache.rules_for(a.url(""));
+  EXPECT_FALSE(again.fresh);
+  EXPECT_TRUE(again.body.empty());  // the cache does not hold the text
+  EXPECT_EQ(robots_requests(a), 1u);
+
+  RobotsOutcome kept = co_await cache.rules_for(origin_b);
+  EXPECT_FALSE(kept.fresh);
+  EXPECT_FALSE(kept.rules->check("crawler-test", "/kept").allowed);
+  EXPECT_EQ(robots_requests(b), 0u);
+
+  co_await cache.rules_for(c.url(""));
+  EXPECT_LE(cache.size(), 2u);
+  // a was forgotten (least recently used) and the database has nothing: asked again.
+  co_await cache.rules_for(a.url(""));
+  EXPECT_EQ(robots_requests(a), 2u);
+  EXPECT_LE(cache.size(), 2u);
+  EXPECT_EQ(lookups, 4u);  // a, b, c, a: once per time an origin comes into memory
+  multis.shutdown();
+}
+
+}  // namespace
+}  // namespace crawler
