@@ -289,6 +289,25 @@ TEST_F(CrawlTest, ADatabaseThatIsNotSqliteIsAUsageErrorAndIsLeftAlone) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
+// An SQLite file whose inner pages are garbage: refused at start, naming it.
+TEST_F(CrawlTest, ACorruptDatabaseIsAUsageErrorNamingTheFile) {
+  TestServer server;
+  write_seeds({server.url("/site/20/0")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::size_t requests = server.request_count();
+  {
+    std::fstream file(options_.db_path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(2 * 4096);
+    file << std::string(8192, '\xde');
+  }
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_crawl_command(options_), kExitUsage);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(err, ::testing::HasSubstr(options_.db_path));
+  EXPECT_THAT(err, ::testing::HasSubstr("malformed"));
+  EXPECT_EQ(server.request_count(), requests);
+}
+
 TEST_F(CrawlTest, AQueryThatWritesIsRefusedAndTheFileUntouched) {
   TestServer server;
   write_seeds({server.url("/site/3/0")});
