@@ -111,7 +111,7 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
   }
   std::fflush(stdout);
   if (!summary.fatal_error.empty()) {
-    log::error("crawl stopped, a database write failed (disk full?): " + summary.fatal_error +
+    log::error("crawl stopped, the database failed (disk full?): " + summary.fatal_error +
                "; what was written before is kept");
     return kExitFailed;
   }

@@ -26,6 +26,10 @@ namespace {
 // memory stays bounded when the disk is slower than the network.
 constexpr std::size_t kMaxWriteBacklog = 2048;
 
+// A refill that fails this many times in a row (a second apart) stops the
+// crawl: the queued URLs it cannot read would never be fetched.
+constexpr int kMaxRefillFailures = 10;
+
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
 
@@ -205,7 +209,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   if (keep_running_) revisits_.spawn(poll_revisits());
   refills_.spawn(refill_frontier());
 
-  while (!stopping_ && !writer_.fatal()) {
+  while (!stopping_ && !fatal()) {
     while (writer_.backlog() < kMaxWriteBacklog) {
       auto next = frontier_.next(Clock::now());
       if (!next) break;
@@ -223,7 +227,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   wake_timer_.stop();
   summary_.stopped = stopping_;
-  if (writer_.fatal()) {
+  if (fatal()) {
     stopping_ = true;  // ends the revisit poller too
     multis_.cancel_all();
   }
@@ -255,7 +259,11 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   summary_.write_failures = writer_.failed();
   summary_.write_seconds = writer_.write_seconds();
   summary_.write_batches = writer_.batches();
-  if (writer_.fatal()) summary_.fatal_error = writer_.first_error();
+  if (writer_.fatal()) {
+    summary_.fatal_error = writer_.first_error();
+  } else if (!refill_error_.empty()) {
+    summary_.fatal_error = refill_error_;
+  }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
 }
@@ -273,18 +281,26 @@ async::Task<void> CrawlEngine::refill_frontier() {
     async::WakeSignal committed;
     writer_.after_pending([&committed] { committed.notify(); });
     co_await committed.wait();
-    bool failed = false;
+    std::string error;
     try {
       auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
-      frontier_.refilled(plan, co_await async::offload(loop_.get(), read));
+      RefillRows rows = co_await async::offload(loop_.get(), read);
+      frontier_.refilled(plan, std::move(rows));
       ++summary_.refills;
-    } catch (const storage::StorageError& e) {
-      log::error(std::string("reading queued URLs: ") + e.what() + "; trying again in 1 s");
-      failed = true;
+      refill_failures_ = 0;
+    } catch (const std::exception& e) {
+      error = e.what();
     }
-    if (failed) {
+    if (!error.empty()) {
       // The plan's starving hosts were taken off their list: ask for them again.
       frontier_.refill_failed(plan);
+      if (++refill_failures_ >= kMaxRefillFailures) {
+        refill_error_ = "reading queued URLs back from the database failed " +
+                        std::to_string(refill_failures_) + " times: " + error;
+        wake_.notify();  // the scheduler stops the crawl
+        co_return;
+      }
+      log::error("reading queued URLs: " + error + "; trying again in 1 s");
       co_await async::sleep_for(loop_.get(), Millis(1000));
       refill_wake_.notify();
     }

@@ -98,8 +98,8 @@ class CrawlEngine {
     double uptime_seconds = 0;
   };
   const CrawlSummary& counters();
-  /// The crawl cannot go on (its database writes fail).
-  bool failed() const { return writer_.fatal(); }
+  /// The crawl cannot go on (its database writes, or reads of its queued URLs, fail).
+  bool failed() const { return fatal(); }
   Gauges gauges() const;
 
   /// First call: take no new work, let fetches in flight finish within the
@@ -130,6 +130,7 @@ class CrawlEngine {
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
   void arm_wakeup();
+  bool fatal() const { return writer_.fatal() || !refill_error_.empty(); }
 
   async::Loop& loop_;
   config::CrawlOptions options_;
@@ -147,7 +148,9 @@ class CrawlEngine {
   storage::QueuedUrlReader queued_reader_;  // used by one refill at a time, on the pool
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
-  bool scheduling_ = true;                      // false once run() takes no more work
+  bool scheduling_ = true;   // false once run() takes no more work
+  int refill_failures_ = 0;  // in a row
+  std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
   std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
   CrawlSummary summary_;

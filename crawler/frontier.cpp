@@ -75,14 +75,14 @@ AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
   return AddOutcome::kQueued;
 }
 
-// A host whose own window is full is flagged, and read again when it runs
-// low; a URL spilled because memory as a whole is full is an orphan, found by
-// the next walk over all hosts.
 AddOutcome Frontier::uncertain() {
   uncertain_at_ = ++spills_;
   return AddOutcome::kUncertain;
 }
 
+// A host whose own window is full is flagged, and read again when it runs
+// low; a URL spilled because memory as a whole is full is an orphan, found by
+// the next walk over all hosts.
 bool Frontier::spill(std::string_view name) {
   auto it = hosts_.find(name);
   bool window_full = it != hosts_.end() && it->second.urls.size() >= limits_.host_window;
@@ -109,7 +109,8 @@ void Frontier::set_spilled(Host& h, bool spilled) {
 
 // A spilled host whose window is half empty asks for the next refill.
 void Frontier::check_starving(const std::string& name, Host& h) {
-  if (!h.spilled || h.starving || h.urls.size() > limits_.host_window / 2) return;
+  if (!h.spilled || h.starving || h.awaiting_done || h.urls.size() > limits_.host_window / 2)
+    return;
   h.starving = true;
   starving_.push_back(name);
 }
@@ -208,33 +209,50 @@ RefillPlan Frontier::plan_refill() {
   plan.held = held_.size();
   plan.host_window = limits_.host_window;
   plan.spills = spills_;
+  plan.done_seq = done_seq_;
   return plan;
 }
 
 std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
+  struct EndRefill {  // commits are no longer deferred, however this ends
+    Frontier& frontier;
+    ~EndRefill() { frontier.end_refill(); }
+  } end{*this};
   std::size_t queued = 0;
   for (auto& read : rows.hosts) {
-    bool dropped = false;
+    std::size_t pushed = 0;
+    bool window_full = false;
+    bool memory_full = false;
     for (auto& row : read.urls) {
       if (held_.contains(SeenSet::fingerprint(row.url))) continue;
       auto it = hosts_.find(read.name);
-      if (it != hosts_.end() && it->second.urls.size() >= limits_.host_window) {
-        dropped = true;
-        break;
-      }
+      window_full = it != hosts_.end() && it->second.urls.size() >= limits_.host_window;
+      memory_full = queued_ >= limits_.max_queued;
+      if (window_full || memory_full) break;
       push({std::move(row.url), row.depth, UrlKind::kPage, 0, {}, nullptr});
-      ++queued;
+      ++pushed;
     }
-    bool more = dropped || !read.all;
+    queued += pushed;
+    if (memory_full) {
+      orphans_at_ = ++spills_;  // the next walk, when memory has room again
+      continue;
+    }
+    bool more = window_full || !read.all;
     auto it = more ? host_entry(read.name) : hosts_.find(read.name);
     if (it == hosts_.end()) continue;
     Host& h = it->second;
-    if (more) {
-      h.last_spill = std::max(h.last_spill, plan.spills);
-      set_spilled(h, true);
+    if (!more) {
+      if (h.last_spill <= plan.spills) set_spilled(h, false);
+      continue;
+    }
+    h.last_spill = std::max(h.last_spill, plan.spills);
+    set_spilled(h, true);
+    // Rows that were all held are fetches still going (or waiting in the
+    // window): reading again before one of them ends would read them again.
+    if (pushed == 0 && h.last_done <= plan.done_seq) {
+      h.awaiting_done = true;
+    } else {
       check_starving(it->first, h);
-    } else if (h.last_spill <= plan.spills) {
-      set_spilled(h, false);
     }
   }
   if (plan.walk) {
@@ -244,12 +262,12 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
       if (auto it = hosts_.find(name); it != hosts_.end()) {
         it->second.last_spill = std::max(it->second.last_spill, plan.spills);
         set_spilled(it->second, true);
+        check_starving(it->first, it->second);  // it may have emptied meanwhile
       }
     }
     refill_cursor_ = rows.last_host;
     if (rows.walked_all) walked_at_ = std::max(walked_at_, plan.spills);
   }
-  end_refill();
   return queued;
 }
 
@@ -273,7 +291,11 @@ Frontier::HostMap::iterator Frontier::release(const FrontierUrl& url) {
 
 void Frontier::done(const FrontierUrl& url) {
   auto entry = release(url);
-  schedule(entry->first, entry->second);
+  Host& h = entry->second;
+  h.last_done = ++done_seq_;
+  h.awaiting_done = false;
+  schedule(entry->first, h);
+  check_starving(entry->first, h);
 }
 
 void Frontier::retry(FrontierUrl url, TimePoint not_before) {

@@ -82,6 +82,7 @@ struct RefillPlan {
   std::size_t held = 0;                  // URLs held (read back, they are skipped)
   std::size_t host_window = 0;           // URLs read per host at most
   std::uint64_t spills = 0;              // the frontier's spill count when planned
+  std::uint64_t done_seq = 0;            // and its count of fetches ended
 };
 
 /// What a refill read: queued URLs per host, oldest first.
@@ -192,6 +193,8 @@ class Frontier {
     bool spilled = false;          // the database holds URLs of it that memory does not
     bool starving = false;         // listed for the next refill
     std::uint64_t last_spill = 0;  // spills_ when it last spilled
+    std::uint64_t last_done = 0;   // done_seq_ when a fetch of it last ended
+    bool awaiting_done = false;    // read in vain: read again after a fetch ends
   };
   struct Ready {
     TimePoint at;
@@ -250,6 +253,7 @@ class Frontier {
   std::uint64_t orphans_at_ = 0;    // spills_ at the last orphan
   std::uint64_t uncertain_at_ = 0;  // spills_ at the last "perhaps seen" URL
   std::uint64_t walked_at_ = 0;     // spills_ when a walk last read them all
+  std::uint64_t done_seq_ = 0;      // fetches ended, ever
   std::size_t spilled_hosts_ = 0;
   std::vector<std::string> starving_;
   // While a refill reads, commits are not yet known to it (its snapshot may

@@ -24,6 +24,22 @@ std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
       batch.begin(), batch.end(), [](const auto& record) { return !record.queue_only; }));
 }
 
+// A page the store refused still queued URLs that may be nowhere else (the
+// frontier left them to the database): they are written down on their own.
+void keep_queued(storage::PageStore& store, const storage::PageRecord& refused) {
+  if (refused.queue_only || refused.queued.empty()) return;
+  storage::PageRecord queued;
+  queued.queue_only = true;
+  queued.queued = refused.queued;
+  queued.queued_depth = refused.queued_depth;
+  queued.queued_source = refused.queued_source;
+  try {
+    store.write(std::span(&queued, 1));
+  } catch (const storage::StorageError&) {
+    // Nothing more to try: the refusal is counted already.
+  }
+}
+
 // Runs on a pool thread. One transaction for the batch; if it fails, each
 // record alone, so one bad record cannot take its neighbours down with it.
 BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::PageRecord>& batch) {
@@ -43,8 +59,11 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
       ++outcome.failed;
       int primary = e.code() & 0xff;
       if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
-          primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+          primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
         outcome.fatal = true;
+      } else {
+        keep_queued(store, record);
+      }
     }
   }
   if (outcome.failed == 0) outcome.error.clear();

@@ -3,6 +3,7 @@
 #include "crawler/frontier_refill.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 

@@ -244,6 +244,8 @@ TEST(FrontierWindow, AHostHoldsAtMostItsWindowAndAsksForMoreWhenHalfEmpty) {
   rows.hosts.push_back(rows_of("a.com", 0, 3, false));
   EXPECT_EQ(frontier.refilled(plan, rows), 0u);  // all four are held
   EXPECT_TRUE(frontier.spilled());
+  // Reading again at once would read the same four: not before a fetch ends.
+  EXPECT_FALSE(frontier.refill_wanted());
 
   frontier.done(*first);
   frontier.done(*second);
@@ -360,8 +362,52 @@ TEST(FrontierWindow, SitemapsRedirectsAndSeedsAreAlwaysHeld) {
   frontier.add_seed(page("a.com", 0));
   frontier.add_seed(page("a.com", 1));
   frontier.add_sitemap("http://a.com/sitemap.xml");
-  EXPECT_EQ(frontier.queued(), 3u);
+  auto from = frontier.next(kT0);
+  ASSERT_TRUE(from);
+  EXPECT_EQ(frontier.add_redirect("http://a.com/moved", *from), AddOutcome::kQueued);
+  EXPECT_EQ(frontier.queued(), 3u);  // 1 of the seeds is in flight
   EXPECT_FALSE(frontier.spilled());
+}
+
+// A host emptied by its fetches while a walk read (so it was listed full
+// when planned) asks for its own refill: nothing else would.
+TEST(FrontierWindow, AHostListedFullThatEmptiedDuringTheRefillAsksForMore) {
+  Frontier frontier(windowed(8, 4));
+  for (int i = 0; i < 4; ++i) frontier.add(page("a.com", i), 1);
+  frontier.expect_stored_urls();  // an earlier run left URLs in the database
+  ASSERT_TRUE(frontier.refill_wanted());
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_TRUE(plan.walk);
+  EXPECT_EQ(plan.full_hosts, std::vector<std::string>{"a.com"});
+  drain(frontier);  // meanwhile a.com's four are fetched and committed
+  RefillRows rows;
+  rows.walked_all = true;
+  frontier.refilled(plan, rows);
+  EXPECT_FALSE(frontier.finished());
+  ASSERT_TRUE(frontier.refill_wanted());
+  plan = frontier.plan_refill();
+  EXPECT_EQ(plan.hosts_first, std::vector<std::string>{"a.com"});
+  rows = {};
+  rows.hosts.push_back({"a.com", {}, true});  // the database holds nothing more of it
+  frontier.refilled(plan, rows);
+  EXPECT_TRUE(frontier.finished());
+}
+
+TEST(FrontierWindow, ARefillNeverTakesMemoryPastItsLimit) {
+  Frontier frontier(windowed(4, 100));
+  frontier.expect_stored_urls();
+  RefillPlan plan = frontier.plan_refill();
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("a.com", 0, 2, true));
+  rows.hosts.push_back(rows_of("b.com", 0, 2, true));
+  rows.walked_all = true;
+  EXPECT_EQ(frontier.refilled(plan, rows), 4u);
+  EXPECT_EQ(frontier.queued(), 4u);
+  EXPECT_TRUE(frontier.spilled());  // b.com's last URL waits for the next walk
+  drain(frontier);
+  ASSERT_TRUE(frontier.refill_wanted());
+  plan = frontier.plan_refill();
+  EXPECT_TRUE(plan.walk);
 }
 
 // 4,000 hosts fetched once each and done; then 200 new hosts arrive at `later`.
@@ -381,9 +427,19 @@ TEST(FrontierWindow, IdleHostsAreForgottenOnceTheirDelayHasPassed) {
   EXPECT_EQ(hosts_after_idling(waiting, kT0 + 500ms), 4200u);
   Frontier idle(l);
   EXPECT_LE(hosts_after_idling(idle, kT0 + 2s), 200u);
-  // A forgotten host starts afresh.
+  // A forgotten host starts afresh, and its delay holds from its new start.
   idle.add("http://h1.com/again", 1);
-  EXPECT_TRUE(idle.next(kT0 + 2s));
+  idle.add("http://h1.com/and-again", 1);
+  std::vector<std::string> h1;
+  while (auto url = idle.next(kT0 + 2s)) {
+    if (url->host() == "h1.com") h1.push_back(url->url);
+    idle.done(*url);
+  }
+  EXPECT_EQ(h1, std::vector<std::string>{"http://h1.com/again"});
+  EXPECT_FALSE(idle.next(kT0 + 2500ms));
+  auto second = idle.next(kT0 + 3s);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->url, "http://h1.com/and-again");
 }
 
 TEST(FrontierWindow, PastItsMemoryTheSeenTestLeavesDoubtsToTheDatabase) {

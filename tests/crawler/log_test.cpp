@@ -1,3 +1,4 @@
+// log: text and JSON lines, levels, fields.
 #include "crawler/log.hpp"
 
 #include <gmock/gmock.h>
