@@ -13,6 +13,10 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
+#include "crawler/async/loop.hpp"
+#include "crawler/async/run.hpp"
+#include "crawler/crawl_engine.hpp"
+#include "storage/page_store.hpp"
 #include "storage/read_query.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -39,6 +43,20 @@ class CrawlTest : public ::testing::Test {
     options_.robots_retry_ms = 20;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Crawls from `seeds` with options_ through the engine itself, on a fresh
+  // loop that must close clean.
+  CrawlSummary crawl_with_engine(std::vector<std::string> seeds) {
+    storage::PageStore store(options_.db_path);
+    async::Loop loop;
+    CrawlSummary summary;
+    {
+      CrawlEngine engine(loop, options_, store);
+      summary = async::run_until_done(loop, engine.run(std::move(seeds)));
+    }
+    EXPECT_EQ(loop.close(), 0) << "a libuv handle was left open";
+    return summary;
+  }
 
   void write_seeds(const std::vector<std::string>& urls) {
     std::ofstream out(options_.seeds_path);

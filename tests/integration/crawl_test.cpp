@@ -28,14 +28,7 @@ TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
   TestServer server;
   options_.concurrency = 64;
   options_.per_host = 64;
-  storage::PageStore store(options_.db_path);
-  async::Loop loop;
-  CrawlSummary summary;
-  {
-    CrawlEngine engine(loop, options_, store);
-    summary = async::run_until_done(loop, engine.run({server.url("/site/1000/0")}));
-  }
-  EXPECT_EQ(loop.close(), 0) << "a libuv handle was left open";
+  CrawlSummary summary = crawl_with_engine({server.url("/site/1000/0")});
 
   EXPECT_EQ(summary.pages, 1000u);
   EXPECT_EQ(summary.fetch_errors + summary.http_errors, 0u);
@@ -70,14 +63,7 @@ TEST_F(CrawlTest, AFrontierLargerThanItsWindowGoesThroughTheDatabaseEachPageOnce
   options_.per_host = 16;
   options_.frontier_memory_urls = 100;
   options_.host_window = 10;
-  storage::PageStore store(options_.db_path);
-  async::Loop loop;
-  CrawlSummary summary;
-  {
-    CrawlEngine engine(loop, options_, store);
-    summary = async::run_until_done(loop, engine.run({server.url("/site/1000/0")}));
-  }
-  EXPECT_EQ(loop.close(), 0);
+  CrawlSummary summary = crawl_with_engine({server.url("/site/1000/0")});
   EXPECT_EQ(summary.pages, 1000u);
   EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "1000");
   EXPECT_EQ(requests_for(server, "/site/").size(), 1000u);
@@ -97,14 +83,7 @@ TEST_F(CrawlTest, PastTheSeenTestsMemoryTheDatabaseKeepsEachPageToOneFetch) {
   options_.seen_memory_mb = 0;
   options_.frontier_memory_urls = 200;
   options_.host_window = 100;
-  storage::PageStore store(options_.db_path);
-  async::Loop loop;
-  CrawlSummary summary;
-  {
-    CrawlEngine engine(loop, options_, store);
-    summary = async::run_until_done(loop, engine.run({server.url("/site/2000/0")}));
-  }
-  EXPECT_EQ(loop.close(), 0);
+  CrawlSummary summary = crawl_with_engine({server.url("/site/2000/0")});
   EXPECT_EQ(summary.pages, 2000u);
   EXPECT_EQ(summary.write_failures, 0u);
   EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "2000");
@@ -119,15 +98,8 @@ TEST_F(CrawlTest, URLsSpilledPastMemoryAreFoundForEveryHost) {
   options_.concurrency = 12;
   options_.per_host = 4;
   options_.frontier_memory_urls = 20;
-  storage::PageStore store(options_.db_path);
-  async::Loop loop;
-  CrawlSummary summary;
-  {
-    CrawlEngine engine(loop, options_, store);
-    summary = async::run_until_done(
-        loop, engine.run({a.url("/site/300/0"), b.url("/site/300/0"), c.url("/site/300/0")}));
-  }
-  EXPECT_EQ(loop.close(), 0);
+  CrawlSummary summary =
+      crawl_with_engine({a.url("/site/300/0"), b.url("/site/300/0"), c.url("/site/300/0")});
   EXPECT_EQ(summary.pages, 900u);
   EXPECT_EQ(scalar("SELECT count(DISTINCT url) FROM pages"), "900");
   for (TestServer* server : {&a, &b, &c}) EXPECT_EQ(requests_for(*server, "/site/").size(), 300u);
