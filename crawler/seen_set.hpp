@@ -6,6 +6,7 @@
 // Its memory is capped. When the table would outgrow the cap, the set turns
 // into a Bloom filter of that size: still no false negatives, but a "seen"
 // may then be a false positive (about 1 in 200 at 50 million URLs in 64 MB).
+// (While it turns, the table and the filter are both held: twice the cap, once.)
 // The crawl's truth is the database; callers ask exact() to know whether a
 // "seen" is certain.
 #pragma once
