@@ -281,7 +281,7 @@ async::Task<void> CrawlEngine::refill_frontier() {
     async::WakeSignal committed;
     writer_.after_pending([&committed] { committed.notify(); });
     co_await committed.wait();
-    std::string error;
+    std::optional<std::string> error;
     try {
       auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
       RefillRows rows = co_await async::offload(loop_.get(), read);
@@ -291,16 +291,16 @@ async::Task<void> CrawlEngine::refill_frontier() {
     } catch (const std::exception& e) {
       error = e.what();
     }
-    if (!error.empty()) {
+    if (error) {
       // The plan's starving hosts were taken off their list: ask for them again.
       frontier_.refill_failed(plan);
       if (++refill_failures_ >= kMaxRefillFailures) {
         refill_error_ = "reading queued URLs back from the database failed " +
-                        std::to_string(refill_failures_) + " times: " + error;
+                        std::to_string(refill_failures_) + " times: " + *error;
         wake_.notify();  // the scheduler stops the crawl
         co_return;
       }
-      log::error("reading queued URLs: " + error + "; trying again in 1 s");
+      log::error("reading queued URLs: " + *error + "; trying again in 1 s");
       co_await async::sleep_for(loop_.get(), Millis(1000));
       refill_wake_.notify();
     }
