@@ -58,6 +58,21 @@ class CrawlTest : public ::testing::Test {
     return summary;
   }
 
+  // The durable frontier agrees with the pages after a finished crawl: no URL
+  // stored twice, none left queued, every stored page's URL done and every
+  // done URL stored.
+  void expect_states_consistent() {
+    EXPECT_EQ(scalar("SELECT count(DISTINCT url_id) FROM pages"),
+              scalar("SELECT count(*) FROM pages"));
+    EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM urls u LEFT JOIN pages p ON p.url_id = u.id"
+                     " WHERE u.state = 'done' AND p.id IS NULL"),
+              "0");
+    EXPECT_EQ(scalar("SELECT count(*) FROM pages p JOIN urls u ON u.id = p.url_id"
+                     " WHERE u.state <> 'done'"),
+              "0");
+  }
+
   void write_seeds(const std::vector<std::string>& urls) {
     std::ofstream out(options_.seeds_path);
     for (const auto& url : urls) out << url << "\n";
