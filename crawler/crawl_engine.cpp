@@ -30,6 +30,10 @@ constexpr std::size_t kMaxWriteBacklog = 2048;
 // crawl: the queued URLs it cannot read would never be fetched.
 constexpr int kMaxRefillFailures = 10;
 
+// Origins whose sitemaps are counted (see HostTally): a forgotten one only
+// costs a lookup, as its sitemaps are in the seen set.
+constexpr std::size_t kCountedOrigins = std::size_t{1} << 18;
+
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
 
@@ -135,7 +139,8 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
-      queued_reader_(options.db_path) {}
+      queued_reader_(options.db_path),
+      sitemaps_per_origin_(kCountedOrigins) {}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();

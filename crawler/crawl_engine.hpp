@@ -24,6 +24,7 @@
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/frontier.hpp"
+#include "crawler/host_tally.hpp"
 #include "crawler/page_writer.hpp"
 #include "crawler/robots_cache.hpp"
 #include "crawler/url_filter.hpp"
@@ -152,7 +153,7 @@ class CrawlEngine {
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
-  std::unordered_map<std::string, std::size_t> sitemaps_per_origin_;
+  HostTally sitemaps_per_origin_;               // sitemap documents read
   CrawlSummary summary_;
   bool stopping_ = false;
   bool keep_running_ = false;

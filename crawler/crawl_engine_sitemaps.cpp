@@ -19,7 +19,8 @@ constexpr std::size_t kMaxSitemapsPerOrigin = 64;
 void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {
   if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
     return;
-  if (!sitemaps_per_origin_.try_emplace(std::string(origin), 0).second) return;
+  if (sitemaps_per_origin_.contains(origin)) return;
+  sitemaps_per_origin_.add(origin, 0);
   std::vector<std::string> queue = listed;
   if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
   for (const auto& sitemap : queue)
@@ -33,8 +34,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   auto parse = [&result] { return parsers::parse_sitemap(result.body); };
   parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
   ++summary_.sitemaps;
-  std::size_t& read = sitemaps_per_origin_[std::string(url_origin(url.url))];
-  ++read;
+  std::uint32_t read = sitemaps_per_origin_.add(url_origin(url.url));
   // The URLs it queues are written down like a page's links, so a crawl
   // stopped before it reached them still has them.
   storage::PageRecord queued;

@@ -71,7 +71,12 @@ std::string registrable_domain(std::string_view host) {
   return domain ? std::string(domain) : name;
 }
 
-UrlFilter::UrlFilter(UrlFilterOptions options) : options_(std::move(options)) {
+// Hosts whose page budget is counted (about 40 bytes each); past them the
+// least used are forgotten (see HostTally).
+constexpr std::size_t kCountedHosts = std::size_t{1} << 18;
+
+UrlFilter::UrlFilter(UrlFilterOptions options)
+    : options_(std::move(options)), pages_per_host_(kCountedHosts) {
   for (const auto& pattern : options_.include) include_.push_back(compile(pattern));
   for (const auto& pattern : options_.exclude) exclude_.push_back(compile(pattern));
 }
@@ -129,9 +134,8 @@ SkipReason UrlFilter::check(std::string_view url) const {
 }
 
 bool UrlFilter::take_host_budget(std::string_view host) {
-  std::size_t& count = pages_per_host_[std::string(host)];
-  if (count >= options_.max_pages_per_host) return false;
-  ++count;
+  if (pages_per_host_.count(host) >= options_.max_pages_per_host) return false;
+  pages_per_host_.add(host);
   return true;
 }
 

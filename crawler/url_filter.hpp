@@ -14,6 +14,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "crawler/host_tally.hpp"
+
 namespace re2 {
 class RE2;
 }
@@ -72,7 +74,7 @@ class UrlFilter {
   std::vector<std::unique_ptr<re2::RE2>> exclude_;
   std::unordered_set<std::string> scope_hosts_;
   std::unordered_set<std::string> scope_domains_;
-  std::unordered_map<std::string, std::size_t> pages_per_host_;
+  HostTally pages_per_host_;
 };
 
 /// Registrable domain ("example.co.uk" for "www.example.co.uk") by the public
