@@ -118,6 +118,12 @@ ALTER TABLE urls ADD COLUMN host TEXT;
 ALTER TABLE urls ADD COLUMN source TEXT
   CHECK (source IN ('seed', 'link', 'redirect', 'sitemap'));
 ALTER TABLE urls ADD COLUMN found_on INTEGER REFERENCES pages(id);
+CREATE VIEW url_states AS
+  SELECT u.url,
+         CASE WHEN u.state = 'done' AND p.error IS NOT NULL THEN 'failed' ELSE u.state END AS state,
+         u.depth, u.source, f.url AS found_on, p.attempts, p.error AS last_error,
+         p.fetched_at, p.next_visit_ms
+  FROM urls u LEFT JOIN pages p ON p.url_id = u.id LEFT JOIN pages f ON f.id = u.found_on;
 UPDATE urls SET host = crawl_host(url) WHERE state = 'queued';
 CREATE INDEX urls_queued_host ON urls(host, id) WHERE state = 'queued';
 )sql";

@@ -210,6 +210,13 @@ TEST_F(CrawlTest, FailuresAreRecordedOnTheUrlAndTheCrawlGoesOn) {
   EXPECT_EQ(requests_for(server, "/status/404").size(), 1u);
   // The site behind the failures was still crawled.
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/3/%'"), "3");
+  // Each URL's state at a glance: 5 failed (404, 500, reset, truncated, refused), 4 done.
+  EXPECT_EQ(scalar("SELECT group_concat(state || '=' || n) FROM (SELECT state, count(*) AS n"
+                   " FROM url_states WHERE state <> 'linked' GROUP BY state ORDER BY state)"),
+            "done=4,failed=5");
+  EXPECT_EQ(scalar("SELECT attempts || ' ' || last_error FROM url_states WHERE url = '" +
+                   server.url("/reset") + "'"),
+            "3 reset");
 }
 
 TEST_F(CrawlTest, RelativeLinksAndBaseHrefResolveAsBrowsersDo) {

@@ -138,6 +138,10 @@ TEST_F(CrawlTest, RedirectsAreFollowedHopByHopAndTheChainIsStored) {
   EXPECT_EQ(found("/redirect/2"), "seed -");
   EXPECT_EQ(found("/redirect/1"), "redirect " + server.url("/redirect/2"));
   EXPECT_EQ(found("/redirect/0"), "redirect " + server.url("/redirect/1"));
+  EXPECT_EQ(scalar("SELECT state || ' ' || source || ' ' || found_on || ' ' || attempts"
+                   " FROM url_states WHERE url = '" +
+                   server.url("/redirect/0") + "'"),
+            "done redirect " + server.url("/redirect/1") + " 1");
 }
 
 TEST_F(CrawlTest, ARedirectLoopIsDetected) {
