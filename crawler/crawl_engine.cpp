@@ -17,6 +17,7 @@
 #include "parsers/robots_txt.hpp"
 #include "parsers/sitemap.hpp"
 #include "parsers/url.hpp"
+#include "storage/kept_robots.hpp"
 
 namespace crawler {
 
@@ -88,9 +89,10 @@ RobotsCacheOptions robots_options(const config::CrawlOptions& options) {
   robots.user_agent = options.user_agent;
   robots.timeout_ms = options.total_timeout_ms;
   robots.unreachable_ttl = Millis(options.robots_retry_ms);
-  robots.stored = [path = options.db_path](const std::string& origin) {
+  auto kept = std::make_shared<storage::KeptRobots>(options.db_path);
+  robots.stored = [kept](const std::string& origin) {
     std::optional<StoredRobots> stored;
-    if (auto file = storage::stored_robots(path, origin))
+    if (auto file = kept->find(origin))
       stored = StoredRobots{file->parsed, std::move(file->body),
                             Millis(std::max<std::int64_t>(0, unix_ms_now() - file->fetched_at_ms))};
     return stored;
@@ -140,7 +142,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
       queued_reader_(options.db_path),
-      sitemaps_per_origin_(kCountedOrigins) {}
+      sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin) {}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -281,24 +283,27 @@ async::Task<void> CrawlEngine::refill_frontier() {
     co_await refill_wake_.wait();
     if (!scheduling_ || stopping_) co_return;
     if (!frontier_.refill_wanted()) continue;
-    RefillPlan plan = frontier_.plan_refill();
-    // The database must hold every URL spilled so far before it is read.
-    async::WakeSignal committed;
-    writer_.after_pending([&committed] { committed.notify(); });
-    co_await committed.wait();
+    std::optional<RefillPlan> plan;
     std::optional<std::string> error;
     try {
-      auto read = [this, &plan] { return read_refill(queued_reader_, plan); };
+      plan = frontier_.plan_refill();
+      // The database must hold every URL spilled so far before it is read.
+      async::WakeSignal committed;
+      writer_.after_pending([&committed] { committed.notify(); });
+      co_await committed.wait();
+      auto read = [this, &plan] { return read_refill(queued_reader_, *plan); };
       RefillRows rows = co_await async::offload(loop_.get(), read);
-      frontier_.refilled(plan, std::move(rows));
+      frontier_.refilled(*plan, std::move(rows));
       ++summary_.refills;
       refill_failures_ = 0;
     } catch (const std::exception& e) {
       error = e.what();
+    } catch (...) {
+      error = "unknown error";
     }
     if (error) {
       // The plan's starving hosts were taken off their list: ask for them again.
-      frontier_.refill_failed(plan);
+      if (plan) frontier_.refill_failed(*plan);
       if (++refill_failures_ >= kMaxRefillFailures) {
         refill_error_ = "reading queued URLs back from the database failed " +
                         std::to_string(refill_failures_) + " times: " + *error;
@@ -462,10 +467,15 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
   if (robots.status != RobotsStatus::kUnreachable) {
     start_sitemaps(origin, robots.rules->sitemaps());
-    if (robots.fresh)  // the first page of the origin keeps the file with the crawl
-      record.robots =
-          storage::RobotsFile{std::string(origin), robots.status == RobotsStatus::kParsed,
-                              robots.http_status, std::move(robots.body), unix_ms_now()};
+    if (robots.fresh) {
+      // Kept with the crawl on its own, whatever becomes of this page: the
+      // cache forgets origins and looks their files up here again.
+      storage::PageRecord kept;
+      kept.queue_only = true;
+      kept.robots = storage::RobotsFile{std::string(origin), robots.status == RobotsStatus::kParsed,
+                                        robots.http_status, std::move(robots.body), unix_ms_now()};
+      writer_.add(std::move(kept));
+    }
   }
   if (robots.status == RobotsStatus::kParsed) {
     if (auto delay = robots.rules->crawl_delay(agent_)) {

@@ -114,6 +114,10 @@ class CrawlEngine {
   // URL was not finished: no record, so it stays queued for the next run.
   enum class Visit { kDone, kRetried, kAbandoned };
 
+  // Sitemap documents read per origin (indexes included): generous for real
+  // sites, and a ceiling for recursive or hostile indexes.
+  static constexpr std::uint32_t kMaxSitemapsPerOrigin = 64;
+
   async::Task<void> crawl_page(FrontierUrl url);
   async::Task<Visit> visit(FrontierUrl& url);
   async::Task<bool> robots_allow(FrontierUrl& url, storage::PageRecord& record, Visit& visit);

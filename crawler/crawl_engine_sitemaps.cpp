@@ -8,12 +8,6 @@
 
 namespace crawler {
 
-namespace {
-// Sitemap documents read per origin (indexes included): generous for real
-// sites, and a ceiling for recursive or hostile indexes.
-constexpr std::size_t kMaxSitemapsPerOrigin = 64;
-}  // namespace
-
 // Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
 // are fetched through the frontier, so they wait their turn like pages.
 void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {

@@ -138,11 +138,14 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
     // Full windows were not read: what the database holds of them comes
     // when they run low.
     for (const auto& name : plan.full_hosts) {
-      if (auto it = hosts_.find(name); it != hosts_.end()) {
-        it->second.last_spill = std::max(it->second.last_spill, plan.spills);
-        set_spilled(it->second, true);
-        check_starving(it->first, it->second);  // it may have emptied meanwhile
+      auto it = hosts_.find(name);
+      if (it == hosts_.end()) {
+        orphans_at_ = ++spills_;  // emptied and forgotten meanwhile: the next walk reads it
+        continue;
       }
+      it->second.last_spill = std::max(it->second.last_spill, plan.spills);
+      set_spilled(it->second, true);
+      check_starving(it->first, it->second);  // it may have emptied meanwhile
     }
     refill_cursor_ = rows.last_host;
     if (rows.walked_all) walked_at_ = std::max(walked_at_, plan.spills);

@@ -13,7 +13,8 @@ constexpr int kSampled = 8;  // entries looked at to choose which to forget
 
 }  // namespace
 
-HostTally::HostTally(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+HostTally::HostTally(std::size_t capacity, std::uint32_t keep_at)
+    : capacity_(std::max<std::size_t>(capacity, 1)), keep_at_(keep_at) {}
 
 std::uint32_t HostTally::count(std::string_view key) const {
   auto it = counts_.find(SeenSet::fingerprint(key));
@@ -44,7 +45,7 @@ void HostTally::forget_a_small_one() {
   for (std::size_t i = 0; i < buckets && seen < kSampled; ++i) {
     for (auto it = counts_.begin((bucket + i) % buckets); it != counts_.end((bucket + i) % buckets);
          ++it) {
-      if (smallest == counts_.end() || it->second < smallest->second)
+      if (it->second < keep_at_ && (smallest == counts_.end() || it->second < smallest->second))
         smallest = counts_.find(it->first);
       if (++seen == kSampled) break;
     }

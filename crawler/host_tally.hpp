@@ -1,9 +1,10 @@
 // HostTally: a count per host (or origin) in bounded memory. Keys are kept
-// as 64-bit fingerprints (12-16 bytes a host instead of a string each).
-// Past `capacity` keys, adding a new one forgets one of the smallest counts
-// among a few sampled, so the hosts that matter to a budget (the ones with
-// many pages, a crawler trap above all) stay counted; a forgotten host
-// starts again from zero, which only ever gives a small host more room.
+// as 64-bit fingerprints (about 40 bytes a host instead of a string each).
+// Past `capacity` keys, adding a new one forgets the smallest count among a
+// few sampled, so the hosts that matter to a budget (the ones with many
+// pages, a crawler trap above all) stay counted, and a count that reached
+// `keep_at` (the budget) is never forgotten: when a sample holds only such
+// counts, the tally grows instead. A forgotten host starts again from zero.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +17,7 @@ namespace crawler {
 
 class HostTally {
  public:
-  explicit HostTally(std::size_t capacity);
+  HostTally(std::size_t capacity, std::uint32_t keep_at);
 
   /// The count of `key`; 0 when never added (or forgotten).
   std::uint32_t count(std::string_view key) const;
@@ -29,6 +30,7 @@ class HostTally {
   void forget_a_small_one();
 
   std::size_t capacity_;
+  std::uint32_t keep_at_;
   std::unordered_map<std::uint64_t, std::uint32_t> counts_;
   std::minstd_rand random_{7};
 };

@@ -24,10 +24,27 @@ std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
       batch.begin(), batch.end(), [](const auto& record) { return !record.queue_only; }));
 }
 
-// A page the store refused still queued URLs that may be nowhere else (the
-// frontier left them to the database): they are written down on their own.
-void keep_queued(storage::PageStore& store, const storage::PageRecord& refused) {
-  if (refused.queue_only || refused.queued.empty()) return;
+// A page the store refused is stored without its content, as an error, so
+// that its URL is done (or the frontier would read it back and fetch it
+// again) and the URLs it queued, which may be nowhere else, are kept. If
+// even that is refused, its queued URLs alone.
+void salvage(storage::PageStore& store, const storage::PageRecord& refused,
+             const std::string& why) {
+  storage::PageRecord bare = refused;
+  bare.title.clear();
+  bare.text.clear();
+  bare.links.clear();
+  bare.raw_request.clear();
+  bare.raw_head.clear();
+  bare.raw_body.clear();
+  bare.unchanged = bare.revisit;  // a stored page keeps its content
+  bare.error = "store_refused";
+  bare.error_detail = why;
+  try {
+    store.write(std::span(&bare, 1));
+    return;
+  } catch (const storage::StorageError&) {
+  }
   storage::PageRecord queued;
   queued.queue_only = true;
   queued.queued = refused.queued;
@@ -61,8 +78,8 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
       if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
           primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
         outcome.fatal = true;
-      } else {
-        keep_queued(store, record);
+      } else if (!record.queue_only) {
+        salvage(store, record, e.what());
       }
     }
   }

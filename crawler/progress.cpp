@@ -41,9 +41,9 @@ void ProgressReporter::report() {
   last_seconds_ = gauges.uptime_seconds;
   std::size_t errors = counters.fetch_errors + counters.http_errors;
   if (terminal_) {
-    std::fprintf(out_,
-                 "\r\033[Kpages=%zu pages_per_second=%.1f queued=%zu in_flight=%zu errors=%zu",
-                 counters.pages, rate, gauges.queued, gauges.in_flight, errors);
+    std::fprintf(
+        out_, "\r\033[Kpages=%zu pages_per_second=%.1f queued=%zu%s in_flight=%zu errors=%zu",
+        counters.pages, rate, gauges.queued, gauges.spilled ? "+" : "", gauges.in_flight, errors);
   } else {
     if (log::settings().level > log::Level::kInfo) return;
     char per_second[32];
@@ -52,6 +52,7 @@ void ProgressReporter::report() {
                                    {{"pages", std::to_string(counters.pages)},
                                     {"pages_per_second", per_second},
                                     {"queued", std::to_string(gauges.queued)},
+                                    {"spilled", gauges.spilled ? "1" : "0"},
                                     {"in_flight", std::to_string(gauges.in_flight)},
                                     {"errors", std::to_string(errors)}});
     std::fputs(line.c_str(), out_);

@@ -1,6 +1,8 @@
 // ProgressReporter: tells a person watching what the crawl is doing. On a
 // terminal it keeps one status line up to date every second; otherwise
-// (or when logs are JSON) it writes an info log line every 30 seconds. It only reads the
+// (or when logs are JSON) it writes an info log line every 30 seconds.
+// "queued" counts the URLs held in memory; "+" (or spilled=1) says that
+// more wait in the database. It only reads the
 // engine's counters, on the loop thread.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "parsers/url.hpp"
@@ -76,7 +77,10 @@ std::string registrable_domain(std::string_view host) {
 constexpr std::size_t kCountedHosts = std::size_t{1} << 18;
 
 UrlFilter::UrlFilter(UrlFilterOptions options)
-    : options_(std::move(options)), pages_per_host_(kCountedHosts) {
+    : options_(std::move(options)),
+      pages_per_host_(kCountedHosts, static_cast<std::uint32_t>(std::min<std::size_t>(
+                                         options_.max_pages_per_host,
+                                         std::numeric_limits<std::uint32_t>::max()))) {
   for (const auto& pattern : options_.include) include_.push_back(compile(pattern));
   for (const auto& pattern : options_.exclude) exclude_.push_back(compile(pattern));
 }

@@ -282,17 +282,6 @@ std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& o
   return queued;
 }
 
-std::optional<RobotsFile> stored_robots(const std::string& db_path, const std::string& origin) {
-  Database db(db_path, SQLITE_OPEN_READONLY);
-  Statement kept(db,
-                 "SELECT status, coalesce(http_status, 0), coalesce(body, ''), fetched_at_ms"
-                 " FROM robots WHERE origin = ?1");
-  kept.bind(1, std::string_view(origin));
-  if (!kept.step()) return std::nullopt;
-  return RobotsFile{origin, kept.column_text(0) == "parsed", static_cast<long>(kept.column_int(1)),
-                    std::string(kept.column_text(2)), kept.column_int(3)};
-}
-
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit) {
   Database db(db_path, SQLITE_OPEN_READONLY);
   Statement due(db,

@@ -85,10 +85,6 @@ struct DuePage {
 /// its own read-only connection, so it runs beside the writer.
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit);
 
-/// The robots.txt the crawl kept for `origin`, if any. Opens its own
-/// read-only connection, so it runs beside the writer.
-std::optional<RobotsFile> stored_robots(const std::string& db_path, const std::string& origin);
-
 class PageStore {
  public:
   /// Opens (creating and migrating if needed) the database at `path`.

@@ -45,7 +45,7 @@ CurlMulti::~CurlMulti() {
 bool CurlMulti::Transfer::await_suspend(std::coroutine_handle<> waiter) {
   // Started by a waiter that cancel_all is resuming, or after shutdown: it
   // is cancelled as it starts, or it would outlive the cancellation.
-  if (multi_->cancelling_ || multi_->multi_ == nullptr) {
+  if (multi_->cancelling_ > 0 || multi_->multi_ == nullptr) {
     result_ = CURLE_ABORTED_BY_CALLBACK;
     return false;
   }
@@ -161,12 +161,12 @@ void CurlMulti::cancel_all() {
   std::vector<Transfer*> cancelled(transfers_.begin(), transfers_.end());
   for (Transfer* transfer : cancelled) curl_multi_remove_handle(multi_, transfer->easy_);
   transfers_.clear();
-  bool was_cancelling = std::exchange(cancelling_, true);
+  ++cancelling_;
   for (Transfer* transfer : cancelled) {
     transfer->result_ = CURLE_ABORTED_BY_CALLBACK;
     transfer->waiter_.resume();
   }
-  cancelling_ = was_cancelling;
+  --cancelling_;
 }
 
 void CurlMulti::shutdown() {

@@ -51,7 +51,7 @@ class CurlMulti {
   void cancel_all();
   /// While on, a transfer that starts is cancelled at once (a CurlMultiSet
   /// turns it on for all its multis before cancelling any of them).
-  void set_cancelling(bool on) { cancelling_ = on; }
+  void set_cancelling(bool on) { cancelling_ += on ? 1 : -1; }
 
   /// cancel_all(), then curl_multi_cleanup and close every loop handle. Idempotent.
   void shutdown();
@@ -84,7 +84,7 @@ class CurlMulti {
   UvHandle<uv_timer_t> timer_;
   std::unordered_map<curl_socket_t, PollSlot*> polls_;
   std::unordered_set<Transfer*> transfers_;
-  bool cancelling_ = false;
+  int cancelling_ = 0;  // nested cancellations in progress
 };
 
 }  // namespace crawler::async

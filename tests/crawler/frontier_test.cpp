@@ -403,7 +403,7 @@ TEST(FrontierWindow, ARefillNeverTakesMemoryPastItsLimit) {
   rows.walked_all = true;
   EXPECT_EQ(frontier.refilled(plan, rows), 4u);
   EXPECT_EQ(frontier.queued(), 4u);
-  EXPECT_TRUE(frontier.spilled());  // b.com's last URL waits for the next walk
+  EXPECT_TRUE(frontier.spilled());  // b.com's last two URLs wait for the next walk
   drain(frontier);
   ASSERT_TRUE(frontier.refill_wanted());
   plan = frontier.plan_refill();

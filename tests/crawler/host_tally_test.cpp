@@ -14,7 +14,7 @@ std::string host(int i) {
 }
 
 TEST(HostTally, CountsExactlyBelowItsCapacity) {
-  HostTally tally(100);
+  HostTally tally(100, 1000);
   EXPECT_FALSE(tally.contains("a.example"));
   EXPECT_EQ(tally.add("a.example", 0), 0u);
   EXPECT_TRUE(tally.contains("a.example"));
@@ -26,14 +26,22 @@ TEST(HostTally, CountsExactlyBelowItsCapacity) {
 }
 
 TEST(HostTally, PastItsCapacityForgetsSmallCountsAndKeepsLargeOnes) {
-  HostTally tally(1000);
+  HostTally tally(1000, 1'000'000);
   for (int i = 0; i < 1000; ++i) tally.add("trap.example");
   for (int i = 0; i < 50'000; ++i) tally.add(host(i));
   EXPECT_LE(tally.size(), 1000u);
   EXPECT_EQ(tally.count("trap.example"), 1000u);
-  int kept = 0;
-  for (int i = 0; i < 50'000; ++i) kept += tally.contains(host(i));
-  EXPECT_GT(kept, 900);  // a full table: the newest are there
+  EXPECT_EQ(tally.count(host(49'999)), 1u);  // room is made before a key goes in
+  EXPECT_LT(tally.count(host(0)) + tally.count(host(1)) + tally.count(host(2)), 3u);
+}
+
+TEST(HostTally, ACountThatReachedItsLimitIsNeverForgotten) {
+  HostTally tally(100, 5);
+  for (int h = 0; h < 100; ++h)
+    for (int i = 0; i < 5; ++i) tally.add(host(h));  // every host at its budget
+  for (int i = 0; i < 100; ++i) tally.add("new" + std::to_string(i) + ".example");
+  for (int h = 0; h < 100; ++h) EXPECT_EQ(tally.count(host(h)), 5u) << host(h);
+  EXPECT_GT(tally.size(), 100u);  // it grew rather than forget a spent budget
 }
 
 }  // namespace
