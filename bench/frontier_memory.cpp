@@ -68,13 +68,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto dir = std::filesystem::temp_directory_path() /
-             ("frontier_memory_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("frontier_memory_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string db = (dir / "crawl.db").string();
 
-  std::printf("frontier memory %zu URLs, host window %zu, seen memory %zu MiB\n",
-              limits.max_queued, limits.host_window, limits.seen_memory >> 20);
+  std::printf("frontier memory %zu URLs, host window %zu, seen memory %zu MiB\n", limits.max_queued,
+              limits.host_window, limits.seen_memory >> 20);
   std::printf("%-8s %12s %10s %14s %12s %12s\n", "", "known URLs", "RSS MB", "bytes per URL",
               "in memory", "seen set MB");
   long base = rss_kb();

@@ -1,10 +1,9 @@
 // log: see log.hpp.
 #include "crawler/log.hpp"
 
-#include <ctime>
-
 #include "crawler/json_text.hpp"
 #include "crawler/unix_time.hpp"
+#include "storage/page_store.hpp"
 
 namespace crawler::log {
 
@@ -24,17 +23,6 @@ std::string_view level_name(Level level) {
       return "error";
   }
   return "?";
-}
-
-std::string utc_now() {
-  std::int64_t ms = unix_ms_now();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return text;
 }
 
 }  // namespace
@@ -58,8 +46,8 @@ std::optional<Level> parse_level(std::string_view name) {
 std::string format(Level level, std::string_view message, std::initializer_list<Field> fields) {
   std::string line;
   if (current.json) {
-    line = "{\"time\":\"" + utc_now() + "\",\"level\":\"" + std::string(level_name(level)) +
-           "\",\"msg\":" + json_string(message);
+    line = "{\"time\":\"" + storage::iso8601_utc(unix_ms_now()) + "\",\"level\":\"" +
+           std::string(level_name(level)) + "\",\"msg\":" + json_string(message);
     for (const Field& field : fields) line += "," + json_string(field.key) + ":" + field.value;
     line += "}\n";
     return line;

@@ -13,16 +13,6 @@ namespace {
 
 constexpr std::size_t kUrlIdCacheSize = 200'000;
 
-std::string iso8601_utc(std::int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return text;
-}
-
 void bind_optional(Statement& stmt, int index, const std::string& text) {
   if (text.empty()) {
     stmt.bind_null(index);
@@ -96,6 +86,16 @@ std::string deflate_text(const std::string& text) {
 }
 
 }  // namespace
+
+std::string iso8601_utc(std::int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return text;
+}
 
 PageStore::PageStore(const std::string& path, bool index_text)
     : db_(open_crawl_database(path)),

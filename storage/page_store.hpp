@@ -29,6 +29,9 @@ struct RobotsFile {
   std::int64_t fetched_at_ms = 0;
 };
 
+/// Unix milliseconds as the database writes times: "2026-11-27T04:00:00.000Z".
+std::string iso8601_utc(std::int64_t unix_ms);
+
 /// How a URL came to be queued.
 enum class QueueSource { kSeed, kLink, kRedirect, kSitemap };
 

@@ -33,13 +33,13 @@ using ::testing::StartsWith;
 // belongs here too.
 auto fields(const CrawlOptions& o) {
   return std::tie(o.seeds_path, o.db_path, o.concurrency, o.max_pages, o.max_depth,
-                  o.frontier_memory_urls, o.host_window, o.seen_memory_mb, o.per_host, o.delay_ms, o.obey_robots,
-                  o.max_crawl_delay_ms, o.user_agent, o.max_retries, o.backoff_base_ms,
-                  o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms, o.connect_timeout_ms,
-                  o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s, o.max_body_bytes,
-                  o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope, o.include, o.exclude,
-                  o.max_url_length, o.max_repeated_segments, o.max_path_depth, o.max_query_params,
-                  o.max_pages_per_host, o.log_level, o.log_format);
+                  o.frontier_memory_urls, o.host_window, o.seen_memory_mb, o.per_host, o.delay_ms,
+                  o.obey_robots, o.max_crawl_delay_ms, o.user_agent, o.max_retries,
+                  o.backoff_base_ms, o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms,
+                  o.connect_timeout_ms, o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s,
+                  o.max_body_bytes, o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope,
+                  o.include, o.exclude, o.max_url_length, o.max_repeated_segments, o.max_path_depth,
+                  o.max_query_params, o.max_pages_per_host, o.log_level, o.log_format);
 }
 
 // Options with every field away from its default.
