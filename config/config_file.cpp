@@ -163,6 +163,11 @@ const std::array kKeys = {
         "Query parameters in a URL."},
     Key{"scope.max_pages_per_host", K::kInteger, &O::max_pages_per_host, 1, kMaxInt64,
         "Pages fetched from one host at most."},
+    Key{"scope.max_links_per_page", K::kInteger, &O::max_links_per_page, 1, kMaxInt64,
+        "Links kept from one page; the rest are counted, not stored or followed."},
+    Key{"scope.allow_address", K::kStringList, &O::allow_addresses, 0, 0,
+        "Non-public address ranges the crawler may reach beyond the seeds' origins.",
+        R"(['10.0.0.0/8'])"},
 };
 
 struct Section {

@@ -73,6 +73,12 @@ struct CrawlOptions {
   int max_path_depth = 32;
   int max_query_params = 32;
   std::size_t max_pages_per_host = 1'000'000;
+  // Links kept from one page, in document order; the rest are counted on
+  // the page (links_dropped) and neither stored nor followed.
+  std::size_t max_links_per_page = 5'000;
+  // Non-public addresses (loopback, private, link-local, ...) the crawler
+  // may connect to besides the seeds' own origins: CIDR ranges.
+  std::vector<std::string> allow_addresses;
 };
 
 }  // namespace crawler::config

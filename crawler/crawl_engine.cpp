@@ -35,6 +35,10 @@ constexpr int kMaxRefillFailures = 10;
 // costs a lookup, as its sitemaps are in the seen set.
 constexpr std::size_t kCountedOrigins = std::size_t{1} << 18;
 
+// RFC 9309 2.3.1.2 asks for at least five redirects for robots.txt; the
+// same serves sitemaps.
+constexpr int kMaxSitemapRedirects = 5;
+
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
 
@@ -59,6 +63,13 @@ FrontierLimits limits_from(const config::CrawlOptions& options) {
   limits.max_queued = options.frontier_memory_urls;
   limits.host_window = options.host_window;
   limits.seen_memory = options.seen_memory_mb << 20;
+  return limits;
+}
+
+parsers::HtmlLimits html_limits_from(const config::CrawlOptions& options) {
+  parsers::HtmlLimits limits;
+  limits.max_links = options.max_links_per_page;
+  limits.max_url_length = options.max_url_length;
   return limits;
 }
 
@@ -137,7 +148,9 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
-      robots_(loop.get(), multis_, robots_options(options)),
+      gate_(multis_, filter_, AddressPolicy(options.allow_addresses)),
+      html_limits_(html_limits_from(options)),
+      robots_(loop.get(), gate_, robots_options(options)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
@@ -170,6 +183,7 @@ std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& 
   queued.queued_source = storage::QueueSource::kSeed;
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
+    gate_.add_seed(seed);
     AddOutcome outcome = frontier_.add_seed(seed);
     if (outcome == AddOutcome::kQueued) added.push_back(seed);
     if (outcome == AddOutcome::kQueued || outcome == AddOutcome::kUncertain)
@@ -210,6 +224,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   auto started = Clock::now();
   for (const auto& seed : seeds) {
     filter_.add_seed(seed);
+    gate_.add_seed(seed);
     filter_.take_host_budget(parsers::normalized_host(seed));
     frontier_.add_seed(seed);
   }
@@ -362,7 +377,7 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
 async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   storage::PageRecord record = start_record(url);
   Visit outcome = Visit::kDone;
-  if (!options_.obey_robots) start_sitemaps(url_origin(url.url), {});
+  if (!options_.obey_robots) start_sitemaps(parsers::normalized_origin(url.url), {});
   if (options_.obey_robots && !co_await robots_allow(url, record, outcome)) {
     if (outcome == Visit::kDone && url.kind == UrlKind::kPage) writer_.add(std::move(record));
     co_return outcome;
@@ -376,7 +391,6 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   request.low_speed_bytes = options_.low_speed_bytes;
   request.low_speed_time_s = options_.low_speed_time_s;
   request.max_body_bytes = options_.max_body_bytes;
-  request.follow_redirects = false;  // each hop is checked here: scope, robots, seen
   request.keep_raw = request_kept_raw(options_, url);
   if (url.revisit) {
     if (!url.revisit->etag.empty())
@@ -384,17 +398,25 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     if (!url.revisit->last_modified.empty())
       request.headers.push_back("If-Modified-Since: " + url.revisit->last_modified);
   }
+  RequestKind kind = RequestKind::kPage;
   if (url.kind == UrlKind::kSitemap) {
-    request.follow_redirects = true;
-    request.max_redirects = 5;
+    kind = RequestKind::kSitemap;
     request.max_body_bytes = parsers::kMaxSitemapBytes;
   }
-  async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
+  async::FetchResult result = co_await gate_.fetch(kind, std::move(request));
   if (result.error == async::FetchError::kCancelled) co_return Visit::kAbandoned;
   if (auto decided = retry_later(url, result)) co_return *decided;
   if (url.kind == UrlKind::kSitemap) {
-    // Sitemaps are means, not pages: read them, store nothing.
+    // Sitemaps are means, not pages: read them, store nothing. A redirect
+    // is a new sitemap request, admitted and counted like any other.
     if (result.ok() && result.status == 200) co_await read_sitemap(url, result);
+    if (result.ok() && is_redirect(result.status) &&
+        static_cast<int>(url.redirect_chain.size()) < kMaxSitemapRedirects) {
+      if (auto target = parsers::resolve_url(url.url, result.header("location"))) {
+        if (gate_.check(*target, RequestKind::kSitemap) == SkipReason::kNone)
+          frontier_.add_redirect(*target, url);
+      }
+    }
     co_return Visit::kDone;
   }
 
@@ -463,7 +485,7 @@ storage::PageRecord CrawlEngine::start_record(const FrontierUrl& url) const {
 // it was put back for later (robots.txt unreachable) or is finished.
 async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecord& record,
                                             Visit& outcome) {
-  std::string_view origin = url_origin(url.url);
+  std::string_view origin = parsers::normalized_origin(url.url);
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
   if (robots.status != RobotsStatus::kUnreachable) {
     start_sitemaps(origin, robots.rules->sitemaps());
@@ -480,7 +502,7 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   if (robots.status == RobotsStatus::kParsed) {
     if (auto delay = robots.rules->crawl_delay(agent_)) {
       auto wanted = Millis(static_cast<std::int64_t>(*delay * 1000));
-      frontier_.set_host_delay(url.host(), std::min(wanted, Millis(options_.max_crawl_delay_ms)));
+      frontier_.set_host_delay(url.origin(), std::min(wanted, Millis(options_.max_crawl_delay_ms)));
     }
   }
   if (robots.status == RobotsStatus::kUnreachable) {
@@ -516,12 +538,12 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
 std::optional<CrawlEngine::Visit> CrawlEngine::retry_later(FrontierUrl& url,
                                                            const async::FetchResult& result) {
   if (!is_transient(result)) {
-    if (result.ok()) frontier_.host_succeeded(url.host());
+    if (result.ok()) frontier_.host_succeeded(url.origin());
     return std::nullopt;
   }
   std::optional<Millis> retry_after;
   if (result.status == 429 || result.status == 503) retry_after = result.retry_after();
-  Millis rest = frontier_.host_failed(url.host(), Clock::now(), retry_after);
+  Millis rest = frontier_.host_failed(url.origin(), Clock::now(), retry_after);
   if (url.attempt >= options_.max_retries) return std::nullopt;
   if (stopping_) return Visit::kAbandoned;
   ++summary_.retries;
@@ -547,7 +569,12 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     record.error = "too_many_redirects";
     return;
   }
-  SkipReason reason = filter_.check(*target);
+  SkipReason reason = gate_.check(*target, RequestKind::kPage);
+  if (reason == SkipReason::kInternalAddress || reason == SkipReason::kBadScheme) {
+    // Not a matter of scope: the server tried to send the crawler somewhere it must not go.
+    record.error = "blocked";
+    record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
+  }
   if (reason == SkipReason::kNone && frontier_.seen(*target) == Seen::kNo &&
       !filter_.take_host_budget(parsers::normalized_host(*target)))
     reason = SkipReason::kHostBudget;
@@ -566,11 +593,26 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
 async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
                                          storage::PageRecord& record) {
   // Decoding and parsing both run on the pool; gumbo only ever sees UTF-8.
-  auto parse = [&result, this] {
+  // Links are capped and length-checked there too, so a hostile page costs
+  // the loop thread and the writer no more than an ordinary one.
+  bool binary = false;
+  auto parse = [&result, &binary, this] {
     parsers::DecodedHtml decoded = parsers::decode_html(result.body, result.content_type);
-    return parsers::parse_html_page(decoded.utf8, result.final_url, agent_);
+    binary = parsers::looks_binary(decoded.utf8);
+    if (binary) return parsers::HtmlPage{};
+    return parsers::parse_html_page(decoded.utf8, result.final_url, agent_, html_limits_);
   };
   parsers::HtmlPage page = co_await async::offload(loop_.get(), parse);
+  if (binary) {
+    record.error = "binary";
+    record.error_detail = "served as " + result.content_type + " but binary: not parsed";
+    co_return;
+  }
+  record.links_dropped = page.links_dropped;
+  if (page.links_dropped > 0)
+    summary_.skipped[std::string(to_string(SkipReason::kTooManyLinks))] += page.links_dropped;
+  if (page.links_too_long > 0)
+    summary_.skipped[std::string(to_string(SkipReason::kUrlTooLong))] += page.links_too_long;
 
   parsers::RobotsDirectives robots = page.robots;
   for (std::string_view value : result.headers_named("x-robots-tag")) {
@@ -609,7 +651,7 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
 bool CrawlEngine::offer_link(const std::string& link, int depth) {
   Seen seen = frontier_.seen(link);
   if (seen == Seen::kYes) return false;
-  SkipReason reason = filter_.check(link);
+  SkipReason reason = gate_.check(link, RequestKind::kPage);
   if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
     return false;
   // A "perhaps seen" link is most likely a duplicate: it does not use up the budget.

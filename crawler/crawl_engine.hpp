@@ -23,11 +23,13 @@
 #include "crawler/async/task_scope.hpp"
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
+#include "crawler/admission_gate.hpp"
 #include "crawler/frontier.hpp"
 #include "crawler/host_tally.hpp"
 #include "crawler/page_writer.hpp"
 #include "crawler/robots_cache.hpp"
 #include "crawler/url_filter.hpp"
+#include "parsers/html_page.hpp"
 #include "storage/page_store.hpp"
 #include "storage/queued_urls.hpp"
 
@@ -131,6 +133,7 @@ class CrawlEngine {
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
+  void offer_sitemap(const std::string& url);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
@@ -143,6 +146,8 @@ class CrawlEngine {
   async::CurlMultiSet multis_;
   Frontier frontier_;
   UrlFilter filter_;
+  AdmissionGate gate_;
+  parsers::HtmlLimits html_limits_;
   RobotsCache robots_;
   async::WakeSignal wake_;
   async::Timer wake_timer_;

@@ -1,6 +1,8 @@
 // CrawlEngine, sitemaps: which sitemaps an origin gets (robots.txt's
 // Sitemap lines, else /sitemap.xml) and what reading one does: an index
 // queues its sitemaps, a URL set offers its URLs and queues them durably.
+#include <algorithm>
+
 #include "crawler/async/offload.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "parsers/sitemap.hpp"
@@ -15,10 +17,23 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
     return;
   if (sitemaps_per_origin_.contains(origin)) return;
   sitemaps_per_origin_.add(origin, 0);
-  std::vector<std::string> queue = listed;
+  // A robots.txt may list thousands; no more are read than an origin's cap.
+  std::size_t count = std::min<std::size_t>(listed.size(), kMaxSitemapsPerOrigin);
+  std::vector<std::string> queue(listed.begin(), listed.begin() + count);
   if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
   for (const auto& sitemap : queue)
-    if (auto url = parsers::normalize_url(sitemap)) frontier_.add_sitemap(*url);
+    if (auto url = parsers::normalize_url(sitemap)) offer_sitemap(*url);
+}
+
+// A sitemap is a request like a page: admitted by the gate (scope,
+// patterns, addresses) before it is queued.
+void CrawlEngine::offer_sitemap(const std::string& url) {
+  SkipReason reason = gate_.check(url, RequestKind::kSitemap);
+  if (reason != SkipReason::kNone) {
+    ++summary_.skipped[std::string(to_string(reason))];
+    return;
+  }
+  frontier_.add_sitemap(url);
 }
 
 // An index queues the sitemaps it names (a bounded number per origin; an
@@ -28,7 +43,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   auto parse = [&result] { return parsers::parse_sitemap(result.body); };
   parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
   ++summary_.sitemaps;
-  std::uint32_t read = sitemaps_per_origin_.add(url_origin(url.url));
+  std::uint32_t read = sitemaps_per_origin_.add(parsers::normalized_origin(url.url));
   // The URLs it queues are written down like a page's links, so a crawl
   // stopped before it reached them still has them.
   storage::PageRecord queued;
@@ -39,7 +54,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
     if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
-      if (read < kMaxSitemapsPerOrigin) frontier_.add_sitemap(*loc);
+      if (read < kMaxSitemapsPerOrigin) offer_sitemap(*loc);
     } else if (offer_link(*loc, 1)) {
       ++summary_.sitemap_urls;
       queued.queued.push_back(std::move(*loc));

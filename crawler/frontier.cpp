@@ -72,13 +72,13 @@ void Frontier::revisit(storage::DuePage page) {
 AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
   if (!seen_.insert(url.url))
     return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
-  if (!durable || !spill(url.host())) push(std::move(url));
+  if (!durable || !spill(url.origin())) push(std::move(url));
   return AddOutcome::kQueued;
 }
 
 void Frontier::push(FrontierUrl url) {
   held_.insert(SeenSet::fingerprint(url.url));
-  auto entry = host_entry(url.host());
+  auto entry = host_entry(url.origin());
   entry->second.urls.push_back(std::move(url));
   ++queued_;
   schedule(entry->first, entry->second);
@@ -137,7 +137,7 @@ std::optional<TimePoint> Frontier::next_ready() const {
 
 Frontier::HostMap::iterator Frontier::release(const FrontierUrl& url) {
   --in_flight_;
-  auto entry = hosts_.find(url.host());
+  auto entry = hosts_.find(url.origin());
   --entry->second.in_flight;
   return entry;
 }

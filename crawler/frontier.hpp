@@ -1,9 +1,14 @@
 // Frontier: decides which URL is fetched next, and when. Mercator-shaped:
-// one FIFO queue per host and a heap of hosts ordered by the time each may
+// one FIFO queue per origin and a heap of them ordered by the time each may
 // next start a fetch (politeness delay, crawl-delay, back-off after failures
 // and 429/503). It enforces the global and per-host caps on fetches in
 // flight, the depth and page limits, and deduplicates on the normalized URL.
 // It holds decisions only: no I/O, no threads; time comes in as arguments.
+//
+// A "host" below is one such queue: an origin (scheme, host, port), the unit
+// robots.txt and Crawl-delay apply to. Keying by origin is what keeps one
+// origin's trouble (a dead port, an unreachable robots.txt, a back-off,
+// Retry-After) from stalling another origin that shares its host name.
 //
 // Memory is bounded by its limits, not by the crawl: at most `max_queued`
 // URLs (and `host_window` per host) are held; a URL added beyond them is
@@ -62,7 +67,8 @@ struct FrontierUrl {
   std::vector<std::string> redirect_chain;          // URLs that redirected here, oldest first
   std::shared_ptr<const storage::DuePage> revisit;  // set when the page is stored already
 
-  std::string_view host() const { return parsers::normalized_host(url); }
+  /// The queue it waits in (see the note at the top).
+  std::string_view origin() const { return parsers::normalized_origin(url); }
 };
 
 // kUncertain: the seen test, no longer exact, says "perhaps seen". The

@@ -160,6 +160,15 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group("Scope and traps");
+  cmd.add_option("--max-links-per-page", o.max_links_per_page,
+                 "Links kept from one page; the rest are counted, not stored or followed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scope and traps");
+  cmd.add_option("--allow-address", o.allow_addresses,
+                 "Non-public address range (CIDR) the crawler may reach besides the seeds' "
+                 "origins (repeatable)")
+      ->group("Scope and traps");
   cmd.add_option("--max-repeated-segments", o.max_repeated_segments,
                  "Times one path segment may repeat in a URL")
       ->capture_default_str()

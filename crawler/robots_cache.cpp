@@ -6,17 +6,22 @@
 
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/offload.hpp"
+#include "parsers/url.hpp"
 
 namespace crawler {
 
-std::string_view url_origin(std::string_view url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return url;
-  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
+namespace {
+
+constexpr int kMaxRobotsRedirects = 5;
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-RobotsCache::RobotsCache(uv_loop_t* loop, async::CurlMultiSet& multis, RobotsCacheOptions options)
-    : loop_(loop), multis_(multis), options_(std::move(options)) {}
+}  // namespace
+
+RobotsCache::RobotsCache(uv_loop_t* loop, AdmissionGate& gate, RobotsCacheOptions options)
+    : loop_(loop), gate_(gate), options_(std::move(options)) {}
 
 async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
   auto found = entries_.find(origin);
@@ -96,23 +101,34 @@ void RobotsCache::forget_least_used() {
 
 async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   ++fetches_;
-  async::FetchRequest request;
-  request.url = origin + "/robots.txt";
-  request.user_agent = options_.user_agent;
-  request.total_timeout_ms = options_.timeout_ms;
-  request.max_body_bytes = parsers::kMaxRobotsBytes;
-  request.max_redirects = 5;  // RFC 9309 2.3.1.2: follow at least five
-  async::FetchResult result = co_await async::fetch(multis_.next(), std::move(request));
+  std::string url = origin + "/robots.txt";
+  async::FetchResult result;
+  // RFC 9309 2.3.1.2: follow at least five redirects, each hop admitted by
+  // the gate (a robots.txt redirecting to an internal address is refused).
+  for (int hop = 0;; ++hop) {
+    async::FetchRequest request;
+    request.url = url;
+    request.user_agent = options_.user_agent;
+    request.total_timeout_ms = options_.timeout_ms;
+    request.max_body_bytes = parsers::kMaxRobotsBytes;
+    result = co_await gate_.fetch(RequestKind::kRobots, std::move(request));
+    if (!result.ok() || !is_redirect(result.status)) break;
+    auto target = parsers::resolve_url(url, result.header("location"));
+    if (!target || hop == kMaxRobotsRedirects) break;  // no file: RFC 9309 says allow all
+    url = std::move(*target);
+  }
 
   RobotsOutcome outcome;
   outcome.fresh = true;
   outcome.http_status = result.status;
-  if (!result.ok() || result.status >= 500 || result.status == 429) {
+  bool refused = result.error == async::FetchError::kBlocked;
+  if (!refused && (!result.ok() || result.status >= 500 || result.status == 429)) {
     outcome.status = RobotsStatus::kUnreachable;
     outcome.cancelled = result.error == async::FetchError::kCancelled;
     outcome.detail =
-        result.ok() ? "http " + std::to_string(result.status)
-                    : std::string(async::to_string(result.error)) + ": " + result.error_message;
+        (result.ok() ? "http " + std::to_string(result.status)
+                     : std::string(async::to_string(result.error)) + ": " + result.error_message) +
+        (url == origin + "/robots.txt" ? "" : " (at " + url + ")");
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::disallow_all());
   } else if (result.status >= 200 && result.status < 300) {
     outcome.status = RobotsStatus::kParsed;
@@ -121,7 +137,9 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
     outcome.rules = std::make_shared<parsers::RobotsTxt>(co_await async::offload(loop_, parse));
     outcome.body = std::move(result.body);
   } else {
-    // 4xx, or a redirect chain that ended without a file: no rules apply.
+    // 4xx, a redirect chain that ended without a file, or one the gate
+    // refused: "unavailable" in RFC 9309's words, so no rules apply (the
+    // pages themselves still pass the gate).
     outcome.status = RobotsStatus::kAllowAll;
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::allow_all());
   }

@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "crawler/async/curl_multi_set.hpp"
+#include "crawler/admission_gate.hpp"
 #include "crawler/async/task.hpp"
 #include "parsers/robots_txt.hpp"
 
@@ -64,7 +64,7 @@ struct RobotsCacheOptions {
 
 class RobotsCache {
  public:
-  RobotsCache(uv_loop_t* loop, async::CurlMultiSet& multis, RobotsCacheOptions options);
+  RobotsCache(uv_loop_t* loop, AdmissionGate& gate, RobotsCacheOptions options);
   RobotsCache(const RobotsCache&) = delete;
   RobotsCache& operator=(const RobotsCache&) = delete;
 
@@ -97,14 +97,11 @@ class RobotsCache {
   void forget_least_used();
 
   uv_loop_t* loop_;
-  async::CurlMultiSet& multis_;
+  AdmissionGate& gate_;
   RobotsCacheOptions options_;
   // shared_ptr: a coroutine keeps its entry alive even if it is forgotten meanwhile.
   std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
   std::size_t fetches_ = 0;
 };
-
-/// "http://host:port" of a normalized URL; the robots.txt URL is origin + "/robots.txt".
-std::string_view url_origin(std::string_view normalized_url);
 
 }  // namespace crawler

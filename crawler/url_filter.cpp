@@ -59,6 +59,14 @@ std::string_view to_string(SkipReason reason) {
       return "too_many_params";
     case SkipReason::kHostBudget:
       return "host_budget";
+    case SkipReason::kBadScheme:
+      return "bad_scheme";
+    case SkipReason::kUserinfo:
+      return "userinfo";
+    case SkipReason::kInternalAddress:
+      return "internal_address";
+    case SkipReason::kTooManyLinks:
+      return "too_many_links";
   }
   return "none";
 }

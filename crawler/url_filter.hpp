@@ -34,6 +34,11 @@ enum class SkipReason {
   kPathTooDeep,
   kTooManyParams,
   kHostBudget,  // the host's page budget is spent
+  // The admission gate's own (see AdmissionGate):
+  kBadScheme,        // not http or https
+  kUserinfo,         // credentials in the URL
+  kInternalAddress,  // a non-public address, or a localhost name, off the seeds' origins
+  kTooManyLinks,     // past the page's link cap (--max-links-per-page)
 };
 
 std::string_view to_string(SkipReason reason);

@@ -153,7 +153,9 @@ struct Walker {
 
 }  // namespace
 
-HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::string_view agent) {
+HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::string_view agent,
+                         const HtmlLimits& limits) {
+  html = html.substr(0, std::min(limits.max_html_bytes, html.size()));
   html = html.substr(0, nesting_safe_length(html));
   // One arena per pool thread, reused from page to page.
   thread_local ParseArena arena;
@@ -178,7 +180,18 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::
   // A URL linked several times is nofollow only if every link to it is.
   std::unordered_map<std::string, std::size_t> index;
   for (const Href& href : walker.hrefs) {
-    auto url = resolve_url(base, href.href);
+    if (page.links.size() >= limits.max_links) {
+      // Counted, not resolved: a million links cost a count, not a million URLs.
+      ++page.links_dropped;
+      continue;
+    }
+    // A relative href only grows when resolved: a long one is not worth resolving.
+    bool too_long = href.href.size() > limits.max_url_length;
+    auto url = too_long ? std::nullopt : resolve_url(base, href.href);
+    if (too_long || (url && url->size() > limits.max_url_length)) {
+      ++page.links_too_long;
+      continue;
+    }
     if (!url) continue;
     auto [it, added] = index.try_emplace(*url, page.links.size());
     if (added) {
@@ -193,10 +206,26 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::
   page.robots = walker.robots;
   trim_trailing_space(walker.title);
   if (!walker.title.empty() && walker.title.front() == ' ') walker.title.erase(0, 1);
+  if (walker.text.size() > limits.max_text_bytes) {
+    // Cut on a UTF-8 boundary: the text goes to SQLite and the index as UTF-8.
+    std::size_t cut = limits.max_text_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(walker.text[cut]) & 0xc0) == 0x80) --cut;
+    walker.text.resize(cut);
+  }
   trim_trailing_space(walker.text);
   page.title = std::move(walker.title);
   page.text = std::move(walker.text);
   return page;
+}
+
+bool looks_binary(std::string_view body) {
+  std::string_view head = body.substr(0, 1024);
+  std::size_t control = 0;
+  for (unsigned char c : head) {
+    if (c == 0) return true;
+    control += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b;
+  }
+  return control * 10 > head.size();  // text has almost none; ESC is ISO-2022's
 }
 
 RobotsDirectives parse_robots_directives(std::string_view content) {

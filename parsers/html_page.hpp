@@ -5,6 +5,7 @@
 // Pure function of its input: safe to run on any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,10 +22,21 @@ struct RobotsDirectives {
   bool nofollow = false;  // do not follow the links
 };
 
+/// Bounds on what one page may cost, whatever it holds (a hostile page of
+/// a million links or megabytes of text must not reach the loop or the writer).
+struct HtmlLimits {
+  std::size_t max_html_bytes = 4 * 1024 * 1024;  // handed to gumbo; the rest is not read
+  std::size_t max_links = 5'000;                 // distinct links kept, in document order
+  std::size_t max_url_length = 2048;             // longer links are dropped
+  std::size_t max_text_bytes = 512 * 1024;       // visible text kept
+};
+
 struct HtmlPage {
   std::string title;            // whitespace collapsed
   std::string text;             // visible text, whitespace collapsed; no script/style
   std::vector<HtmlLink> links;  // first-seen order, no duplicates
+  std::size_t links_dropped = 0;  // links past HtmlLimits::max_links
+  std::size_t links_too_long = 0;  // past HtmlLimits::max_url_length: dropped
   std::string canonical;        // normalized <link rel=canonical href>, or empty
   RobotsDirectives robots;      // from <meta name=robots> and <meta name=AGENT>
 };
@@ -33,7 +45,11 @@ struct HtmlPage {
 /// `agent` is our robots product token; a meta element named for it counts
 /// like <meta name=robots>.
 HtmlPage parse_html_page(std::string_view html, std::string_view page_url,
-                         std::string_view agent = {});
+                         std::string_view agent = {}, const HtmlLimits& limits = {});
+
+/// True when `body` looks binary (NUL or many control bytes in its first
+/// KiB): a file served as HTML that is not text is not parsed.
+bool looks_binary(std::string_view body);
 
 /// Directives from a robots meta content or X-Robots-Tag value:
 /// "noindex", "nofollow", "none" (both), comma separated, case-insensitive.

@@ -338,13 +338,16 @@ Error parse_text(std::string_view text, const UrlRecord* base, UrlRecord& url) {
   return parse(clean_input(text), base, url);
 }
 
-std::string serialize(const UrlRecord& url, bool with_fragment) {
+// A browser's view keeps userinfo and fragment; a crawl key drops both.
+enum class View { kBrowser, kCrawlKey };
+
+std::string serialize(const UrlRecord& url, View view) {
   // GCC 12 at -O3 warns falsely (-Wrestrict) on `"x" + str` here: append instead.
   std::string out = url.scheme;
   out.append(":");
   if (url.host) {
     out += "//";
-    if (!url.username.empty() || !url.password.empty()) {
+    if (view == View::kBrowser && (!url.username.empty() || !url.password.empty())) {
       out += url.username;
       if (!url.password.empty()) out.append(":").append(url.password);
       out += "@";
@@ -360,15 +363,16 @@ std::string serialize(const UrlRecord& url, bool with_fragment) {
     for (const auto& segment : url.path) out.append("/").append(segment);
   }
   if (url.query) out.append("?").append(*url.query);
-  if (with_fragment && url.fragment) out.append("#").append(*url.fragment);
+  if (view == View::kBrowser && url.fragment) out.append("#").append(*url.fragment);
   return out;
 }
 
-// The crawl key: http(s) only, no fragment, and fetchable by libcurl (which
+// The crawl key: http(s) only, no fragment, no userinfo (never sent as
+// credentials, never a page of its own: SSRF and duplicate guard), and fetchable by libcurl (which
 // refuses some hosts the standard allows, such as "a!b.com").
 std::optional<std::string> crawl_key(const UrlRecord& url) {
   if (url.scheme != "http" && url.scheme != "https") return std::nullopt;
-  std::string key = serialize(url, false);
+  std::string key = serialize(url, View::kCrawlKey);
   UrlHandle handle(curl_url());
   if (!handle || curl_url_set(handle.get(), CURLUPART_URL, key.c_str(), 0) != CURLUE_OK)
     return std::nullopt;
@@ -397,6 +401,12 @@ std::string url_host(std::string_view text) {
   return *url.host;
 }
 
+std::string_view normalized_origin(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return url;
+  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
+}
+
 std::string_view normalized_host(std::string_view url) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};
@@ -416,7 +426,7 @@ ParsedUrl parse_url_for_display(std::optional<std::string_view> base, std::strin
   UrlRecord url;
   if (Error error = parse_text(input, base ? &base_url : nullptr, url))
     return {{}, std::nullopt, error};
-  return {serialize(url, true), crawl_key(url), {}};
+  return {serialize(url, View::kBrowser), crawl_key(url), {}};
 }
 
 }  // namespace crawler::parsers

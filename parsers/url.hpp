@@ -2,7 +2,7 @@
 // crawl key built on it. A crawl key is an absolute http(s) URL: scheme and
 // host lower-case (IDNA hosts in Punycode, IPv4 dotted), default port and
 // fragment dropped, dot segments removed, path and query percent-encoded
-// (upper-case hex, existing %xx kept). libcurl's CURLU must accept every key,
+// (upper-case hex, existing %xx kept), userinfo dropped. libcurl's CURLU must accept every key,
 // since the fetcher hands it to curl. Nothing here throws but std::bad_alloc.
 #pragma once
 
@@ -27,6 +27,10 @@ std::string url_host(std::string_view url);
 /// Host of a URL that normalize_url or resolve_url produced, found without
 /// re-parsing (the hot path: every link of every page asks for it).
 std::string_view normalized_host(std::string_view normalized_url);
+
+/// Origin ("scheme://host[:port]") of a URL that normalize_url or
+/// resolve_url produced, found without re-parsing.
+std::string_view normalized_origin(std::string_view normalized_url);
 
 /// A URL as a browser sees it, for any scheme.
 struct ParsedUrl {

@@ -54,6 +54,7 @@ struct PageRecord {
   bool noindex = false;     // meta robots / X-Robots-Tag noindex: content not kept
   std::string text;
   std::vector<std::string> links;  // normalized outgoing URLs
+  std::size_t links_dropped = 0;   // links past the page's cap: neither stored nor followed
   // Revisits: validators for the next conditional request, the body's hash,
   // and when to come back.
   std::string etag;

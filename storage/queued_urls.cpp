@@ -1,5 +1,5 @@
 // QueuedUrlReader: see queued_urls.hpp. Both queries are seeks on the
-// partial index urls_queued_host(host, id) WHERE state = 'queued'.
+// partial index urls_queued_origin(origin, id) WHERE state = 'queued'.
 #include "storage/queued_urls.hpp"
 
 namespace crawler::storage {
@@ -7,10 +7,10 @@ namespace crawler::storage {
 QueuedUrlReader::QueuedUrlReader(const std::string& db_path)
     : db_(db_path, SQLITE_OPEN_READONLY),
       host_after_(db_,
-                  "SELECT host FROM urls WHERE state = 'queued' AND host > ?1"
-                  " ORDER BY host LIMIT 1"),
+                  "SELECT origin FROM urls WHERE state = 'queued' AND origin > ?1"
+                  " ORDER BY origin LIMIT 1"),
       oldest_(db_,
-              "SELECT url, coalesce(depth, 0) FROM urls WHERE state = 'queued' AND host = ?1"
+              "SELECT url, coalesce(depth, 0) FROM urls WHERE state = 'queued' AND origin = ?1"
               " ORDER BY id LIMIT ?2") {}
 
 std::optional<std::string> QueuedUrlReader::host_after(const std::string& after) {

@@ -1,6 +1,6 @@
 // QueuedUrlReader: the read side of the durable frontier. A crawl holds only
 // a window of its queued URLs in memory; this reads the next ones back from
-// the database, host by host, oldest first. It opens its own read-only
+// the database, origin by origin (the frontier's queues), oldest first. It opens its own read-only
 // connection, so it runs beside the writer (on another thread, one call at
 // a time) and sees what the writer has committed.
 #pragma once
@@ -24,9 +24,9 @@ class QueuedUrlReader {
  public:
   explicit QueuedUrlReader(const std::string& db_path);
 
-  /// The first host with queued URLs whose name sorts after `after`.
+  /// The first origin with queued URLs that sorts after `after`.
   std::optional<std::string> host_after(const std::string& after);
-  /// The oldest `limit` queued URLs of `host`.
+  /// The oldest `limit` queued URLs of origin `host`.
   std::vector<QueuedUrl> oldest(const std::string& host, std::size_t limit);
 
  private:

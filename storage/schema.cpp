@@ -128,12 +128,23 @@ UPDATE urls SET host = crawl_host(url) WHERE state = 'queued';
 CREATE INDEX urls_queued_host ON urls(host, id) WHERE state = 'queued';
 )sql";
 
+// Version 5: queued URLs are read back per origin (scheme, host, port), the
+// frontier's unit of politeness: one origin's trouble must not hold another
+// on the same host name. And pages count the links past their cap.
+constexpr const char* kSchemaV5 = R"sql(
+DROP INDEX urls_queued_host;
+ALTER TABLE urls RENAME COLUMN host TO origin;
+UPDATE urls SET origin = crawl_origin(url) WHERE state = 'queued';
+CREATE INDEX urls_queued_origin ON urls(origin, id) WHERE state = 'queued';
+ALTER TABLE pages ADD COLUMN links_dropped INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}};
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");
@@ -141,23 +152,29 @@ int user_version(Database& db) {
   return static_cast<int>(version.column_int(0));
 }
 
-// crawl_host(url): the host the frontier groups a normalized URL under.
-void crawl_host(sqlite3_context* context, int, sqlite3_value** args) {
+// crawl_host(url) (schema 4) and crawl_origin(url): the part of a
+// normalized URL the frontier groups it under.
+template <std::string_view (*part)(std::string_view)>
+void url_part(sqlite3_context* context, int, sqlite3_value** args) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
   if (text == nullptr) {
     sqlite3_result_null(context);
     return;
   }
-  std::string_view host = parsers::normalized_host(text);
-  sqlite3_result_text(context, host.data(), static_cast<int>(host.size()), SQLITE_TRANSIENT);
+  std::string_view value = part(text);
+  sqlite3_result_text(context, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
 
 void add_crawl_functions(Database& db) {
-  if (sqlite3_create_function(db.get(), "crawl_host", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                              nullptr, &crawl_host, nullptr, nullptr) != SQLITE_OK)
+  constexpr int kFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+  if (sqlite3_create_function(db.get(), "crawl_host", 1, kFlags, nullptr,
+                              &url_part<parsers::normalized_host>, nullptr, nullptr) != SQLITE_OK)
     db.fail("create function crawl_host");
+  if (sqlite3_create_function(db.get(), "crawl_origin", 1, kFlags, nullptr,
+                              &url_part<parsers::normalized_origin>, nullptr, nullptr) != SQLITE_OK)
+    db.fail("create function crawl_origin");
 }
 
 Database open_crawl_database(const std::string& path) {

@@ -1,6 +1,8 @@
 // fetch: see fetch.hpp.
 #include "crawler/async/fetch.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <memory>
@@ -32,9 +34,33 @@ std::string_view trim(std::string_view s) {
 struct Sink {
   FetchResult* result;
   std::size_t cap;
+  const ConnectCheck* connect_check;
   bool capped = false;
   bool keep_raw = false;
+  bool head_too_large = false;
+  std::size_t head_bytes = 0;  // of the current response
+  std::string refused{};       // why connect_check refused an address
 };
+
+// CURLOPT_OPENSOCKETFUNCTION: the one place every connection starts, after
+// DNS resolution, with the very address libcurl will use (a name that
+// resolves differently later cannot slip past: DNS rebinding).
+curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) {
+  auto* sink = static_cast<Sink*>(userp);
+  try {
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+      auto why = *sink->connect_check ? (*sink->connect_check)(&address->addr)
+                                      : std::optional<std::string>("no admission check");
+      if (why) {
+        sink->refused = std::move(*why);
+        return CURL_SOCKET_BAD;
+      }
+    }
+  } catch (...) {
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
 
 // CURLOPT_DEBUGFUNCTION, set only with keep_raw: collects the request head.
 int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* userp) {
@@ -72,8 +98,14 @@ size_t on_header(char* data, size_t size, size_t count, void* userp) {
   std::string_view line(data, n);
   try {
     if (line.starts_with("HTTP/")) {
-      sink->result->headers.clear();  // a new response (after a redirect or 100)
+      sink->result->headers.clear();  // a new response (after a 100)
+      sink->head_bytes = 0;
       if (sink->keep_raw) sink->result->raw_response_head.clear();
+    }
+    sink->head_bytes += n;
+    if (sink->head_bytes > kMaxHeadBytes || sink->result->headers.size() >= kMaxHeaderCount) {
+      sink->head_too_large = true;
+      return 0;  // stops the transfer
     }
     if (sink->keep_raw) sink->result->raw_response_head.append(line);
     if (auto colon = line.find(':');
@@ -95,9 +127,9 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_USERAGENT, request.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_SHARE, multi.share());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, request.max_redirects);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &sink);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
   if (request.low_speed_bytes > 0 && request.low_speed_time_s > 0) {
@@ -159,6 +191,10 @@ std::string_view to_string(FetchError error) {
       return "bad_response";
     case FetchError::kCancelled:
       return "cancelled";
+    case FetchError::kBlocked:
+      return "blocked";
+    case FetchError::kHeadTooLarge:
+      return "head_too_large";
     case FetchError::kOther:
       return "other";
   }
@@ -232,7 +268,7 @@ std::optional<std::chrono::milliseconds> FetchResult::retry_after() const {
 
 Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   FetchResult result;
-  Sink sink{&result, request.max_body_bytes};
+  Sink sink{&result, request.max_body_bytes, &request.connect_check};
   EasyHandle easy = make_easy(request, multi, sink);
   if (!easy) {
     result.error = FetchError::kOther;
@@ -263,6 +299,14 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   result.error = classify(code);
   if (code != CURLE_OK)
     result.error_message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  if (code == CURLE_COULDNT_CONNECT && !sink.refused.empty()) {
+    result.error = FetchError::kBlocked;
+    result.error_message = "refused to connect: " + sink.refused;
+  } else if (code == CURLE_WRITE_ERROR && sink.head_too_large) {
+    result.error = FetchError::kHeadTooLarge;
+    result.error_message = "response head over " + std::to_string(kMaxHeaderCount) +
+                           " headers or " + std::to_string(kMaxHeadBytes) + " bytes";
+  }
   if (result.final_url.empty()) result.final_url = request.url;
   co_return result;
 }

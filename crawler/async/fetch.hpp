@@ -1,13 +1,20 @@
 // fetch: one HTTP GET as a coroutine. Builds an easy handle from a
 // FetchRequest, runs it on the CurlMulti bridge and turns the outcome into a
 // FetchResult value: I/O failures are data (FetchError + CURLcode), never
-// exceptions. The body is capped; a capped body is kept and marked truncated.
+// exceptions. The body is capped (in decoded bytes, so a compression bomb
+// stops at the cap); a capped body is kept and marked truncated. Response
+// heads are capped too. libcurl never follows a redirect: each hop is the
+// caller's new request. No socket is opened unless the request's
+// connect_check allows the address libcurl is about to connect to.
 #pragma once
 
 #include <curl/curl.h>
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,12 +37,22 @@ enum class FetchError {
   kTls,               // TLS handshake or certificate failure
   kBadResponse,       // not parseable as HTTP
   kCancelled,         // the crawl stopped while the fetch was in flight
+  kBlocked,           // refused before connecting (see FetchRequest::connect_check)
+  kHeadTooLarge,      // response head past kMaxHeaderCount or kMaxHeadBytes
   kOther,
 };
 
 /// Stable lower-case name for storage and logs, e.g. "connect".
 std::string_view to_string(FetchError error);
 FetchError classify(CURLcode code);
+
+/// Judges the address a connection is about to be opened to: empty to
+/// allow, else why it is refused (that becomes the error message).
+using ConnectCheck = std::function<std::optional<std::string>(const sockaddr*)>;
+
+/// A response head larger than this is refused (kHeadTooLarge).
+inline constexpr std::size_t kMaxHeaderCount = 1000;
+inline constexpr std::size_t kMaxHeadBytes = 256 * 1024;
 
 struct FetchRequest {
   std::string url;
@@ -45,8 +62,9 @@ struct FetchRequest {
   long low_speed_bytes = 0;  // with low_speed_time_s: abort a transfer slower than this
   long low_speed_time_s = 0;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
-  bool follow_redirects = true;
-  long max_redirects = 10;
+  /// Required: without one, no connection is made (kBlocked). The crawl's
+  /// admission gate is what sets it.
+  ConnectCheck connect_check;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
   bool keep_raw = false;             // fill FetchResult::raw_request / raw_response_head
 };

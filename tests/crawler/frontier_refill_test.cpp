@@ -54,11 +54,11 @@ TEST_F(FrontierRefillTest, AWalkWithRoomReadsEveryHostInFull) {
   RefillRows rows = read_refill(reader, walk("", 100));
   EXPECT_TRUE(rows.walked_all);
   EXPECT_EQ(hosts_of(rows),
-            (std::vector<std::string>{"a.test", "b.test", "c.test", "d.test", "e.test"}));
+            (std::vector<std::string>{"http://a.test", "http://b.test", "http://c.test", "http://d.test", "http://e.test"}));
   for (const auto& host : rows.hosts) {
     EXPECT_TRUE(host.all);
     ASSERT_EQ(host.urls.size(), 3u);
-    EXPECT_EQ(host.urls[0].url, "http://" + host.name + "/0");
+    EXPECT_EQ(host.urls[0].url, host.name + "/0");
   }
 }
 
@@ -66,23 +66,23 @@ TEST_F(FrontierRefillTest, AWalkStopsAtItsRoomAndTheNextGoesOnAroundToWhereItBeg
   storage::QueuedUrlReader reader(path());
   RefillRows first = read_refill(reader, walk("", 5));
   EXPECT_FALSE(first.walked_all);
-  EXPECT_EQ(hosts_of(first), (std::vector<std::string>{"a.test", "b.test"}));
-  EXPECT_EQ(first.last_host, "b.test");
+  EXPECT_EQ(hosts_of(first), (std::vector<std::string>{"http://a.test", "http://b.test"}));
+  EXPECT_EQ(first.last_host, "http://b.test");
 
   RefillRows second = read_refill(reader, walk(first.last_host, 100));
   EXPECT_TRUE(second.walked_all);
   EXPECT_EQ(hosts_of(second),
-            (std::vector<std::string>{"c.test", "d.test", "e.test", "a.test", "b.test"}));
+            (std::vector<std::string>{"http://c.test", "http://d.test", "http://e.test", "http://a.test", "http://b.test"}));
 }
 
 TEST_F(FrontierRefillTest, HeldUrlsDoNotUseUpTheRoomAndFullHostsAreSkipped) {
   storage::QueuedUrlReader reader(path());
   RefillPlan plan = walk("", 3, 2);
   plan.held = 9;  // as many rows again may come back held
-  plan.full_hosts = {"b.test", "d.test"};
-  plan.hosts_first = {"d.test"};  // asked for by name: read even though listed full
+  plan.full_hosts = {"http://b.test", "http://d.test"};
+  plan.hosts_first = {"http://d.test"};  // asked for by name: read even though listed full
   RefillRows rows = read_refill(reader, plan);
-  EXPECT_EQ(hosts_of(rows), (std::vector<std::string>{"d.test", "a.test", "c.test", "e.test"}));
+  EXPECT_EQ(hosts_of(rows), (std::vector<std::string>{"http://d.test", "http://a.test", "http://c.test", "http://e.test"}));
   EXPECT_TRUE(rows.walked_all);
   for (const auto& host : rows.hosts) {
     EXPECT_EQ(host.urls.size(), 2u);  // the window

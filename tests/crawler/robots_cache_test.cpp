@@ -36,7 +36,9 @@ CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
     if (origin != origin_b) return std::nullopt;
     return StoredRobots{true, "User-agent: *\nDisallow: /kept\n", std::chrono::hours(1)};
   };
-  RobotsCache cache(loop.get(), multis, options);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy({"127.0.0.0/8"}));
+  RobotsCache cache(loop.get(), gate, options);
 
   RobotsOutcome first = co_await cache.rules_for(a.url(""));
   EXPECT_TRUE(first.fresh);
@@ -58,6 +60,64 @@ CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
   EXPECT_EQ(robots_requests(a), 2u);
   EXPECT_LE(cache.size(), 2u);
   EXPECT_EQ(lookups, 4u);  // a, b, c, a: once per time an origin comes into memory
+  multis.shutdown();
+}
+
+// RFC 9309 2.3.1.2: redirects are followed (five at most), each hop
+// through the admission gate.
+CO_TEST(RobotsCache, FollowsRedirectsThroughTheGate) {
+  TestServer site("127.0.0.1");
+  site.set_response("/robots.txt", {301, {{"Location", "/r1"}}, ""});
+  site.set_response("/r1", {302, {{"Location", "/real-robots.txt"}}, ""});
+  site.set_response("/real-robots.txt", {200, {}, "User-agent: *\nDisallow: /moved\n"});
+  async::CurlMultiSet multis(loop.get(), 2);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed(site.url("/"));
+  RobotsCacheOptions options;
+  options.user_agent = "crawler-test";
+  RobotsCache cache(loop.get(), gate, options);
+
+  RobotsOutcome followed = co_await cache.rules_for(site.url(""));
+  EXPECT_EQ(followed.status, RobotsStatus::kParsed);
+  EXPECT_FALSE(followed.rules->check("crawler-test", "/moved").allowed);
+  EXPECT_EQ(site.request_count(), 3u);
+  multis.shutdown();
+}
+
+CO_TEST(RobotsCache, ARedirectToAnInternalAddressIsNotFollowed) {
+  TestServer site("127.0.0.1"), internal("127.0.0.2");
+  site.set_response("/robots.txt", {302, {{"Location", internal.url("/robots.txt")}}, ""});
+  internal.set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /\n"});
+  async::CurlMultiSet multis(loop.get(), 2);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed(site.url("/"));
+  RobotsCacheOptions options;
+  options.user_agent = "crawler-test";
+  RobotsCache cache(loop.get(), gate, options);
+
+  RobotsOutcome outcome = co_await cache.rules_for(site.url(""));
+  // Refused, so "unavailable" (RFC 9309): no rules, and nothing asked of 127.0.0.2.
+  EXPECT_EQ(outcome.status, RobotsStatus::kAllowAll);
+  EXPECT_EQ(internal.request_count(), 0u);
+  multis.shutdown();
+}
+
+CO_TEST(RobotsCache, MoreThanFiveRedirectsMeanNoFile) {
+  TestServer site("127.0.0.1");
+  site.set_response("/robots.txt", {302, {{"Location", "/redirect/20"}}, ""});
+  async::CurlMultiSet multis(loop.get(), 2);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed(site.url("/"));
+  RobotsCacheOptions options;
+  options.user_agent = "crawler-test";
+  RobotsCache cache(loop.get(), gate, options);
+
+  RobotsOutcome outcome = co_await cache.rules_for(site.url(""));
+  EXPECT_EQ(outcome.status, RobotsStatus::kAllowAll);
+  EXPECT_EQ(site.request_count(), 6u);  // the file and five redirects, no more
   multis.shutdown();
 }
 

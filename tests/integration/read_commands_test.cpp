@@ -297,8 +297,8 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
   { storage::PageStore migrate(options_.db_path); }
   EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(storage::kSchemaVersion));
   EXPECT_EQ(scalar("SELECT text FROM pages"), "kept from version one");
-  // Version 4 groups queued URLs by host, for the frontier to read them back.
-  EXPECT_EQ(scalar("SELECT host FROM urls WHERE state = 'queued'"), "old.test");
+  // Version 5 groups queued URLs by origin, for the frontier to read them back.
+  EXPECT_EQ(scalar("SELECT origin FROM urls WHERE state = 'queued'"), "http://old.test:8080");
   EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("old.test"));
 }
 

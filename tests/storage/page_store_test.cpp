@@ -163,23 +163,24 @@ TEST_F(PageStoreTest, ReadQueryAllowsTrailingSemicolonAndComments) {
   EXPECT_EQ(scalar("SELECT 42; -- the answer\n"), "42");
 }
 
-TEST_F(PageStoreTest, QueuedUrlsAreReadBackHostByHostOldestFirst) {
+TEST_F(PageStoreTest, QueuedUrlsAreReadBackOriginByOriginOldestFirst) {
   PageStore store(db_path());
   store.queue({"http://b.test/1", "http://a.test/1", "http://b.test:81/2", "http://b.test/3"}, 2);
   PageRecord fetched = page("http://b.test/1");
   store.write(std::span(&fetched, 1));  // done: no longer queued
 
   QueuedUrlReader reader(db_path());
-  EXPECT_EQ(reader.host_after(""), "a.test");
-  EXPECT_EQ(reader.host_after("a.test"), "b.test");
-  EXPECT_EQ(reader.host_after("b.test"), std::nullopt);
-  auto urls = reader.oldest("b.test", 10);
-  ASSERT_EQ(urls.size(), 2u);
-  EXPECT_EQ(urls[0].url, "http://b.test:81/2");  // the port is not part of the host
+  EXPECT_EQ(reader.host_after(""), "http://a.test");
+  EXPECT_EQ(reader.host_after("http://a.test"), "http://b.test");
+  EXPECT_EQ(reader.host_after("http://b.test"), "http://b.test:81");  // another origin
+  EXPECT_EQ(reader.host_after("http://b.test:81"), std::nullopt);
+  auto urls = reader.oldest("http://b.test", 10);
+  ASSERT_EQ(urls.size(), 1u);
+  EXPECT_EQ(urls[0].url, "http://b.test/3");
   EXPECT_EQ(urls[0].depth, 2);
-  EXPECT_EQ(urls[1].url, "http://b.test/3");
-  EXPECT_EQ(reader.oldest("b.test", 1).size(), 1u);
-  EXPECT_TRUE(reader.oldest("c.test", 10).empty());
+  EXPECT_EQ(reader.oldest("http://b.test:81", 10).at(0).url, "http://b.test:81/2");
+  EXPECT_EQ(reader.oldest("http://b.test", 1).size(), 1u);
+  EXPECT_TRUE(reader.oldest("http://c.test", 10).empty());
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ FetchRequest get(const std::string& url) {
   FetchRequest request;
   request.url = url;
   request.total_timeout_ms = 10'000;
+  request.connect_check = [](const sockaddr*) { return std::optional<std::string>(); };
   return request;
 }
 
@@ -48,22 +49,42 @@ CO_TEST(Fetch, AnHttpErrorIsAResponseNotAFailure) {
   EXPECT_EQ(result.status, 503);
 }
 
-CO_TEST(Fetch, FollowsRedirectsToTheFinalUrl) {
+CO_TEST(Fetch, ARedirectIsReturnedNotFollowed) {
   TestServer server;
   CurlMulti multi(loop.get());
   FetchResult result = co_await fetch(multi, get(server.url("/redirect/3")));
   EXPECT_TRUE(result.ok());
-  EXPECT_EQ(result.status, 200);
-  EXPECT_EQ(result.final_url, server.url("/redirect/0"));
-  EXPECT_EQ(server.request_count(), 4u);
+  EXPECT_EQ(result.status, 302);
+  EXPECT_EQ(result.header("location"), "/redirect/2");
+  EXPECT_EQ(result.final_url, server.url("/redirect/3"));
+  EXPECT_EQ(server.request_count(), 1u);
 }
 
-CO_TEST(Fetch, ARedirectLoopIsTooManyRedirects) {
+CO_TEST(Fetch, WithoutAConnectCheckNothingIsSent) {
   TestServer server;
   CurlMulti multi(loop.get());
-  FetchResult result = co_await fetch(multi, get(server.url("/redirect-loop/a")));
-  EXPECT_EQ(result.error, FetchError::kTooManyRedirects);
-  EXPECT_EQ(to_string(result.error), "too_many_redirects");
+  FetchRequest request = get(server.url("/site/10/0"));
+  request.connect_check = nullptr;
+  FetchResult result = co_await fetch(multi, request);
+  EXPECT_EQ(result.error, FetchError::kBlocked);
+  EXPECT_EQ(to_string(result.error), "blocked");
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+CO_TEST(Fetch, TheConnectCheckSeesTheResolvedAddressAndCanRefuseIt) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  std::string seen_family;
+  FetchRequest request = get(server.url("/site/10/0"));
+  request.connect_check = [&seen_family](const sockaddr* address) {
+    seen_family = address->sa_family == AF_INET ? "inet" : "other";
+    return std::optional<std::string>("127.0.0.1 is a loopback address");
+  };
+  FetchResult result = co_await fetch(multi, request);
+  EXPECT_EQ(result.error, FetchError::kBlocked);
+  EXPECT_EQ(seen_family, "inet");
+  EXPECT_NE(result.error_message.find("loopback"), std::string::npos) << result.error_message;
+  EXPECT_EQ(server.request_count(), 0u);
 }
 
 CO_TEST(Fetch, AResetConnectionIsReported) {

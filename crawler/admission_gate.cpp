@@ -1,0 +1,81 @@
+// AdmissionGate: see admission_gate.hpp.
+#include "crawler/admission_gate.hpp"
+
+#include <utility>
+
+#include "parsers/ascii.hpp"
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+namespace {
+
+// RFC 6761 6.3: "localhost" and names under it are the loopback, whatever
+// a resolver says; refused by name before any lookup.
+bool is_localhost_name(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);
+  return parsers::ascii_iequals(host, "localhost") || host.ends_with(".localhost");
+}
+
+std::string_view authority_of(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  std::string_view authority = url.substr(scheme_end + 3);
+  return authority.substr(0, authority.find_first_of("/?#"));
+}
+
+async::FetchResult refused(const std::string& url, SkipReason reason) {
+  async::FetchResult result;
+  result.error = async::FetchError::kBlocked;
+  result.final_url = url;
+  result.error_message = "refused before fetching (" + std::string(to_string(reason)) + ")";
+  return result;
+}
+
+}  // namespace
+
+AdmissionGate::AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter,
+                             AddressPolicy policy)
+    : multis_(multis), filter_(filter), policy_(std::move(policy)) {}
+
+void AdmissionGate::add_seed(std::string_view url) {
+  if (auto key = parsers::normalize_url(url))
+    seed_origins_.emplace(parsers::normalized_origin(*key));
+}
+
+bool AdmissionGate::exempt(std::string_view url) const {
+  return seed_origins_.contains(std::string(parsers::normalized_origin(url)));
+}
+
+SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) return SkipReason::kBadScheme;
+  // Crawl keys carry no userinfo; a URL that does was not normalized here.
+  if (authority_of(url).find('@') != std::string_view::npos) return SkipReason::kUserinfo;
+  if (!exempt(url)) {
+    std::string_view host = parsers::normalized_host(url);
+    if (is_localhost_name(host)) return SkipReason::kInternalAddress;
+    if (auto ip = parse_ip(host); ip && policy_.refusal(*ip)) return SkipReason::kInternalAddress;
+  }
+  if (kind == RequestKind::kRobots) return SkipReason::kNone;
+  return filter_.check(url);
+}
+
+async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
+                                                     async::FetchRequest request) {
+  if (SkipReason reason = check(request.url, kind); reason != SkipReason::kNone)
+    co_return refused(request.url, reason);
+  if (exempt(request.url)) {
+    request.connect_check = [](const sockaddr*) { return std::optional<std::string>(); };
+  } else {
+    request.connect_check = [this](const sockaddr* address) -> std::optional<std::string> {
+      auto ip = ip_of(address);
+      if (!ip) return "not an IP address";
+      auto why = policy_.refusal(*ip);
+      if (why) *why += " (only the seeds' origins may be internal; see --allow-address)";
+      return why;
+    };
+  }
+  co_return co_await async::fetch(multis_.next(), std::move(request));
+}
+
+}  // namespace crawler

@@ -1,0 +1,55 @@
+// AdmissionGate: the one place every request of the crawl passes before a
+// byte is sent: pages, robots.txt, sitemaps, and each hop of a redirect
+// (libcurl never follows one itself). It checks the URL (scheme, userinfo,
+// a literal internal address or a localhost name, and for pages and
+// sitemaps the UrlFilter: scope, patterns, trap limits) and then, at connect
+// time, the address libcurl is about to use (AddressPolicy). The seeds' own
+// origins are exempt from the address policy. fetch() is the crawler's
+// only way to the network: async::fetch refuses a request without the
+// connect check this gate sets (a test fails if anything calls it elsewhere).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "crawler/address_policy.hpp"
+#include "crawler/async/curl_multi_set.hpp"
+#include "crawler/async/fetch.hpp"
+#include "crawler/async/task.hpp"
+#include "crawler/url_filter.hpp"
+
+namespace crawler {
+
+/// What a request is for; a redirect hop keeps the kind it continues.
+enum class RequestKind { kPage, kRobots, kSitemap };
+
+class AdmissionGate {
+ public:
+  AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter, AddressPolicy policy);
+  AdmissionGate(const AdmissionGate&) = delete;
+  AdmissionGate& operator=(const AdmissionGate&) = delete;
+
+  /// A seed's origin (scheme, host, port) may be reached at any address.
+  void add_seed(std::string_view url);
+
+  /// Why `url` (normalized) must not be requested; kNone when it may.
+  /// robots.txt requests skip the UrlFilter: an origin's rules are read
+  /// wherever its redirects lead (RFC 9309 2.3.1.2), addresses permitting.
+  SkipReason check(std::string_view url, RequestKind kind) const;
+
+  /// Fetches `request` if check() admits it, with the address policy
+  /// applied at connect time. A refusal is a FetchResult with kBlocked and
+  /// the reason in error_message.
+  async::Task<async::FetchResult> fetch(RequestKind kind, async::FetchRequest request);
+
+ private:
+  bool exempt(std::string_view url) const;
+
+  async::CurlMultiSet& multis_;
+  const UrlFilter& filter_;
+  AddressPolicy policy_;
+  std::unordered_set<std::string> seed_origins_;
+};
+
+}  // namespace crawler
