@@ -54,6 +54,9 @@ struct CrawlOptions {
   bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
   bool search_index = true;      // add pages to the full-text index as they are stored
   bool keep_raw = false;         // keep raw exchanges (compressed) for WARC export
+  // "HOST:PORT:ADDRESS": connect there instead of asking DNS (as curl's
+  // --resolve); the address policy still applies to ADDRESS.
+  std::vector<std::string> resolve;
 
   // Revisits (serve): a page comes back after an interval that doubles while
   // it stays unchanged and halves when it changes, within these bounds.

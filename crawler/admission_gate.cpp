@@ -35,8 +35,8 @@ async::FetchResult refused(const std::string& url, SkipReason reason) {
 }  // namespace
 
 AdmissionGate::AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter,
-                             AddressPolicy policy)
-    : multis_(multis), filter_(filter), policy_(std::move(policy)) {}
+                             AddressPolicy policy, std::vector<std::string> resolve)
+    : multis_(multis), filter_(filter), policy_(std::move(policy)), resolve_(std::move(resolve)) {}
 
 void AdmissionGate::add_seed(std::string_view url) {
   if (auto key = parsers::normalize_url(url))
@@ -64,6 +64,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
                                                      async::FetchRequest request) {
   if (SkipReason reason = check(request.url, kind); reason != SkipReason::kNone)
     co_return refused(request.url, reason);
+  request.resolve = resolve_;
   if (exempt(request.url)) {
     request.connect_check = [](const sockaddr*) { return std::optional<std::string>(); };
   } else {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "crawler/address_policy.hpp"
 #include "crawler/async/curl_multi_set.hpp"
@@ -26,7 +27,9 @@ enum class RequestKind { kPage, kRobots, kSitemap };
 
 class AdmissionGate {
  public:
-  AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter, AddressPolicy policy);
+  /// `resolve`: "HOST:PORT:ADDRESS" entries used instead of DNS (curl's --resolve).
+  AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter, AddressPolicy policy,
+                std::vector<std::string> resolve = {});
   AdmissionGate(const AdmissionGate&) = delete;
   AdmissionGate& operator=(const AdmissionGate&) = delete;
 
@@ -50,6 +53,7 @@ class AdmissionGate {
   const UrlFilter& filter_;
   AddressPolicy policy_;
   std::unordered_set<std::string> seed_origins_;
+  std::vector<std::string> resolve_;
 };
 
 }  // namespace crawler

@@ -23,9 +23,15 @@ namespace crawler {
 
 namespace {
 
-// Held back from the scheduler when this many records wait for the writer:
-// memory stays bounded when the disk is slower than the network.
-constexpr std::size_t kMaxWriteBacklog = 2048;
+// Held back from the scheduler when this many records, or bytes, wait for
+// the writer: memory stays bounded when the disk is slower than the
+// network, and a kill -9 loses at most this much fetched work.
+constexpr std::size_t kMaxWriteBacklog = 256;
+constexpr std::size_t kMaxWriteBacklogBytes = 32 << 20;
+
+// HTML bytes in the parse pool at once: gumbo takes up to ~30 times its
+// input, so two full-size pages (HtmlLimits::max_html_bytes) at a time.
+constexpr std::size_t kMaxParseBytes = 4 << 20;
 
 // A refill that fails this many times in a row (a second apart) stops the
 // crawl: the queued URLs it cannot read would never be fetched.
@@ -148,8 +154,9 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
-      gate_(multis_, filter_, AddressPolicy(options.allow_addresses)),
+      gate_(multis_, filter_, AddressPolicy(options.allow_addresses), options.resolve),
       html_limits_(html_limits_from(options)),
+      parse_budget_(kMaxParseBytes),
       robots_(loop.get(), gate_, robots_options(options)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
@@ -231,8 +238,11 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   if (keep_running_) revisits_.spawn(poll_revisits());
   refills_.spawn(refill_frontier());
 
+  auto writer_has_room = [this] {
+    return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
+  };
   while (!stopping_ && !fatal()) {
-    while (writer_.backlog() < kMaxWriteBacklog) {
+    while (writer_has_room()) {
       auto next = frontier_.next(Clock::now());
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
@@ -240,7 +250,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     if (frontier_.refill_wanted()) refill_wake_.notify();
     if (frontier_.finished() && !keep_running_) break;
     // A full write backlog is waited out; the writer wakes us as it drains.
-    if (writer_.backlog() < kMaxWriteBacklog) {
+    if (writer_has_room()) {
       arm_wakeup();
     } else {
       wake_timer_.stop();
@@ -596,8 +606,12 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
   // Links are capped and length-checked there too, so a hostile page costs
   // the loop thread and the writer no more than an ordinary one.
   bool binary = false;
+  async::ByteBudget::Permit permit =
+      co_await parse_budget_.acquire(std::min(result.body.size(), html_limits_.max_html_bytes));
   auto parse = [&result, &binary, this] {
-    parsers::DecodedHtml decoded = parsers::decode_html(result.body, result.content_type);
+    // Only what gumbo will read is decoded: a 10 MiB page is not copied whole.
+    std::string_view html = std::string_view(result.body).substr(0, html_limits_.max_html_bytes);
+    parsers::DecodedHtml decoded = parsers::decode_html(html, result.content_type);
     binary = parsers::looks_binary(decoded.utf8);
     if (binary) return parsers::HtmlPage{};
     return parsers::parse_html_page(decoded.utf8, result.final_url, agent_, html_limits_);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
+#include "crawler/async/byte_budget.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/loop.hpp"
@@ -148,6 +149,7 @@ class CrawlEngine {
   UrlFilter filter_;
   AdmissionGate gate_;
   parsers::HtmlLimits html_limits_;
+  async::ByteBudget parse_budget_;  // HTML bytes being parsed
   RobotsCache robots_;
   async::WakeSignal wake_;
   async::Timer wake_timer_;

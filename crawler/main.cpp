@@ -160,6 +160,10 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group("Scope and traps");
+  cmd.add_option("--resolve", o.resolve,
+                 "HOST:PORT:ADDRESS: connect there instead of asking DNS (repeatable; the "
+                 "address policy still applies)")
+      ->group("Transfers");
   cmd.add_option("--max-links-per-page", o.max_links_per_page,
                  "Links kept from one page; the rest are counted, not stored or followed")
       ->capture_default_str()

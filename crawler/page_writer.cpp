@@ -87,6 +87,17 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
   return outcome;
 }
 
+// About what a record holds in memory; strings dominate.
+std::size_t record_bytes(const storage::PageRecord& record) {
+  std::size_t bytes = sizeof record + record.url.size() + record.final_url.size() +
+                      record.title.size() + record.text.size() + record.raw_request.size() +
+                      record.raw_head.size() + record.raw_body.size();
+  for (const auto& link : record.links) bytes += sizeof link + link.size();
+  for (const auto& url : record.queued) bytes += sizeof url + url.size();
+  if (record.robots) bytes += record.robots->body.size();
+  return bytes;
+}
+
 }  // namespace
 
 PageWriter::PageWriter(uv_loop_t* loop, storage::PageStore& store,
@@ -94,6 +105,7 @@ PageWriter::PageWriter(uv_loop_t* loop, storage::PageStore& store,
     : loop_(loop), store_(store), on_progress_(std::move(on_progress)) {}
 
 void PageWriter::add(storage::PageRecord record) {
+  pending_bytes_ += record_bytes(record);
   pending_.push_back(std::move(record));
   if (scope_.active() == 0) scope_.spawn(drain());
 }
@@ -113,6 +125,7 @@ async::Task<void> PageWriter::drain() {
     std::vector<storage::PageRecord> batch = std::exchange(pending_, {});
     writing_then_ = std::exchange(pending_then_, {});
     writing_ = batch.size();
+    writing_bytes_ = std::exchange(pending_bytes_, 0);
     auto job = [this, &batch] { return write_batch(store_, batch); };
     BatchOutcome outcome;
     auto started = std::chrono::steady_clock::now();
@@ -125,6 +138,7 @@ async::Task<void> PageWriter::drain() {
       outcome.fatal = true;
     }
     writing_ = 0;
+    writing_bytes_ = 0;
     last_batch_seconds_ =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     write_seconds_ += last_batch_seconds_;

@@ -35,6 +35,8 @@ class PageWriter {
 
   /// Records waiting for the writer; callers hold back new work when it is large.
   std::size_t backlog() const { return pending_.size() + writing_; }
+  /// The same in bytes (text, links, kept bodies: what the records hold).
+  std::size_t backlog_bytes() const { return pending_bytes_ + writing_bytes_; }
   std::size_t written() const { return written_; }
   std::size_t failed() const { return failed_; }
   std::size_t batches() const { return batches_; }
@@ -56,6 +58,8 @@ class PageWriter {
   std::vector<std::function<void()>> pending_then_;  // after the next batch
   std::vector<std::function<void()>> writing_then_;  // after the batch being written
   std::size_t writing_ = 0;
+  std::size_t pending_bytes_ = 0;
+  std::size_t writing_bytes_ = 0;
   std::size_t written_ = 0;
   std::size_t failed_ = 0;
   std::size_t batches_ = 0;

@@ -164,6 +164,9 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::
   options.allocator = &ParseArena::gumbo_allocate;
   options.deallocator = &ParseArena::gumbo_deallocate;
   options.userdata = &arena;
+  // Parse errors are not read, and each one copies the stack of open
+  // elements: 3,000 unclosed <div>s made 78 MB of error records.
+  options.max_errors = 0;
   // The tree lives in the arena: no gumbo_destroy_output.
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   HtmlPage page;

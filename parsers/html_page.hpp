@@ -25,7 +25,7 @@ struct RobotsDirectives {
 /// Bounds on what one page may cost, whatever it holds (a hostile page of
 /// a million links or megabytes of text must not reach the loop or the writer).
 struct HtmlLimits {
-  std::size_t max_html_bytes = 4 * 1024 * 1024;  // handed to gumbo; the rest is not read
+  std::size_t max_html_bytes = 2 * 1024 * 1024;  // handed to gumbo; the rest is not read
   std::size_t max_links = 5'000;                 // distinct links kept, in document order
   std::size_t max_url_length = 2048;             // longer links are dropped
   std::size_t max_text_bytes = 512 * 1024;       // visible text kept

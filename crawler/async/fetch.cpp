@@ -23,6 +23,17 @@ struct SlistDeleter {
 };
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 
+HeaderList make_list(const std::vector<std::string>& items) {
+  HeaderList list;
+  for (const auto& item : items) {
+    if (curl_slist* longer = curl_slist_append(list.get(), item.c_str())) {
+      (void)list.release();
+      list.reset(longer);
+    }
+  }
+  return list;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -78,8 +89,12 @@ size_t on_body(char* data, size_t size, size_t count, void* userp) {
   auto* sink = static_cast<Sink*>(userp);
   size_t n = size * count;
   sink->result->bytes += n;
-  size_t room = sink->cap - std::min(sink->cap, sink->result->body.size());
+  std::string& body = sink->result->body;
+  size_t room = sink->cap - std::min(sink->cap, body.size());
   try {
+    // Grown by doubling, but never past the cap (a 10 MiB cap is not a 16 MiB buffer).
+    if (body.capacity() < body.size() + std::min(n, room))
+      body.reserve(std::min(sink->cap, std::max(body.size() * 2, body.size() + n)));
     if (n > room) {
       sink->result->body.append(data, room);
       sink->capped = true;
@@ -276,15 +291,11 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     result.error_message = "curl_easy_init failed";
     co_return result;
   }
-  // Lives on this frame until the transfer is over, as curl requires.
-  HeaderList headers;
-  for (const auto& header : request.headers) {
-    if (curl_slist* longer = curl_slist_append(headers.get(), header.c_str())) {
-      (void)headers.release();
-      headers.reset(longer);
-    }
-  }
+  // Both live on this frame until the transfer is over, as curl requires.
+  HeaderList headers = make_list(request.headers);
   if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+  HeaderList resolve = make_list(request.resolve);
+  if (resolve) curl_easy_setopt(easy.get(), CURLOPT_RESOLVE, resolve.get());
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
 

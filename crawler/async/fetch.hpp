@@ -66,6 +66,7 @@ struct FetchRequest {
   /// admission gate is what sets it.
   ConnectCheck connect_check;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
+  std::vector<std::string> resolve;  // "HOST:PORT:ADDRESS", instead of DNS (CURLOPT_RESOLVE)
   bool keep_raw = false;             // fill FetchResult::raw_request / raw_response_head
 };
 

@@ -457,7 +457,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 42u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 43u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

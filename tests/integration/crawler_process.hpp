@@ -72,14 +72,19 @@ class CrawlerProcess {
 
   void signal(int signum) const { ::kill(pid_, signum); }
 
+  /// Peak resident memory of the child, in KiB, once wait() has seen it exit.
+  long max_rss_kb() const { return max_rss_kb_; }
+
   /// The exit code (128 + signal if killed), or empty if still running after `limit`.
   std::optional<int> wait(std::chrono::milliseconds limit) {
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (!exit_code_) {
       int status = 0;
-      pid_t done = ::waitpid(pid_, &status, WNOHANG);
+      rusage usage{};
+      pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
       if (done == pid_) {
         exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        max_rss_kb_ = usage.ru_maxrss;
       } else if (std::chrono::steady_clock::now() >= deadline) {
         break;
       } else {
@@ -92,6 +97,7 @@ class CrawlerProcess {
  private:
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
+  long max_rss_kb_ = 0;
 };
 
 }  // namespace crawler::testing

@@ -3,6 +3,8 @@
 // paths never reach arithmetic; page bodies are built with std::string, never printf.
 #include "tests/support/builtin_routes.hpp"
 
+#include "tests/support/hostile_routes.hpp"
+
 #include <charconv>
 #include <optional>
 #include <string>
@@ -175,6 +177,7 @@ RouteReply route_builtin(std::string_view path, std::string_view authority) {
     return RouteReply{RouteReply::Kind::kTruncate, std::move(response), 0};
   }
   if (auto rest = strip_prefix(path, "/big/")) return big_page(*rest);
+  if (path.starts_with("/hostile")) return route_hostile(path);
   return not_found();
 }
 

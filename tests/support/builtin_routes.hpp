@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "tests/support/http_response.hpp"
@@ -18,10 +19,24 @@ struct RouteReply {
     kDelay,     ///< Send `response` after `delay_ms` milliseconds.
     kReset,     ///< Send nothing; reset the connection (RST).
     kTruncate,  ///< Send `response` (its Content-Length overstates the body), then close.
+    kStream,    ///< Send `stream` as raw bytes: no serialization, nothing checked.
+  };
+  /// Raw bytes sent piece by piece: `head`, then `chunk` `chunks` times
+  /// (0: forever) with `interval_ms` between them (0: as fast as the peer
+  /// reads), then a close (FIN), or an RST with `reset_at_end`. Hostile
+  /// servers are made of these: endless or dripping bodies, dripping heads,
+  /// broken framing.
+  struct Stream {
+    std::string head{};
+    std::string chunk{};
+    std::uint64_t chunks = 0;
+    std::uint64_t interval_ms = 0;
+    bool reset_at_end = false;
   };
   Kind kind = Kind::kRespond;
   CannedResponse response;
   std::uint64_t delay_ms = 0;
+  Stream stream{};
 };
 
 /// Answers `path` (no query string) from the built-in routes; 404 for unknown paths.

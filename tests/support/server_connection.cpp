@@ -18,6 +18,7 @@ constexpr std::uint64_t kLingerMs = 2000;
 struct WriteRequest {
   uv_write_t req{};
   std::string bytes;
+  bool stream_step = false;  // its completion sends the stream's next piece
 };
 
 ServerConnection* connection_of(const void* handle_data) {
@@ -150,6 +151,11 @@ void ServerConnection::process_buffered() {
       case RouteReply::Kind::kTruncate:
         send(serialize_response(reply.response, false, false), true);
         break;
+      case RouteReply::Kind::kStream:
+        stream_ = std::move(reply.stream);
+        state_ = State::kStreaming;
+        stream_write(stream_.head);
+        break;
     }
   }
 }
@@ -180,7 +186,61 @@ void ServerConnection::send(std::string bytes, bool then_close) {
 void ServerConnection::on_write(uv_write_t* req, int status) {
   std::unique_ptr<WriteRequest> write(static_cast<WriteRequest*>(req->data));
   auto* connection = connection_of(req->handle->data);
-  if (status < 0) connection->close();
+  if (status < 0) {
+    connection->close();
+    return;
+  }
+  if (write->stream_step && connection->state_ == State::kStreaming) {
+    try {
+      connection->stream_next();
+    } catch (...) {
+      connection->close();
+    }
+  }
+}
+
+// One piece in flight at a time: an endless body is written only as fast
+// as the peer reads it, so the server's memory stays flat.
+void ServerConnection::stream_write(const std::string& bytes) {
+  auto write = std::make_unique<WriteRequest>();
+  write->bytes = bytes;
+  write->stream_step = true;
+  write->req.data = write.get();
+  uv_buf_t buf = uv_buf_init(write->bytes.data(), static_cast<unsigned int>(write->bytes.size()));
+  if (uv_write(&write->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, on_write) != 0) {
+    close();
+    return;
+  }
+  write.release();  // Owned by libuv until on_write.
+}
+
+void ServerConnection::stream_next() {
+  if (stream_.chunk.empty() || (stream_.chunks != 0 && streamed_chunks_ >= stream_.chunks)) {
+    if (stream_.reset_at_end) {
+      reset();
+      return;
+    }
+    // Half-close and linger, as send() does after a last reply.
+    state_ = State::kFinishing;
+    if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown) != 0)
+      close();
+    return;
+  }
+  ++streamed_chunks_;
+  if (stream_.interval_ms == 0) {
+    stream_write(stream_.chunk);
+  } else {
+    uv_timer_start(&timer_, on_stream_timer, stream_.interval_ms, 0);
+  }
+}
+
+void ServerConnection::on_stream_timer(uv_timer_t* timer) {
+  auto* connection = connection_of(timer->data);
+  try {
+    if (connection->state_ == State::kStreaming) connection->stream_write(connection->stream_.chunk);
+  } catch (...) {
+    connection->close();
+  }
 }
 
 void ServerConnection::on_shutdown(uv_shutdown_t* req, int status) {

@@ -46,7 +46,7 @@ class ServerConnection {
   void close() noexcept;
 
  private:
-  enum class State { kReading, kWaitingDelay, kFinishing, kClosing };
+  enum class State { kReading, kWaitingDelay, kStreaming, kFinishing, kClosing };
 
   ServerConnection(ConnectionOwner& owner, std::uint64_t id) : owner_(owner), id_(id) {}
   ~ServerConnection() = default;
@@ -54,6 +54,7 @@ class ServerConnection {
   static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   static void on_delay_done(uv_timer_t* timer);
+  static void on_stream_timer(uv_timer_t* timer);
   static void on_linger_done(uv_timer_t* timer);
   static void on_write(uv_write_t* req, int status);
   static void on_shutdown(uv_shutdown_t* req, int status);
@@ -65,6 +66,9 @@ class ServerConnection {
   /// Queues `bytes`; if `then_close`, half-closes after them and lingers until the peer closes.
   void send(std::string bytes, bool then_close);
   void reset() noexcept;
+  /// Sends the next piece of stream_ (see RouteReply::Stream), or ends it.
+  void stream_next();
+  void stream_write(const std::string& bytes);
 
   uv_tcp_t tcp_{};
   uv_timer_t timer_{};
@@ -74,6 +78,8 @@ class ServerConnection {
   HttpRequestParser parser_;
   std::string delayed_bytes_;  ///< Reply held back by a /delay timer.
   bool delayed_close_ = false;
+  RouteReply::Stream stream_;  ///< A raw reply in progress (State::kStreaming).
+  std::uint64_t streamed_chunks_ = 0;
   State state_ = State::kReading;
   int open_handles_ = 0;
 };

@@ -70,6 +70,7 @@ class ServerLoop;
 /// - `/reset`: reads the request, then resets the connection (RST), no bytes sent.
 /// - `/truncated`: headers with `Content-Length: 10000`, then 100 body bytes, then FIN.
 /// - `/big/{bytes}`: 200 text/html of exactly that many bytes (<= 256 MiB, else 400).
+/// - `/hostile/` and the misbehaving responses it links: see hostile_routes.hpp.
 /// - anything else: 404.
 /// Every response has Content-Length (except the faults above and 204/304) and
 /// `Connection: keep-alive`, or `Connection: close` (then the server closes) when the request

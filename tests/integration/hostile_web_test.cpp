@@ -1,0 +1,245 @@
+// The hostile web: origins that die beside live ones, links and redirects
+// to internal addresses in every spelling, names that resolve inward,
+// credentials in URLs, and the catalogue of misbehaving responses
+// (tests/support/hostile_routes.hpp), each crawled against loopback servers
+// with what lands in SQLite checked.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tests/integration/crawl_fixture.hpp"
+#include "tests/integration/crawler_process.hpp"
+#include "tests/support/hostile_routes.hpp"
+
+namespace crawler {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+testing::CannedResponse html(std::string body) {
+  return {200, {{"Content-Type", "text/html; charset=utf-8"}}, std::move(body)};
+}
+
+// A port where nothing listens: a server's, after it stopped.
+int dead_port() {
+  TestServer gone;
+  int port = gone.port();
+  gone.stop();
+  return port;
+}
+
+// The stall found on a real site: pages of a live origin also link to a
+// dead origin on the same host name. Its robots.txt is unreachable, so its
+// URLs wait robots_retry_ms; the live origin's must not wait with them.
+TEST_F(CrawlTest, ADeadOriginDoesNotStallALiveOneOnTheSameHost) {
+  TestServer live;
+  std::string dead = "http://127.0.0.1:" + std::to_string(dead_port());
+  std::string index = "<title>index</title>";
+  for (int i = 0; i < 40; ++i) {
+    index += "<a href='" + dead + "/d" + std::to_string(i) + "'>dead</a>";
+    index += "<a href='/site/100/" + std::to_string(i) + "'>live</a>";
+  }
+  live.set_response("/", html(index));
+  write_seeds({live.url("/")});
+  options_.concurrency = 64;
+  options_.per_host = 64;
+  options_.robots_retry_ms = 4000;  // the dead origin's URLs come back after 4 s
+  options_.max_retries = 1;
+  options_.max_depth = 2;
+  options_.allow_addresses = {"127.0.0.0/8"};  // as on the real site: both origins reachable
+  auto started = std::chrono::steady_clock::now();
+  CrawlSummary summary = crawl_with_engine({live.url("/")});
+
+  EXPECT_EQ(summary.robots_unreachable, 40u);
+  auto live_pages = requests_for(live, "/site/100/");
+  ASSERT_GE(live_pages.size(), 40u);
+  // Every live page was fetched long before the dead origin's retry was due.
+  for (const auto& request : live_pages) EXPECT_LT(request.at - started, 2000ms) << request.target;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error = 'robots_unreachable'"), "40");
+  expect_states_consistent();
+}
+
+// Seeded at one loopback origin, the crawl must not reach any other, however
+// it is spelled, even with every link in scope.
+TEST_F(CrawlTest, LinksToInternalAddressesInEverySpellingAreRefused) {
+  TestServer site, other("127.0.0.2");
+  std::string port = std::to_string(other.port());
+  std::vector<std::string> spellings = {
+      "http://127.0.0.2:" + port + "/dotted",
+      "http://2130706434:" + port + "/decimal",
+      "http://0x7f000002:" + port + "/hex",
+      "http://0177.0.0.2:" + port + "/octal",
+      "http://127.2:" + port + "/short",
+      "http://[::ffff:127.0.0.2]:" + port + "/mapped",
+      "http://[::1]:" + port + "/v6-loopback",
+      "http://localhost:" + port + "/localhost",
+      "http://LOCALHOST.:" + port + "/localhost-dot",
+      "http://a.localhost:" + port + "/under-localhost",
+      "http://127.0.0.1:" + port + "/seed-host-other-port",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.5/admin",
+      "http://[fd00::1]/ula",
+      "http://100.64.0.1/cgnat",
+      "http://0.0.0.0:" + port + "/unspecified",
+  };
+  std::string page = "<title>links</title>";
+  for (const auto& url : spellings) page += "<a href='" + url + "'>x</a>";
+  site.set_response("/", html(page));
+  write_seeds({site.url("/")});
+  options_.scope = "any";
+  CrawlSummary summary = crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(other.request_count(), 0u);
+  EXPECT_EQ(summary.skipped["internal_address"], spellings.size());
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM links"), std::to_string(spellings.size()));
+}
+
+TEST_F(CrawlTest, ARedirectToAnInternalAddressIsRecordedAsBlocked) {
+  TestServer site, other("127.0.0.2");
+  site.set_response("/", html("<a href='/jump'>jump</a>"));
+  site.set_response("/jump", {302, {{"Location", other.url("/secret")}}, ""});
+  write_seeds({site.url("/")});
+  options_.scope = "any";
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(other.request_count(), 0u);
+  auto jump = rows("SELECT error, error_detail FROM pages WHERE url = '" + site.url("/jump") + "'");
+  ASSERT_EQ(jump.size(), 1u);
+  EXPECT_EQ(jump[0][0], "blocked");
+  EXPECT_THAT(jump[0][1], HasSubstr("internal_address"));
+  EXPECT_THAT(jump[0][1], HasSubstr(other.url("/secret")));
+}
+
+// DNS rebinding: the name looks harmless and resolves to an internal address.
+// The check is on the address libcurl is about to connect to.
+TEST_F(CrawlTest, ANameThatResolvesInwardIsRefusedAtConnectTime) {
+  TestServer site, inner("127.0.0.2");
+  std::string name = "rebind.test:" + std::to_string(inner.port());
+  site.set_response("/", html("<a href='http://" + name + "/secret'>x</a>"));
+  write_seeds({site.url("/")});
+  options_.scope = "any";
+  options_.resolve = {name + ":127.0.0.2"};
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(inner.request_count(), 0u);
+  auto secret = rows("SELECT error, error_detail FROM pages WHERE url = 'http://" + name +
+                     "/secret'");
+  ASSERT_EQ(secret.size(), 1u);
+  EXPECT_EQ(secret[0][0], "blocked");
+  EXPECT_THAT(secret[0][1], HasSubstr("127.0.0.2 is a loopback address"));
+}
+
+TEST_F(CrawlTest, AnOperatorCanAllowInternalRanges) {
+  TestServer site, inner("127.0.0.2");
+  std::string name = "intranet.test:" + std::to_string(inner.port());
+  site.set_response("/", html("<a href='http://" + name + "/page'>x</a>"));
+  write_seeds({site.url("/")});
+  options_.scope = "any";
+  options_.resolve = {name + ":127.0.0.2"};
+  options_.allow_addresses = {"127.0.0.2/32"};
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(requests_for(inner, "/page").size(), 1u);
+  EXPECT_EQ(scalar("SELECT status FROM pages WHERE url = 'http://" + name + "/page'"), "404");
+}
+
+TEST_F(CrawlTest, CredentialsInALinkAreDroppedAndMakeNoNewPage) {
+  TestServer site;
+  std::string with_user = "http://user:secret@" + site.url("/a").substr(7);
+  site.set_response("/", html("<a href='" + with_user + "'>1</a><a href='/a'>2</a>"));
+  write_seeds({site.url("/")});
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(requests_for(site, "/a").size(), 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE url LIKE '%secret%'"), "0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "2");
+}
+
+TEST_F(CrawlTest, ASitemapThatRedirectsInwardIsNotRead) {
+  TestServer site, inner("127.0.0.2");
+  site.set_response("/robots.txt", {200, {}, "Sitemap: " + site.url("/sitemap.xml") + "\n"});
+  site.set_response("/sitemap.xml", {301, {{"Location", inner.url("/sitemap.xml")}}, ""});
+  inner.set_response("/sitemap.xml", {200,
+                                      {{"Content-Type", "application/xml"}},
+                                      "<urlset><url><loc>" + site.url("/hidden") +
+                                          "</loc></url></urlset>"});
+  write_seeds({site.url("/")});
+  options_.scope = "any";
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(requests_for(site, "/sitemap.xml").size(), 1u);
+  EXPECT_EQ(inner.request_count(), 0u);
+  EXPECT_EQ(requests_for(site, "/hidden").size(), 0u);
+}
+
+TEST_F(CrawlTest, APageOfAMillionLinksKeepsItsCapAndCountsTheRest) {
+  TestServer site;
+  write_seeds({site.url("/hostile/million-links")});
+  options_.max_depth = 0;
+  options_.max_links_per_page = 5000;
+  crawl_with_engine({site.url("/hostile/million-links")});
+
+  // Counted among what was parsed: the first 2 MiB of HTML (HtmlLimits).
+  EXPECT_GT(std::stoi(scalar("SELECT links_dropped FROM pages")), 50'000);
+  EXPECT_EQ(scalar("SELECT count(*) FROM links"), "5000");
+}
+
+// The whole catalogue, crawled by the real executable with the default
+// limits: it ends by itself, every entry is recorded, and memory stays bounded.
+TEST_F(CrawlTest, TheHostileCatalogueIsCrawledWithBoundedMemory) {
+  TestServer site;
+  write_seeds({site.url("/hostile/")});
+  // No retries: each drip takes the low-speed limit (30 s) to end, and
+  // would take it three times over with the default two retries.
+  testing::CrawlerProcess crawler({"crawl", "--seeds", options_.seeds_path, "--db",
+                                   options_.db_path, "--delay", "0", "--per-host", "8",
+                                   "--max-depth", "1", "--no-sitemaps", "--retries", "0"});
+  auto code = crawler.wait(120s);
+  ASSERT_TRUE(code) << "the crawl did not end by itself";
+  EXPECT_EQ(*code, 0);
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kBoundKb = 1200 * 1024;  // ASan's shadow and quarantine come on top
+#else
+  constexpr long kBoundKb = 300 * 1024;
+#endif
+  EXPECT_LT(crawler.max_rss_kb(), kBoundKb);
+  RecordProperty("crawler_max_rss_kb", std::to_string(crawler.max_rss_kb()));
+
+  auto outcome = [&](std::string_view path) {
+    auto found = rows("SELECT coalesce(error, 'none'), truncated, links_dropped FROM pages"
+                      " WHERE url = '" + site.url(path) + "'");
+    return found.empty() ? std::string("missing")
+                         : found[0][0] + " truncated=" + found[0][1] + " dropped=" + found[0][2];
+  };
+  EXPECT_EQ(outcome("/hostile/endless"), "none truncated=1 dropped=0");
+  EXPECT_THAT(outcome("/hostile/drip-body"), HasSubstr("timeout"));
+  EXPECT_THAT(outcome("/hostile/drip-headers"), HasSubstr("timeout"));
+  // Decoded zeros, cut at the body cap: binary, not parsed.
+  EXPECT_EQ(outcome("/hostile/gzip-bomb"), "binary truncated=1 dropped=0");
+  EXPECT_EQ(outcome("/hostile/deflate-bomb"), "binary truncated=1 dropped=0");
+  EXPECT_EQ(outcome("/hostile/many-headers"), "head_too_large truncated=0 dropped=0");
+  EXPECT_THAT(outcome("/hostile/huge-header"), ::testing::Not(HasSubstr("none")));
+  EXPECT_THAT(outcome("/hostile/million-links"), HasSubstr("none truncated=1 dropped="));
+  EXPECT_EQ(outcome("/hostile/deep-nesting"), "none truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/bad-chunked"), "reset truncated=0 dropped=0");  // curl's RECV_ERROR
+  EXPECT_THAT(outcome("/hostile/reset-mid-body"), ::testing::AnyOf(HasSubstr("reset"),
+                                                                   HasSubstr("truncated ")));
+  EXPECT_EQ(outcome("/hostile/short-body"), "truncated truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/redirect-loop"), "redirect_loop truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/bad-charset"), "none truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/binary"), "binary truncated=0 dropped=0");
+  EXPECT_THAT(outcome("/hostile/http09"), ::testing::Not(HasSubstr("none")));
+  EXPECT_EQ(outcome("/hostile/internal-redirect"), "blocked truncated=0 dropped=0");
+  // Nothing is lost: every entry has its record, and the text kept is bounded.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"),
+            std::to_string(testing::hostile_catalogue().size() + 1));
+  EXPECT_EQ(scalar("SELECT max(length(text)) <= 512 * 1024 FROM pages"), "1");
+}
+
+}  // namespace
+}  // namespace crawler
