@@ -20,11 +20,13 @@ CurlMulti& CurlMultiSet::next() {
 }
 
 // A waiter resumed by one multi's cancellation may start a transfer on
-// another: every multi refuses new transfers until all are cancelled.
+// another, and a timer may start one later: every multi refuses new
+// transfers for good (sticky), so a stop never overruns its deadline.
 void CurlMultiSet::cancel_all() {
-  for (auto& multi : multis_) multi->set_cancelling(true);
+  if (!cancelled_)
+    for (auto& multi : multis_) multi->set_cancelling(true);
+  cancelled_ = true;
   for (auto& multi : multis_) multi->cancel_all();
-  for (auto& multi : multis_) multi->set_cancelling(false);
 }
 
 void CurlMultiSet::shutdown() {

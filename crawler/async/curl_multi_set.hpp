@@ -27,12 +27,15 @@ class CurlMultiSet {
   /// The multi handle the next transfer should use.
   CurlMulti& next();
 
+  /// Cancels every transfer in flight and, from now on, every one that
+  /// starts: a crawl past its grace deadline starts nothing more.
   void cancel_all();
   void shutdown();
   std::size_t size() const { return multis_.size(); }
 
  private:
   std::vector<std::unique_ptr<CurlMulti>> multis_;
+  bool cancelled_ = false;
   std::size_t turn_ = 0;
 };
 

@@ -238,6 +238,10 @@ CO_TEST(CurlMultiSet, CancelAllAlsoCancelsTransfersStartedOnAMultiAlreadyCancell
   EXPECT_EQ(results.size(), 2u);
   for (const auto& result : results) EXPECT_EQ(result.error, FetchError::kCancelled);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  // Sticky: past the cancellation (a crawl's grace deadline) nothing starts.
+  FetchResult later = co_await fetch(set.next(), get(server.url("/site/10/0")));
+  EXPECT_EQ(later.error, FetchError::kCancelled);
+  for (const auto& request : server.requests()) EXPECT_NE(request.target, "/site/10/0");
   set.shutdown();
 }
 

@@ -1,0 +1,104 @@
+// AdmissionGate: what it refuses before a request is made, and that it is
+// the only way the crawler reaches the network.
+#include "crawler/admission_gate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "tests/crawler/async/co_test.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace crawler {
+namespace {
+
+struct Gate {
+  async::Loop loop;
+  async::CurlMultiSet multis{loop.get(), 1};
+  UrlFilter filter{UrlFilterOptions{}};
+  AdmissionGate gate{multis, filter, AddressPolicy({"192.168.7.0/24"})};
+  Gate() {
+    filter.add_seed("http://example.com/");
+    gate.add_seed("http://example.com/");
+    gate.add_seed("http://127.0.0.1:8080/");
+  }
+  ~Gate() {
+    multis.shutdown();
+    loop.close();
+  }
+};
+
+TEST(AdmissionGate, RefusesWhatNoRequestMayReach) {
+  Gate g;
+  EXPECT_EQ(g.gate.check("ftp://example.com/", RequestKind::kPage), SkipReason::kBadScheme);
+  EXPECT_EQ(g.gate.check("http://u:p@example.com/", RequestKind::kPage), SkipReason::kUserinfo);
+  EXPECT_EQ(g.gate.check("http://127.0.0.1:6379/", RequestKind::kPage),
+            SkipReason::kInternalAddress);
+  EXPECT_EQ(g.gate.check("http://localhost:8080/", RequestKind::kRobots),
+            SkipReason::kInternalAddress);
+  EXPECT_EQ(g.gate.check("http://[::1]:8080/", RequestKind::kSitemap),
+            SkipReason::kInternalAddress);
+  EXPECT_EQ(g.gate.check("http://169.254.169.254/latest", RequestKind::kRobots),
+            SkipReason::kInternalAddress);
+}
+
+TEST(AdmissionGate, TheSeedsOriginsAndAllowedRangesMayBeInternal) {
+  Gate g;
+  EXPECT_EQ(g.gate.check("http://127.0.0.1:8080/page", RequestKind::kPage), SkipReason::kOutOfScope);
+  EXPECT_EQ(g.gate.check("http://127.0.0.1:8080/robots.txt", RequestKind::kRobots),
+            SkipReason::kNone);
+  EXPECT_EQ(g.gate.check("http://192.168.7.9/robots.txt", RequestKind::kRobots),
+            SkipReason::kNone);
+}
+
+TEST(AdmissionGate, PagesAndSitemapsPassTheFilterButRobotsTxtNeedNot) {
+  Gate g;
+  EXPECT_EQ(g.gate.check("http://example.com/a", RequestKind::kPage), SkipReason::kNone);
+  EXPECT_EQ(g.gate.check("http://other.example/a", RequestKind::kPage), SkipReason::kOutOfScope);
+  EXPECT_EQ(g.gate.check("http://other.example/sitemap.xml", RequestKind::kSitemap),
+            SkipReason::kOutOfScope);
+  // RFC 9309: an origin's robots.txt may redirect to another host.
+  EXPECT_EQ(g.gate.check("http://other.example/robots.txt", RequestKind::kRobots),
+            SkipReason::kNone);
+}
+
+CO_TEST(AdmissionGate, ARefusedRequestSendsNothing) {
+  testing::TestServer server;
+  async::CurlMultiSet multis(loop.get(), 1);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  async::FetchRequest request;
+  request.url = server.url("/site/1/0");
+  async::FetchResult refused = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_EQ(refused.error, async::FetchError::kBlocked);
+  EXPECT_EQ(server.request_count(), 0u);
+
+  gate.add_seed(server.url("/"));
+  async::FetchResult fetched = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  EXPECT_EQ(server.request_count(), 1u);
+  multis.shutdown();
+}
+
+// The gate is the only caller of async::fetch in the crawler: any other path
+// to the network would bypass it (and, with no connect check, be refused at
+// run time). A new caller must go through AdmissionGate::fetch.
+TEST(AdmissionGate, IsTheOnlyCallerOfFetchInTheCrawler) {
+  const std::filesystem::path root = std::filesystem::path(CRAWLER_SOURCE_DIR) / "crawler";
+  const std::regex call(R"((async::)?\bfetch\s*\(\s*(multi|\*?multis|[a-z_]+\.next\(\)))");
+  std::vector<std::string> callers;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (std::regex_search(text, call)) callers.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(callers, (std::vector<std::string>{"admission_gate.cpp"}));
+  EXPECT_FALSE(callers.empty()) << "the pattern no longer finds the gate's own call";
+}
+
+}  // namespace
+}  // namespace crawler
