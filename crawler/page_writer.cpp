@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "crawler/async/offload.hpp"
+#include "crawler/async/sleep.hpp"
+#include "crawler/log.hpp"
 
 namespace crawler {
 
@@ -16,7 +18,19 @@ struct BatchOutcome {
   std::size_t failed = 0;
   std::string error;
   bool fatal = false;
+  bool busy = false;  // another connection holds the database: nothing written, try again
 };
+
+// The database is locked by someone else (a client's long write
+// transaction): the batch waits and is tried again, never dropped. Past
+// this many tries (each after SQLite's own 5 s busy wait and a 1 s pause,
+// so about 10 minutes) the crawl stops rather than hold pages forever.
+constexpr int kMaxBusyTries = 100;
+
+bool is_busy(const storage::StorageError& e) {
+  int primary = e.code() & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
 
 // Page records, not counting queue-only ones.
 std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
@@ -67,6 +81,10 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
     return outcome;
   } catch (const storage::StorageError& e) {
     outcome.error = e.what();
+    if (is_busy(e)) {
+      outcome.busy = true;
+      return outcome;
+    }
   }
   for (const auto& record : batch) {
     try {
@@ -129,13 +147,26 @@ async::Task<void> PageWriter::drain() {
     auto job = [this, &batch] { return write_batch(store_, batch); };
     BatchOutcome outcome;
     auto started = std::chrono::steady_clock::now();
-    try {
-      outcome = co_await async::offload(loop_, job);
-    } catch (const std::exception& e) {
-      // Not an SQLite refusal (those are handled per record): the batch is lost.
-      outcome.failed = batch.size();
-      outcome.error = std::string("writing a batch: ") + e.what();
-      outcome.fatal = true;
+    for (int tries = 1;; ++tries) {
+      try {
+        outcome = co_await async::offload(loop_, job);
+      } catch (const std::exception& e) {
+        // Not an SQLite refusal (those are handled per record): the batch is lost.
+        outcome = BatchOutcome{};
+        outcome.failed = batch.size();
+        outcome.error = std::string("writing a batch: ") + e.what();
+        outcome.fatal = true;
+      }
+      if (!outcome.busy) break;
+      if (tries == kMaxBusyTries) {
+        outcome.failed = pages_in(batch);
+        outcome.error = "the database stayed locked by another connection: " + outcome.error;
+        outcome.fatal = true;
+        break;
+      }
+      log::warning("database locked by another connection (" + outcome.error +
+                   "); trying the batch again in 1 s");
+      co_await async::sleep_for(loop_, std::chrono::seconds(1));
     }
     writing_ = 0;
     writing_bytes_ = 0;

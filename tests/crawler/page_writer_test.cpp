@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "storage/read_query.hpp"
 #include "tests/crawler/async/co_test.hpp"
@@ -56,6 +58,35 @@ CO_TEST(PageWriter, ARefusedPageStillHasTheUrlsItQueuedWritten) {
   }
   EXPECT_EQ(state_of(db, "http://a.test/first"), "queued");
   EXPECT_EQ(state_of(db, "http://a.test/second"), "queued");
+  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
+// Another connection (a user's sqlite3 shell, say) holds a write lock for
+// longer than SQLite's busy wait: the batch waits and is written after, not
+// dropped.
+CO_TEST(PageWriter, ABatchHeldUpByAnotherConnectionsLockIsWrittenAfter) {
+  std::string db = scratch_db().string();
+  {
+    storage::PageStore store(db);
+    storage::Database other(db, SQLITE_OPEN_READWRITE);
+    other.exec("BEGIN IMMEDIATE");
+    PageWriter writer(loop.get(), store, {});
+    writer.add(page("http://a.test/", {"http://a.test/next"}));
+    // Released from a thread once the batch and a record alone would both
+    // have waited out the busy timeout (5 s each).
+    std::thread release([&other] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10500));
+      other.exec("COMMIT");
+    });
+    co_await writer.flush();
+    release.join();
+    EXPECT_EQ(writer.written(), 1u);
+    EXPECT_EQ(writer.failed(), 0u);
+    EXPECT_FALSE(writer.fatal());
+    EXPECT_GE(writer.batches(), 1u);
+  }
+  EXPECT_EQ(state_of(db, "http://a.test/"), "done");
+  EXPECT_EQ(state_of(db, "http://a.test/next"), "queued");
   std::filesystem::remove_all(std::filesystem::path(db).parent_path());
 }
 
