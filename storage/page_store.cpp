@@ -116,7 +116,8 @@ PageStore::PageStore(const std::string& path, bool index_text)
                    "UPDATE urls SET state = 'queued', depth = ?2, origin = crawl_origin(url),"
                    " source = ?3, found_on = ?4 WHERE id = ?1 AND state = 'linked'"),
       index_page_(db_, "INSERT INTO pages_fts(rowid, title, text) VALUES (?1, ?2, ?3)"),
-      find_page_(db_, "SELECT id FROM pages WHERE url_id = ?1"),
+      find_page_(db_, "SELECT id, indexed FROM pages WHERE url_id = ?1"),
+      mark_indexed_(db_, "UPDATE pages SET indexed = 1 WHERE id = ?1"),
       mark_unchanged_(db_,
                       "UPDATE pages SET fetched_at = ?2, attempts = ?3, revisit_after_s = ?4,"
                       " next_visit_ms = ?5, etag = coalesce(?6, etag),"
@@ -246,6 +247,7 @@ void PageStore::write_revisit(const PageRecord& page) {
   find_page_.bind(1, id);
   bool stored = find_page_.step();
   std::int64_t page_id = stored ? find_page_.column_int(0) : 0;
+  bool was_indexed = stored && find_page_.column_int(1) != 0;
   find_page_.reset();
   if (!stored) {
     insert(page);  // stored by no one yet (the database was replaced?): a first visit
@@ -263,6 +265,15 @@ void PageStore::write_revisit(const PageRecord& page) {
   }
   bind_page(update_page_, id, page);
   update_page_.run();
+  // The index trigger follows pages that were indexed; one first stored
+  // empty (an error, a redirect) enters the index with its first content.
+  if (!was_indexed && index_text_ && (!page.title.empty() || !page.text.empty())) {
+    index_page_.bind(1, page_id);
+    bind_optional(index_page_, 2, page.title);
+    bind_optional(index_page_, 3, page.text);
+    index_page_.run();
+    mark_indexed_.bind(1, page_id).run();
+  }
   drop_links_.bind(1, page_id).run();
   write_links(page_id, page);
   write_response(page_id, page);

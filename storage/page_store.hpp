@@ -134,6 +134,7 @@ class PageStore {
   Statement mark_queued_;
   Statement index_page_;
   Statement find_page_;
+  Statement mark_indexed_;
   Statement mark_unchanged_;
   Statement update_page_;
   Statement drop_links_;

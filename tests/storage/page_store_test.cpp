@@ -76,6 +76,24 @@ TEST_F(PageStoreTest, WritesPagesAndTheirLinks) {
   EXPECT_EQ(scalar("SELECT fetched_at FROM pages LIMIT 1"), "2023-11-14T22:13:20.123Z");
 }
 
+TEST_F(PageStoreTest, APageFirstStoredEmptyEntersTheIndexWithItsContent) {
+  {
+    PageStore store(db_path());
+    PageRecord failed = page("http://a.com/");
+    failed.title.clear();
+    failed.status = 503;
+    failed.error = "http_503";
+    store.write(std::span(&failed, 1));
+    PageRecord revisit = page("http://a.com/");
+    revisit.revisit = true;
+    revisit.title = "Opening hours";
+    revisit.text = "open every day";
+    store.write(std::span(&revisit, 1));
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'opening'"), "1");
+  EXPECT_EQ(scalar("SELECT indexed FROM pages"), "1");
+}
+
 TEST_F(PageStoreTest, StoresErrorsAndLeavesAbsentFieldsNull) {
   {
     PageStore store(db_path());
