@@ -32,7 +32,12 @@ async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
   std::shared_ptr<Entry> entry = found->second;
   entry->last_used = std::chrono::steady_clock::now();
 
-  if (entry->fetching) co_await WaitForFetch{entry.get()};
+  if (entry->fetching) {
+    // The fetch waited for answers this asker too, whatever it learned: a
+    // failure is not a reason for each waiter to ask the server again.
+    co_await WaitForFetch{entry.get()};
+    co_return entry->outcome;
+  }
   if (entry->known && std::chrono::steady_clock::now() < entry->expires) co_return entry->outcome;
 
   entry->fetching = true;

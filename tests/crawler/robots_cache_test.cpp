@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include "crawler/async/task_scope.hpp"
 
 #include "tests/crawler/async/co_test.hpp"
 #include "tests/support/test_server.hpp"
@@ -13,6 +16,7 @@ namespace crawler {
 namespace {
 
 using crawler::testing::TestServer;
+using async::Task;
 
 std::size_t robots_requests(const TestServer& server) {
   std::size_t count = 0;
@@ -60,6 +64,31 @@ CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
   EXPECT_EQ(robots_requests(a), 2u);
   EXPECT_LE(cache.size(), 2u);
   EXPECT_EQ(lookups, 4u);  // a, b, c, a: once per time an origin comes into memory
+  multis.shutdown();
+}
+
+Task<void> ask(RobotsCache& cache, std::string origin, std::vector<RobotsOutcome>& out) {
+  out.push_back(co_await cache.rules_for(std::move(origin)));
+}
+
+CO_TEST(RobotsCache, WaitersOfAFailedFetchShareItsOutcome) {
+  TestServer site("127.0.0.1");
+  site.set_response("/robots.txt", {503, {}, "busy"});
+  async::CurlMultiSet multis(loop.get(), 2);
+  UrlFilter filter({});
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed(site.url("/"));
+  RobotsCacheOptions options;
+  options.user_agent = "crawler-test";
+  options.unreachable_ttl = std::chrono::milliseconds(0);  // a failure is not remembered
+  RobotsCache cache(loop.get(), gate, options);
+  std::vector<RobotsOutcome> outcomes;
+  async::TaskScope askers;
+  for (int i = 0; i < 3; ++i) askers.spawn(ask(cache, site.url(""), outcomes));
+  co_await askers.join();
+  EXPECT_EQ(outcomes.size(), 3u);
+  for (const auto& outcome : outcomes) EXPECT_EQ(outcome.status, RobotsStatus::kUnreachable);
+  EXPECT_EQ(robots_requests(site), 1u);
   multis.shutdown();
 }
 
