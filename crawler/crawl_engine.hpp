@@ -120,6 +120,9 @@ class CrawlEngine {
   // Sitemap documents read per origin (indexes included): generous for real
   // sites, and a ceiling for recursive or hostile indexes.
   static constexpr std::uint32_t kMaxSitemapsPerOrigin = 64;
+  // Revisits read per poll, and outstanding (queued or in flight) at most.
+  static constexpr int kRevisitsPerPoll = 1000;
+  static constexpr std::size_t kMaxRevisitsQueued = 20'000;
 
   async::Task<void> crawl_page(FrontierUrl url);
   async::Task<Visit> visit(FrontierUrl& url);

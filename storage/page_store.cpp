@@ -295,18 +295,21 @@ std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& o
   return queued;
 }
 
-std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit) {
+std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit,
+                               DueCursor cursor) {
   Database db(db_path, SQLITE_OPEN_READONLY);
   Statement due(db,
                 "SELECT url, depth, coalesce(etag, ''), coalesce(last_modified, ''),"
-                " coalesce(content_hash, ''), revisit_after_s FROM pages"
-                " WHERE next_visit_ms <= ?1 ORDER BY next_visit_ms LIMIT ?2");
+                " coalesce(content_hash, ''), revisit_after_s, next_visit_ms, id FROM pages"
+                " WHERE next_visit_ms <= ?1 AND (next_visit_ms, id) > (?3, ?4)"
+                " ORDER BY next_visit_ms, id LIMIT ?2");
   due.bind(1, now_ms).bind(2, std::int64_t{limit});
+  due.bind(3, cursor.next_visit_ms).bind(4, cursor.page_id);
   std::vector<DuePage> pages;
   auto text = [&](int column) { return std::string(due.column_text(column)); };
   while (due.step())
     pages.push_back({text(0), static_cast<int>(due.column_int(1)), text(2), text(3), text(4),
-                     due.column_int(5)});
+                     due.column_int(5), due.column_int(6), due.column_int(7)});
   return pages;
 }
 

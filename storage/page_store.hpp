@@ -83,11 +83,22 @@ struct DuePage {
   std::string last_modified;
   std::string content_hash;
   std::int64_t revisit_after_s = 0;
+  std::int64_t next_visit_ms = 0;  // with page_id: where the next read goes on
+  std::int64_t page_id = 0;
 };
 
-/// Pages whose next visit is at or before `now_ms`, soonest first. Opens
-/// its own read-only connection, so it runs beside the writer.
-std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit);
+/// Where a walk over the due pages stands: after this (next_visit_ms, id).
+struct DueCursor {
+  std::int64_t next_visit_ms = 0;
+  std::int64_t page_id = 0;
+};
+
+/// Pages whose next visit is at or before `now_ms`, soonest first, after
+/// `cursor`: a reader that goes on from the last page it got walks past
+/// pages still waiting their turn instead of reading them again. Opens its
+/// own read-only connection, so it runs beside the writer.
+std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit,
+                               DueCursor cursor = {});
 
 class PageStore {
  public:

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include "storage/queued_urls.hpp"
@@ -92,6 +93,28 @@ TEST_F(PageStoreTest, APageFirstStoredEmptyEntersTheIndexWithItsContent) {
   }
   EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'opening'"), "1");
   EXPECT_EQ(scalar("SELECT indexed FROM pages"), "1");
+}
+
+TEST_F(PageStoreTest, DuePagesAreWalkedOnFromACursor) {
+  {
+    PageStore store(db_path());
+    std::vector<PageRecord> batch;
+    for (int i = 0; i < 5; ++i) {
+      batch.push_back(page("http://a.com/" + std::to_string(i)));
+      batch.back().revisit_after_s = 10 + (i % 2);  // two due times, ties broken by id
+    }
+    store.write(batch);
+  }
+  std::int64_t later = 1'800'000'000'000;
+  auto first = due_pages(db_path(), later, 3);
+  ASSERT_EQ(first.size(), 3u);
+  auto rest = due_pages(db_path(), later, 3, {first.back().next_visit_ms, first.back().page_id});
+  ASSERT_EQ(rest.size(), 2u);
+  std::set<std::string> all;
+  for (const auto& due : first) all.insert(due.url);
+  for (const auto& due : rest) all.insert(due.url);
+  EXPECT_EQ(all.size(), 5u);  // each once
+  EXPECT_TRUE(due_pages(db_path(), 1'700'000'000'000, 3).empty());  // none due yet
 }
 
 TEST_F(PageStoreTest, StoresErrorsAndLeavesAbsentFieldsNull) {
