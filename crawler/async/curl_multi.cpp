@@ -2,6 +2,8 @@
 // shared/STYLE.md ("The curl <-> libuv bridge").
 #include "crawler/async/curl_multi.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -40,6 +42,14 @@ CurlMulti::CurlMulti(uv_loop_t* loop, long max_connections)
 
 CurlMulti::~CurlMulti() {
   shutdown();
+}
+
+CurlMulti::Transfer::~Transfer() {
+  if (multi_ && multi_->transfers_.contains(this)) {
+    std::fputs("crawler: fatal: a transfer's frame was destroyed while libcurl still used it\n",
+               stderr);
+    std::abort();
+  }
 }
 
 bool CurlMulti::Transfer::await_suspend(std::coroutine_handle<> waiter) {

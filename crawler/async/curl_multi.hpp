@@ -32,6 +32,12 @@ class CurlMulti {
   class Transfer {
    public:
     Transfer(CurlMulti* multi, CURL* easy) : multi_(multi), easy_(easy) {}
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+    /// Destroyed while libcurl still holds its easy handle (a coroutine frame
+    /// freed mid-transfer) is a use-after-free in waiting: it aborts, loudly,
+    /// rather than corrupt memory (as cppcoro's async_scope asserts).
+    ~Transfer();
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> waiter);
     CURLcode await_resume() const noexcept { return result_; }

@@ -245,6 +245,23 @@ CO_TEST(CurlMultiSet, CancelAllAlsoCancelsTransfersStartedOnAMultiAlreadyCancell
   set.shutdown();
 }
 
+// A frame freed while libcurl still points into it would be a silent
+// use-after-free; it must be a loud abort instead.
+TEST(CurlMultiDeathTest, ATransferDestroyedInFlightAborts) {
+  EXPECT_DEATH(
+      {
+        Loop loop;
+        CurlMulti multi(loop.get());
+        CURL* easy = curl_easy_init();
+        curl_easy_setopt(easy, CURLOPT_URL, "http://127.0.0.1:1/");
+        {
+          CurlMulti::Transfer transfer = multi.transfer(easy);
+          transfer.await_suspend(std::noop_coroutine());
+        }
+      },
+      "destroyed while libcurl still used it");
+}
+
 CO_TEST(CurlMulti, ShutdownWithOpenConnectionsLeavesNoHandle) {
   TestServer server;
   CurlMulti multi(loop.get());
