@@ -19,7 +19,12 @@ namespace crawler {
 
 namespace {
 
-std::string csv_field(const std::string& value) {
+// Text from the web: a cell a spreadsheet would run as a formula (=, +, -,
+// @, or a tab or CR before one) gets a leading ' (OWASP's CSV injection advice).
+std::string csv_field(const std::string& raw) {
+  std::string value = raw;
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+    value.insert(0, 1, '\'');
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string quoted = "\"";
   for (char c : value) {

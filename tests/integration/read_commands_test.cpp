@@ -148,6 +148,27 @@ TEST_F(ReadCommandsTest, ExportsReadBackAsJsonLinesAndCsv) {
   EXPECT_EQ(rows, 4);
 }
 
+// A title a spreadsheet would run as a formula is exported as text.
+TEST_F(ReadCommandsTest, CsvExportNeutralisesFormulaCells) {
+  TestServer server;
+  server.set_response("/evil.html", page("=HYPERLINK(\"http://x.test\",\"pwn\")", "text"));
+  server.set_response("/at.html", page("@SUM(1+1)", "text"));
+  server.set_response("/index.html", {200,
+                                      {{"Content-Type", "text/html"}},
+                                      "<title>-10</title><a href='/evil.html'>e</a>"
+                                      "<a href='/at.html'>a</a>"});
+  write_seeds({server.url("/index.html")});
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  auto csv = dir_ / "pages.csv";
+  ASSERT_EQ(run_export_command({options_.db_path, "csv", csv.string()}), kExitOk);
+  std::ifstream in(csv);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr(",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"pwn\"\")\","));
+  EXPECT_THAT(text, HasSubstr(",'@SUM(1+1),"));
+  EXPECT_THAT(text, HasSubstr(",'-10,"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr(",=HYPERLINK")));
+}
+
 // An independent WARC 1.1 reader: version line, named fields, a block of
 // Content-Length bytes, then CRLF CRLF.
 struct WarcRecord {
