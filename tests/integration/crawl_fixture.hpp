@@ -73,6 +73,12 @@ class CrawlTest : public ::testing::Test {
               "0");
   }
 
+  // The database and its WAL files: the next crawl starts afresh.
+  void remove_database() {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(options_.db_path + suffix);
+  }
+
   void write_seeds(const std::vector<std::string>& urls) {
     std::ofstream out(options_.seeds_path);
     for (const auto& url : urls) out << url << "\n";

@@ -70,7 +70,10 @@ class CrawlerProcess {
     }
   }
 
-  void signal(int signum) const { ::kill(pid_, signum); }
+  /// Signals the child, unless wait() has seen it exit (its pid may be reused).
+  void signal(int signum) const {
+    if (!exit_code_) ::kill(pid_, signum);
+  }
 
   /// Peak resident memory of the child, in KiB, once wait() has seen it exit.
   long max_rss_kb() const { return max_rss_kb_; }

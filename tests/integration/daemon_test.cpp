@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -92,19 +93,27 @@ TEST_F(CrawlTest, ASecondWriterIsRefusedNamingTheDatabase) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
-// Kills the crawler with SIGKILL `kills` times at random moments (the seed
-// is printed on failure), then lets a last run finish.
-void crawl_through_kills(const config::CrawlOptions& options, int kills) {
+// Kills the crawler with SIGKILL `kills` times, each once it has made a
+// random number (1..150) of further requests (`requests` counts them; the
+// seed is printed on failure), so every kill lands mid-crawl; then lets a
+// last run finish.
+void crawl_through_kills(const config::CrawlOptions& options, int kills,
+                         const std::function<std::size_t()>& requests) {
   std::random_device entropy;
   unsigned seed = entropy();
   std::mt19937 random(seed);
-  std::uniform_int_distribution<int> moment(20, 300);
+  std::uniform_int_distribution<std::size_t> progress(1, 150);
   SCOPED_TRACE("kill moments seeded with " + std::to_string(seed));
   for (int kill = 0; kill < kills; ++kill) {
+    std::size_t target = requests() + progress(random);
     CrawlerProcess crawl(crawl_args(options));
-    std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
+    for (int i = 0; i < 2000 && requests() < target && !crawl.wait(0ms); ++i)
+      std::this_thread::sleep_for(1ms);
     crawl.signal(SIGKILL);
-    ASSERT_TRUE(crawl.wait(10s)) << "the crawler did not die";
+    auto code = crawl.wait(10s);
+    ASSERT_TRUE(code) << "the crawler did not die";
+    // Killed, not finished: the kill landed while it was running.
+    EXPECT_EQ(*code, 128 + SIGKILL) << "kill " << kill << " came after the crawl had ended";
   }
   CrawlerProcess finish(crawl_args(options));
   ASSERT_EQ(finish.wait(120s), 0);
@@ -113,7 +122,8 @@ void crawl_through_kills(const config::CrawlOptions& options, int kills) {
 TEST_F(CrawlTest, EveryPageIsStoredExactlyOnceAcrossRepeatedKills) {
   TestServer server;
   write_seeds({server.url("/site/1000/0")});
-  ASSERT_NO_FATAL_FAILURE(crawl_through_kills(options_, 5));
+  ASSERT_NO_FATAL_FAILURE(
+      crawl_through_kills(options_, 5, [&server] { return server.request_count(); }));
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/1000/%'"), "1000");
   expect_states_consistent();
 }
@@ -123,7 +133,9 @@ TEST_F(CrawlTest, EveryPageIsStoredExactlyOnceAcrossRepeatedKills) {
 TEST_F(CrawlTest, EveryPageOfEveryHostIsStoredExactlyOnceAcrossKills) {
   TestServer a("127.0.0.1"), b("127.0.0.2"), c("127.0.0.3");
   write_seeds({a.url("/site/300/0"), b.url("/site/300/0"), c.url("/site/300/0")});
-  ASSERT_NO_FATAL_FAILURE(crawl_through_kills(options_, 3));
+  ASSERT_NO_FATAL_FAILURE(crawl_through_kills(options_, 3, [&] {
+    return a.request_count() + b.request_count() + c.request_count();
+  }));
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/300/%'"), "900");
   expect_states_consistent();
 }
@@ -197,8 +209,12 @@ TEST_F(CrawlTest, StoppingAndResumingLosesNoPageOfALinkedSite) {
                                    "--db",  options_.db_path, "--delay",
                                    "0.02",  "--grace",        "5"};
   for (int stop = 0; stop < 3; ++stop) {
+    // Signalled once it is fetching (its handlers are in place by then),
+    // not after a guess at how long starting takes.
+    std::size_t before = requests_for(server, "/site/").size();
     CrawlerProcess crawl(args);
-    std::this_thread::sleep_for(250ms);
+    for (int i = 0; i < 500 && requests_for(server, "/site/").size() == before; ++i)
+      std::this_thread::sleep_for(10ms);
     crawl.signal(SIGTERM);
     EXPECT_EQ(crawl.wait(10s), 0);
   }
@@ -214,18 +230,20 @@ TEST_F(CrawlTest, ReadersWorkWhileACrawlWrites) {
   for (int i = 0; i < 60; ++i) seeds.push_back(server.url("/delay/100?i=" + std::to_string(i)));
   write_seeds(seeds);
   CrawlerProcess crawl(crawl_args(options_));
-  int reads = 0;
-  for (int i = 0; i < 50 && !crawl.wait(20ms); ++i) {
+  int mid_crawl_reads = 0;  // that saw some pages stored and not all
+  for (int i = 0; i < 3000 && !crawl.wait(20ms); ++i) {
     if (!std::filesystem::exists(options_.db_path)) continue;
     try {
-      scalar("SELECT count(*) FROM pages");
-      ++reads;
+      int pages = std::stoi(scalar("SELECT count(*) FROM pages"));
+      mid_crawl_reads += pages > 0 && pages < 60;
     } catch (const std::exception& e) {
-      // The schema may not exist in the first milliseconds.
+      // Only in the first milliseconds, before the schema exists, may a read fail.
+      std::string what = e.what();
+      if (what.find("no such table") == std::string::npos) ADD_FAILURE() << "read failed: " << what;
     }
   }
   EXPECT_EQ(crawl.wait(60s), 0);
-  EXPECT_GT(reads, 0);
+  EXPECT_GT(mid_crawl_reads, 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "60");
 }
 
@@ -297,7 +315,17 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   std::vector<std::string> args = crawl_args(options_);
   args[0] = "serve";
   args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
-  CrawlerProcess serve(args);
+  std::string log_path = (dir_ / "serve.log").string();
+  CrawlerProcess serve(args, {.stderr_path = log_path});
+  auto log_holds = [&](const std::string& text) {
+    for (int i = 0; i < 500; ++i) {
+      std::ifstream in(log_path);
+      std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (log.find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  };
 
   std::string health;
   for (int i = 0; i < 200 && health.empty(); ++i) {
@@ -333,12 +361,16 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   EXPECT_NE(http_get(port, "/status").find("\"pages\":15"), std::string::npos);
   EXPECT_FALSE(serve.wait(100ms)) << "serve must keep running when the frontier is empty";
 
-  // SIGHUP with a garbage list keeps the old seeds; with a new seed, crawls it.
+  // SIGHUP with a garbage list keeps the old seeds (and says so, naming the
+  // line); with a new seed, crawls it.
   std::ofstream(options_.seeds_path) << "not a url\n";
   serve.signal(SIGHUP);
+  EXPECT_TRUE(log_holds("keeping the current seeds"));
+  EXPECT_TRUE(log_holds(options_.seeds_path + ":1"));
+  EXPECT_EQ(http_get(port, "/healthz"), "ok\n");
   write_seeds({server.url("/site/15/0"), server.url("/site/3/0")});
-  std::this_thread::sleep_for(100ms);
   serve.signal(SIGHUP);
+  EXPECT_TRUE(log_holds("SIGHUP: 1 new seed(s)"));
   for (int i = 0; i < 200 && metric(http_get(port, "/metrics"), "crawler_pages_stored_total") < 18;
        ++i)
     std::this_thread::sleep_for(20ms);

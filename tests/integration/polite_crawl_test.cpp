@@ -79,8 +79,12 @@ TEST_F(CrawlTest, TheDelaySpacesTheStartsOfFetchesOnOneHost) {
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   auto pages = requests_for(server, "/site/");
   ASSERT_EQ(pages.size(), 5u);
+  // The server stamps arrivals: one late arrival shortens the gap after it
+  // but lengthens the one before, so the whole span is what a loaded
+  // machine cannot shrink (by more than the first arrival's lateness).
+  EXPECT_GE(pages.back().at - pages.front().at, 4 * 150ms - 60ms);
   for (std::size_t i = 1; i < pages.size(); ++i)
-    EXPECT_GE(pages[i].at - pages[i - 1].at, 140ms) << "between request " << i - 1 << " and " << i;
+    EXPECT_GT(pages[i].at - pages[i - 1].at, 50ms) << "between request " << i - 1 << " and " << i;
 }
 
 TEST_F(CrawlTest, ACrawlDelayInRobotsTxtSlowsTheHostDown) {
@@ -91,7 +95,7 @@ TEST_F(CrawlTest, ACrawlDelayInRobotsTxtSlowsTheHostDown) {
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   auto pages = requests_for(server, "/site/");
   ASSERT_EQ(pages.size(), 3u);
-  EXPECT_GE(pages[2].at - pages[1].at, 290ms);
+  EXPECT_GE(pages[2].at - pages[0].at, 2 * 300ms - 60ms);  // see the delay test above
 }
 
 TEST_F(CrawlTest, A429WithRetryAfterRestsThatHostWhileOthersGoOn) {
@@ -366,10 +370,25 @@ TEST_F(CrawlTest, SitemapsAreNotReadAtDepthZeroOrWhenTurnedOff) {
   TestServer server;
   server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
   write_seeds({server.url("/site/1/0")});
+  options_.max_depth = 0;  // sitemaps on, but nothing past the seeds
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_TRUE(requests_for(server, "/sitemap.xml").empty());
+  EXPECT_TRUE(requests_for(server, "/orphan.html").empty());
+
+  remove_database();
+  options_.max_depth.reset();
   options_.use_sitemaps = false;
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_TRUE(requests_for(server, "/sitemap.xml").empty());
   EXPECT_TRUE(requests_for(server, "/orphan.html").empty());
+
+  // And with both allowed, the same site's sitemap is read: the two
+  // refusals above were the options', not the site's.
+  remove_database();
+  options_.use_sitemaps = true;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(requests_for(server, "/sitemap.xml").size(), 1u);
+  EXPECT_EQ(requests_for(server, "/orphan.html").size(), 1u);
 }
 
 TEST(RobotsCommand, PrintsTheDecisionAndTheRuleForEachUrl) {
