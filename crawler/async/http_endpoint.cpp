@@ -55,9 +55,10 @@ struct HttpEndpoint::Connection {
 };
 
 HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler,
-                           long idle_timeout_ms)
+                           long idle_timeout_ms, std::size_t max_connections)
     : loop_(loop),
       idle_timeout_ms_(idle_timeout_ms),
+      max_connections_(max_connections),
       handler_(std::move(handler)),
       listener_(UvHandle<uv_tcp_t>::open([loop](uv_tcp_t* t) { return uv_tcp_init(loop, t); })) {
   sockaddr_storage address{};
@@ -109,7 +110,10 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
         &connection->idle, [](uv_timer_t* t) { finish(static_cast<Connection*>(t->data)); },
         static_cast<std::uint64_t>(self->idle_timeout_ms_), 0);
   }
-  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {
+  // Past the cap a client is accepted only to be closed: left pending, it
+  // would make libuv report it again and again.
+  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0 ||
+      self->connections_.size() >= self->max_connections_) {
     connection->close();
     return;
   }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "crawler/async/sleep.hpp"
 #include "tests/crawler/async/co_test.hpp"
@@ -80,6 +81,60 @@ CO_TEST(HttpEndpoint, DisconnectsASilentClient) {
   client.join();
   EXPECT_EQ(silent, "");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);  // not the client's 5 s timeout
+}
+
+int connect_to(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Silent clients hold their places; the one past the cap is closed at once
+// (a read sees the end, not a 5 s timeout), and a place freed is usable.
+CO_TEST(HttpEndpoint, ClosesClientsPastItsConnectionCap) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, 10'000, 4);
+  std::vector<int> held;
+  std::string extra, after;
+  std::atomic<bool> connected = false, accepted = false, freed = false, done = false;
+  std::thread client([&] {
+    for (int i = 0; i < 4; ++i) held.push_back(connect_to(endpoint.port()));
+    connected = true;
+    while (!accepted) std::this_thread::sleep_for(1ms);
+    int fd = connect_to(endpoint.port());
+    char byte;
+    auto started = std::chrono::steady_clock::now();
+    extra = ::recv(fd, &byte, 1, 0) == 0 && std::chrono::steady_clock::now() - started < 4s
+                ? "closed"
+                : "open";
+    ::close(fd);
+    ::close(held.back());
+    held.pop_back();
+    while (!freed) std::this_thread::sleep_for(1ms);
+    after = exchange(endpoint.port(), "GET /hi HTTP/1.1\r\n\r\n");
+    done = true;
+  });
+  // The loop side: each step waits for what the endpoint holds, not for time.
+  for (int i = 0; i < 1000 && !(connected && endpoint.connections() == 4); ++i)
+    co_await sleep_for(loop.get(), 5ms);
+  EXPECT_EQ(endpoint.connections(), 4u);
+  accepted = true;
+  for (int i = 0; i < 1000 && endpoint.connections() != 3; ++i)
+    co_await sleep_for(loop.get(), 5ms);
+  freed = true;
+  co_await wait_for(loop.get(), done);
+  client.join();
+  for (int fd : held) ::close(fd);
+  EXPECT_EQ(extra, "closed");
+  EXPECT_TRUE(after.starts_with("HTTP/1.1 200")) << after;
 }
 
 CO_TEST(HttpEndpoint, RefusesABadListenAddressNamingIt) {
