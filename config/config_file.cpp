@@ -622,17 +622,21 @@ std::optional<ConfigError> apply_config_file(const std::string& path, CrawlOptio
   content << in.rdbuf();
   if (in.bad() || content.bad())
     return ConfigError{path + ": cannot read: " + std::strerror(errno)};
+  return apply_config_text(content.str(), path, options);
+}
 
+std::optional<ConfigError> apply_config_text(std::string_view text, const std::string& path,
+                                             CrawlOptions& options) {
   toml::table table;
 #if TOML_EXCEPTIONS
   try {
-    table = toml::parse(content.str(), path);
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return ConfigError{path + ":" + std::to_string(e.source().begin.line) +
                        ": TOML syntax: " + std::string(e.description())};
   }
 #else
-  toml::parse_result result = toml::parse(content.str(), path);
+  toml::parse_result result = toml::parse(text, path);
   if (!result) {
     return ConfigError{path + ":" + std::to_string(result.error().source().begin.line) +
                        ": TOML syntax: " + std::string(result.error().description())};

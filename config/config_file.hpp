@@ -44,6 +44,9 @@ std::string environment_variable(std::string_view key);
 /// type, out-of-range value) name the file, the line and the full dotted key;
 /// nothing is applied when there is an error.
 std::optional<ConfigError> apply_config_file(const std::string& path, CrawlOptions& options);
+/// The same for TOML text already read; `path` names it in errors.
+std::optional<ConfigError> apply_config_text(std::string_view text, const std::string& path,
+                                             CrawlOptions& options);
 
 /// Applies the CRAWLER_* environment variables, one per key (see
 /// environment_variable()). Values are parsed by the key's type: booleans

@@ -1,6 +1,8 @@
 // HttpEndpoint: see http_endpoint.hpp.
 #include "crawler/async/http_endpoint.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <new>
 #include <stdexcept>
 
@@ -150,21 +152,19 @@ void HttpEndpoint::respond(Connection* connection, std::string_view data) {
     return;
   uv_read_stop(stream);
   HttpReply reply;
-  std::string_view line(connection->head);
-  line = line.substr(0, line.find("\r\n"));
-  auto first = line.find(' ');
-  auto second = line.find(' ', first + 1);
-  if (connection->head.size() >= kMaxHead || first == std::string_view::npos ||
-      second == std::string_view::npos) {
+  auto request = connection->head.size() >= kMaxHead ? std::nullopt
+                                                     : parse_request_line(connection->head);
+  if (!request) {
     reply = {400, "text/plain; charset=utf-8", "bad request\n"};
   } else {
     try {
-      reply = handler_(line.substr(0, first), line.substr(first + 1, second - first - 1));
+      reply = handler_(request->method, request->target);
     } catch (const std::exception& e) {
       reply = {503, "text/plain; charset=utf-8", std::string(e.what()) + "\n"};
     }
   }
-  bool head_only = line.starts_with("HEAD ");  // same headers, no body (RFC 9110 9.3.2)
+  // Same headers, no body (RFC 9110 9.3.2).
+  bool head_only = request && request->method == "HEAD";
   connection->reply = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
                       "\r\nContent-Type: " + reply.content_type +
                       "\r\nContent-Length: " + std::to_string(reply.body.size()) +
@@ -175,6 +175,30 @@ void HttpEndpoint::respond(Connection* connection, std::string_view data) {
   if (uv_write(&connection->write, stream, &out, 1,
                [](uv_write_t* w, int) { finish(static_cast<Connection*>(w->data)); }) != 0)
     finish(connection);
+}
+
+std::optional<RequestLine> parse_request_line(std::string_view head) {
+  auto end = head.find("\r\n");
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string_view line = head.substr(0, end);
+  auto first = line.find(' ');
+  if (first == std::string_view::npos) return std::nullopt;
+  auto second = line.find(' ', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  RequestLine request{line.substr(0, first), line.substr(first + 1, second - first - 1)};
+  std::string_view version = line.substr(second + 1);
+  // RFC 9110 5.6.2: a method is a token; a target has no space or control byte.
+  auto token = [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                                  std::string_view::npos;
+  };
+  auto visible = [](unsigned char c) { return c > 0x20 && c < 0x7f; };
+  if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(), token) ||
+      request.target.empty() ||
+      !std::all_of(request.target.begin(), request.target.end(), visible) ||
+      (version != "HTTP/1.1" && version != "HTTP/1.0"))
+    return std::nullopt;
+  return request;
 }
 
 void HttpEndpoint::finish(Connection* connection) {

@@ -137,6 +137,18 @@ CO_TEST(HttpEndpoint, ClosesClientsPastItsConnectionCap) {
   EXPECT_TRUE(after.starts_with("HTTP/1.1 200")) << after;
 }
 
+TEST(RequestLine, TakesTheMethodAndTargetOfAWellFormedLineOnly) {
+  auto line = parse_request_line("GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n");
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->method, "GET");
+  EXPECT_EQ(line->target, "/metrics?x=1");
+  EXPECT_TRUE(parse_request_line("HEAD / HTTP/1.0\r\n\r\n"));
+  for (const char* bad : {"GET /\r\n", "GET  / HTTP/1.1\r\n", "G\x01T / HTTP/1.1\r\n",
+                          "GET /a\x7f HTTP/1.1\r\n", "GET / HTTP/2\r\n", "GET / HTTP/1.1",
+                          " / HTTP/1.1\r\n", "GET / HTTP/1.1 extra\r\n"})
+    EXPECT_FALSE(parse_request_line(bad)) << bad;
+}
+
 CO_TEST(HttpEndpoint, RefusesABadListenAddressNamingIt) {
   bool refused = false;
   try {
