@@ -10,11 +10,11 @@
 #include <uv.h>
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
+#include "crawler/async/request_line.hpp"
 #include "crawler/async/uv_handle.hpp"
 
 namespace crawler::async {
@@ -24,14 +24,6 @@ struct HttpReply {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
 };
-
-/// The method and target of a request head ("GET /x HTTP/1.1\r\n...");
-/// empty when the line is not a well-formed HTTP/1.x request line.
-struct RequestLine {
-  std::string_view method;
-  std::string_view target;
-};
-std::optional<RequestLine> parse_request_line(std::string_view head);
 
 class HttpEndpoint {
  public:
