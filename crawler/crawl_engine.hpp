@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
+#include "crawler/admission_gate.hpp"
 #include "crawler/async/byte_budget.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
@@ -24,7 +25,6 @@
 #include "crawler/async/task_scope.hpp"
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
-#include "crawler/admission_gate.hpp"
 #include "crawler/frontier.hpp"
 #include "crawler/host_tally.hpp"
 #include "crawler/page_writer.hpp"

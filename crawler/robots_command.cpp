@@ -16,7 +16,8 @@ namespace {
 
 // The path and query the rules see: of a URL, or the input itself if it is a path.
 std::string path_of(const std::string& input) {
-  if (auto url = parsers::normalize_url(input)) return url->substr(parsers::normalized_origin(*url).size());
+  if (auto url = parsers::normalize_url(input))
+    return url->substr(parsers::normalized_origin(*url).size());
   return input;
 }
 

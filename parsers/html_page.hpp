@@ -32,13 +32,13 @@ struct HtmlLimits {
 };
 
 struct HtmlPage {
-  std::string title;            // whitespace collapsed
-  std::string text;             // visible text, whitespace collapsed; no script/style
-  std::vector<HtmlLink> links;  // first-seen order, no duplicates
-  std::size_t links_dropped = 0;  // links past HtmlLimits::max_links
+  std::string title;               // whitespace collapsed
+  std::string text;                // visible text, whitespace collapsed; no script/style
+  std::vector<HtmlLink> links;     // first-seen order, no duplicates
+  std::size_t links_dropped = 0;   // links past HtmlLimits::max_links
   std::size_t links_too_long = 0;  // past HtmlLimits::max_url_length: dropped
-  std::string canonical;        // normalized <link rel=canonical href>, or empty
-  RobotsDirectives robots;      // from <meta name=robots> and <meta name=AGENT>
+  std::string canonical;           // normalized <link rel=canonical href>, or empty
+  RobotsDirectives robots;         // from <meta name=robots> and <meta name=AGENT>
 };
 
 /// Parses UTF-8 `html` fetched from `page_url` (the URL after redirects).

@@ -39,9 +39,7 @@ class ByteBudget {
     struct Awaiter {
       ByteBudget* budget;
       std::size_t bytes;
-      bool await_ready() const noexcept {
-        return budget->waiters_.empty() && budget->fits(bytes);
-      }
+      bool await_ready() const noexcept { return budget->waiters_.empty() && budget->fits(bytes); }
       void await_suspend(std::coroutine_handle<> waiter) {
         budget->waiters_.push_back({waiter, bytes});
       }

@@ -150,8 +150,8 @@ void HttpEndpoint::respond(Connection* connection, std::string_view data) {
     return;
   uv_read_stop(stream);
   HttpReply reply;
-  auto request = connection->head.size() >= kMaxHead ? std::nullopt
-                                                     : parse_request_line(connection->head);
+  auto request =
+      connection->head.size() >= kMaxHead ? std::nullopt : parse_request_line(connection->head);
   if (!request) {
     reply = {400, "text/plain; charset=utf-8", "bad request\n"};
   } else {

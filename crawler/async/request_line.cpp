@@ -18,8 +18,8 @@ std::optional<RequestLine> parse_request_line(std::string_view head) {
   std::string_view version = line.substr(second + 1);
   // RFC 9110 5.6.2: a method is a token; a target has no space or control byte.
   auto token = [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                  std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
   };
   auto visible = [](unsigned char c) { return c > 0x20 && c < 0x7f; };
   if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(), token) ||

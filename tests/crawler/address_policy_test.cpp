@@ -46,9 +46,9 @@ TEST(AddressPolicy, EveryInternalRangeHasItsClass) {
 }
 
 TEST(AddressPolicy, IPv6FormsOfIPv4AddressesAreJudgedAsTheirIPv4) {
-  EXPECT_EQ(class_of("::ffff:127.0.0.1"), AddressClass::kLoopback);  // mapped
-  EXPECT_EQ(class_of("::ffff:7f00:1"), AddressClass::kLoopback);     // mapped, hex
-  EXPECT_EQ(class_of("::10.0.0.1"), AddressClass::kPrivate);         // compatible
+  EXPECT_EQ(class_of("::ffff:127.0.0.1"), AddressClass::kLoopback);     // mapped
+  EXPECT_EQ(class_of("::ffff:7f00:1"), AddressClass::kLoopback);        // mapped, hex
+  EXPECT_EQ(class_of("::10.0.0.1"), AddressClass::kPrivate);            // compatible
   EXPECT_EQ(class_of("64:ff9b::a9fe:a9fe"), AddressClass::kLinkLocal);  // NAT64
   EXPECT_EQ(class_of("2002:c0a8:0101::1"), AddressClass::kPrivate);     // 6to4 of 192.168.1.1
   EXPECT_EQ(class_of("::ffff:8.8.8.8"), AddressClass::kPublic);

@@ -47,11 +47,11 @@ TEST(AdmissionGate, RefusesWhatNoRequestMayReach) {
 
 TEST(AdmissionGate, TheSeedsOriginsAndAllowedRangesMayBeInternal) {
   Gate g;
-  EXPECT_EQ(g.gate.check("http://127.0.0.1:8080/page", RequestKind::kPage), SkipReason::kOutOfScope);
+  EXPECT_EQ(g.gate.check("http://127.0.0.1:8080/page", RequestKind::kPage),
+            SkipReason::kOutOfScope);
   EXPECT_EQ(g.gate.check("http://127.0.0.1:8080/robots.txt", RequestKind::kRobots),
             SkipReason::kNone);
-  EXPECT_EQ(g.gate.check("http://192.168.7.9/robots.txt", RequestKind::kRobots),
-            SkipReason::kNone);
+  EXPECT_EQ(g.gate.check("http://192.168.7.9/robots.txt", RequestKind::kRobots), SkipReason::kNone);
 }
 
 TEST(AdmissionGate, PagesAndSitemapsPassTheFilterButRobotsTxtNeedNot) {

@@ -54,7 +54,8 @@ TEST_F(FrontierRefillTest, AWalkWithRoomReadsEveryHostInFull) {
   RefillRows rows = read_refill(reader, walk("", 100));
   EXPECT_TRUE(rows.walked_all);
   EXPECT_EQ(hosts_of(rows),
-            (std::vector<std::string>{"http://a.test", "http://b.test", "http://c.test", "http://d.test", "http://e.test"}));
+            (std::vector<std::string>{"http://a.test", "http://b.test", "http://c.test",
+                                      "http://d.test", "http://e.test"}));
   for (const auto& host : rows.hosts) {
     EXPECT_TRUE(host.all);
     ASSERT_EQ(host.urls.size(), 3u);
@@ -72,7 +73,8 @@ TEST_F(FrontierRefillTest, AWalkStopsAtItsRoomAndTheNextGoesOnAroundToWhereItBeg
   RefillRows second = read_refill(reader, walk(first.last_host, 100));
   EXPECT_TRUE(second.walked_all);
   EXPECT_EQ(hosts_of(second),
-            (std::vector<std::string>{"http://c.test", "http://d.test", "http://e.test", "http://a.test", "http://b.test"}));
+            (std::vector<std::string>{"http://c.test", "http://d.test", "http://e.test",
+                                      "http://a.test", "http://b.test"}));
 }
 
 TEST_F(FrontierRefillTest, HeldUrlsDoNotUseUpTheRoomAndFullHostsAreSkipped) {
@@ -82,7 +84,8 @@ TEST_F(FrontierRefillTest, HeldUrlsDoNotUseUpTheRoomAndFullHostsAreSkipped) {
   plan.full_hosts = {"http://b.test", "http://d.test"};
   plan.hosts_first = {"http://d.test"};  // asked for by name: read even though listed full
   RefillRows rows = read_refill(reader, plan);
-  EXPECT_EQ(hosts_of(rows), (std::vector<std::string>{"http://d.test", "http://a.test", "http://c.test", "http://e.test"}));
+  EXPECT_EQ(hosts_of(rows), (std::vector<std::string>{"http://d.test", "http://a.test",
+                                                      "http://c.test", "http://e.test"}));
   EXPECT_TRUE(rows.walked_all);
   for (const auto& host : rows.hosts) {
     EXPECT_EQ(host.urls.size(), 2u);  // the window

@@ -223,11 +223,13 @@ std::vector<std::string> drain(Frontier& frontier) {
 
 TEST(FrontierWindow, AHostHoldsAtMostItsWindowAndAsksForMoreWhenHalfEmpty) {
   Frontier frontier(windowed(1000, 4));
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(frontier.add(page("http://a.com", i), 1), AddOutcome::kQueued);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(frontier.add(page("http://a.com", i), 1), AddOutcome::kQueued);
   EXPECT_EQ(frontier.queued(), 4u);
   EXPECT_TRUE(frontier.spilled());
-  EXPECT_EQ(frontier.add(page("http://a.com", 3), 1), AddOutcome::kDuplicate);  // seen, though spilled
-  EXPECT_FALSE(frontier.refill_wanted());                                // the window is full
+  EXPECT_EQ(frontier.add(page("http://a.com", 3), 1),
+            AddOutcome::kDuplicate);       // seen, though spilled
+  EXPECT_FALSE(frontier.refill_wanted());  // the window is full
 
   auto first = frontier.next(kT0);
   auto second = frontier.next(kT0);
@@ -297,7 +299,8 @@ TEST(FrontierWindow, URLsBeyondMemoryAreFoundByAWalkOverAllHosts) {
 
 TEST(FrontierWindow, AWalkThatStopsShortLeavesTheSpillsPendingAndGoesOnFromWhereItStopped) {
   Frontier frontier(windowed(2, 100));
-  for (const char* host : {"http://a.com", "http://b.com", "http://c.com", "http://d.com"}) frontier.add(page(host, 0), 1);
+  for (const char* host : {"http://a.com", "http://b.com", "http://c.com", "http://d.com"})
+    frontier.add(page(host, 0), 1);
   drain(frontier);
   ASSERT_TRUE(frontier.refill_wanted());
   RefillPlan plan = frontier.plan_refill();
@@ -321,7 +324,8 @@ TEST(FrontierWindow, ASpillAfterTheRefillWasPlannedIsNotForgotten) {
   RefillPlan plan = frontier.plan_refill();
   frontier.add(page("http://d.com", 0), 1);
   frontier.add(page("http://e.com", 0), 1);
-  frontier.add(page("http://f.com", 0), 1);  // spilled after the plan: not committed when it was read
+  frontier.add(page("http://f.com", 0),
+               1);  // spilled after the plan: not committed when it was read
   RefillRows rows;
   rows.hosts.push_back(rows_of("http://c.com", 0, 0, true));
   rows.walked_all = true;
@@ -340,7 +344,8 @@ TEST(FrontierWindow, ARefillNeverQueuesAUrlTwice) {
   frontier.expect_stored_urls();
   RefillPlan plan = frontier.plan_refill();
   RefillRows rows;
-  rows.hosts.push_back(rows_of("http://a.com", 0, 0, true));  // in flight: still queued in the database
+  rows.hosts.push_back(
+      rows_of("http://a.com", 0, 0, true));  // in flight: still queued in the database
   rows.walked_all = true;
   EXPECT_EQ(frontier.refilled(plan, rows), 0u);
   frontier.done(*url);

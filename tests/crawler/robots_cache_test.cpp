@@ -15,8 +15,8 @@
 namespace crawler {
 namespace {
 
-using crawler::testing::TestServer;
 using async::Task;
+using crawler::testing::TestServer;
 
 std::size_t robots_requests(const TestServer& server) {
   std::size_t count = 0;

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_url_length = 256;
   limits.max_text_bytes = 1024;
   HtmlPage page = parse_html_page(html, "http://example.com/dir/page.html", "crawler", limits);
-  if (page.links.size() > limits.max_links || page.text.size() > limits.max_text_bytes) std::abort();
+  if (page.links.size() > limits.max_links || page.text.size() > limits.max_text_bytes)
+    std::abort();
   for (const auto& link : page.links)
     if (link.url.size() > limits.max_url_length) std::abort();
   looks_binary(html);

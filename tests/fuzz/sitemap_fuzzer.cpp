@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SitemapLimits limits;
   limits.max_entries = 64;
   limits.max_bytes = 1 << 20;
-  Sitemap sitemap = parse_sitemap(std::string_view(reinterpret_cast<const char*>(data), size), limits);
+  Sitemap sitemap =
+      parse_sitemap(std::string_view(reinterpret_cast<const char*>(data), size), limits);
   if (sitemap.entries.size() > limits.max_entries) std::abort();
   return 0;
 }

@@ -133,9 +133,8 @@ TEST_F(CrawlTest, EveryPageIsStoredExactlyOnceAcrossRepeatedKills) {
 TEST_F(CrawlTest, EveryPageOfEveryHostIsStoredExactlyOnceAcrossKills) {
   TestServer a("127.0.0.1"), b("127.0.0.2"), c("127.0.0.3");
   write_seeds({a.url("/site/300/0"), b.url("/site/300/0"), c.url("/site/300/0")});
-  ASSERT_NO_FATAL_FAILURE(crawl_through_kills(options_, 3, [&] {
-    return a.request_count() + b.request_count() + c.request_count();
-  }));
+  ASSERT_NO_FATAL_FAILURE(crawl_through_kills(
+      options_, 3, [&] { return a.request_count() + b.request_count() + c.request_count(); }));
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/300/%'"), "900");
   expect_states_consistent();
 }

@@ -127,8 +127,8 @@ TEST_F(CrawlTest, ANameThatResolvesInwardIsRefusedAtConnectTime) {
   crawl_with_engine({site.url("/")});
 
   EXPECT_EQ(inner.request_count(), 0u);
-  auto secret = rows("SELECT error, error_detail FROM pages WHERE url = 'http://" + name +
-                     "/secret'");
+  auto secret =
+      rows("SELECT error, error_detail FROM pages WHERE url = 'http://" + name + "/secret'");
   ASSERT_EQ(secret.size(), 1u);
   EXPECT_EQ(secret[0][0], "blocked");
   EXPECT_THAT(secret[0][1], HasSubstr("127.0.0.2 is a loopback address"));
@@ -164,10 +164,10 @@ TEST_F(CrawlTest, ASitemapThatRedirectsInwardIsNotRead) {
   TestServer site, inner("127.0.0.2");
   site.set_response("/robots.txt", {200, {}, "Sitemap: " + site.url("/sitemap.xml") + "\n"});
   site.set_response("/sitemap.xml", {301, {{"Location", inner.url("/sitemap.xml")}}, ""});
-  inner.set_response("/sitemap.xml", {200,
-                                      {{"Content-Type", "application/xml"}},
-                                      "<urlset><url><loc>" + site.url("/hidden") +
-                                          "</loc></url></urlset>"});
+  inner.set_response("/sitemap.xml",
+                     {200,
+                      {{"Content-Type", "application/xml"}},
+                      "<urlset><url><loc>" + site.url("/hidden") + "</loc></url></urlset>"});
   write_seeds({site.url("/")});
   options_.scope = "any";
   crawl_with_engine({site.url("/")});
@@ -211,8 +211,10 @@ TEST_F(CrawlTest, TheHostileCatalogueIsCrawledWithBoundedMemory) {
   RecordProperty("crawler_max_rss_kb", std::to_string(crawler.max_rss_kb()));
 
   auto outcome = [&](std::string_view path) {
-    auto found = rows("SELECT coalesce(error, 'none'), truncated, links_dropped FROM pages"
-                      " WHERE url = '" + site.url(path) + "'");
+    auto found = rows(
+        "SELECT coalesce(error, 'none'), truncated, links_dropped FROM pages"
+        " WHERE url = '" +
+        site.url(path) + "'");
     return found.empty() ? std::string("missing")
                          : found[0][0] + " truncated=" + found[0][1] + " dropped=" + found[0][2];
   };
@@ -227,8 +229,8 @@ TEST_F(CrawlTest, TheHostileCatalogueIsCrawledWithBoundedMemory) {
   EXPECT_THAT(outcome("/hostile/million-links"), HasSubstr("none truncated=1 dropped="));
   EXPECT_EQ(outcome("/hostile/deep-nesting"), "none truncated=0 dropped=0");
   EXPECT_EQ(outcome("/hostile/bad-chunked"), "reset truncated=0 dropped=0");  // curl's RECV_ERROR
-  EXPECT_THAT(outcome("/hostile/reset-mid-body"), ::testing::AnyOf(HasSubstr("reset"),
-                                                                   HasSubstr("truncated ")));
+  EXPECT_THAT(outcome("/hostile/reset-mid-body"),
+              ::testing::AnyOf(HasSubstr("reset"), HasSubstr("truncated ")));
   EXPECT_EQ(outcome("/hostile/short-body"), "truncated truncated=0 dropped=0");
   EXPECT_EQ(outcome("/hostile/redirect-loop"), "redirect_loop truncated=0 dropped=0");
   EXPECT_EQ(outcome("/hostile/bad-charset"), "none truncated=0 dropped=0");

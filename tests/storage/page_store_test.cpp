@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 
 #include "storage/queued_urls.hpp"
 #include "storage/read_query.hpp"
@@ -113,7 +113,7 @@ TEST_F(PageStoreTest, DuePagesAreWalkedOnFromACursor) {
   std::set<std::string> all;
   for (const auto& due : first) all.insert(due.url);
   for (const auto& due : rest) all.insert(due.url);
-  EXPECT_EQ(all.size(), 5u);  // each once
+  EXPECT_EQ(all.size(), 5u);                                        // each once
   EXPECT_TRUE(due_pages(db_path(), 1'700'000'000'000, 3).empty());  // none due yet
 }
 

@@ -237,7 +237,8 @@ void ServerConnection::stream_next() {
 void ServerConnection::on_stream_timer(uv_timer_t* timer) {
   auto* connection = connection_of(timer->data);
   try {
-    if (connection->state_ == State::kStreaming) connection->stream_write(connection->stream_.chunk);
+    if (connection->state_ == State::kStreaming)
+      connection->stream_write(connection->stream_.chunk);
   } catch (...) {
     connection->close();
   }

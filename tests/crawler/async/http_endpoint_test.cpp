@@ -127,8 +127,7 @@ CO_TEST(HttpEndpoint, ClosesClientsPastItsConnectionCap) {
     co_await sleep_for(loop.get(), 5ms);
   EXPECT_EQ(endpoint.connections(), 4u);
   accepted = true;
-  for (int i = 0; i < 1000 && endpoint.connections() != 3; ++i)
-    co_await sleep_for(loop.get(), 5ms);
+  for (int i = 0; i < 1000 && endpoint.connections() != 3; ++i) co_await sleep_for(loop.get(), 5ms);
   freed = true;
   co_await wait_for(loop.get(), done);
   client.join();
@@ -143,9 +142,9 @@ TEST(RequestLine, TakesTheMethodAndTargetOfAWellFormedLineOnly) {
   EXPECT_EQ(line->method, "GET");
   EXPECT_EQ(line->target, "/metrics?x=1");
   EXPECT_TRUE(parse_request_line("HEAD / HTTP/1.0\r\n\r\n"));
-  for (const char* bad : {"GET /\r\n", "GET  / HTTP/1.1\r\n", "G\x01T / HTTP/1.1\r\n",
-                          "GET /a\x7f HTTP/1.1\r\n", "GET / HTTP/2\r\n", "GET / HTTP/1.1",
-                          " / HTTP/1.1\r\n", "GET / HTTP/1.1 extra\r\n"})
+  for (const char* bad :
+       {"GET /\r\n", "GET  / HTTP/1.1\r\n", "G\x01T / HTTP/1.1\r\n", "GET /a\x7f HTTP/1.1\r\n",
+        "GET / HTTP/2\r\n", "GET / HTTP/1.1", " / HTTP/1.1\r\n", "GET / HTTP/1.1 extra\r\n"})
     EXPECT_FALSE(parse_request_line(bad)) << bad;
 }
 
