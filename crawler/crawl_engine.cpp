@@ -162,7 +162,8 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
       queued_reader_(options.db_path),
-      sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin) {}
+      sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
+      sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();

@@ -120,6 +120,9 @@ class CrawlEngine {
   // Sitemap documents read per origin (indexes included): generous for real
   // sites, and a ceiling for recursive or hostile indexes.
   static constexpr std::uint32_t kMaxSitemapsPerOrigin = 64;
+  // Sitemap entries (URLs) offered per origin, over all its sitemaps: what
+  // a sitemap costs is its entries, not its documents.
+  static constexpr std::uint32_t kMaxSitemapEntriesPerOrigin = 200'000;
   // Revisits read per poll, and outstanding (queued or in flight) at most.
   static constexpr int kRevisitsPerPoll = 1000;
   static constexpr std::size_t kMaxRevisitsQueued = 20'000;
@@ -168,6 +171,7 @@ class CrawlEngine {
   std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
   HostTally sitemaps_per_origin_;               // sitemap documents read
+  HostTally sitemap_entries_per_origin_;        // and the entries they offered
   CrawlSummary summary_;
   bool stopping_ = false;
   bool keep_running_ = false;

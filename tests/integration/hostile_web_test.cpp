@@ -189,6 +189,23 @@ TEST_F(CrawlTest, APageOfAMillionLinksKeepsItsCapAndCountsTheRest) {
   EXPECT_EQ(scalar("SELECT count(*) FROM links"), "5000");
 }
 
+// sitemaps.org allows 50,000 URLs per file: the rest of a 500,000-entry
+// sitemap is not read.
+TEST_F(CrawlTest, AHugeSitemapIsReadUpToTheProtocolsLimit) {
+  TestServer site;
+  std::string body = "<urlset>";
+  for (int i = 0; i < 500'000; ++i) body += "<url><loc>/s/" + std::to_string(i) + "</loc></url>";
+  body += "</urlset>";
+  site.set_response("/robots.txt", {200, {}, "Sitemap: " + site.url("/big.xml") + "\n"});
+  site.set_response("/big.xml", {200, {{"Content-Type", "application/xml"}}, std::move(body)});
+  write_seeds({site.url("/")});
+  options_.max_pages = 1;  // the seed: the sitemap's URLs stay queued
+  CrawlSummary summary = crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(summary.sitemap_urls, 50'000u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE source = 'sitemap'"), "50000");
+}
+
 // The whole catalogue, crawled by the real executable with the default
 // limits: it ends by itself, every entry is recorded, and memory stays bounded.
 TEST_F(CrawlTest, TheHostileCatalogueIsCrawledWithBoundedMemory) {
