@@ -1,6 +1,7 @@
 // AdmissionGate: see admission_gate.hpp.
 #include "crawler/admission_gate.hpp"
 
+#include <cctype>
 #include <utility>
 
 #include "parsers/ascii.hpp"
@@ -44,18 +45,25 @@ void AdmissionGate::add_seed(std::string_view url) {
 }
 
 bool AdmissionGate::exempt(std::string_view url) const {
-  return seed_origins_.contains(std::string(parsers::normalized_origin(url)));
+  return seed_origins_.contains(parsers::normalized_origin(url));
 }
 
 SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
   if (!url.starts_with("http://") && !url.starts_with("https://")) return SkipReason::kBadScheme;
   // Crawl keys carry no userinfo; a URL that does was not normalized here.
   if (authority_of(url).find('@') != std::string_view::npos) return SkipReason::kUserinfo;
-  if (!exempt(url)) {
-    std::string_view host = parsers::normalized_host(url);
-    if (is_localhost_name(host)) return SkipReason::kInternalAddress;
-    if (auto ip = parse_ip(host); ip && policy_.refusal(*ip)) return SkipReason::kInternalAddress;
+  // The hot path (every link of every page): a name that is neither an
+  // address nor localhost costs a glance; the seeds' origins are looked up
+  // only for the rare internal one.
+  std::string_view host = parsers::normalized_host(url);
+  bool literal = !host.empty() && (host.front() == '[' || std::isdigit(static_cast<unsigned char>(
+                                                              host.front())));
+  bool internal = is_localhost_name(host);
+  if (!internal && literal) {
+    auto ip = parse_ip(host);
+    internal = ip && policy_.refusal(*ip);
   }
+  if (internal && !exempt(url)) return SkipReason::kInternalAddress;
   if (kind == RequestKind::kRobots) return SkipReason::kNone;
   return filter_.check(url);
 }

@@ -9,6 +9,7 @@
 // connect check this gate sets (a test fails if anything calls it elsewhere).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -52,7 +53,14 @@ class AdmissionGate {
   async::CurlMultiSet& multis_;
   const UrlFilter& filter_;
   AddressPolicy policy_;
-  std::unordered_set<std::string> seed_origins_;
+  // Looked up by string_view without building a string (transparent hashing).
+  struct OriginHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view origin) const {
+      return std::hash<std::string_view>{}(origin);
+    }
+  };
+  std::unordered_set<std::string, OriginHash, std::equal_to<>> seed_origins_;
   std::vector<std::string> resolve_;
 };
 
