@@ -38,7 +38,7 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{100}, std::size_t{1} << 40))
       ->group("Limits");
-  cmd.add_option("--host-window", o.host_window, "Queued URLs of one host held in memory")
+  cmd.add_option("--host-window", o.host_window, "Queued URLs of one origin (scheme, host, port) held in memory")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
       ->group("Limits");
@@ -49,13 +49,13 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->group("Limits");
 
-  cmd.add_option("--per-host", o.per_host, "Fetches in flight per host")
+  cmd.add_option("--per-host", o.per_host, "Fetches in flight per origin (scheme, host, port)")
       ->capture_default_str()
       ->check(CLI::Range(1, 20000))
       ->group("Politeness");
   cmd.add_option_function<double>(
          "--delay", [&o](double s) { o.delay_ms = static_cast<long>(s * 1000); },
-         "Seconds between starts of fetches on one host (default 1; 0 for none)")
+         "Seconds between starts of fetches on one origin (default 1; 0 for none)")
       ->check(CLI::Range(0.0, 3600.0))
       ->group("Politeness");
   cmd.add_flag("!--ignore-robots", o.obey_robots, "Do not fetch or obey robots.txt")
