@@ -5,6 +5,8 @@
 # scripts/runtime-packages (checked against `ldd crawler` by
 # tests/packaging/runtime_libraries_test.sh) and a non-root user.
 # Build: docker build -t crawler .   Run: see README.md, "Docker".
+# Where no registry is reachable, DEBIAN_IMAGE names a base made from Debian
+# packages (scripts/docker-check makes one with mmdebstrap and docker import).
 
 ARG DEBIAN_IMAGE=debian:12-slim
 
@@ -49,13 +51,15 @@ WORKDIR /data
 # The crawl database lives here. /data is created and chowned above, before
 # VOLUME, so that a new named volume starts out writable by uid 10001.
 VOLUME /data
-# Planned Prometheus metrics port of the daemon (`serve`); nothing listens on
-# it yet.
+# `serve` answers /healthz, /metrics (Prometheus) and /status here (its
+# default --listen is 127.0.0.1:9090; give --listen 0.0.0.0:9090 to publish it).
 EXPOSE 9090
 
 # crawler is PID 1 (exec-form ENTRYPOINT) and handles SIGTERM itself: it
-# cancels the fetches in flight, writes what it fetched and exits (130).
-# `docker stop` sends SIGTERM, then SIGKILL after the grace period (-t).
+# takes no new work, gives the fetches in flight --grace seconds (10 by
+# default), writes what it fetched and exits 0. `docker stop` sends SIGTERM,
+# then SIGKILL after its own grace period (-t, 10 s by default: give it
+# more than --grace).
 STOPSIGNAL SIGTERM
 # The daemon (`serve`) answers /healthz on its --listen address; the image
 # checks it with the crawler itself (no curl in the runtime image). A plain

@@ -80,7 +80,8 @@ const std::array kKeys = {
         "Queued URLs of one origin (scheme, host, port) held in memory."},
     Key{"limits.seen_memory", K::kInteger, &O::seen_memory_mb, 1, 1 << 20,
         "MiB for the test of whether a URL was seen; past it the database settles doubts."},
-    Key{"politeness.per_host", K::kInteger, &O::per_host, 1, 20000, "Fetches in flight per origin (scheme, host, port)."},
+    Key{"politeness.per_host", K::kInteger, &O::per_host, 1, 20000,
+        "Fetches in flight per origin (scheme, host, port)."},
     Key{"politeness.delay", K::kSeconds, &O::delay_ms, 0, kHourMs,
         "Seconds between starts of fetches on one origin; 0: none."},
     Key{"politeness.max_crawl_delay", K::kSeconds, &O::max_crawl_delay_ms, 0, kDayMs,
@@ -169,7 +170,7 @@ const std::array kKeys = {
     Key{"scope.max_links_per_page", K::kInteger, &O::max_links_per_page, 1, kMaxInt64,
         "Links kept from one page; the rest are counted, not stored or followed."},
     Key{"scope.allow_address", K::kStringList, &O::allow_addresses, 0, 0,
-        "Non-public address ranges the crawler may reach beyond the seeds' origins.",
+        "Non-public address ranges the crawler may reach beyond seeds given by address.",
         R"(['10.0.0.0/8'])"},
 };
 

@@ -27,11 +27,14 @@ bool all_zero(const IpBytes& ip, std::size_t from, std::size_t to) {
 }
 
 // The IPv4 address an IPv6 one stands for, if any: IPv4-mapped
-// (::ffff:0:0/96), IPv4-compatible (::/96, deprecated but still routed by
-// some stacks), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) all reach it.
+// (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96, SIIT),
+// IPv4-compatible (::/96, deprecated but still routed by some stacks),
+// NAT64 (64:ff9b::/96) and 6to4 (2002::/16) all reach it.
 std::optional<IpBytes> embedded_v4(const IpBytes& ip) {
   if (all_zero(ip, 0, 10) && ip[10] == 0xff && ip[11] == 0xff) return ip;
-  if (all_zero(ip, 0, 12) && !all_zero(ip, 12, 15)) return mapped(ip[12], ip[13], ip[14], ip[15]);
+  if (all_zero(ip, 0, 8) && ip[8] == 0xff && ip[9] == 0xff && all_zero(ip, 10, 12))
+    return mapped(ip[12], ip[13], ip[14], ip[15]);
+  if (all_zero(ip, 0, 12)) return mapped(ip[12], ip[13], ip[14], ip[15]);  // :: and ::1 too
   if (starts_with(ip, {0x00, 0x64, 0xff, 0x9b}) && all_zero(ip, 4, 12))
     return mapped(ip[12], ip[13], ip[14], ip[15]);
   if (starts_with(ip, {0x20, 0x02})) return mapped(ip[2], ip[3], ip[4], ip[5]);
@@ -134,12 +137,16 @@ std::string ip_to_string(const IpBytes& ip) {
 }
 
 AddressClass classify(const IpBytes& ip) {
+  // Before the IPv4-compatible reading, which would call them 0.0.0.0 and 0.0.0.1.
+  if (all_zero(ip, 0, 16)) return AddressClass::kUnspecified;
+  if (all_zero(ip, 0, 15) && ip[15] == 1) return AddressClass::kLoopback;
+  // RFC 8215's local-use NAT64 block: a site's own translator, never public
+  // (where in it the IPv4 address sits depends on the site's prefix length).
+  if (starts_with(ip, {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01})) return AddressClass::kPrivate;
   if (auto v4 = embedded_v4(ip)) {
     const IpBytes& b = *v4;
     return classify_v4(b[12], b[13], b[14], b[15]);
   }
-  if (all_zero(ip, 0, 16)) return AddressClass::kUnspecified;
-  if (all_zero(ip, 0, 15) && ip[15] == 1) return AddressClass::kLoopback;
   if ((ip[0] & 0xfe) == 0xfc) return AddressClass::kPrivate;
   if (ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;
   if (ip[0] == 0xfe && (ip[1] & 0xc0) == 0xc0) return AddressClass::kLinkLocal;  // site-local

@@ -25,12 +25,30 @@ std::string_view authority_of(std::string_view url) {
   return authority.substr(0, authority.find_first_of("/?#"));
 }
 
-async::FetchResult refused(const std::string& url, SkipReason reason) {
+std::string_view kind_name(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::kPage:
+      return "page";
+    case RequestKind::kRobots:
+      return "robots.txt";
+    case RequestKind::kSitemap:
+      return "sitemap";
+  }
+  return "page";
+}
+
+async::FetchResult refused(const std::string& url, RequestKind kind, SkipReason reason) {
   async::FetchResult result;
   result.error = async::FetchError::kBlocked;
   result.final_url = url;
-  result.error_message = "refused before fetching (" + std::string(to_string(reason)) + ")";
+  result.error_message = std::string(kind_name(kind)) + " refused before fetching (" +
+                         std::string(to_string(reason)) + ")";
   return result;
+}
+
+// A host given as an address, or localhost: what it reaches cannot change.
+bool is_address_or_localhost(std::string_view host) {
+  return is_localhost_name(host) || parse_ip(host).has_value();
 }
 
 }  // namespace
@@ -39,8 +57,12 @@ AdmissionGate::AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filte
                              AddressPolicy policy, std::vector<std::string> resolve)
     : multis_(multis), filter_(filter), policy_(std::move(policy)), resolve_(std::move(resolve)) {}
 
+// Only seeds given by address (or as localhost) are exempt: a seed given by
+// name could be pointed inward later by whoever owns the name (a public
+// site whose DNS turns to 169.254.169.254); such crawls say --allow-address.
 void AdmissionGate::add_seed(std::string_view url) {
-  if (auto key = parsers::normalize_url(url))
+  auto key = parsers::normalize_url(url);
+  if (key && is_address_or_localhost(parsers::normalized_host(*key)))
     seed_origins_.emplace(parsers::normalized_origin(*key));
 }
 
@@ -49,6 +71,19 @@ bool AdmissionGate::exempt(std::string_view url) const {
 }
 
 SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
+  if (SkipReason refused = request_refusal(url); refused != SkipReason::kNone) return refused;
+  switch (kind) {
+    case RequestKind::kPage:
+      return filter_.check(url);
+    case RequestKind::kSitemap:
+      return filter_.check(url, UrlFilter::Patterns::kSkip);
+    case RequestKind::kRobots:
+      break;
+  }
+  return SkipReason::kNone;
+}
+
+SkipReason AdmissionGate::request_refusal(std::string_view url) const {
   if (!url.starts_with("http://") && !url.starts_with("https://")) return SkipReason::kBadScheme;
   // Crawl keys carry no userinfo; a URL that does was not normalized here.
   if (authority_of(url).find('@') != std::string_view::npos) return SkipReason::kUserinfo;
@@ -56,22 +91,21 @@ SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
   // address nor localhost costs a glance; the seeds' origins are looked up
   // only for the rare internal one.
   std::string_view host = parsers::normalized_host(url);
-  bool literal = !host.empty() && (host.front() == '[' || std::isdigit(static_cast<unsigned char>(
-                                                              host.front())));
+  bool literal = !host.empty() &&
+                 (host.front() == '[' || std::isdigit(static_cast<unsigned char>(host.front())));
   bool internal = is_localhost_name(host);
   if (!internal && literal) {
     auto ip = parse_ip(host);
     internal = ip && policy_.refusal(*ip);
   }
   if (internal && !exempt(url)) return SkipReason::kInternalAddress;
-  if (kind == RequestKind::kRobots) return SkipReason::kNone;
-  return filter_.check(url);
+  return SkipReason::kNone;
 }
 
 async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
                                                      async::FetchRequest request) {
-  if (SkipReason reason = check(request.url, kind); reason != SkipReason::kNone)
-    co_return refused(request.url, reason);
+  if (SkipReason reason = request_refusal(request.url); reason != SkipReason::kNone)
+    co_return refused(request.url, kind, reason);
   request.resolve = resolve_;
   if (exempt(request.url)) {
     request.connect_check = [](const sockaddr*) { return std::optional<std::string>(); };
@@ -80,7 +114,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
       auto ip = ip_of(address);
       if (!ip) return "not an IP address";
       auto why = policy_.refusal(*ip);
-      if (why) *why += " (only the seeds' origins may be internal; see --allow-address)";
+      if (why) *why += " (only seeds given by address may be internal; see --allow-address)";
       return why;
     };
   }

@@ -3,8 +3,8 @@
 // (libcurl never follows one itself). It checks the URL (scheme, userinfo,
 // a literal internal address or a localhost name, and for pages and
 // sitemaps the UrlFilter: scope, patterns, trap limits) and then, at connect
-// time, the address libcurl is about to use (AddressPolicy). The seeds' own
-// origins are exempt from the address policy. fetch() is the crawler's
+// time, the address libcurl is about to use (AddressPolicy). The origins of
+// seeds given by address (or as localhost) are exempt from the policy. fetch() is the crawler's
 // only way to the network: async::fetch refuses a request without the
 // connect check this gate sets (a test fails if anything calls it elsewhere).
 #pragma once
@@ -34,20 +34,26 @@ class AdmissionGate {
   AdmissionGate(const AdmissionGate&) = delete;
   AdmissionGate& operator=(const AdmissionGate&) = delete;
 
-  /// A seed's origin (scheme, host, port) may be reached at any address.
+  /// A seed given by address or as localhost: its origin (scheme, host,
+  /// port) may be internal. A seed given by name gets no exemption.
   void add_seed(std::string_view url);
 
-  /// Why `url` (normalized) must not be requested; kNone when it may.
-  /// robots.txt requests skip the UrlFilter: an origin's rules are read
-  /// wherever its redirects lead (RFC 9309 2.3.1.2), addresses permitting.
+  /// Why `url` (normalized) must not be queued for a request of `kind`;
+  /// kNone when it may. Every kind: scheme, userinfo, a literal internal
+  /// address or a localhost name. Pages: the whole UrlFilter; sitemaps: its
+  /// scope and traps (patterns choose pages, not the means to find them);
+  /// robots.txt: nothing more (an origin's rules are read wherever its
+  /// redirects lead, RFC 9309 2.3.1.2).
   SkipReason check(std::string_view url, RequestKind kind) const;
 
-  /// Fetches `request` if check() admits it, with the address policy
-  /// applied at connect time. A refusal is a FetchResult with kBlocked and
-  /// the reason in error_message.
+  /// Fetches `request` if its URL passes the checks every request gets
+  /// (the filter judged it when it was queued; seeds are the operator's),
+  /// with the address policy applied at connect time. A refusal is a
+  /// FetchResult with kBlocked and the reason in error_message.
   async::Task<async::FetchResult> fetch(RequestKind kind, async::FetchRequest request);
 
  private:
+  SkipReason request_refusal(std::string_view url) const;
   bool exempt(std::string_view url) const;
 
   async::CurlMultiSet& multis_;

@@ -424,8 +424,12 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     if (result.ok() && is_redirect(result.status) &&
         static_cast<int>(url.redirect_chain.size()) < kMaxSitemapRedirects) {
       if (auto target = parsers::resolve_url(url.url, result.header("location"))) {
-        if (gate_.check(*target, RequestKind::kSitemap) == SkipReason::kNone)
+        SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
+        if (reason == SkipReason::kNone) {
           frontier_.add_redirect(*target, url);
+        } else {
+          ++summary_.skipped[std::string(to_string(reason))];
+        }
       }
     }
     co_return Visit::kDone;
@@ -586,9 +590,8 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     record.error = "blocked";
     record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
   }
-  if (reason == SkipReason::kNone && frontier_.seen(*target) == Seen::kNo &&
-      !filter_.take_host_budget(parsers::normalized_host(*target)))
-    reason = SkipReason::kHostBudget;
+  if (reason == SkipReason::kNone && frontier_.seen(*target) == Seen::kNo)
+    reason = take_budgets(*target);
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return;
@@ -662,6 +665,13 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
   }
 }
 
+// A new URL's share of its host's budgets: origins, then pages.
+SkipReason CrawlEngine::take_budgets(const std::string& url) {
+  if (!filter_.take_origin(url)) return SkipReason::kTooManyOrigins;
+  if (!filter_.take_host_budget(parsers::normalized_host(url))) return SkipReason::kHostBudget;
+  return SkipReason::kNone;
+}
+
 // True when the link is to be queued durably with its page.
 bool CrawlEngine::offer_link(const std::string& link, int depth) {
   Seen seen = frontier_.seen(link);
@@ -670,9 +680,7 @@ bool CrawlEngine::offer_link(const std::string& link, int depth) {
   if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
     return false;
   // A "perhaps seen" link is most likely a duplicate: it does not use up the budget.
-  if (reason == SkipReason::kNone && seen == Seen::kNo &&
-      !filter_.take_host_budget(parsers::normalized_host(link)))
-    reason = SkipReason::kHostBudget;
+  if (reason == SkipReason::kNone && seen == Seen::kNo) reason = take_budgets(link);
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return false;

@@ -140,6 +140,7 @@ class CrawlEngine {
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
+  SkipReason take_budgets(const std::string& url);
   void offer_sitemap(const std::string& url);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);

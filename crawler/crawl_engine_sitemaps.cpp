@@ -52,16 +52,17 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   queued.queued_source = storage::QueueSource::kSitemap;
   std::string origin(parsers::normalized_origin(url.url));
   for (const auto& entry : sitemap.entries) {
-    if (sitemap_entries_per_origin_.count(origin) >= kMaxSitemapEntriesPerOrigin) {
-      summary_.skipped["sitemap_budget"] += 1;
-      continue;
-    }
-    sitemap_entries_per_origin_.add(origin);
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
     if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
       if (read < kMaxSitemapsPerOrigin) offer_sitemap(*loc);
+      continue;
+    }
+    // Counted as offered: duplicates and refusals do not use the budget up.
+    if (sitemap_entries_per_origin_.count(origin) >= kMaxSitemapEntriesPerOrigin) {
+      summary_.skipped["sitemap_budget"] += 1;
     } else if (offer_link(*loc, 1)) {
+      sitemap_entries_per_origin_.add(origin);
       ++summary_.sitemap_urls;
       queued.queued.push_back(std::move(*loc));
     }

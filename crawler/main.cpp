@@ -38,7 +38,8 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{100}, std::size_t{1} << 40))
       ->group("Limits");
-  cmd.add_option("--host-window", o.host_window, "Queued URLs of one origin (scheme, host, port) held in memory")
+  cmd.add_option("--host-window", o.host_window,
+                 "Queued URLs of one origin (scheme, host, port) held in memory")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
       ->group("Limits");
@@ -170,8 +171,8 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
       ->check(CLI::PositiveNumber)
       ->group("Scope and traps");
   cmd.add_option("--allow-address", o.allow_addresses,
-                 "Non-public address range (CIDR) the crawler may reach besides the seeds' "
-                 "origins (repeatable)")
+                 "Non-public address range (CIDR) the crawler may reach besides seeds given by "
+                 "address (repeatable)")
       ->group("Scope and traps");
   cmd.add_option("--max-repeated-segments", o.max_repeated_segments,
                  "Times one path segment may repeat in a URL")

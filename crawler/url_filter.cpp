@@ -67,6 +67,8 @@ std::string_view to_string(SkipReason reason) {
       return "internal_address";
     case SkipReason::kTooManyLinks:
       return "too_many_links";
+    case SkipReason::kTooManyOrigins:
+      return "too_many_origins";
   }
   return "none";
 }
@@ -86,9 +88,13 @@ constexpr std::size_t kCountedHosts = std::size_t{1} << 18;
 
 UrlFilter::UrlFilter(UrlFilterOptions options)
     : options_(std::move(options)),
-      pages_per_host_(kCountedHosts, static_cast<std::uint32_t>(std::min<std::size_t>(
-                                         options_.max_pages_per_host,
-                                         std::numeric_limits<std::uint32_t>::max()))) {
+      pages_per_host_(kCountedHosts,
+                      static_cast<std::uint32_t>(std::min<std::size_t>(
+                          options_.max_pages_per_host, std::numeric_limits<std::uint32_t>::max()))),
+      // Past the capacity an origin may be forgotten (and counted again
+      // for its host when it comes back): memory stays bounded.
+      origins_(kCountedHosts, std::numeric_limits<std::uint32_t>::max()),
+      origins_per_host_(kCountedHosts, kMaxOriginsPerHost) {
   for (const auto& pattern : options_.include) include_.push_back(compile(pattern));
   for (const auto& pattern : options_.exclude) exclude_.push_back(compile(pattern));
 }
@@ -96,6 +102,7 @@ UrlFilter::UrlFilter(UrlFilterOptions options)
 UrlFilter::~UrlFilter() = default;
 
 void UrlFilter::add_seed(std::string_view url) {
+  take_origin(url);
   std::string host(parsers::normalized_host(url));
   scope_domains_.insert(registrable_domain(host));
   scope_hosts_.insert(std::move(host));
@@ -113,7 +120,7 @@ bool UrlFilter::in_scope(std::string_view host) const {
   return false;
 }
 
-SkipReason UrlFilter::check(std::string_view url) const {
+SkipReason UrlFilter::check(std::string_view url, Patterns patterns) const {
   if (url.size() > options_.max_url_length) return SkipReason::kUrlTooLong;
   if (!in_scope(parsers::normalized_host(url))) return SkipReason::kOutOfScope;
 
@@ -134,6 +141,7 @@ SkipReason UrlFilter::check(std::string_view url) const {
     if (params > options_.max_query_params) return SkipReason::kTooManyParams;
   }
 
+  if (patterns == Patterns::kSkip) return SkipReason::kNone;
   re2::StringPiece text(url.data(), url.size());
   for (const auto& re : exclude_)
     if (re2::RE2::PartialMatch(text, *re)) return SkipReason::kExcluded;
@@ -143,6 +151,16 @@ SkipReason UrlFilter::check(std::string_view url) const {
     if (!included) return SkipReason::kNotIncluded;
   }
   return SkipReason::kNone;
+}
+
+bool UrlFilter::take_origin(std::string_view url) {
+  std::string_view origin = parsers::normalized_origin(url);
+  if (origins_.contains(origin)) return true;
+  std::string_view host = parsers::normalized_host(url);
+  if (origins_per_host_.count(host) >= kMaxOriginsPerHost) return false;
+  origins_.add(origin);
+  origins_per_host_.add(host);
+  return true;
 }
 
 bool UrlFilter::take_host_budget(std::string_view host) {

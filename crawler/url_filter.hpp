@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,7 +40,13 @@ enum class SkipReason {
   kUserinfo,         // credentials in the URL
   kInternalAddress,  // a non-public address, or a localhost name, off the seeds' origins
   kTooManyLinks,     // past the page's link cap (--max-links-per-page)
+  kTooManyOrigins,   // a host name with kMaxOriginsPerHost origins (ports, schemes) already
 };
+
+/// Origins (scheme and port) one host name may have: politeness is per
+/// origin, so a page listing a host's 65,535 ports must not make the crawl
+/// a port scanner. http and https on their usual and a few other ports fit.
+inline constexpr std::uint32_t kMaxOriginsPerHost = 16;
 
 std::string_view to_string(SkipReason reason);
 
@@ -65,11 +72,17 @@ class UrlFilter {
   /// A seed's host (and, for Scope::kDomain, its registrable domain) is in scope.
   void add_seed(std::string_view url);
 
+  /// Whether --include/--exclude apply: they choose pages, so sitemaps
+  /// (means to find pages) are checked for scope and traps only.
+  enum class Patterns { kApply, kSkip };
   /// Why `url` (normalized) should not be queued; kNone when it should.
-  SkipReason check(std::string_view url) const;
+  SkipReason check(std::string_view url, Patterns patterns = Patterns::kApply) const;
 
   /// Counts one more page queued for `host`; false when its budget is spent.
   bool take_host_budget(std::string_view host);
+  /// Notes the origin of `url` (normalized); false when it is new and its
+  /// host name has kMaxOriginsPerHost origins already.
+  bool take_origin(std::string_view url);
 
  private:
   bool in_scope(std::string_view host) const;
@@ -80,6 +93,8 @@ class UrlFilter {
   std::unordered_set<std::string> scope_hosts_;
   std::unordered_set<std::string> scope_domains_;
   HostTally pages_per_host_;
+  HostTally origins_;           // known, with a count of 1
+  HostTally origins_per_host_;  // of them, per host name
 };
 
 /// Registrable domain ("example.co.uk" for "www.example.co.uk") by the public

@@ -51,6 +51,8 @@ struct Sink {
   bool head_too_large = false;
   std::size_t head_bytes = 0;  // of the current response
   std::string refused{};       // why connect_check refused an address
+  int addresses_tried = 0;
+  int addresses_refused = 0;
 };
 
 // CURLOPT_OPENSOCKETFUNCTION: the one place every connection starts, after
@@ -60,9 +62,11 @@ curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* a
   auto* sink = static_cast<Sink*>(userp);
   try {
     if (purpose == CURLSOCKTYPE_IPCXN) {
+      ++sink->addresses_tried;
       auto why = *sink->connect_check ? (*sink->connect_check)(&address->addr)
                                       : std::optional<std::string>("no admission check");
       if (why) {
+        ++sink->addresses_refused;
         sink->refused = std::move(*why);
         return CURL_SOCKET_BAD;
       }
@@ -118,16 +122,17 @@ size_t on_header(char* data, size_t size, size_t count, void* userp) {
       if (sink->keep_raw) sink->result->raw_response_head.clear();
     }
     sink->head_bytes += n;
-    if (sink->head_bytes > kMaxHeadBytes || sink->result->headers.size() >= kMaxHeaderCount) {
+    auto colon = line.find(':');
+    bool header = !line.starts_with("HTTP/") && colon != std::string_view::npos;
+    if (sink->head_bytes > kMaxHeadBytes ||
+        (header && sink->result->headers.size() == kMaxHeaderCount)) {
       sink->head_too_large = true;
       return 0;  // stops the transfer
     }
     if (sink->keep_raw) sink->result->raw_response_head.append(line);
-    if (auto colon = line.find(':');
-        !line.starts_with("HTTP/") && colon != std::string_view::npos) {
+    if (header)
       sink->result->headers.emplace_back(std::string(trim(line.substr(0, colon))),
                                          std::string(trim(line.substr(colon + 1))));
-    }
   } catch (...) {
     return 0;
   }
@@ -143,6 +148,9 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_SHARE, multi.share());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  // No proxy from the environment (http_proxy, ALL_PROXY, ...): behind one,
+  // the connect check would see the proxy's address, not the server's.
+  curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &sink);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
@@ -310,7 +318,10 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   result.error = classify(code);
   if (code != CURLE_OK)
     result.error_message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-  if (code == CURLE_COULDNT_CONNECT && !sink.refused.empty()) {
+  // Blocked when every address was refused; one that was tried and failed
+  // keeps the failure its own (a connect error, worth another try).
+  if (code == CURLE_COULDNT_CONNECT && sink.addresses_refused > 0 &&
+      sink.addresses_refused == sink.addresses_tried) {
     result.error = FetchError::kBlocked;
     result.error_message = "refused to connect: " + sink.refused;
   } else if (code == CURLE_WRITE_ERROR && sink.head_too_large) {

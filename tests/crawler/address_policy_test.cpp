@@ -51,7 +51,11 @@ TEST(AddressPolicy, IPv6FormsOfIPv4AddressesAreJudgedAsTheirIPv4) {
   EXPECT_EQ(class_of("::10.0.0.1"), AddressClass::kPrivate);            // compatible
   EXPECT_EQ(class_of("64:ff9b::a9fe:a9fe"), AddressClass::kLinkLocal);  // NAT64
   EXPECT_EQ(class_of("2002:c0a8:0101::1"), AddressClass::kPrivate);     // 6to4 of 192.168.1.1
+  EXPECT_EQ(class_of("::ffff:0:10.0.0.1"), AddressClass::kPrivate);     // translated (SIIT)
+  EXPECT_EQ(class_of("64:ff9b:1::8.8.8.8"), AddressClass::kPrivate);    // local-use NAT64
+  EXPECT_EQ(class_of("::2"), AddressClass::kThisNetwork);               // compatible 0.0.0.2
   EXPECT_EQ(class_of("::ffff:8.8.8.8"), AddressClass::kPublic);
+  EXPECT_EQ(class_of("64:ff9b::8.8.8.8"), AddressClass::kPublic);
 }
 
 TEST(AddressPolicy, RefusesInternalAddressesUnlessARangeAllowsThem) {

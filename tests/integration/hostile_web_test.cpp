@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,74 @@ TEST_F(CrawlTest, AnOperatorCanAllowInternalRanges) {
 
   EXPECT_EQ(requests_for(inner, "/page").size(), 1u);
   EXPECT_EQ(scalar("SELECT status FROM pages WHERE url = 'http://" + name + "/page'"), "404");
+}
+
+// A seed given by name is not exempt: whoever owns the name could point
+// it inward (at cloud metadata, say) at any time.
+TEST_F(CrawlTest, ASeedGivenByNameMustResolveToAPublicAddress) {
+  TestServer inner("127.0.0.2");
+  std::string seed = "http://named-seed.test:" + std::to_string(inner.port()) + "/";
+  write_seeds({seed});
+  options_.resolve = {"named-seed.test:" + std::to_string(inner.port()) + ":127.0.0.2"};
+  crawl_with_engine({seed});
+  EXPECT_EQ(inner.request_count(), 0u);
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "blocked");
+
+  remove_database();
+  options_.allow_addresses = {"127.0.0.2"};
+  crawl_with_engine({seed});
+  EXPECT_GT(inner.request_count(), 0u);
+  EXPECT_EQ(scalar("SELECT status FROM pages WHERE url = '" + seed + "'"), "404");
+}
+
+// Include patterns choose the pages followed; the operator's seeds, and the
+// sitemaps that list pages, are not refused by them.
+TEST_F(CrawlTest, IncludePatternsDoNotRefuseSeedsOrSitemaps) {
+  TestServer site;
+  site.set_response("/robots.txt", {200, {}, "Sitemap: " + site.url("/sitemap.xml") + "\n"});
+  site.set_response("/sitemap.xml",
+                    {200,
+                     {{"Content-Type", "application/xml"}},
+                     "<urlset><url><loc>" + site.url("/docs/a") + "</loc></url><url><loc>" +
+                         site.url("/blog/b") + "</loc></url></urlset>"});
+  site.set_response("/", html("<a href='/docs/c'>c</a><a href='/blog/d'>d</a>"));
+  write_seeds({site.url("/")});
+  options_.include = {"/docs/"};
+  crawl_with_engine({site.url("/")});
+
+  EXPECT_EQ(requests_for(site, "/sitemap.xml").size(), 1u);
+  EXPECT_EQ(column("SELECT url FROM pages ORDER BY url"),
+            (std::vector<std::string>{site.url("/"), site.url("/docs/a"), site.url("/docs/c")}));
+}
+
+// Proxy variables would put a proxy between the connect check and the
+// server: they are ignored.
+TEST_F(CrawlTest, ProxyVariablesInTheEnvironmentAreIgnored) {
+  TestServer site;
+  write_seeds({site.url("/site/3/0")});
+  ::setenv("http_proxy", "http://127.0.0.1:1", 1);
+  ::setenv("ALL_PROXY", "http://127.0.0.1:1", 1);
+  crawl_with_engine({site.url("/site/3/0")});
+  ::unsetenv("http_proxy");
+  ::unsetenv("ALL_PROXY");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "3");
+}
+
+// One page listing many ports of one host must not make the crawl a port
+// scanner: a host name gets kMaxOriginsPerHost origins.
+TEST_F(CrawlTest, AHostNameGetsABoundedNumberOfOrigins) {
+  TestServer site;
+  std::string page;
+  for (int port = 20000; port < 20100; ++port)
+    page += "<a href='http://127.0.0.1:" + std::to_string(port) + "/'>p</a>";
+  site.set_response("/", html(page));
+  write_seeds({site.url("/")});
+  options_.allow_addresses = {"127.0.0.0/8"};
+  options_.max_depth = 1;
+  options_.max_retries = 0;  // nothing listens on those ports
+  CrawlSummary summary = crawl_with_engine({site.url("/")});
+  // The seed's own origin is one of the host's sixteen.
+  EXPECT_EQ(summary.skipped["too_many_origins"], 100u - (kMaxOriginsPerHost - 1));
 }
 
 TEST_F(CrawlTest, CredentialsInALinkAreDroppedAndMakeNoNewPage) {
