@@ -41,10 +41,6 @@ constexpr int kMaxRefillFailures = 10;
 // costs a lookup, as its sitemaps are in the seen set.
 constexpr std::size_t kCountedOrigins = std::size_t{1} << 18;
 
-// RFC 9309 2.3.1.2 asks for at least five redirects for robots.txt; the
-// same serves sitemaps.
-constexpr int kMaxSitemapRedirects = 5;
-
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
 
@@ -119,10 +115,6 @@ RobotsCacheOptions robots_options(const config::CrawlOptions& options) {
 
 bool request_kept_raw(const config::CrawlOptions& options, const FrontierUrl& url) {
   return options.keep_raw && url.kind == UrlKind::kPage;
-}
-
-bool is_redirect(long status) {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 // Worth another try later: the server or the network may recover.
@@ -418,20 +410,9 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   if (result.error == async::FetchError::kCancelled) co_return Visit::kAbandoned;
   if (auto decided = retry_later(url, result)) co_return *decided;
   if (url.kind == UrlKind::kSitemap) {
-    // Sitemaps are means, not pages: read them, store nothing. A redirect
-    // is a new sitemap request, admitted and counted like any other.
+    // Sitemaps are means, not pages: read them, store nothing.
     if (result.ok() && result.status == 200) co_await read_sitemap(url, result);
-    if (result.ok() && is_redirect(result.status) &&
-        static_cast<int>(url.redirect_chain.size()) < kMaxSitemapRedirects) {
-      if (auto target = parsers::resolve_url(url.url, result.header("location"))) {
-        SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
-        if (reason == SkipReason::kNone) {
-          frontier_.add_redirect(*target, url);
-        } else {
-          ++summary_.skipped[std::string(to_string(reason))];
-        }
-      }
-    }
+    if (result.is_redirect()) follow_sitemap_redirect(url, result);
     co_return Visit::kDone;
   }
 
@@ -466,7 +447,7 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   judge_revisit(url, result, record);
   if (record.unchanged) {
     // Nothing new to read: the stored content, links and index stand.
-  } else if (result.ok() && is_redirect(result.status)) {
+  } else if (result.is_redirect()) {
     follow_redirect(url, result, record);
   } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
     co_await read_html(url, result, record);

@@ -144,6 +144,7 @@ class CrawlEngine {
   void offer_sitemap(const std::string& url);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
+  void follow_sitemap_redirect(const FrontierUrl& url, const async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
   void arm_wakeup();
   bool fatal() const { return writer_.fatal() || !refill_error_.empty(); }

@@ -70,4 +70,20 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   if (!queued.queued.empty()) writer_.add(std::move(queued));
 }
 
+// A redirect is a new sitemap request, admitted and counted like any other;
+// five hops at most, as RFC 9309 2.3.1.2 asks of robots.txt.
+void CrawlEngine::follow_sitemap_redirect(const FrontierUrl& url,
+                                          const async::FetchResult& result) {
+  constexpr std::size_t kMaxSitemapRedirects = 5;
+  if (url.redirect_chain.size() >= kMaxSitemapRedirects) return;
+  auto target = parsers::resolve_url(url.url, result.header("location"));
+  if (!target) return;
+  SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
+  if (reason == SkipReason::kNone) {
+    frontier_.add_redirect(*target, url);
+  } else {
+    ++summary_.skipped[std::string(to_string(reason))];
+  }
+}
+
 }  // namespace crawler

@@ -10,15 +10,9 @@
 
 namespace crawler {
 
-namespace {
-
+// RFC 9309 2.3.1.2: at least five redirects are followed; past them the
+// file may be treated as unavailable.
 constexpr int kMaxRobotsRedirects = 5;
-
-bool is_redirect(long status) {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
-
-}  // namespace
 
 RobotsCache::RobotsCache(uv_loop_t* loop, AdmissionGate& gate, RobotsCacheOptions options)
     : loop_(loop), gate_(gate), options_(std::move(options)) {}
@@ -117,7 +111,7 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
     request.total_timeout_ms = options_.timeout_ms;
     request.max_body_bytes = parsers::kMaxRobotsBytes;
     result = co_await gate_.fetch(RequestKind::kRobots, std::move(request));
-    if (!result.ok() || !is_redirect(result.status)) break;
+    if (!result.is_redirect()) break;
     auto target = parsers::resolve_url(url, result.header("location"));
     if (!target || hop == kMaxRobotsRedirects) break;  // no file: RFC 9309 says allow all
     url = std::move(*target);

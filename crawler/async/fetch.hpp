@@ -95,6 +95,12 @@ struct FetchResult {
   std::string raw_response_head;
 
   bool ok() const { return error == FetchError::kNone; }
+  /// A redirect the caller may follow (301, 302, 303, 307, 308): libcurl
+  /// never follows one itself.
+  bool is_redirect() const {
+    return ok() &&
+           (status == 301 || status == 302 || status == 303 || status == 307 || status == 308);
+  }
   /// First header value with this (case-insensitive) name, or empty.
   std::string_view header(std::string_view name) const;
   /// All values of a header that may repeat (e.g. X-Robots-Tag).
