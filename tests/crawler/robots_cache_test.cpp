@@ -67,6 +67,23 @@ CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
   multis.shutdown();
 }
 
+// A cache for a crawl seeded at `seed` alone, on its own transfers.
+struct SeededCache {
+  async::CurlMultiSet multis;
+  UrlFilter filter{UrlFilterOptions{}};
+  AdmissionGate gate{multis, filter, AddressPolicy()};
+  RobotsCache cache;
+  SeededCache(async::Loop& loop, const std::string& seed, RobotsCacheOptions options = {})
+      : multis(loop.get(), 2), cache(loop.get(), gate, with_agent(std::move(options))) {
+    gate.add_seed(seed);
+  }
+  ~SeededCache() { multis.shutdown(); }
+  static RobotsCacheOptions with_agent(RobotsCacheOptions options) {
+    options.user_agent = "crawler-test";
+    return options;
+  }
+};
+
 Task<void> ask(RobotsCache& cache, std::string origin, std::vector<RobotsOutcome>& out) {
   out.push_back(co_await cache.rules_for(std::move(origin)));
 }
@@ -74,22 +91,16 @@ Task<void> ask(RobotsCache& cache, std::string origin, std::vector<RobotsOutcome
 CO_TEST(RobotsCache, WaitersOfAFailedFetchShareItsOutcome) {
   TestServer site("127.0.0.1");
   site.set_response("/robots.txt", {503, {}, "busy"});
-  async::CurlMultiSet multis(loop.get(), 2);
-  UrlFilter filter({});
-  AdmissionGate gate(multis, filter, AddressPolicy());
-  gate.add_seed(site.url("/"));
   RobotsCacheOptions options;
-  options.user_agent = "crawler-test";
   options.unreachable_ttl = std::chrono::milliseconds(0);  // a failure is not remembered
-  RobotsCache cache(loop.get(), gate, options);
+  SeededCache robots(loop, site.url("/"), options);
   std::vector<RobotsOutcome> outcomes;
   async::TaskScope askers;
-  for (int i = 0; i < 3; ++i) askers.spawn(ask(cache, site.url(""), outcomes));
+  for (int i = 0; i < 3; ++i) askers.spawn(ask(robots.cache, site.url(""), outcomes));
   co_await askers.join();
   EXPECT_EQ(outcomes.size(), 3u);
   for (const auto& outcome : outcomes) EXPECT_EQ(outcome.status, RobotsStatus::kUnreachable);
   EXPECT_EQ(robots_requests(site), 1u);
-  multis.shutdown();
 }
 
 // RFC 9309 2.3.1.2: redirects are followed (five at most), each hop
@@ -99,55 +110,34 @@ CO_TEST(RobotsCache, FollowsRedirectsThroughTheGate) {
   site.set_response("/robots.txt", {301, {{"Location", "/r1"}}, ""});
   site.set_response("/r1", {302, {{"Location", "/real-robots.txt"}}, ""});
   site.set_response("/real-robots.txt", {200, {}, "User-agent: *\nDisallow: /moved\n"});
-  async::CurlMultiSet multis(loop.get(), 2);
-  UrlFilter filter({});
-  AdmissionGate gate(multis, filter, AddressPolicy());
-  gate.add_seed(site.url("/"));
-  RobotsCacheOptions options;
-  options.user_agent = "crawler-test";
-  RobotsCache cache(loop.get(), gate, options);
+  SeededCache robots(loop, site.url("/"));
 
-  RobotsOutcome followed = co_await cache.rules_for(site.url(""));
+  RobotsOutcome followed = co_await robots.cache.rules_for(site.url(""));
   EXPECT_EQ(followed.status, RobotsStatus::kParsed);
   EXPECT_FALSE(followed.rules->check("crawler-test", "/moved").allowed);
   EXPECT_EQ(site.request_count(), 3u);
-  multis.shutdown();
 }
 
 CO_TEST(RobotsCache, ARedirectToAnInternalAddressIsNotFollowed) {
   TestServer site("127.0.0.1"), internal("127.0.0.2");
   site.set_response("/robots.txt", {302, {{"Location", internal.url("/robots.txt")}}, ""});
   internal.set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /\n"});
-  async::CurlMultiSet multis(loop.get(), 2);
-  UrlFilter filter({});
-  AdmissionGate gate(multis, filter, AddressPolicy());
-  gate.add_seed(site.url("/"));
-  RobotsCacheOptions options;
-  options.user_agent = "crawler-test";
-  RobotsCache cache(loop.get(), gate, options);
+  SeededCache robots(loop, site.url("/"));
 
-  RobotsOutcome outcome = co_await cache.rules_for(site.url(""));
+  RobotsOutcome outcome = co_await robots.cache.rules_for(site.url(""));
   // Refused, so "unavailable" (RFC 9309): no rules, and nothing asked of 127.0.0.2.
   EXPECT_EQ(outcome.status, RobotsStatus::kAllowAll);
   EXPECT_EQ(internal.request_count(), 0u);
-  multis.shutdown();
 }
 
 CO_TEST(RobotsCache, MoreThanFiveRedirectsMeanNoFile) {
   TestServer site("127.0.0.1");
   site.set_response("/robots.txt", {302, {{"Location", "/redirect/20"}}, ""});
-  async::CurlMultiSet multis(loop.get(), 2);
-  UrlFilter filter({});
-  AdmissionGate gate(multis, filter, AddressPolicy());
-  gate.add_seed(site.url("/"));
-  RobotsCacheOptions options;
-  options.user_agent = "crawler-test";
-  RobotsCache cache(loop.get(), gate, options);
+  SeededCache robots(loop, site.url("/"));
 
-  RobotsOutcome outcome = co_await cache.rules_for(site.url(""));
+  RobotsOutcome outcome = co_await robots.cache.rules_for(site.url(""));
   EXPECT_EQ(outcome.status, RobotsStatus::kAllowAll);
   EXPECT_EQ(site.request_count(), 6u);  // the file and five redirects, no more
-  multis.shutdown();
 }
 
 }  // namespace

@@ -21,8 +21,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A blocking client on its own thread: the loop serves while it waits.
-std::string exchange(int port, const std::string& request) {
+// A blocking connection to 127.0.0.1:`port` (reads time out after 5 s); -1
+// when it cannot connect.
+int connect_to(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -30,12 +31,21 @@ std::string exchange(int port, const std::string& request) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string response;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    if (!request.empty()) ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    char buffer[1024];
-    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
   }
+  return fd;
+}
+
+// A blocking client on its own thread: the loop serves while it waits.
+std::string exchange(int port, const std::string& request) {
+  std::string response;
+  int fd = connect_to(port);
+  if (fd < 0) return response;
+  if (!request.empty()) ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  char buffer[1024];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
   ::close(fd);
   return response;
 }
@@ -81,21 +91,6 @@ CO_TEST(HttpEndpoint, DisconnectsASilentClient) {
   client.join();
   EXPECT_EQ(silent, "");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);  // not the client's 5 s timeout
-}
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 // Silent clients hold their places; the one past the cap is closed at once
