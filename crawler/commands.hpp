@@ -19,7 +19,11 @@ inline constexpr int kExitUsage = 2;
 int run_crawl_command(const config::CrawlOptions& options);
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1:9090";  // the /healthz, /metrics, /status endpoint
+  std::string listen = "127.0.0.1:9090";  // the console, /healthz, /metrics, /status
+  // The console's token: actions (and, with token_reads, every /api/ read)
+  // need it. Required to listen on anything but a loopback address.
+  std::string console_token;
+  bool console_token_reads = false;
 };
 
 /// Crawls and keeps running: SIGHUP adds new seeds, SIGTERM/SIGINT stop.

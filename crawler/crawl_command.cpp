@@ -13,6 +13,7 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
 #include "crawler/commands.hpp"
+#include "crawler/console_history.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/crawl_signals.hpp"
 #include "crawler/log.hpp"
@@ -78,15 +79,25 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
     async::SignalWatch sigterm(loop.get(), SIGTERM, [&engine] { engine->stop(); });
     std::optional<SeedReloader> sighup;
     ProgressReporter progress(loop.get(), *engine);
+    std::optional<ConsoleHistory> history;
     std::optional<async::HttpEndpoint> endpoint;
     if (serve) {
       engine->keep_running(true);
       sighup.emplace(loop.get(), options.seeds_path, *engine);
+      history.emplace(loop.get(), *engine);
       try {
         auto [host, port] = split_listen(serve->listen);
-        endpoint.emplace(loop.get(), host, port, service_handler(*engine));
+        ServiceSettings settings{loop.get(), options.db_path, serve->console_token,
+                                 serve->console_token_reads, is_loopback_host(host)};
+        if (!settings.loopback && settings.token.empty()) {
+          log::error("--listen " + serve->listen +
+                     " is not a loopback address: set serve.console_token (--console-token or "
+                     "CRAWLER_SERVE_CONSOLE_TOKEN) so that only you can steer the crawl");
+          return kExitUsage;
+        }
+        endpoint.emplace(loop.get(), host, port, service_handler(*engine, *history, settings));
         log::info("serving http://" + serve->listen.substr(0, serve->listen.rfind(':')) + ":" +
-                  std::to_string(endpoint->port()) + " (/healthz /metrics /status)");
+                  std::to_string(endpoint->port()) + " (console at /, /healthz /metrics /status)");
       } catch (const std::exception& e) {
         log::error(e.what());
         return kExitUsage;

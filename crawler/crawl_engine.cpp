@@ -194,6 +194,21 @@ std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& 
   return added;
 }
 
+void CrawlEngine::pause(bool on) {
+  paused_ = on;
+  wake_.notify();
+}
+
+std::vector<CrawlEngine::OriginStatus> CrawlEngine::origins() const {
+  std::vector<OriginStatus> origins;
+  for (const Frontier::HostView& view : frontier_.host_views()) {
+    std::string_view robots =
+        options_.obey_robots ? robots_.state(std::string(view.origin)) : "ignored";
+    origins.push_back({view, fetch_log_.tally(view.origin), robots});
+  }
+  return origins;
+}
+
 const CrawlSummary& CrawlEngine::counters() {
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
@@ -214,6 +229,7 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   auto hosts = frontier_.host_counts(now);
   g.hosts_active = hosts.active;
   g.hosts_resting = hosts.resting;
+  g.hosts_waiting = hosts.waiting;
   g.write_backlog = writer_.backlog();
   g.last_batch_seconds = writer_.last_batch_seconds();
   g.uptime_seconds = std::chrono::duration<double>(now - started_).count();
@@ -235,7 +251,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
   };
   while (!stopping_ && !fatal()) {
-    while (writer_has_room()) {
+    while (!paused_ && writer_has_room()) {
       auto next = frontier_.next(Clock::now());
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
@@ -243,7 +259,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     if (frontier_.refill_wanted()) refill_wake_.notify();
     if (frontier_.finished() && !keep_running_) break;
     // A full write backlog is waited out; the writer wakes us as it drains.
-    if (writer_has_room()) {
+    if (!paused_ && writer_has_room()) {
       arm_wakeup();
     } else {
       wake_timer_.stop();
@@ -364,7 +380,7 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     record.error = "internal";
     record.error_detail = failure;
     ++summary_.fetch_errors;
-    if (url.kind == UrlKind::kPage) writer_.add(std::move(record));
+    if (url.kind == UrlKind::kPage) store(std::move(record));
   }
   if (outcome != Visit::kRetried) {
     // Polled again only once its new visit time is committed, or the
@@ -382,7 +398,7 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   Visit outcome = Visit::kDone;
   if (!options_.obey_robots) start_sitemaps(parsers::normalized_origin(url.url), {});
   if (options_.obey_robots && !co_await robots_allow(url, record, outcome)) {
-    if (outcome == Visit::kDone && url.kind == UrlKind::kPage) writer_.add(std::move(record));
+    if (outcome == Visit::kDone && url.kind == UrlKind::kPage) store(std::move(record));
     co_return outcome;
   }
 
@@ -457,8 +473,18 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     record.raw_head = std::move(result.raw_response_head);
     record.raw_body = std::move(result.body);
   }
-  writer_.add(std::move(record));
+  store(std::move(record));
   co_return Visit::kDone;
+}
+
+// Every page record passes here on its way to the writer.
+void CrawlEngine::store(storage::PageRecord record) {
+  fetch_log_.note(parsers::normalized_origin(record.url), record);
+  if (++notes_since_prune_ >= 1000) {
+    notes_since_prune_ = 0;
+    fetch_log_.prune([this](std::string_view origin) { return frontier_.holds(origin); });
+  }
+  writer_.add(std::move(record));
 }
 
 storage::PageRecord CrawlEngine::start_record(const FrontierUrl& url) const {

@@ -25,6 +25,7 @@
 #include "crawler/async/task_scope.hpp"
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
+#include "crawler/fetch_log.hpp"
 #include "crawler/frontier.hpp"
 #include "crawler/host_tally.hpp"
 #include "crawler/page_writer.hpp"
@@ -96,12 +97,27 @@ class CrawlEngine {
     bool seen_exact = true;
     std::size_t in_flight = 0;
     std::size_t hosts_active = 0;
-    std::size_t hosts_resting = 0;
+    std::size_t hosts_resting = 0;  // backing off after failures
+    std::size_t hosts_waiting = 0;  // waiting out their politeness delay
     std::size_t write_backlog = 0;
     double last_batch_seconds = 0;
     double uptime_seconds = 0;
   };
   const CrawlSummary& counters();
+
+  /// Paused, no new fetch starts; those in flight finish and are stored.
+  void pause(bool on);
+  bool paused() const { return paused_; }
+
+  /// One origin the frontier holds, for the console.
+  struct OriginStatus {
+    Frontier::HostView frontier;
+    const FetchLog::Tally* tally = nullptr;  // null: nothing fetched from it yet
+    std::string_view robots;                 // RobotsCache::state, or "ignored"
+  };
+  /// Valid until the engine next runs.
+  std::vector<OriginStatus> origins() const;
+  const FetchLog& fetch_log() const { return fetch_log_; }
   /// The crawl cannot go on (its database writes, or reads of its queued URLs, fail).
   bool failed() const { return fatal(); }
   Gauges gauges() const;
@@ -146,6 +162,7 @@ class CrawlEngine {
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   void follow_sitemap_redirect(const FrontierUrl& url, const async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;
+  void store(storage::PageRecord record);
   void arm_wakeup();
   bool fatal() const { return writer_.fatal() || !refill_error_.empty(); }
 
@@ -175,6 +192,9 @@ class CrawlEngine {
   HostTally sitemaps_per_origin_;               // sitemap documents read
   HostTally sitemap_entries_per_origin_;        // and the entries they offered
   CrawlSummary summary_;
+  FetchLog fetch_log_;
+  std::size_t notes_since_prune_ = 0;
+  bool paused_ = false;
   bool stopping_ = false;
   bool keep_running_ = false;
   Clock::time_point started_ = Clock::now();

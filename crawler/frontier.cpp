@@ -190,8 +190,18 @@ Frontier::HostCounts Frontier::host_counts(TimePoint now) const {
   for (const auto& [name, h] : hosts_) {
     counts.active += h.in_flight > 0;
     counts.resting += h.resting_until > now;
+    counts.waiting += h.in_flight == 0 && !h.urls.empty() && h.next_start > now;
   }
   return counts;
+}
+
+std::vector<Frontier::HostView> Frontier::host_views() const {
+  std::vector<HostView> views;
+  views.reserve(hosts_.size());
+  for (const auto& [name, h] : hosts_)
+    views.push_back({name, h.urls.size(), h.in_flight, h.last_start, h.next_start, h.resting_until,
+                     h.failures, h.spilled});
+  return views;
 }
 
 void Frontier::set_host_delay(std::string_view name, Millis delay) {

@@ -179,12 +179,28 @@ class Frontier {
   std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
   bool seen_exact() const { return seen_.exact(); }
   std::size_t host_count() const { return hosts_.size(); }
+  bool holds(std::string_view origin) const { return hosts_.contains(origin); }
 
   struct HostCounts {
     std::size_t active = 0;   // fetches in flight
     std::size_t resting = 0;  // backing off after failures
+    std::size_t waiting = 0;  // none in flight, URLs queued, waiting out their delay
   };
   HostCounts host_counts(TimePoint now) const;
+
+  /// One origin as the console shows it.
+  struct HostView {
+    std::string_view origin;
+    std::size_t queued = 0;
+    std::size_t in_flight = 0;
+    TimePoint last_start{};  // epoch: never started
+    TimePoint next_start{};
+    TimePoint resting_until{};
+    int failures = 0;  // in a row
+    bool spilled = false;
+  };
+  /// Every origin held now; the views are valid until the frontier next changes.
+  std::vector<HostView> host_views() const;
 
  private:
   struct Host {

@@ -211,8 +211,12 @@ int main(int argc, char** argv) {
       "Crawl as a service: keep running, answer /healthz /metrics /status, reload seeds on SIGHUP");
   std::string serve_config;
   add_crawl_options(*serve_cmd, serve_crawl, serve_config);
-  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT of the HTTP endpoint")
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT of the console and HTTP endpoint")
       ->capture_default_str();
+  serve_cmd->add_option("--console-token", serve.console_token,
+                        "Token the console's actions need (required off loopback)");
+  serve_cmd->add_flag("--console-token-reads", serve.console_token_reads,
+                      "The console's views need the token too");
 
   crawler::QueryOptions query;
   CLI::App* query_cmd =

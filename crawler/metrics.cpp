@@ -88,9 +88,12 @@ std::string prometheus_text(const CrawlSummary& c, const CrawlEngine::Gauges& g)
   e.sample("crawler_seen_exact", g.seen_exact ? 1 : 0);
   e.family("crawler_in_flight", "gauge", "Fetches in flight.");
   e.sample("crawler_in_flight", static_cast<double>(g.in_flight));
-  e.family("crawler_hosts", "gauge", "Hosts fetching now, and hosts resting after failures.");
+  e.family("crawler_hosts", "gauge",
+           "Origins fetching now (active), backing off after failures (resting), and waiting "
+           "out their politeness delay (waiting).");
   e.sample("crawler_hosts", static_cast<double>(g.hosts_active), label("state", "active"));
   e.sample("crawler_hosts", static_cast<double>(g.hosts_resting), label("state", "resting"));
+  e.sample("crawler_hosts", static_cast<double>(g.hosts_waiting), label("state", "waiting"));
   e.family("crawler_write_backlog", "gauge", "Page records waiting for the writer.");
   e.sample("crawler_write_backlog", static_cast<double>(g.write_backlog));
   e.family("crawler_uptime_seconds", "gauge", "Seconds since the crawl started.");

@@ -145,4 +145,21 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   co_return outcome;
 }
 
+std::string_view RobotsCache::state(const std::string& origin) const {
+  auto found = entries_.find(origin);
+  if (found == entries_.end()) return "unknown";
+  const Entry& entry = *found->second;
+  if (entry.fetching) return "fetching";
+  if (!entry.known) return "unknown";
+  switch (entry.outcome.status) {
+    case RobotsStatus::kParsed:
+      return "parsed";
+    case RobotsStatus::kAllowAll:
+      return "allow_all";
+    case RobotsStatus::kUnreachable:
+      return "unreachable";
+  }
+  return "unknown";
+}
+
 }  // namespace crawler

@@ -72,6 +72,9 @@ class RobotsCache {
   async::Task<RobotsOutcome> rules_for(std::string origin);
 
   std::size_t fetches() const { return fetches_; }
+  /// What is known of `origin` now, for the console: "parsed", "allow_all",
+  /// "unreachable", "fetching" or "unknown" (never asked, or forgotten).
+  std::string_view state(const std::string& origin) const;
   std::size_t size() const { return entries_.size(); }
 
  private:

@@ -1,30 +1,244 @@
 // The HTTP endpoint of `crawler serve`: see service_endpoint.hpp.
 #include "crawler/service_endpoint.hpp"
 
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
+#include "crawler/console_api.hpp"
+#include "crawler/console_assets.hpp"
 #include "crawler/metrics.hpp"
+#include "storage/sqlite.hpp"
 
 namespace crawler {
 
 namespace {
 
-async::HttpReply answer(CrawlEngine& engine, std::string_view method, std::string_view path) {
-  if (method != "GET" && method != "HEAD") return {405, "text/plain; charset=utf-8", "GET only\n"};
-  if (path == "/healthz") {
-    if (engine.failed()) return {503, "text/plain; charset=utf-8", "database writes failing\n"};
-    return {200, "text/plain; charset=utf-8", "ok\n"};
-  }
-  if (path == "/metrics")
-    return {200, "text/plain; version=0.0.4; charset=utf-8",
-            prometheus_text(engine.counters(), engine.gauges())};
-  if (path == "/status")
-    return {200, "application/json", status_json(engine.counters(), engine.gauges())};
-  return {404, "text/plain; charset=utf-8", "not found: /healthz /metrics /status\n"};
+using async::HttpReply;
+using async::HttpRequest;
+using Respond = async::HttpEndpoint::Respond;
+
+constexpr const char* kJson = "application/json";
+// The console's own files only: no inline script, nothing from elsewhere.
+constexpr const char* kPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+HttpReply plain(int status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body)};
 }
 
+HttpReply json_reply(int status, std::string body) {
+  return {status, kJson, std::move(body), {{"Cache-Control", "no-store"}}};
+}
+
+std::string_view content_type(std::string_view path) {
+  if (path.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (path.ends_with(".css")) return "text/css; charset=utf-8";
+  return "text/html; charset=utf-8";
+}
+
+std::optional<HttpReply> console_file(std::string_view path) {
+  if (path == "/index.html") path = "/";
+  for (const EmbeddedFile& file : console_files()) {
+    if (file.path != path) continue;
+    return HttpReply{200,
+                     std::string(content_type(file.path == "/" ? ".html" : file.path)),
+                     std::string(file.body),
+                     {{"Content-Security-Policy", kPolicy},
+                      {"X-Content-Type-Options", "nosniff"},
+                      {"Referrer-Policy", "no-referrer"}}};
+  }
+  return std::nullopt;
+}
+
+// A number from a query parameter within [low, high]; `fallback` when absent.
+std::optional<long> bounded(const HttpRequest& request, std::string_view name, long fallback,
+                            long low, long high) {
+  auto text = request.param(name);
+  if (!text) return fallback;
+  long value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size() || value < low || value > high)
+    return std::nullopt;
+  return value;
+}
+
+// Runs `work` (which returns a HttpReply) on the thread pool and answers
+// with what it returns; a storage failure is a 503 naming it.
+template <typename Work>
+void answer_off_loop(uv_loop_t* loop, Work work, Respond respond) {
+  struct Job {
+    uv_work_t request{};
+    Work work;
+    Respond respond;
+    HttpReply reply;
+  };
+  auto job = std::make_unique<Job>(Job{{}, std::move(work), std::move(respond), {}});
+  job->request.data = job.get();
+  int rc = uv_queue_work(
+      loop, &job->request,
+      [](uv_work_t* request) {
+        auto* job = static_cast<Job*>(request->data);
+        try {
+          job->reply = job->work();
+        } catch (const storage::StorageError& e) {
+          job->reply = json_reply(e.code() == SQLITE_ERROR ? 400 : 503, error_json(e.what()));
+        } catch (const std::exception& e) {
+          job->reply = json_reply(503, error_json(e.what()));
+        }
+      },
+      [](uv_work_t* request, int) {
+        std::unique_ptr<Job> job(static_cast<Job*>(request->data));
+        job->respond(std::move(job->reply));
+      });
+  if (rc != 0) {
+    job->respond(json_reply(503, error_json(uv_strerror(rc))));
+    return;
+  }
+  job.release();  // the after-work callback owns it now
+}
+
+class Service {
+ public:
+  Service(CrawlEngine& engine, const ConsoleHistory& history, ServiceSettings settings)
+      : engine_(engine), history_(history), settings_(std::move(settings)) {}
+
+  void handle(const HttpRequest& request, Respond respond) {
+    const std::string& path = request.path;
+    bool api = path.starts_with("/api/");
+    if (auto refused = refuse(request, api)) return respond(std::move(*refused));
+    if (path == "/healthz") {
+      if (engine_.failed()) return respond(plain(503, "database writes failing\n"));
+      return respond(plain(200, "ok\n"));
+    }
+    if (path == "/metrics")
+      return respond({200, "text/plain; version=0.0.4; charset=utf-8",
+                      prometheus_text(engine_.counters(), engine_.gauges())});
+    if (path == "/status")
+      return respond({200, kJson, status_json(engine_.counters(), engine_.gauges())});
+    if (!api) {
+      if (auto file = console_file(path); file && request.method != "POST")
+        return respond(std::move(*file));
+      return respond(plain(404, "not found: / /api/ /healthz /metrics /status\n"));
+    }
+    if (request.method == "POST") return act(request, std::move(respond));
+    if (request.method != "GET" && request.method != "HEAD")
+      return respond(json_reply(405, error_json("GET or POST only")));
+    read(request, std::move(respond));
+  }
+
+ private:
+  // Why a request is refused, if it is: wrong method, a Host that is not
+  // ours (a DNS rebinding page), a cross-site action, a missing token.
+  std::optional<HttpReply> refuse(const HttpRequest& request, bool api) const {
+    bool post = request.method == "POST";
+    if (!post && request.method != "GET" && request.method != "HEAD")
+      return json_reply(405, error_json("GET, HEAD or POST only"));
+    if (post && !api) return json_reply(405, error_json("GET only"));
+    if (settings_.loopback && !request.header("Host").empty() &&
+        !is_loopback_host(split_host(request.header("Host"))))
+      return json_reply(403, error_json("this endpoint answers to a loopback Host only"));
+    if (!api) return std::nullopt;
+    // A page elsewhere can make a browser POST a form here, but not send a
+    // header of its own choosing (that needs a CORS preflight we never grant).
+    if (post && request.header("X-Crawler-Action").empty())
+      return json_reply(403, error_json("actions need the X-Crawler-Action header"));
+    bool needs_token = !settings_.token.empty() && (post || settings_.token_reads);
+    if (needs_token && request.header("Authorization") != "Bearer " + settings_.token)
+      return HttpReply{401,
+                       kJson,
+                       error_json("token missing or wrong"),
+                       {{"WWW-Authenticate", "Bearer realm=\"crawler\""}}};
+    return std::nullopt;
+  }
+
+  static std::string_view split_host(std::string_view host) {
+    if (host.starts_with('[')) return host.substr(1, host.find(']') - 1);
+    return host.substr(0,
+                       host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'));
+  }
+
+  void act(const HttpRequest& request, Respond respond) {
+    if (request.path == "/api/seeds")
+      return respond(json_reply(200, add_seeds_json(engine_, request.body)));
+    if (request.path == "/api/pause" || request.path == "/api/resume") {
+      engine_.pause(request.path == "/api/pause");
+      return respond(
+          json_reply(200, engine_.paused() ? R"({"paused":true})" : R"({"paused":false})"));
+    }
+    respond(json_reply(404, error_json("no such action")));
+  }
+
+  void read(const HttpRequest& request, Respond respond) {
+    const std::string& path = request.path;
+    if (path == "/api/overview") {
+      std::optional<double> since;
+      if (auto text = request.param("since")) {
+        double value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc{} || end != text->data() + text->size())
+          return respond(json_reply(400, error_json("since: not a number")));
+        since = value;
+      }
+      return respond(json_reply(200, overview_json(engine_, history_, since)));
+    }
+    if (path == "/api/hosts") {
+      auto limit = bounded(request, "limit", 100, 1, 1000);
+      if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 1000")));
+      auto body = hosts_json(engine_, request.param("sort").value_or("queued"),
+                             static_cast<std::size_t>(*limit));
+      if (!body)
+        return respond(
+            json_reply(400, error_json("sort: one of queued, fetched, errors, mean_ms, origin")));
+      return respond(json_reply(200, std::move(*body)));
+    }
+    if (path == "/api/errors") {
+      auto limit = bounded(request, "limit", 5, 0, 100);
+      if (!limit) return respond(json_reply(400, error_json("limit: a number from 0 to 100")));
+      return respond(json_reply(200, errors_json(engine_, static_cast<std::size_t>(*limit))));
+    }
+    if (path == "/api/search") {
+      auto query = request.param("q");
+      auto limit = bounded(request, "limit", 20, 1, 100);
+      if (!query || query->empty()) return respond(json_reply(400, error_json("q: missing")));
+      if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 100")));
+      auto work = [db = settings_.db_path, q = *query, n = static_cast<int>(*limit)] {
+        return json_reply(200, search_json(db, q, n));
+      };
+      return answer_off_loop(settings_.loop, std::move(work), std::move(respond));
+    }
+    if (path == "/api/page") {
+      auto url = request.param("url");
+      if (!url || url->empty()) return respond(json_reply(400, error_json("url: missing")));
+      auto work = [db = settings_.db_path, url = *url] {
+        auto body = page_json(db, url);
+        return body ? json_reply(200, std::move(*body))
+                    : json_reply(404, error_json("no stored page for " + url));
+      };
+      return answer_off_loop(settings_.loop, std::move(work), std::move(respond));
+    }
+    respond(json_reply(404, error_json("no such view")));
+  }
+
+  CrawlEngine& engine_;
+  const ConsoleHistory& history_;
+  ServiceSettings settings_;
+};
+
 }  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  std::string text(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
 
 std::pair<std::string, int> split_listen(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -37,9 +251,11 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {host, port};
 }
 
-async::HttpEndpoint::Handler service_handler(CrawlEngine& engine) {
-  return [&engine](std::string_view method, std::string_view path) {
-    return answer(engine, method, path);
+async::HttpEndpoint::Handler service_handler(CrawlEngine& engine, const ConsoleHistory& history,
+                                             ServiceSettings settings) {
+  auto service = std::make_shared<Service>(engine, history, std::move(settings));
+  return [service](const HttpRequest& request, Respond respond) {
+    service->handle(request, std::move(respond));
   };
 }
 

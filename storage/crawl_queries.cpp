@@ -3,6 +3,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 
@@ -164,6 +166,104 @@ void for_each_page(const std::string& db_path,
     page.duration_ms = sqlite3_column_double(s, 11);
     on_page(page);
   }
+}
+
+namespace {
+
+// The redirect chain through `url`: who redirected to it, and where it led,
+// each way at most `hops` steps (a loop ends it).
+std::vector<std::string> redirect_chain(const Database& db, const std::string& url,
+                                        const std::string& redirect_to, int hops) {
+  std::vector<std::string> before;
+  Statement from(
+      db, "SELECT url FROM pages WHERE redirect_to = ?1 AND redirect_to IS NOT NULL LIMIT 1");
+  for (std::string at = url; static_cast<int>(before.size()) < hops;) {
+    from.reset();
+    from.bind(1, std::string_view(at));
+    if (!from.step()) break;
+    at = text(from, 0);
+    if (at == url || std::find(before.begin(), before.end(), at) != before.end()) break;
+    before.push_back(at);
+  }
+  std::vector<std::string> chain(before.rbegin(), before.rend());
+  chain.push_back(url);
+  Statement to(db,
+               "SELECT coalesce(redirect_to, '') FROM pages"
+               " WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
+  for (std::string next = redirect_to;
+       !next.empty() && static_cast<int>(chain.size()) < 2 * hops;) {
+    if (std::find(chain.begin(), chain.end(), next) != chain.end()) break;
+    chain.push_back(next);
+    to.reset();
+    to.bind(1, std::string_view(next));
+    next = to.step() ? text(to, 0) : "";
+  }
+  return chain;
+}
+
+std::vector<std::string> column_list(Statement& stmt) {
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(text(stmt, 0));
+  return out;
+}
+
+}  // namespace
+
+std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
+                                  int max_links) {
+  Database db = open_for_reading(db_path);
+  Statement stmt(db,
+                 "SELECT id, url, coalesce(final_url, ''), coalesce(content_type, ''),"
+                 " coalesce(title, ''), fetched_at, coalesce(error, ''), coalesce(redirect_to, ''),"
+                 " coalesce(substr(text, 1, 2000), ''), coalesce(status, 0), depth, bytes,"
+                 " coalesce(duration_ms, 0), coalesce(error_detail, ''), next_visit_ms, url_id"
+                 " FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
+  stmt.bind(1, std::string_view(url));
+  if (!stmt.step()) return std::nullopt;
+  PageView view;
+  ExportedPage& page = view.page;
+  std::int64_t id = stmt.column_int(0);
+  page.url = text(stmt, 1);
+  page.final_url = text(stmt, 2);
+  page.content_type = text(stmt, 3);
+  page.title = text(stmt, 4);
+  page.fetched_at = text(stmt, 5);
+  page.error = text(stmt, 6);
+  page.redirect_to = text(stmt, 7);
+  page.text = text(stmt, 8);
+  page.status = stmt.column_int(9);
+  page.depth = stmt.column_int(10);
+  page.bytes = stmt.column_int(11);
+  page.duration_ms = sqlite3_column_double(stmt.get(), 12);
+  view.error_detail = text(stmt, 13);
+  if (sqlite3_column_type(stmt.get(), 14) != SQLITE_NULL) view.next_visit_ms = stmt.column_int(14);
+  std::int64_t url_id = stmt.column_int(15);
+
+  Statement head(db, "SELECT head FROM responses WHERE page_id = ?1");
+  head.bind(1, id);
+  if (head.step()) view.head = text(head, 0);
+  view.redirects = redirect_chain(db, page.url, page.redirect_to, 10);
+
+  Statement out(db,
+                "SELECT u.url FROM links l JOIN urls u ON u.id = l.to_url WHERE l.from_page = ?1"
+                " LIMIT ?2");
+  out.bind(1, id).bind(2, std::int64_t{max_links});
+  view.links_out = column_list(out);
+  Statement out_total(db, "SELECT count(*) FROM links WHERE from_page = ?1");
+  out_total.bind(1, id);
+  out_total.step();
+  view.links_out_total = out_total.column_int(0);
+
+  Statement in(db,
+               "SELECT p.url FROM links l JOIN pages p ON p.id = l.from_page WHERE l.to_url = ?1"
+               " LIMIT ?2");
+  in.bind(1, url_id).bind(2, std::int64_t{max_links});
+  view.links_in = column_list(in);
+  Statement in_total(db, "SELECT count(*) FROM links WHERE to_url = ?1");
+  in_total.bind(1, url_id);
+  in_total.step();
+  view.links_in_total = in_total.column_int(0);
+  return view;
 }
 
 }  // namespace crawler::storage

@@ -55,6 +55,21 @@ struct ExportedPage {
   double duration_ms = 0;
 };
 
+/// One stored page as the web console shows it.
+struct PageView {
+  ExportedPage page;  // text: its first 2,000 characters
+  std::string error_detail;
+  std::optional<std::int64_t> next_visit_ms;  // Unix milliseconds
+  std::optional<std::string> head;            // the response head, kept with --keep-raw
+  std::vector<std::string> redirects;         // the chain through this URL, oldest first
+  std::vector<std::string> links_out, links_in;
+  std::int64_t links_out_total = 0, links_in_total = 0;
+};
+
+/// The stored page of `url` with at most `max_links` links each way; empty when none is stored.
+std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
+                                  int max_links);
+
 /// One kept exchange, for WARC export.
 struct ExportedExchange {
   std::string url;

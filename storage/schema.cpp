@@ -139,12 +139,18 @@ CREATE INDEX urls_queued_origin ON urls(origin, id) WHERE state = 'queued';
 ALTER TABLE pages ADD COLUMN links_dropped INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 6: the console's page view asks which pages redirected to a URL.
+// Partial: only redirects are indexed.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE INDEX pages_redirect_to ON pages(redirect_to) WHERE redirect_to IS NOT NULL;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
+                                     {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");

@@ -1,13 +1,18 @@
 // HttpEndpoint: see http_endpoint.hpp.
 #include "crawler/async/http_endpoint.hpp"
 
+#include <charconv>
 #include <new>
 #include <stdexcept>
+
+#include "parsers/ascii.hpp"
+#include "parsers/url_encoding.hpp"
 
 namespace crawler::async {
 
 namespace {
 constexpr std::size_t kMaxHead = 8 * 1024;
+constexpr std::size_t kMaxBody = 64 * 1024;
 
 const char* reason(int status) {
   switch (status) {
@@ -15,28 +20,85 @@ const char* reason(int status) {
       return "OK";
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
     case 503:
       return "Service Unavailable";
     default:
       return "Status";
   }
 }
+
+std::string_view trim(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
+// The header fields of a request head, after its request line.
+std::vector<std::pair<std::string, std::string>> header_fields(std::string_view head) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::size_t at = head.find("\r\n");
+  while (at != std::string_view::npos && at + 2 < head.size()) {
+    std::size_t start = at + 2;
+    std::size_t end = head.find("\r\n", start);
+    std::string_view line = head.substr(start, end - start);
+    std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos)
+      fields.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
+    at = end;
+  }
+  return fields;
+}
+
+HttpReply plain(int status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body)};
+}
 }  // namespace
 
-// One accepted client: reads the head, writes the reply, closes. Lives until
-// the close callback of its TCP handle.
-// Two handles: the socket and an idle timer that closes a client which
-// does not finish its request in time. Freed when both have closed.
+std::string_view HttpRequest::header(std::string_view name) const {
+  for (const auto& [field, value] : headers)
+    if (parsers::ascii_iequals(field, name)) return value;
+  return {};
+}
+
+std::optional<std::string> HttpRequest::param(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    std::string value(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    for (char& c : value)
+      if (c == '+') c = ' ';
+    return parsers::percent_decode(value);
+  }
+  return std::nullopt;
+}
+
+// One accepted client: reads the request, writes the reply, closes. Two
+// handles: the socket and an idle timer that closes a client which does
+// not finish its request in time. Freed when both have closed.
 struct HttpEndpoint::Connection {
   HttpEndpoint* owner = nullptr;
+  std::uint64_t id = 0;
   uv_tcp_t tcp{};
   uv_timer_t idle{};
   uv_write_t write{};
-  std::string head;
+  std::string received;
+  std::size_t head_size = 0;  // with its blank line; 0 until complete
+  HttpRequest request;        // its header fields once the head is complete
+  std::size_t body_size = 0;
   std::string reply;
   int open_handles = 0;
   bool closing = false;
@@ -80,11 +142,12 @@ HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, H
 
 HttpEndpoint::~HttpEndpoint() {
   close();
+  *alive_ = false;
 }
 
 void HttpEndpoint::close() {
   listener_.close();
-  for (Connection* connection : connections_) {
+  for (auto& [id, connection] : connections_) {
     connection->owner = nullptr;  // its callbacks may still run after we are gone
     connection->close();
   }
@@ -97,6 +160,7 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
   auto* connection = new (std::nothrow) Connection;
   if (!connection) return;
   connection->owner = self;
+  connection->id = ++self->next_id_;
   if (uv_tcp_init(self->loop_, &connection->tcp) != 0) {
     delete connection;  // never known to the loop
     return;
@@ -118,7 +182,7 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
     return;
   }
   try {
-    self->connections_.insert(connection);
+    self->connections_.emplace(connection->id, connection);
   } catch (...) {
     connection->close();
     return;
@@ -136,47 +200,83 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
           return;
         }
         try {
-          connection->owner->respond(connection, std::string_view(buf->base, n));
+          connection->owner->receive(connection, std::string_view(buf->base, n));
         } catch (...) {
           finish(connection);  // nothing may cross the C frame
         }
       });
 }
 
-void HttpEndpoint::respond(Connection* connection, std::string_view data) {
-  uv_stream_t* stream = reinterpret_cast<uv_stream_t*>(&connection->tcp);
-  connection->head.append(data);
-  if (connection->head.find("\r\n\r\n") == std::string::npos && connection->head.size() < kMaxHead)
-    return;
-  uv_read_stop(stream);
-  HttpReply reply;
-  auto request =
-      connection->head.size() >= kMaxHead ? std::nullopt : parse_request_line(connection->head);
-  if (!request) {
-    reply = {400, "text/plain; charset=utf-8", "bad request\n"};
-  } else {
-    try {
-      reply = handler_(request->method, request->target);
-    } catch (const std::exception& e) {
-      reply = {503, "text/plain; charset=utf-8", std::string(e.what()) + "\n"};
+void HttpEndpoint::receive(Connection* connection, std::string_view data) {
+  connection->received.append(data);
+  std::string_view received = connection->received;
+  if (connection->head_size == 0) {
+    std::size_t end = received.find("\r\n\r\n");
+    if (end == std::string_view::npos) {
+      if (received.size() < kMaxHead) return;
+      end = kMaxHead;  // too long: answered 400 below
     }
+    connection->head_size = end + 4;
+    connection->request.headers = header_fields(received.substr(0, end + 2));
+    std::string_view length = connection->request.header("Content-Length");
+    std::size_t body = 0;
+    if (!length.empty() &&
+        std::from_chars(length.data(), length.data() + length.size(), body).ec != std::errc{})
+      body = kMaxBody + 1;
+    connection->body_size = body;
   }
+  bool too_large = connection->head_size > kMaxHead || connection->body_size > kMaxBody;
+  if (!too_large && received.size() < connection->head_size + connection->body_size) return;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&connection->tcp));
+  // The client is done; a handler that answers later is not its idleness.
+  if (connection->open_handles == 2) uv_timer_stop(&connection->idle);
+
+  std::string_view head = received.substr(0, std::min(received.size(), connection->head_size));
+  auto line = connection->head_size > kMaxHead ? std::nullopt : parse_request_line(head);
+  if (!line) return answer(connection->id, plain(400, "bad request\n"));
+  if (connection->body_size > kMaxBody) return answer(connection->id, plain(413, "too large\n"));
+  HttpRequest request = std::move(connection->request);
+  request.method = line->method;
+  std::string_view target = line->target;
+  std::size_t question = target.find('?');
+  request.path = target.substr(0, question);
+  if (question != std::string_view::npos) request.query = target.substr(question + 1);
+  request.body = received.substr(connection->head_size, connection->body_size);
+
+  std::uint64_t id = connection->id;
+  Respond respond = [this, alive = alive_, id](HttpReply reply) {
+    if (*alive) answer(id, reply);
+  };
+  try {
+    handler_(request, std::move(respond));
+  } catch (const std::exception& e) {
+    answer(id, plain(503, std::string(e.what()) + "\n"));
+  }
+}
+
+void HttpEndpoint::answer(std::uint64_t id, const HttpReply& reply) {
+  auto found = connections_.find(id);
+  if (found == connections_.end()) return;  // closed meanwhile
+  Connection* connection = found->second;
+  if (!connection->reply.empty()) return;  // answered already
   // Same headers, no body (RFC 9110 9.3.2).
-  bool head_only = request && request->method == "HEAD";
-  connection->reply = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
-                      "\r\nContent-Type: " + reply.content_type +
-                      "\r\nContent-Length: " + std::to_string(reply.body.size()) +
-                      "\r\nConnection: close\r\n\r\n" + (head_only ? "" : reply.body);
-  uv_buf_t out =
-      uv_buf_init(connection->reply.data(), static_cast<unsigned>(connection->reply.size()));
+  bool head_only = connection->received.starts_with("HEAD ");
+  std::string& out = connection->reply;
+  out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
+        "\r\nContent-Type: " + reply.content_type +
+        "\r\nContent-Length: " + std::to_string(reply.body.size());
+  for (const auto& [name, value] : reply.headers) out += "\r\n" + name + ": " + value;
+  out += "\r\nConnection: close\r\n\r\n";
+  if (!head_only) out += reply.body;
+  uv_buf_t buffer = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
   connection->write.data = connection;
-  if (uv_write(&connection->write, stream, &out, 1,
+  if (uv_write(&connection->write, reinterpret_cast<uv_stream_t*>(&connection->tcp), &buffer, 1,
                [](uv_write_t* w, int) { finish(static_cast<Connection*>(w->data)); }) != 0)
     finish(connection);
 }
 
 void HttpEndpoint::finish(Connection* connection) {
-  if (connection->owner) connection->owner->connections_.erase(connection);
+  if (connection->owner) connection->owner->connections_.erase(connection->id);
   connection->close();
 }
 

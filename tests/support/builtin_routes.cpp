@@ -138,6 +138,16 @@ RouteReply relative_base() {
                       "</body></html>\n"));
 }
 
+// Markup in a title and text, for the console's escaping: shown as text, never run.
+RouteReply title_script() {
+  return respond(html(200,
+                      "<!DOCTYPE html>\n<html><head><title>&lt;script&gt;window.__pwned=1&lt;/"
+                      "script&gt;Tricky &amp; &lt;b&gt;bold&lt;/b&gt;</title></head>\n<body>\n"
+                      "<p>zanzibarquux &lt;img src=x onerror=\"window.__pwned=2\"&gt;</p>\n"
+                      "<a href=\"/site/200/0\">home</a>\n"
+                      "</body></html>\n"));
+}
+
 RouteReply big_page(std::string_view rest) {
   const auto bytes = parse_number(rest);
   if (!bytes) return not_found();
@@ -168,6 +178,7 @@ RouteReply route_builtin(std::string_view path, std::string_view authority) {
   if (path == "/redirect-loop/a") return redirect("/redirect-loop/b");
   if (path == "/redirect-loop/b") return redirect("/redirect-loop/a");
   if (path == "/image.png") return image_png();
+  if (path == "/title-script.html") return title_script();
   if (path == "/relative/index.html") return relative_index(authority);
   if (path == "/relative/base.html") return relative_base();
   if (path == "/reset") return RouteReply{RouteReply::Kind::kReset, {}, 0};

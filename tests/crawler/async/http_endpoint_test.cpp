@@ -54,8 +54,15 @@ Task<void> wait_for(uv_loop_t* loop, const std::atomic<bool>& done) {
   for (int i = 0; i < 500 && !done; ++i) co_await sleep_for(loop, 10ms);
 }
 
-HttpReply hello(std::string_view, std::string_view path) {
-  return {path == "/hi" ? 200 : 404, "text/plain", "hello\n"};
+void hello(const HttpRequest& request, HttpEndpoint::Respond respond) {
+  respond({request.path == "/hi" ? 200 : 404, "text/plain", "hello\n"});
+}
+
+// Echoes what the endpoint made of the request.
+void echo(const HttpRequest& request, HttpEndpoint::Respond respond) {
+  respond({200, "text/plain",
+           request.method + "|" + request.path + "|" + request.param("q").value_or("-") + "|" +
+               std::string(request.header("AUTHORIZATION")) + "|" + request.body});
 }
 
 CO_TEST(HttpEndpoint, AnswersAndClosesTheConnection) {
@@ -152,6 +159,83 @@ CO_TEST(HttpEndpoint, RefusesABadListenAddressNamingIt) {
   }
   EXPECT_TRUE(refused);
   co_return;
+}
+
+}  // namespace
+}  // namespace crawler::async
+
+namespace crawler::async {
+namespace {
+
+CO_TEST(HttpEndpoint, ReadsTheQueryTheAuthorizationAndTheBody) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &echo);
+  std::string post, get;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    // The body comes in a second packet: the endpoint must wait for it.
+    int fd = connect_to(endpoint.port());
+    std::string head =
+        "POST /api/seeds?q=a+b%26c HTTP/1.1\r\nauthorization:  Bearer s3cret \r\n"
+        "Content-Length: 11\r\n\r\n";
+    ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(50ms);
+    ::send(fd, "hello\nworld", 11, MSG_NOSIGNAL);
+    char buffer[1024];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) post.append(buffer, n);
+    ::close(fd);
+    get = exchange(endpoint.port(), "GET /x HTTP/1.1\r\n\r\n");
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_TRUE(post.ends_with("\r\n\r\nPOST|/api/seeds|a b&c|Bearer s3cret|hello\nworld")) << post;
+  EXPECT_TRUE(get.ends_with("\r\n\r\nGET|/x|-||")) << get;
+}
+
+CO_TEST(HttpEndpoint, RefusesABodyOverItsCap) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &echo);
+  std::string reply;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    reply = exchange(endpoint.port(), "POST /x HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n");
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply;
+}
+
+CO_TEST(HttpEndpoint, AnswersLaterAndDropsAnAnswerForAClosedConnection) {
+  std::vector<HttpEndpoint::Respond> pending;
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0,
+                        [&](const HttpRequest&, HttpEndpoint::Respond respond) {
+                          pending.push_back(std::move(respond));
+                        });
+  std::string reply;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    reply = exchange(endpoint.port(), "GET /slow HTTP/1.1\r\n\r\n");
+    done = true;
+  });
+  for (int i = 0; i < 500 && pending.empty(); ++i) co_await sleep_for(loop.get(), 10ms);
+  EXPECT_EQ(pending.size(), 1u);
+  if (pending.empty()) {
+    endpoint.close();
+    co_await wait_for(loop.get(), done);
+    client.join();
+    co_return;
+  }
+  co_await sleep_for(loop.get(), 20ms);
+  EXPECT_FALSE(done) << "answered before the handler responded";
+  pending[0]({200, "text/plain", "late\n", {{"X-Extra", "1"}}});
+  pending[0]({500, "text/plain", "twice\n"});  // a second answer is ignored
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK")) << reply;
+  EXPECT_NE(reply.find("\r\nX-Extra: 1\r\n"), std::string::npos) << reply;
+  EXPECT_TRUE(reply.ends_with("late\n")) << reply;
+  endpoint.close();
+  pending[0]({200, "text/plain", "after close\n"});  // must not crash
 }
 
 }  // namespace

@@ -1,0 +1,627 @@
+// The web console of `crawler serve`: one page, its view chosen by the address's
+// fragment (#/overview, #/hosts, #/errors, #/search?q=, #/page?url=), fed by the
+// JSON API of docs/console.md, polled every two seconds.
+// Must stay true: everything the API returns came from the web or describes it, so
+// it reaches the DOM only through textContent (never innerHTML), and the only
+// links built from it are our own #/page?url= views (encodeURIComponent) or an
+// original that parsed as http(s).
+'use strict';
+
+const kPollMs = 2000;
+const kWindowSeconds = 3600;  // the overview's charts keep the last hour
+const kTokenKey = 'crawler.console.token';
+const kColors = ['#2563eb', '#d97706', '#dc2626'];
+
+// ---- Text and numbers ---------------------------------------------------------
+
+function element(tag, text, testid) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (testid) node.dataset.testid = testid;
+  return node;
+}
+
+function formatCount(value) {
+  return Number.isFinite(value) ? value.toLocaleString('en-US', {maximumFractionDigits: 1}) : '–';
+}
+
+function formatBytes(value) {
+  if (!Number.isFinite(value)) return '–';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? Math.round(value * 10) / 10 : value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatMs(value) {
+  return Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–';
+}
+
+function formatSeconds(value) {
+  return Number.isFinite(value) ? `${value.toFixed(0)} s` : '–';
+}
+
+// Unix seconds, as the API gives times, to local date and time.
+function formatTime(seconds) {
+  return Number.isFinite(seconds) ? new Date(seconds * 1000).toLocaleString() : '–';
+}
+
+function formatClock(seconds) {
+  return seconds > 0 ? new Date(seconds * 1000).toLocaleTimeString() : '';  // no data: no 1970
+}
+
+// A snippet marks matches as "[match]": the brackets become <mark> elements,
+// everything stays text.
+function snippetNodes(snippet) {
+  const nodes = [];
+  const pattern = /\[([^\]]*)\]/g;
+  let from = 0;
+  for (let match; (match = pattern.exec(snippet)) !== null; from = pattern.lastIndex) {
+    if (match.index > from) nodes.push(document.createTextNode(snippet.slice(from, match.index)));
+    nodes.push(element('mark', match[1]));
+  }
+  if (from < snippet.length) nodes.push(document.createTextNode(snippet.slice(from)));
+  return nodes;
+}
+
+// ---- Links: our own page view, or an http(s) original -------------------------
+
+function pageHref(url) {
+  return '#/page?url=' + encodeURIComponent(url);
+}
+
+function pageLink(url, label) {
+  const link = element('a', label || url);
+  link.href = pageHref(String(url));
+  return link;
+}
+
+// The original address, only if it is http or https (never javascript:, data:, ...).
+function originalHref(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---- The API: token, errors ---------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+let waitingForToken = false;
+
+async function api(path, {method = 'GET', body} = {}) {
+  const headers = {};
+  const token = sessionStorage.getItem(kTokenKey);
+  if (token) headers.Authorization = 'Bearer ' + token;
+  if (body !== undefined) headers['Content-Type'] = 'text/plain; charset=utf-8';
+  const response = await fetch(path, {method, headers, body, cache: 'no-store'});
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page, say): the status tells enough.
+  }
+  if (response.status === 401) askForToken(token ? 'The token was refused.' : '');
+  if (!response.ok) {
+    const message = data && typeof data.error === 'string' ? data.error : response.statusText;
+    throw new ApiError(response.status, `${method} ${path.split('?')[0]}: ${response.status} ${message}`);
+  }
+  return data;
+}
+
+function askForToken(reason) {
+  waitingForToken = true;
+  document.getElementById('token-reason').textContent = reason;
+  document.getElementById('token-form').hidden = false;
+  document.getElementById('token-input').focus();
+}
+
+// Shows an error of the API, or clears it (error null). A 401 has the token
+// form instead.
+function showMessage(error) {
+  if (error && error.status === 401) error = null;
+  const message = document.getElementById('message');
+  message.hidden = !error;
+  message.textContent = error ? String(error.message || error) : '';
+}
+
+// ---- Overview: series over the last hour, totals, charts ----------------------
+
+const kSeriesKeys = ['pages_per_s', 'bytes_per_s', 'errors_per_s', 'queued', 'in_flight',
+                     'hosts_active', 'hosts_resting', 'hosts_backing_off', 'write_latency_ms'];
+const kLineCharts = [
+  {id: 'pages-per-s', title: 'Pages per second', keys: ['pages_per_s'], format: formatCount},
+  {id: 'bytes-per-s', title: 'Bytes per second', keys: ['bytes_per_s'], format: formatBytes},
+  {id: 'errors-per-s', title: 'Errors per second', keys: ['errors_per_s'], format: formatCount},
+  {id: 'queued', title: 'Frontier: queued in memory', keys: ['queued'], format: formatCount},
+  {id: 'in-flight', title: 'Fetches in flight', keys: ['in_flight'], format: formatCount},
+  {id: 'hosts', title: 'Origins', keys: ['hosts_active', 'hosts_resting', 'hosts_backing_off'],
+   labels: ['active', 'resting', 'backing off'], format: formatCount},
+  {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs},
+];
+const kTotals = [
+  ['pages', 'Pages stored', formatCount], ['bytes', 'Bytes', formatBytes],
+  ['http_errors', 'HTTP errors', formatCount], ['fetch_errors', 'Fetch errors', formatCount],
+  ['retries', 'Retries', formatCount], ['robots_denied', 'Denied by robots.txt', formatCount],
+  ['revisits', 'Revisits', formatCount], ['write_failures', 'Write failures', formatCount],
+  ['uptime_seconds', 'Uptime', formatSeconds],
+];
+const kGauges = [
+  ['queued', 'Queued in memory', formatCount], ['spilled', 'Spilled to the database', null],
+  ['in_flight', 'In flight', formatCount], ['hosts_active', 'Origins active', formatCount],
+  ['hosts_resting', 'Origins resting', formatCount],
+  ['hosts_backing_off', 'Origins backing off', formatCount],
+  ['write_backlog', 'Write backlog', formatCount], ['write_latency_ms', 'Write latency', formatMs],
+];
+
+const series = Object.fromEntries(['t', ...kSeriesKeys].map((key) => [key, []]));
+let lastSampleTime = null;
+const charts = {};
+
+// Appends the samples newer than the last one held, drops those older than an hour.
+function appendSeries(fresh, now) {
+  const times = (fresh && fresh.t) || [];
+  for (let i = 0; i < times.length; ++i) {
+    if (lastSampleTime !== null && times[i] <= lastSampleTime) continue;
+    series.t.push(times[i]);
+    for (const key of kSeriesKeys) series[key].push(fresh[key] ? fresh[key][i] : null);
+    lastSampleTime = times[i];
+  }
+  let old = 0;
+  while (old < series.t.length && series.t[old] < now - kWindowSeconds) ++old;
+  if (old > 0) for (const key of ['t', ...kSeriesKeys]) series[key].splice(0, old);
+}
+
+function lineChart(canvas, spec) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: spec.keys.map((key, i) => ({
+        label: spec.labels ? spec.labels[i] : spec.title, data: [], borderColor: kColors[i],
+        backgroundColor: kColors[i], borderWidth: 1.5, pointRadius: 0,
+      })),
+    },
+    options: {
+      // parsing: false and linear x let Chart.js thin 3,600 points (decimation).
+      animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
+      interaction: {mode: 'nearest', axis: 'x', intersect: false},
+      plugins: {
+        legend: {display: spec.keys.length > 1},
+        decimation: {enabled: true, algorithm: 'min-max'},
+        tooltip: {callbacks: {
+          title: (items) => (items.length ? formatClock(items[0].parsed.x) : ''),
+          label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y)}`,
+        }},
+      },
+      scales: {
+        x: {type: 'linear', ticks: {maxTicksLimit: 6, maxRotation: 0, callback: formatClock}},
+        y: {beginAtZero: true, ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
+      },
+    },
+  });
+}
+
+function barChart(canvas, label) {
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {labels: [], datasets: [{label, data: [], backgroundColor: kColors[0]}]},
+    options: {animation: false, maintainAspectRatio: false, plugins: {legend: {display: false}},
+              scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+  });
+}
+
+function createCharts() {
+  const box = document.getElementById('charts');
+  for (const spec of kLineCharts) {
+    const figure = element('figure');
+    figure.append(element('figcaption', spec.title));
+    const holder = element('div');
+    holder.className = 'chart-box';
+    const canvas = element('canvas', null, `${spec.id}-chart`);
+    holder.append(canvas);
+    figure.append(holder);
+    box.append(figure);
+    charts[spec.id] = lineChart(canvas, spec);
+  }
+  const canvas = (testid) => document.querySelector(`canvas[data-testid="${testid}"]`);
+  charts.statusClasses = barChart(canvas('status-classes-chart'), 'responses');
+  charts.errorKinds = barChart(canvas('error-kinds-chart'), 'failures');
+}
+
+function updateCharts() {
+  for (const spec of kLineCharts) {
+    const chart = charts[spec.id];
+    spec.keys.forEach((key, i) => {
+      chart.data.datasets[i].data = series.t.map((t, j) => ({x: t, y: series[key][j]}));
+    });
+    chart.update('none');
+  }
+}
+
+function updateBars(chart, counts) {
+  chart.data.labels = Object.keys(counts);
+  chart.data.datasets[0].data = Object.values(counts);
+  chart.update('none');
+}
+
+// Fills a <dl> with label / value pairs; each value carries its raw number in
+// data-value and a data-testid of PREFIX-KEY, for tests and scripts.
+function fillNumbers(list, prefix, rows) {
+  list.replaceChildren();
+  for (const [key, label, format, value] of rows) {
+    const term = element('dt', label);
+    let shown = format ? format(value) : value;
+    if (value === null || value === undefined) shown = '–';
+    else if (typeof value === 'boolean') shown = value ? 'yes' : 'no';
+    const definition = element('dd', shown, `${prefix}-${String(key).replaceAll('_', '-')}`);
+    definition.dataset.value = String(value);
+    list.append(term, definition);
+  }
+}
+
+function showPaused(paused) {
+  const state = document.getElementById('paused-state');
+  state.textContent = paused ? 'paused' : 'running';
+  state.dataset.value = String(Boolean(paused));
+  state.classList.toggle('paused', Boolean(paused));
+}
+
+async function pollOverview() {
+  const since = lastSampleTime === null ? '' : `?since=${lastSampleTime}`;
+  const data = await api('/api/overview' + since);
+  appendSeries(data.series, data.now);
+  updateCharts();
+  const totals = data.totals || {};
+  const gauges = data.gauges || {};
+  fillNumbers(document.getElementById('totals'), 'total',
+              kTotals.map(([key, label, format]) => [key, label, format, totals[key]]));
+  fillNumbers(document.getElementById('gauges'), 'gauge',
+              kGauges.map(([key, label, format]) => [key, label, format, gauges[key]]));
+  const classes = data.status_classes || {};
+  const errors = data.errors || {};
+  fillNumbers(document.getElementById('status-classes'), 'status',
+              Object.entries(classes).map(([key, n]) => [key, key, formatCount, n]));
+  fillNumbers(document.getElementById('error-kinds'), 'error-kind',
+              Object.entries(errors).map(([key, n]) => [key, key, formatCount, n]));
+  updateBars(charts.statusClasses, classes);
+  updateBars(charts.errorKinds, errors);
+  showPaused(data.paused);
+}
+
+// ---- Hosts ---------------------------------------------------------------------
+
+const kHostColumns = [
+  {key: 'origin', label: 'Origin', sort: 'origin'},
+  {key: 'queued', label: 'Queued', sort: 'queued', format: formatCount},
+  {key: 'in_flight', label: 'In flight', format: formatCount},
+  {key: 'fetched', label: 'Fetched', sort: 'fetched', format: formatCount},
+  {key: 'errors', label: 'Errors', sort: 'errors', format: formatCount},
+  {key: 'mean_ms', label: 'Mean time', sort: 'mean_ms', format: formatMs},
+  {key: 'last_fetch', label: 'Last fetch', format: formatTime},
+  {key: 'next_fetch', label: 'Next fetch', format: formatTime},
+  {key: 'robots', label: 'robots.txt'},
+  {key: 'backoff_until', label: 'Backing off until', format: formatTime},
+];
+
+function hostsSort(params) {
+  const sort = params.get('sort');
+  return kHostColumns.some((column) => column.sort && column.sort === sort) ? sort : 'queued';
+}
+
+// Rebuilt only when the order changes: a heading replaced under the pointer
+// between press and release would lose the click.
+let headingsSort = null;
+
+function showHostHeadings(sort) {
+  if (sort === headingsSort) return;
+  headingsSort = sort;
+  const row = document.querySelector('#hosts-table thead tr');
+  row.replaceChildren();
+  for (const column of kHostColumns) {
+    const heading = element('th');
+    if (column.format) heading.className = 'num';
+    if (column.sort) {
+      const button = element('button', column.label, `sort-${column.sort}`);
+      button.type = 'button';
+      button.addEventListener('click', () => { location.hash = `#/hosts?sort=${column.sort}`; });
+      heading.append(button);
+      if (column.sort === sort) heading.setAttribute('aria-sort', sort === 'origin' ? 'ascending' : 'descending');
+    } else {
+      heading.textContent = column.label;
+    }
+    row.append(heading);
+  }
+}
+
+async function showHosts(params, isCurrent) {
+  const sort = hostsSort(params);
+  const data = await api(`/api/hosts?sort=${encodeURIComponent(sort)}&limit=200`);
+  if (!isCurrent()) return;
+  showHostHeadings(sort);
+  const body = document.querySelector('#hosts-table tbody');
+  body.replaceChildren();
+  for (const host of data.hosts || []) {
+    const row = element('tr');
+    for (const column of kHostColumns) {
+      const value = host[column.key];
+      const cell = element('td', column.format ? column.format(value) : value ?? '–');
+      if (column.format) cell.className = 'num';
+      row.append(cell);
+    }
+    body.append(row);
+  }
+  const shown = (data.hosts || []).length;
+  document.getElementById('hosts-count').textContent = `${shown} of ${formatCount(data.total)} shown.`;
+}
+
+// ---- Errors --------------------------------------------------------------------
+
+async function showErrors(params, isCurrent) {
+  const data = await api('/api/errors?limit=5');
+  if (!isCurrent()) return;
+  const groups = document.getElementById('error-groups');
+  groups.replaceChildren();
+  if (!(data.kinds || []).length) groups.append(element('p', 'No recent failures.'));
+  for (const kind of data.kinds || []) {
+    const group = element('section', null, 'error-group');
+    group.dataset.kind = String(kind.kind);
+    group.append(element('h3', `${kind.kind}: ${formatCount(kind.count)}`));
+    const list = element('ul');
+    list.className = 'links';
+    for (const example of kind.examples || []) {
+      const item = element('li');
+      item.append(pageLink(example.url), element('span', ` ${example.detail ?? ''}`),
+                  element('time', ` ${formatTime(example.at)}`));
+      list.append(item);
+    }
+    group.append(list);
+    groups.append(group);
+  }
+  const body = document.querySelector('#skipped-table tbody');
+  body.replaceChildren();
+  for (const skipped of data.skipped || []) {
+    const row = element('tr', null, 'skipped-row');
+    const count = element('td', formatCount(skipped.count));
+    count.className = 'num';
+    row.append(element('td', skipped.reason), count);
+    body.append(row);
+  }
+}
+
+// ---- Search --------------------------------------------------------------------
+
+async function showSearch(params, isCurrent) {
+  const query = params.get('q') || '';
+  document.getElementById('search-q').value = query;
+  const results = document.getElementById('search-results');
+  results.replaceChildren();
+  if (!query.trim()) return;
+  const data = await api(`/api/search?q=${encodeURIComponent(query)}&limit=50`);
+  if (!isCurrent()) return;
+  const hits = data.hits || [];
+  if (!hits.length) results.append(element('li', 'No pages match.', 'no-results'));
+  for (const hit of hits) {
+    const item = element('li', null, 'search-hit');
+    const link = pageLink(hit.url, hit.title || hit.url);
+    link.className = 'title';
+    const snippet = element('p');
+    snippet.className = 'snippet';
+    snippet.append(...snippetNodes(String(hit.snippet ?? '')));
+    item.append(link, element('div', hit.url, 'hit-url'), snippet);
+    results.append(item);
+  }
+}
+
+// ---- One page --------------------------------------------------------------------
+
+function fillLinks(list, urls, countNode, total) {
+  list.replaceChildren(...(urls || []).map((url) => {
+    const item = element('li');
+    item.append(pageLink(url));
+    return item;
+  }));
+  const shown = (urls || []).length;
+  countNode.textContent = `(${shown === total ? formatCount(total) : `${shown} of ${formatCount(total)}`})`;
+}
+
+async function showPage(params, isCurrent) {
+  const url = params.get('url') || '';
+  const title = document.getElementById('page-title');
+  const fields = document.getElementById('page-fields');
+  title.textContent = url;
+  fields.replaceChildren();
+  for (const id of ['page-text', 'page-headers', 'page-redirects', 'links-out', 'links-in',
+                    'links-out-count', 'links-in-count']) {
+    document.getElementById(id).replaceChildren();
+  }
+  const original = document.getElementById('page-original');
+  original.hidden = true;
+  original.removeAttribute('href');
+  let page;
+  try {
+    page = await api(`/api/page?url=${encodeURIComponent(url)}`);
+  } catch (error) {
+    if (isCurrent() && error.status === 404) title.textContent = `No stored page for ${url}`;
+    if (error.status === 404) return;
+    throw error;
+  }
+  if (!isCurrent()) return;
+  title.textContent = page.title || '(no title)';
+  const href = originalHref(page.final_url || page.url);
+  if (href) {
+    original.href = href;
+    original.hidden = false;
+  }
+  fillNumbers(fields, 'page', [
+    ['url', 'URL', null, page.url], ['final_url', 'Final URL', null, page.final_url],
+    ['status', 'Status', null, page.status], ['content_type', 'Content type', null, page.content_type],
+    ['fetched_at', 'Fetched at', null, page.fetched_at],
+    ['next_revisit', 'Next revisit', null, page.next_revisit],
+    ['error', 'Error', null, page.error], ['error_detail', 'Error detail', null, page.error_detail],
+    ['bytes', 'Bytes', formatBytes, page.bytes], ['duration_ms', 'Fetch time', formatMs, page.duration_ms],
+    ['depth', 'Depth', null, page.depth],
+  ]);
+  document.getElementById('page-text').textContent = page.text || '';
+  const headers = document.getElementById('page-headers');
+  if (Array.isArray(page.headers)) {
+    const table = element('table', null, 'headers-table');
+    for (const [name, value] of page.headers) {
+      const row = element('tr');
+      row.append(element('th', name), element('td', value));
+      table.append(row);
+    }
+    headers.append(table);
+  } else {
+    headers.append(element('p', 'Not kept: the crawl ran without --keep-raw.'));
+  }
+  document.getElementById('page-redirects').replaceChildren(...(page.redirects || []).map((hop) => {
+    const item = element('li');
+    item.append(pageLink(hop));
+    return item;
+  }));
+  fillLinks(document.getElementById('links-out'), page.links_out,
+            document.getElementById('links-out-count'), page.links_out_total);
+  fillLinks(document.getElementById('links-in'), page.links_in,
+            document.getElementById('links-in-count'), page.links_in_total);
+}
+
+// ---- Routing and polling ----------------------------------------------------------
+
+const kViews = {overview: null, hosts: showHosts, errors: showErrors, search: showSearch, page: showPage};
+const kPolledViews = new Set(['hosts', 'errors']);  // refreshed with the overview
+let renderCount = 0;
+
+function currentRoute() {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const question = hash.indexOf('?');
+  const name = question < 0 ? hash : hash.slice(0, question);
+  const params = new URLSearchParams(question < 0 ? '' : hash.slice(question + 1));
+  return {name: Object.hasOwn(kViews, name) ? name : 'overview', params};
+}
+
+// Loads the current view; a view whose answer comes back after the user moved
+// on is dropped (isCurrent).
+async function render() {
+  const {name, params} = currentRoute();
+  const ticket = ++renderCount;
+  for (const section of document.querySelectorAll('[data-view]')) section.hidden = section.dataset.view !== name;
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (!kViews[name]) return;
+  try {
+    await kViews[name](params, () => ticket === renderCount);
+    showMessage(null);
+  } catch (error) {
+    if (ticket === renderCount) showMessage(error);
+  }
+}
+
+async function refresh() {
+  try {
+    await pollOverview();
+    if (kPolledViews.has(currentRoute().name)) await render();
+    else showMessage(null);
+  } catch (error) {
+    showMessage(error);
+  }
+}
+
+// One loop, each turn started after the last one ended: a slow answer never
+// piles requests up.
+async function poll() {
+  if (!waitingForToken) await refresh();
+  setTimeout(poll, kPollMs);
+}
+
+// ---- Actions ------------------------------------------------------------------------
+
+async function act(button, path, body, show) {
+  button.disabled = true;
+  try {
+    show(await api(path, {method: 'POST', body}));
+  } catch (error) {
+    show(null, error);
+  } finally {
+    button.disabled = false;
+  }
+  if (!waitingForToken) refresh();
+}
+
+function showPauseResult(result, error) {
+  const output = document.getElementById('action-result');
+  if (error) {
+    output.textContent = error.message;
+    return;
+  }
+  output.textContent = result.paused ? 'Paused: no new fetches.' : 'Resumed.';
+  showPaused(result.paused);
+}
+
+function showSeedsResult(result, error) {
+  const output = document.getElementById('seeds-result');
+  output.replaceChildren();
+  if (error) {
+    output.textContent = error.message;
+    return;
+  }
+  output.dataset.added = String(result.added);
+  output.append(element('p', `Added ${formatCount(result.added)} seed(s).`, 'seeds-added'));
+  const rejected = result.rejected || [];
+  if (rejected.length) {
+    const list = element('ul', null, 'seeds-rejected');
+    for (const entry of rejected) list.append(element('li', `line ${entry.line}: ${entry.input}: ${entry.reason}`));
+    output.append(list);
+  }
+}
+
+function wireActions() {
+  const pause = document.getElementById('pause');
+  const resume = document.getElementById('resume');
+  pause.addEventListener('click', () => act(pause, '/api/pause', '', showPauseResult));
+  resume.addEventListener('click', () => act(resume, '/api/resume', '', showPauseResult));
+  const seedsForm = document.getElementById('seeds-form');
+  seedsForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = document.getElementById('seeds-input').value;
+    act(seedsForm.querySelector('button'), '/api/seeds', text, showSeedsResult);
+  });
+  document.getElementById('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = document.getElementById('search-q').value;
+    const target = '#/search?q=' + encodeURIComponent(query);
+    if (location.hash === target) render();  // same query again: search again
+    else location.hash = target;
+  });
+  document.getElementById('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(kTokenKey, document.getElementById('token-input').value);
+    document.getElementById('token-input').value = '';
+    document.getElementById('token-form').hidden = true;
+    waitingForToken = false;
+    render();
+    refresh();
+  });
+}
+
+function start() {
+  createCharts();
+  wireActions();
+  window.addEventListener('hashchange', render);
+  render();
+  poll();
+}
+
+start();
