@@ -1,5 +1,5 @@
 // The crawl configuration file (TOML) and its CRAWLER_* environment variables.
-// One table of keys (config_file.cpp) defines every key once: its section,
+// The option table (option_table.hpp) defines every key once: its section,
 // type, range, field of CrawlOptions and meaning; parsing, the environment,
 // the example file and validation all read that table. Applying is
 // all-or-nothing: on any error `options` is left exactly as it was.
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
+#include "config/option_table.hpp"
 
 namespace crawler::config {
 
@@ -34,10 +35,6 @@ struct ConfigKeyInfo {
 
 /// Every key, in file order.
 std::vector<ConfigKeyInfo> config_keys();
-
-/// The environment variable of a dotted key: CRAWLER_ + the key upper-cased
-/// with '.' turned into '_' ("limits.max_pages" -> "CRAWLER_LIMITS_MAX_PAGES").
-std::string environment_variable(std::string_view key);
 
 /// Applies the settings in the TOML file at `path` onto `options` (keys absent
 /// keep their value). Errors (unreadable file, TOML syntax, unknown key, wrong

@@ -1,6 +1,6 @@
-// CrawlOptions: every setting of a crawl, with its default. The command line
-// fills it today; a config file and environment overrides will fill the same
-// struct, so the engine never knows where a value came from. Defaults are
+// CrawlOptions: every setting of a crawl or serve, with its default. Flags,
+// the config file and the environment fill it through one table
+// (option_table.hpp), so the engine never knows where a value came from. Defaults are
 // the polite ones: one fetch at a time per host, a second between them,
 // robots.txt obeyed.
 #pragma once
@@ -82,6 +82,13 @@ struct CrawlOptions {
   // Non-public addresses (loopback, private, link-local, ...) the crawler
   // may connect to besides the seeds' own origins: CIDR ranges.
   std::vector<std::string> allow_addresses;
+
+  // serve: the web console and HTTP endpoint. The token guards the
+  // console's actions (and, with console_token_reads, its reads); it is
+  // required to listen on anything but a loopback address.
+  std::string listen = "127.0.0.1:9090";
+  std::string console_token;
+  bool console_token_reads = false;
 };
 
 }  // namespace crawler::config

@@ -18,19 +18,12 @@ inline constexpr int kExitUsage = 2;
 
 int run_crawl_command(const config::CrawlOptions& options);
 
-struct ServeOptions {
-  std::string listen = "127.0.0.1:9090";  // the console, /healthz, /metrics, /status
-  // The console's token: actions (and, with token_reads, every /api/ read)
-  // need it. Required to listen on anything but a loopback address.
-  std::string console_token;
-  bool console_token_reads = false;
-};
+/// Crawls and keeps running: answers the console and /healthz /metrics
+/// /status on options.listen; SIGHUP adds new seeds, SIGTERM/SIGINT stop.
+int run_serve_command(const config::CrawlOptions& options);
 
-/// Crawls and keeps running: SIGHUP adds new seeds, SIGTERM/SIGINT stop.
-int run_serve_command(const config::CrawlOptions& options, const ServeOptions& serve);
-
-/// The engine both commands share; `serve` is null for a plain crawl.
-int run_engine(const config::CrawlOptions& options, const ServeOptions* serve);
+/// The engine both commands share.
+int run_engine(const config::CrawlOptions& options, bool serve);
 
 struct QueryOptions {
   std::string db_path;

@@ -183,7 +183,7 @@ std::optional<std::string> hosts_json(const CrawlEngine& engine, std::string_vie
                      {"robots", std::string(o.robots)},
                      {"backoff_until", backoff}});
   }
-  return dump(json{{"hosts", hosts}, {"total", origins.size()}});
+  return dump(json{{"now", unix_seconds_now()}, {"hosts", hosts}, {"total", origins.size()}});
 }
 
 std::string errors_json(CrawlEngine& engine, std::size_t examples) {
@@ -226,7 +226,8 @@ std::string add_seeds_json(CrawlEngine& engine, std::string_view body) {
 
 std::string search_json(const std::string& db_path, const std::string& query, int limit) {
   json hits = json::array();
-  for (const auto& hit : storage::search_pages(db_path, query, limit, std::nullopt))
+  // Control characters mark matches: unlike brackets, page text hardly ever holds them.
+  for (const auto& hit : storage::search_pages(db_path, query, limit, std::nullopt, "\x02", "\x03"))
     hits.push_back(
         {{"url", hit.url}, {"title", hit.title}, {"snippet", hit.snippet}, {"rank", hit.rank}});
   return dump(json{{"hits", hits}});

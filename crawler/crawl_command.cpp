@@ -25,14 +25,14 @@
 namespace crawler {
 
 int run_crawl_command(const config::CrawlOptions& options) {
-  return run_engine(options, nullptr);
+  return run_engine(options, false);
 }
 
-int run_serve_command(const config::CrawlOptions& options, const ServeOptions& serve) {
-  return run_engine(options, &serve);
+int run_serve_command(const config::CrawlOptions& options) {
+  return run_engine(options, true);
 }
 
-int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
+int run_engine(const config::CrawlOptions& options, bool serve) {
   log::configure({log::parse_level(options.log_level).value_or(log::Level::kInfo),
                   options.log_format == "json", stderr});
   config::SeedList seeds = config::load_seed_list(options.seeds_path);
@@ -86,17 +86,17 @@ int run_engine(const config::CrawlOptions& options, const ServeOptions* serve) {
       sighup.emplace(loop.get(), options.seeds_path, *engine);
       history.emplace(loop.get(), *engine);
       try {
-        auto [host, port] = split_listen(serve->listen);
-        ServiceSettings settings{loop.get(), options.db_path, serve->console_token,
-                                 serve->console_token_reads, is_loopback_host(host)};
+        auto [host, port] = split_listen(options.listen);
+        ServiceSettings settings{loop.get(), options.db_path, options.console_token,
+                                 options.console_token_reads, is_loopback_host(host)};
         if (!settings.loopback && settings.token.empty()) {
-          log::error("--listen " + serve->listen +
+          log::error("--listen " + options.listen +
                      " is not a loopback address: set serve.console_token (--console-token or "
                      "CRAWLER_SERVE_CONSOLE_TOKEN) so that only you can steer the crawl");
           return kExitUsage;
         }
         endpoint.emplace(loop.get(), host, port, service_handler(*engine, *history, settings));
-        log::info("serving http://" + serve->listen.substr(0, serve->listen.rfind(':')) + ":" +
+        log::info("serving http://" + options.listen.substr(0, options.listen.rfind(':')) + ":" +
                   std::to_string(endpoint->port()) + " (console at /, /healthz /metrics /status)");
       } catch (const std::exception& e) {
         log::error(e.what());

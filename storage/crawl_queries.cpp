@@ -47,12 +47,13 @@ std::int64_t scalar(const Database& db, const char* sql) {
 }  // namespace
 
 std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
-                                    const std::optional<std::string>& site) {
+                                    const std::optional<std::string>& site, const std::string& open,
+                                    const std::string& close) {
   Database db = open_for_reading(db_path);
   // The host is matched on the URL's authority: "://host/" or "://host:port/".
   Statement stmt(db,
                  "SELECT p.url, coalesce(p.title, ''),"
-                 " snippet(pages_fts, 1, '[', ']', '…', 16), bm25(pages_fts, 10.0, 1.0) AS rank"
+                 " snippet(pages_fts, 1, ?4, ?5, '…', 16), bm25(pages_fts, 10.0, 1.0) AS rank"
                  " FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid"
                  " WHERE pages_fts MATCH ?1 AND (?2 IS NULL OR p.url LIKE '%://' || ?2 || '/%'"
                  "   OR p.url LIKE '%://' || ?2 || ':%')"
@@ -64,6 +65,7 @@ std::vector<SearchHit> search_pages(const std::string& db_path, const std::strin
     stmt.bind_null(2);
   }
   stmt.bind(3, std::int64_t{limit});
+  stmt.bind(4, std::string_view(open)).bind(5, std::string_view(close));
   std::vector<SearchHit> hits;
   try {
     while (stmt.step())

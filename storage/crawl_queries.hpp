@@ -15,14 +15,15 @@ namespace crawler::storage {
 struct SearchHit {
   std::string url;
   std::string title;
-  std::string snippet;  // matches wrapped in [ ]
+  std::string snippet;  // matches wrapped in the markers asked for
   double rank = 0;      // bm25: lower is better
 };
 
 /// Pages matching an FTS5 query over titles and text, best first.
-/// `site` keeps pages of that host only.
+/// `site` keeps pages of that host only. Snippets wrap matches in `open` and `close`.
 std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
-                                    const std::optional<std::string>& site);
+                                    const std::optional<std::string>& site,
+                                    const std::string& open = "[", const std::string& close = "]");
 
 struct Count {
   std::string key;

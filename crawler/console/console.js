@@ -53,11 +53,11 @@ function formatClock(seconds) {
   return seconds > 0 ? new Date(seconds * 1000).toLocaleTimeString() : '';  // no data: no 1970
 }
 
-// A snippet marks matches as "[match]": the brackets become <mark> elements,
-// everything stays text.
+// A snippet marks matches between U+0002 and U+0003 (brackets would clash
+// with page text): they become <mark> elements, everything stays text.
 function snippetNodes(snippet) {
   const nodes = [];
-  const pattern = /\[([^\]]*)\]/g;
+  const pattern = /\u0002([^\u0003]*)\u0003/g;
   let from = 0;
   for (let match; (match = pattern.exec(snippet)) !== null; from = pattern.lastIndex) {
     if (match.index > from) nodes.push(document.createTextNode(snippet.slice(from, match.index)));
@@ -105,6 +105,9 @@ async function api(path, {method = 'GET', body} = {}) {
   const token = sessionStorage.getItem(kTokenKey);
   if (token) headers.Authorization = 'Bearer ' + token;
   if (body !== undefined) headers['Content-Type'] = 'text/plain; charset=utf-8';
+  // Actions carry a header another site's page cannot send without a CORS
+  // preflight (which serve never grants): docs/console.md, Access.
+  if (method === 'POST') headers['X-Crawler-Action'] = '1';
   const response = await fetch(path, {method, headers, body, cache: 'no-store'});
   let data = null;
   try {
@@ -242,6 +245,9 @@ function createCharts() {
 function updateCharts() {
   for (const spec of kLineCharts) {
     const chart = charts[spec.id];
+    // The axis spans the samples exactly (Chart.js would round it out to ticks).
+    chart.options.scales.x.min = series.t[0];
+    chart.options.scales.x.max = series.t[series.t.length - 1];
     spec.keys.forEach((key, i) => {
       chart.data.datasets[i].data = series.t.map((t, j) => ({x: t, y: series[key][j]}));
     });
@@ -390,6 +396,11 @@ async function showErrors(params, isCurrent) {
   }
   const body = document.querySelector('#skipped-table tbody');
   body.replaceChildren();
+  if (!(data.skipped || []).length) {
+    const row = element('tr');
+    row.append(element('td', 'None so far.'), element('td'));
+    body.append(row);
+  }
   for (const skipped of data.skipped || []) {
     const row = element('tr', null, 'skipped-row');
     const count = element('td', formatCount(skipped.count));

@@ -1,0 +1,460 @@
+// The web console of `crawler serve` (docs/console.md) in a real browser: Debian's
+// headless Chromium, driven by playwright-core, during a real crawl of the loopback
+// test server; what it shows is checked against /api, /metrics and the database.
+// Usage: node console_test.mjs --crawler PATH --test-server PATH --out DIR
+// Must stay true: every child is stopped in `finally` (SIGTERM, then SIGKILL), every
+// wait has a deadline, and any failure is printed and makes the exit code non-zero.
+import {execFile, spawn} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import assert from 'node:assert/strict';
+import {chromium} from 'playwright-core';
+
+const kChromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const kTrickyTitle = '<script>window.__pwned=1</script>Tricky & <b>bold</b>';
+const kSiteSize = 100000;  // a tree far bigger than the test's crawl: pages keep coming
+const kDeadlineMs = 300000;
+
+const {values: args} = parseArgs({options: {
+  'crawler': {type: 'string'}, 'test-server': {type: 'string'}, 'out': {type: 'string'},
+}});
+if (!args.crawler || !args['test-server'] || !args.out) {
+  console.error('usage: node console_test.mjs --crawler PATH --test-server PATH --out DIR');
+  process.exit(2);
+}
+const out = path.resolve(args.out);
+fs.mkdirSync(out, {recursive: true});
+
+// ---- Waiting, with a deadline on everything ------------------------------------------
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Thrown by a probe of waitFor when waiting longer cannot help.
+class GiveUp extends Error {}
+
+// Calls `probe` until it returns something truthy; throws naming `what` (and the last
+// value or error seen) after `timeoutMs`.
+async function waitFor(what, probe, timeoutMs = 15000, everyMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      if (error instanceof GiveUp) throw error;
+      last = error.message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last: ${JSON.stringify(last)})`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+// ---- Children: started here, always stopped -------------------------------------------
+
+const children = [];
+
+function startChild(name, file, argv, env = {}) {
+  const log = fs.createWriteStream(path.join(out, `console-${name}.log`));
+  const child = spawn(file, argv, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...env}});
+  child.name = name;
+  child.output = '';
+  child.done = false;
+  child.exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({code, signal}));
+    child.on('error', (error) => {  // could not start
+      child.output += `${error.message}\n`;
+      resolve({code: null, signal: null, error});
+    });
+  }).finally(() => { child.done = true; });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      child.output += chunk;
+      log.write(chunk);
+    });
+  }
+  children.push(child);
+  return child;
+}
+
+const running = (child) => !child.done;
+
+async function stopChild(child, timeoutMs = 10000) {
+  if (!running(child)) return child.exited;
+  child.kill('SIGTERM');
+  const timer = sleep(timeoutMs).then(() => null);
+  const status = await Promise.race([child.exited, timer]);
+  if (status) return status;
+  console.error(`${child.name} ignored SIGTERM for ${timeoutMs / 1000} s: SIGKILL`);
+  child.kill('SIGKILL');
+  return Promise.race([child.exited, sleep(5000).then(() => ({code: null, signal: 'lost'}))]);
+}
+
+// Waits for a line of the child's output matching `pattern`; fails at once if it exits.
+async function waitForOutput(child, pattern, what) {
+  return waitFor(what, () => {
+    if (!running(child)) throw new GiveUp(`${child.name} exited: ${child.output.slice(-2000)}`);
+    return pattern.exec(child.output);
+  }, 15000, 50);
+}
+
+// ---- The crawl's own numbers: /api, /metrics, the database ----------------------------
+
+let consoleBase = '';
+
+async function getJson(urlPath, headers = {}) {
+  const response = await fetch(consoleBase + urlPath, {headers, signal: AbortSignal.timeout(5000)});
+  const body = await response.json();
+  if (!response.ok) throw new Error(`GET ${urlPath}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function metric(name) {
+  const response = await fetch(consoleBase + '/metrics', {signal: AbortSignal.timeout(5000)});
+  const text = await response.text();
+  const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
+  if (!line) throw new Error(`no ${name} in /metrics`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+function queryDb(db, sql) {
+  return new Promise((resolve, reject) => {
+    execFile(args.crawler, ['query', '--db', db, '--json', sql], {timeout: 15000}, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`crawler query ${sql}: ${error.message} ${stderr}`));
+      resolve(stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+    });
+  });
+}
+
+async function storedRows(db) {
+  const [row] = await queryDb(db, 'SELECT count(*) AS n FROM pages');
+  return Number(row.n);
+}
+
+// ---- The browser ------------------------------------------------------------------------
+
+const problems = [];  // console errors and uncaught exceptions of the pages
+let allowedConsoleErrors = null;  // a RegExp while a step expects some (401s)
+
+function watchPage(page, label) {
+  page.setDefaultTimeout(10000);
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (allowedConsoleErrors && allowedConsoleErrors.test(message.text())) return;
+    problems.push(`${label}: console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${label}: uncaught: ${error.message}`));
+}
+
+const testid = (id) => `[data-testid="${id}"]`;
+
+async function numberShown(page, id) {
+  const value = await page.locator(testid(id)).getAttribute('data-value', {timeout: 10000});
+  return Number(value);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({path: path.join(out, `console-${name}.png`), fullPage: true});
+}
+
+// Nothing from the web ran, and every link points at one of our views, or (the
+// page view's "original") at an http(s) address.
+async function assertNothingInjected(page) {
+  const found = await page.evaluate(() => ({
+    pwned: typeof window.__pwned,
+    scripts: [...document.scripts].map((s) => s.getAttribute('src')),
+    badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'))
+      .filter((href) => !href.startsWith('#/') && !/^https?:\/\//.test(href)),
+    markup: document.querySelectorAll('main b, main img, main iframe, main script').length,
+  }));
+  assert.equal(found.pwned, 'undefined', 'window.__pwned was set: crawled markup ran');
+  assert.deepEqual(found.scripts, ['/console/chart.js', '/console/console.js']);
+  assert.deepEqual(found.badLinks, [], 'links that are neither #/ views nor http(s)');
+  assert.equal(found.markup, 0, 'crawled markup became elements');
+}
+
+// ---- Steps --------------------------------------------------------------------------------
+
+const failures = [];
+
+async function step(name, body, page) {
+  const started = Date.now();
+  try {
+    await body();
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    failures.push(name);
+    console.log(`not ok - ${name}\n  ${String(error.stack || error).replaceAll('\n', '\n  ')}`);
+    if (page) await shoot(page, `failed-${name.replace(/\W+/g, '-')}`).catch(() => {});
+  }
+}
+
+async function startServe(name, db, seeds, extraArgs = [], env = {}) {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, {force: true});
+  const seedsFile = path.join(out, `console-${name}-seeds.txt`);
+  fs.writeFileSync(seedsFile, seeds.join('\n') + '\n');
+  // Slow enough (at most 50 pages/s) that the crawl is still going when the test ends.
+  const serve = startChild(name, args.crawler, [
+    'serve', '--seeds', seedsFile, '--db', db, '--listen', '127.0.0.1:0', '--delay', '0.02',
+    '--per-host', '2', '--allow-address', '127.0.0.0/8', '--retries', '0', '--backoff-ms', '200',
+    '--max-backoff-ms', '1000', '--grace', '2', '--no-sitemaps', ...extraArgs], env);
+  const [, address] = await waitForOutput(serve, /serving (http:\/\/[^\s/]+)/, `${name} to listen`);
+  return {serve, address};
+}
+
+async function main(browser) {
+  const server = startChild('test-server', args['test-server'], ['--host', '127.0.0.1', '--port', '0']);
+  const [, site] = await waitForOutput(server, /listening on (http:\/\/\S+)/, 'the test server');
+  const tricky = `${site}/title-script.html`;
+  const root = `${site}/site/${kSiteSize}/0`;
+  const reset = `${site}/reset`;
+  const db = path.join(out, 'console.db');
+  // The seed added from the console gets an origin of its own (a name given by
+  // --resolve), so it does not wait behind the thousands of URLs queued on the site's.
+  const port = new URL(site).port;
+  const addedSeed = `http://added-seed.test:${port}/site/9/0`;
+  const {serve, address} = await startServe('serve', db, [tricky, root, reset, `${site}/relative/index.html`],
+                                            ['--resolve', `added-seed.test:${port}:127.0.0.1`]);
+  consoleBase = address;
+
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  const page = await context.newPage();
+  watchPage(page, 'console');
+  const overviewRequests = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/overview')) overviewRequests.push(request.url());
+  });
+
+  await step('the overview loads with its CSP, Chart.js and totals', async () => {
+    const response = await page.goto(consoleBase + '/');
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-security-policy'] || '', /script-src 'self'/);
+    assert.equal(await page.evaluate(() => typeof Chart), 'function', 'Chart.js not loaded');
+    await page.locator(testid('total-pages') + '[data-value]').waitFor();
+    assert.equal(await page.locator('[data-view="overview"]').isVisible(), true);
+  }, page);
+
+  await step('total pages increases between two reads', async () => {
+    const first = await numberShown(page, 'total-pages');
+    await waitFor('total-pages to grow', async () => (await numberShown(page, 'total-pages')) > first);
+  }, page);
+
+  await step('the console agrees with /metrics, /api and the database during the crawl', async () => {
+    const before = await metric('crawler_pages_stored_total');
+    const shown = await waitFor(`the console to show >= ${before} pages (from /metrics)`, async () => {
+      const value = await numberShown(page, 'total-pages');
+      return value >= before ? value : 0;
+    }, 10000);
+    const after = await metric('crawler_pages_stored_total');
+    const api = (await getJson('/api/overview')).totals.pages;
+    const rows = await storedRows(db);
+    assert.ok(shown <= after, `console ${shown} > /metrics ${after}, read later`);
+    assert.ok(shown <= api, `console ${shown} > /api/overview ${api}, read later`);
+    assert.ok(shown <= rows, `console ${shown} > ${rows} rows in pages, read later`);
+  }, page);
+
+  await step('the charts fill from polls that ask only for new samples', async () => {
+    await waitFor('3 samples in the pages/s chart', () => page.evaluate((selector) => {
+      const chart = Chart.getChart(document.querySelector(selector));
+      return chart && chart.data.datasets[0].data.length >= 3;
+    }, testid('pages-per-s-chart')), 20000);
+    for (const id of ['pages-per-s', 'bytes-per-s', 'errors-per-s', 'queued', 'in-flight', 'hosts',
+                      'write-latency', 'status-classes', 'error-kinds']) {
+      const hasChart = await page.evaluate((s) => Boolean(Chart.getChart(document.querySelector(s))),
+                                           testid(`${id}-chart`));
+      assert.ok(hasChart, `no chart ${id}`);
+    }
+    const pagesPerSecond = await page.evaluate((s) => Chart.getChart(document.querySelector(s))
+      .data.datasets[0].data.some((point) => point.y > 0), testid('pages-per-s-chart'));
+    assert.ok(pagesPerSecond, 'pages/s never above 0');
+    assert.ok(await numberShown(page, 'status-2xx') > 0, 'no 2xx responses shown');
+    assert.ok(overviewRequests.some((url) => /[?&]since=\d/.test(url)), 'no poll used ?since=');
+    await shoot(page, 'overview');
+  }, page);
+
+  await step('the hosts view lists the test server and sorts by a clicked column', async () => {
+    await page.goto(consoleBase + '/#/hosts');
+    const origin = new URL(site).origin;
+    await page.locator(testid('hosts-table') + ' tbody td', {hasText: origin}).first().waitFor();
+    const sorted = page.waitForRequest((r) => r.url().includes('/api/hosts?sort=fetched'));
+    await page.locator(testid('sort-fetched')).click();
+    await sorted;
+    assert.equal(await page.evaluate(() => location.hash), '#/hosts?sort=fetched');
+    assert.equal(await page.locator('th[aria-sort]').textContent(), 'Fetched');
+    await assertNothingInjected(page);
+    await shoot(page, 'hosts');
+  }, page);
+
+  await step('the errors view groups the reset by kind, linking to its page view', async () => {
+    await page.goto(consoleBase + '/#/errors');
+    const link = page.locator(`${testid('error-group')} a[href="#/page?url=${encodeURIComponent(reset)}"]`);
+    await link.first().waitFor({timeout: 20000});
+    const kinds = (await getJson('/api/errors')).kinds.map((k) => k.kind).sort();
+    const shown = await page.locator(testid('error-group')).evaluateAll((groups) => groups.map((g) => g.dataset.kind));
+    assert.deepEqual(shown.sort(), kinds);
+    await assertNothingInjected(page);
+    await shoot(page, 'errors');
+  }, page);
+
+  await step('search finds zanzibarquux on the page titled with <script>, as text', async () => {
+    await waitFor('/api/search to index title-script.html', async () =>
+      (await getJson('/api/search?q=zanzibarquux')).hits.some((hit) => hit.url === tricky), 30000, 500);
+    await page.goto(consoleBase + '/#/search');
+    await page.locator(testid('search-input')).fill('zanzibarquux');
+    await page.locator(testid('search-submit')).click();
+    const hit = page.locator(`${testid('search-results')} a[href="#/page?url=${encodeURIComponent(tricky)}"]`);
+    await hit.waitFor();
+    assert.equal(await page.evaluate(() => location.hash), '#/search?q=zanzibarquux');
+    assert.equal(await hit.textContent(), kTrickyTitle);
+    const marks = await page.locator(`${testid('search-results')} mark`).allTextContents();
+    assert.ok(marks.some((m) => m.toLowerCase() === 'zanzibarquux'), `marks: ${JSON.stringify(marks)}`);
+    await assertNothingInjected(page);
+    await shoot(page, 'search');
+    await hit.click();
+    await page.waitForURL(/#\/page\?url=/);
+  }, page);
+
+  await step('the page view shows the tricky title as text, status 200 and its fields', async () => {
+    if (!page.url().includes('#/page?url=')) await page.goto(`${consoleBase}/#/page?url=${encodeURIComponent(tricky)}`);
+    await page.locator(testid('page-title'), {hasText: 'Tricky'}).waitFor();
+    assert.equal(await page.locator(testid('page-title')).textContent(), kTrickyTitle);
+    assert.equal(await numberShown(page, 'page-status'), 200);
+    assert.equal(await page.locator(testid('page-url')).textContent(), tricky);
+    assert.equal(await page.locator(testid('page-original')).getAttribute('href'), tricky);
+    assert.match(await page.locator(testid('page-text')).textContent(), /zanzibarquux/);
+    await assertNothingInjected(page);
+    await shoot(page, 'page');
+  }, page);
+
+  await step('links out and in lead to page views', async () => {
+    const child = `${site}/site/${kSiteSize}/1`;
+    await page.goto(`${consoleBase}/#/page?url=${encodeURIComponent(root)}`);
+    const link = page.locator(`${testid('links-out')} a[href="#/page?url=${encodeURIComponent(child)}"]`);
+    await link.waitFor();
+    await link.click();
+    await page.locator(testid('page-title'), {hasText: 'Page 1'}).waitFor();
+    await page.locator(`${testid('links-in')} a[href="#/page?url=${encodeURIComponent(root)}"]`).waitFor();
+    await assertNothingInjected(page);
+  }, page);
+
+  await step('pause stops the crawl, the numbers then agree exactly, resume restarts it', async () => {
+    await page.goto(consoleBase + '/#/overview');
+    await page.locator(testid('pause')).click();
+    await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
+    assert.match(await page.locator(testid('action-result')).textContent(), /paused/i);
+    assert.equal((await getJson('/api/overview')).paused, true);
+    const drained = await waitFor('fetches in flight and writes to finish', async () => {
+      const {gauges, totals} = await getJson('/api/overview');
+      return gauges.in_flight === 0 && !gauges.write_backlog && totals;
+    });
+    await sleep(2500);
+    const {totals} = await getJson('/api/overview');
+    assert.equal(totals.pages, drained.pages, 'pages stored while paused');
+    await waitFor(`the console to show ${totals.pages} pages`,
+                  async () => (await numberShown(page, 'total-pages')) === totals.pages, 6000);
+    assert.equal(await metric('crawler_pages_stored_total'), totals.pages, '/metrics vs /api/overview');
+    const rows = await storedRows(db);
+    assert.equal(rows, totals.pages, 'rows in pages vs the console');
+    await shoot(page, 'paused');
+    await page.locator(testid('resume')).click();
+    await page.locator(`${testid('paused-state')}[data-value="false"]`).waitFor();
+    assert.equal((await getJson('/api/overview')).paused, false);
+    await waitFor('pages to grow after resume',
+                  async () => (await getJson('/api/overview')).totals.pages > totals.pages);
+  }, page);
+
+  await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {
+    await page.locator(testid('seeds-input')).fill(`${addedSeed}\nftp://example.invalid/\n`);
+    await page.locator(testid('seeds-submit')).click();
+    const added = await waitFor('the seeds result', () =>
+      page.locator(testid('seeds-result')).getAttribute('data-added'), 10000);
+    assert.ok(Number(added) >= 1, `added ${added}`);
+    assert.match(await page.locator(testid('seeds-rejected')).textContent(), /line 2: ftp:\/\/example\.invalid\//);
+    await waitFor('the new seed to be stored', async () =>
+      (await getJson(`/api/page?url=${encodeURIComponent(addedSeed)}`)).status === 200, 20000, 500);
+  }, page);
+
+  await step('serve stops with exit 0 on SIGTERM', async () => {
+    const status = await stopChild(serve, 15000);
+    assert.deepEqual(status, {code: 0, signal: null});
+  });
+  await context.close();
+  return site;
+}
+
+// A serve whose reads need the token: the console asks for it once, keeps it in
+// the tab's session storage and sends it on every /api/ request.
+async function tokenSteps(browser, site) {
+  const token = 'console-test-token-' + process.pid;
+  const {address} = await startServe('serve-token', path.join(out, 'console-token.db'), [`${site}/site/31/0`],
+    ['--console-token', token, '--console-token-reads']);
+  consoleBase = address;
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  const page = await context.newPage();
+  watchPage(page, 'console with a token');
+  const unauthorized = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/') && request.headers().authorization !== `Bearer ${token}`) {
+      unauthorized.push(request.url());
+    }
+  });
+  await step('with console_token_reads, the API refuses requests without the token', async () => {
+    const response = await fetch(consoleBase + '/api/overview', {signal: AbortSignal.timeout(5000)});
+    assert.equal(response.status, 401);
+    await getJson('/api/overview', {Authorization: `Bearer ${token}`});
+  });
+  await step('the console asks for the token once and then sends it', async () => {
+    allowedConsoleErrors = /status of 401/;
+    await page.goto(consoleBase + '/#/overview');
+    await page.locator(testid('token-form')).waitFor();
+    await shoot(page, 'token');
+    const refused = unauthorized.length;
+    assert.ok(refused >= 1);
+    await page.locator(testid('token-input')).fill(token);
+    await page.locator(testid('token-form') + ' button').click();
+    await page.locator(testid('total-pages') + '[data-value]').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('crawler.console.token')), token);
+    await page.goto(consoleBase + '/#/hosts');
+    await page.reload();  // the token outlives a reload of the tab
+    await page.locator(testid('hosts-table') + ' tbody tr').first().waitFor();
+    assert.equal(await page.locator(testid('token-form')).isVisible(), false);
+    await page.locator(testid('pause')).click();
+    await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
+    assert.deepEqual(unauthorized.slice(refused), [], 'requests without the token after it was given');
+  }, page);
+  allowedConsoleErrors = null;
+  await context.close();
+}
+
+async function run() {
+  let browser;
+  const watchdog = setTimeout(() => {
+    console.error(`not ok - the whole test took over ${kDeadlineMs / 1000} s`);
+    for (const child of children) if (running(child)) child.kill('SIGKILL');
+    process.exit(1);
+  }, kDeadlineMs);
+  try {
+    browser = await chromium.launch({executablePath: kChromium, args: ['--no-sandbox'], timeout: 30000});
+    const site = await main(browser);
+    await tokenSteps(browser, site);
+    await step('no console errors or uncaught exceptions in the pages', () => assert.deepEqual(problems, []));
+  } catch (error) {
+    failures.push('setup');
+    console.log(`not ok - setup\n  ${error.stack || error}`);
+  } finally {
+    if (browser) await Promise.race([browser.close(), sleep(10000)]);
+    for (const child of children.reverse()) await stopChild(child);
+    clearTimeout(watchdog);
+  }
+  if (failures.length) {
+    console.log(`\nFAILED: ${failures.join('; ')}\n(logs and screenshots: ${out}/console-*)`);
+    process.exit(1);
+  }
+  console.log(`\nall console checks passed; screenshots in ${out}`);
+}
+
+await run();

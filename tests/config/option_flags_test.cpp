@@ -1,0 +1,107 @@
+// The flags derived from the option table: every option has one, it sets
+// its key as the environment variable would, bad values are refused naming
+// the flag, and the old millisecond spellings still work, with a warning.
+#include "config/option_flags.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/option_table.hpp"
+
+namespace crawler::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Parses `args` as the serve command's flags into a default CrawlOptions.
+CrawlOptions parse(std::vector<std::string> args) {
+  CLI::App app;
+  CrawlOptions options;
+  add_option_flags(app, options, true);
+  std::vector<const char*> argv = {"crawler"};
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  return options;
+}
+
+// A value of the option other than its default, as a flag argument and as
+// the TOML literal it must read back as.
+struct Sample {
+  std::vector<std::string> args;
+  std::string toml;
+};
+
+Sample sample(const Option& option) {
+  std::string flag(option.flag);
+  switch (option.kind) {
+    case Kind::kBoolean:
+      return {{flag}, option.flag_sets ? "true" : "false"};
+    case Kind::kInteger:
+      return {{flag, std::to_string(option.min + 1)}, std::to_string(option.min + 1)};
+    case Kind::kSeconds:
+      return {{flag, "12.5"}, "12.5"};
+    case Kind::kSize:
+      return option.unit == 1 ? Sample{{flag, "3KiB"}, "3072"} : Sample{{flag, "2GiB"}, "2048"};
+    case Kind::kString:
+      return {{flag, "some value"}, "\"some value\""};
+    case Kind::kChoice:
+      return {{flag, std::string(option.choices.back())}, quote(option.choices.back())};
+    case Kind::kStringList:
+      return {{flag, "a,b", flag, "c"}, R"(["a,b", "c"])"};
+  }
+  return {};
+}
+
+TEST(OptionFlagsTest, EveryOptionHasOneFlagThatSetsIt) {
+  std::set<std::string_view> flags;
+  for (const Option& option : options_table()) {
+    EXPECT_TRUE(flags.insert(option.flag).second) << "two options use " << option.flag;
+    Sample s = sample(option);
+    CrawlOptions parsed;
+    try {
+      parsed = parse(s.args);
+    } catch (const CLI::ParseError& e) {
+      ADD_FAILURE() << option.key << ": " << e.what();
+      continue;
+    }
+    EXPECT_EQ(toml_text(option, parsed).value_or("unset"), s.toml) << option.key;
+  }
+}
+
+TEST(OptionFlagsTest, RefusesABadValueNamingTheFlagAndTheRange) {
+  try {
+    parse({"--delay", "99999"});
+    FAIL() << "--delay 99999 was taken";
+  } catch (const CLI::ValidationError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("--delay"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("out of range (0.0..3600.0)"));
+  }
+  EXPECT_THROW(parse({"--max-body-bytes", "10 parsecs"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--scope", "planet"}), CLI::ValidationError);
+}
+
+TEST(OptionFlagsTest, OldMillisecondFlagsStillWorkWithAWarning) {
+  ::testing::internal::CaptureStderr();
+  CrawlOptions parsed = parse({"--timeout-ms", "2500", "--backoff-ms", "10"});
+  std::string warnings = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(parsed.total_timeout_ms, 2500);
+  EXPECT_EQ(parsed.backoff_base_ms, 10);
+  EXPECT_THAT(warnings, HasSubstr("--timeout-ms (milliseconds) is deprecated"));
+  EXPECT_THAT(warnings, HasSubstr("use --timeout SECONDS"));
+}
+
+TEST(OptionFlagsTest, ServeFlagsBelongToServeOnly) {
+  CLI::App app;
+  CrawlOptions options;
+  add_option_flags(app, options, false);
+  const char* argv[] = {"crawler", "--listen", "127.0.0.1:1"};
+  EXPECT_THROW(app.parse(3, argv), CLI::ParseError);
+  EXPECT_EQ(parse({"--listen", "127.0.0.1:1"}).listen, "127.0.0.1:1");
+}
+
+}  // namespace
+}  // namespace crawler::config
