@@ -78,7 +78,7 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     async::SignalWatch sigint(loop.get(), SIGINT, [&engine] { engine->stop(); });
     async::SignalWatch sigterm(loop.get(), SIGTERM, [&engine] { engine->stop(); });
     std::optional<SeedReloader> sighup;
-    ProgressReporter progress(loop.get(), *engine);
+    ProgressReporter progress(loop.get(), *engine, options.max_pages);
     std::optional<ConsoleHistory> history;
     std::optional<async::HttpEndpoint> endpoint;
     if (serve) {
@@ -114,6 +114,14 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
       summary.robots_denied, summary.sitemap_urls, summary.seconds, summary.pages_per_second());
   std::printf("writes: batches=%zu seconds=%.3f\n", summary.write_batches, summary.write_seconds);
+  std::size_t failed = 0;
+  std::string kinds;
+  for (const auto& [kind, count] : summary.failed) {
+    failed += count;
+    kinds += " " + kind + "=" + std::to_string(count);
+  }
+  std::printf("stored: ok=%zu failed=%zu%s%s\n", summary.stored_ok, failed,
+              kinds.empty() ? "" : " by kind:", kinds.c_str());
   if (!summary.skipped.empty()) {
     std::string line = "skipped:";
     for (const auto& [reason, count] : summary.skipped)
@@ -121,6 +129,12 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     std::printf("%s\n", line.c_str());
   }
   std::fflush(stdout);
+  // A crawl that fetched nothing at all says so, rather than a page count.
+  if (summary.stored_ok == 0 && failed > 0)
+    log::warning("nothing could be fetched: all " + std::to_string(failed) + " page(s) failed (" +
+                 kinds.substr(1) +
+                 "); is the network (or the site) reachable from here? --log-level debug "
+                 "shows each failure");
   if (!summary.fatal_error.empty()) {
     log::error("crawl stopped, the database failed (disk full?): " + summary.fatal_error +
                "; what was written before is kept");

@@ -479,6 +479,11 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
 
 // Every page record passes here on its way to the writer.
 void CrawlEngine::store(storage::PageRecord record) {
+  if (record.error.empty()) {
+    ++summary_.stored_ok;
+  } else {
+    ++summary_.failed[record.error];
+  }
   fetch_log_.note(parsers::normalized_origin(record.url), record);
   if (++notes_since_prune_ >= 1000) {
     notes_since_prune_ = 0;

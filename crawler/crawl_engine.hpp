@@ -48,6 +48,8 @@ struct CrawlSummary {
   std::size_t write_failures = 0;              // records the store refused
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   std::map<std::string, std::size_t> errors;   // fetch failures by kind
+  std::size_t stored_ok = 0;                   // page records without an error
+  std::map<std::string, std::size_t> failed;   // page records with one, by error
   std::array<std::size_t, 6> responses{};      // HTTP responses by status class (1xx..5xx)
   std::size_t bytes = 0;                       // body bytes received
   std::size_t robots_unreachable = 0;          // pages given up for want of robots.txt

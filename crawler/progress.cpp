@@ -7,12 +7,15 @@
 #include <string>
 
 #include "crawler/log.hpp"
+#include "crawler/progress_bar.hpp"
 
 namespace crawler {
 
-ProgressReporter::ProgressReporter(uv_loop_t* loop, CrawlEngine& engine)
+ProgressReporter::ProgressReporter(uv_loop_t* loop, CrawlEngine& engine,
+                                   std::optional<std::size_t> max_pages)
     : ProgressReporter(loop, engine, log::settings().out, on_terminal() ? 1000 : 30'000) {
   terminal_ = on_terminal();
+  max_pages_ = max_pages;
 }
 
 // A person watching, not a log collector: a live line instead of log lines.
@@ -41,9 +44,19 @@ void ProgressReporter::report() {
   last_seconds_ = gauges.uptime_seconds;
   std::size_t errors = counters.fetch_errors + counters.http_errors;
   if (terminal_) {
-    std::fprintf(
-        out_, "\r\033[Kpages=%zu pages_per_second=%.1f queued=%zu%s in_flight=%zu errors=%zu",
-        counters.pages, rate, gauges.queued, gauges.spilled ? "+" : "", gauges.in_flight, errors);
+    // A bounded crawl shows how far it is; pages started count toward the
+    // bound, so the bar follows the pages written.
+    std::string bar;
+    if (max_pages_) {
+      double left = rate > 0 && *max_pages_ > counters.pages
+                        ? static_cast<double>(*max_pages_ - counters.pages) / rate
+                        : -1;
+      bar = progress_bar(counters.pages, *max_pages_) + " eta " + eta_text(left) + " ";
+    }
+    std::fprintf(out_,
+                 "\r\033[K%spages=%zu pages_per_second=%.1f queued=%zu%s in_flight=%zu errors=%zu",
+                 bar.c_str(), counters.pages, rate, gauges.queued, gauges.spilled ? "+" : "",
+                 gauges.in_flight, errors);
   } else {
     if (log::settings().level > log::Level::kInfo) return;
     char per_second[32];

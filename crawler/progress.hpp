@@ -1,5 +1,6 @@
 // ProgressReporter: tells a person watching what the crawl is doing. On a
-// terminal it keeps one status line up to date every second; otherwise
+// terminal it keeps one status line up to date every second, led by a
+// progress bar when the crawl is bounded (--max-pages); otherwise
 // (or when logs are JSON) it writes an info log line every 30 seconds.
 // "queued" counts the URLs held in memory; "+" (or spilled=1) says that
 // more wait in the database. It only reads the
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "crawler/async/timer.hpp"
 #include "crawler/crawl_engine.hpp"
@@ -18,7 +20,8 @@ namespace crawler {
 
 class ProgressReporter {
  public:
-  ProgressReporter(uv_loop_t* loop, CrawlEngine& engine);
+  ProgressReporter(uv_loop_t* loop, CrawlEngine& engine,
+                   std::optional<std::size_t> max_pages = std::nullopt);
   /// For tests: report to `out` every `every` milliseconds, as a log line.
   ProgressReporter(uv_loop_t* loop, CrawlEngine& engine, FILE* out, std::uint64_t every);
   ProgressReporter(const ProgressReporter&) = delete;
@@ -32,6 +35,7 @@ class ProgressReporter {
   CrawlEngine& engine_;
   FILE* out_;
   bool terminal_;
+  std::optional<std::size_t> max_pages_;
   std::size_t last_pages_ = 0;
   double last_seconds_ = 0;
   async::Timer timer_;

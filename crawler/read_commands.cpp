@@ -2,6 +2,8 @@
 // a crawl database afterwards. All read-only; export writes its output to a
 // temporary file beside the target and renames it into place, so a failed
 // export leaves nothing half-written.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +13,7 @@
 
 #include "crawler/commands.hpp"
 #include "crawler/json_text.hpp"
+#include "crawler/progress_bar.hpp"
 #include "crawler/warc_writer.hpp"
 #include "storage/crawl_queries.hpp"
 #include "storage/sqlite.hpp"
@@ -120,15 +123,23 @@ int finish_export(const ExportOptions& options, std::ofstream& file,
   return kExitOk;
 }
 
+// Rows the export will walk, for its progress bar; 0 (no bar worth
+// drawing) when stderr is not a terminal, so pipes pay for no count.
+std::size_t export_total(const ExportOptions& options, bool exchanges) {
+  if (::isatty(STDERR_FILENO) != 1) return 0;
+  return static_cast<std::size_t>(storage::export_count(options.db_path, exchanges));
+}
+
 int export_warc(const ExportOptions& options, std::ostream& out, std::ofstream& file,
                 const std::filesystem::path& temporary, const std::filesystem::path& target) {
   std::size_t exchanges = 0;
   try {
     WarcWriter warc(out);
     warc.warcinfo("crawler/0.1", options.db_path);
+    TerminalProgress bar("export", export_total(options, true));
     storage::for_each_exchange(options.db_path, [&](const storage::ExportedExchange& e) {
       warc.exchange(e);
-      ++exchanges;
+      bar.update(++exchanges);
     });
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler export: " << e.what() << "\n";
@@ -164,8 +175,11 @@ int run_export_command(const ExportOptions& options) {
     out << "url,final_url,status,content_type,title,fetched_at,depth,bytes,duration_ms,error,"
            "redirect_to\r\n";
   try {
+    TerminalProgress bar("export", export_total(options, false));
+    std::size_t written = 0;
     storage::for_each_page(options.db_path, [&](const storage::ExportedPage& page) {
       csv ? write_csv_row(out, page) : write_jsonl(out, page);
+      bar.update(++written);
     });
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler export: " << e.what() << "\n";

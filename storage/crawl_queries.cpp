@@ -143,6 +143,11 @@ void for_each_exchange(const std::string& db_path,
   }
 }
 
+std::int64_t export_count(const std::string& db_path, bool exchanges) {
+  Database db = open_for_reading(db_path);
+  return scalar(db, exchanges ? "SELECT count(*) FROM responses" : "SELECT count(*) FROM pages");
+}
+
 void for_each_page(const std::string& db_path,
                    const std::function<void(const ExportedPage&)>& on_page) {
   Database db = open_for_reading(db_path);

@@ -80,6 +80,9 @@ struct ExportedExchange {
   std::string body;        // decompressed
 };
 
+/// How many rows an export walks: stored pages, or kept exchanges.
+std::int64_t export_count(const std::string& db_path, bool exchanges);
+
 /// Calls `on_exchange` for every page whose raw exchange was kept, in fetch order.
 void for_each_exchange(const std::string& db_path,
                        const std::function<void(const ExportedExchange&)>& on_exchange);

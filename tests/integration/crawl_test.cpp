@@ -22,7 +22,9 @@
 namespace crawler {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
+using ::testing::Not;
 
 TEST_F(CrawlTest, AThousandPageSiteIsStoredCompletelyAndEachPageOnce) {
   TestServer server;
@@ -254,6 +256,35 @@ TEST_F(CrawlTest, WithJsonLogsEveryLineOnStderrIsAJsonObject) {
   EXPECT_GE(count, 1);
   EXPECT_THAT(err, ::testing::HasSubstr(R"("level":"warning")"));
   EXPECT_THAT(err, ::testing::HasSubstr("seeds.txt:2: "));
+}
+
+// A crawl whose every fetch failed says so: nothing stored with content,
+// the failures by kind, and a hint; not just a count of pages.
+TEST_F(CrawlTest, TheSummarySaysSoWhenNothingCouldBeFetched) {
+  TestServer server;
+  write_seeds({server.url("/status/404"), server.url("/status/503")});
+  options_.max_retries = 0;
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, HasSubstr("stored: ok=0 failed=2 by kind: http_404=1 http_503=1\n"));
+  EXPECT_THAT(err, HasSubstr("nothing could be fetched: all 2 page(s) failed (http_404=1 "
+                             "http_503=1)"));
+}
+
+TEST_F(CrawlTest, TheSummaryCountsPagesStoredWithContentAndNoHintWhenSomeWere) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0"), server.url("/status/404")});
+  options_.max_retries = 0;
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, HasSubstr("stored: ok=3 failed=1 by kind: http_404=1\n"));
+  EXPECT_THAT(err, Not(HasSubstr("nothing could be fetched")));
 }
 
 TEST_F(CrawlTest, AMissingSeedsFileIsAUsageError) {
