@@ -51,8 +51,9 @@ WORKDIR /data
 # The crawl database lives here. /data is created and chowned above, before
 # VOLUME, so that a new named volume starts out writable by uid 10001.
 VOLUME /data
-# `serve` answers /healthz, /metrics (Prometheus) and /status here (its
-# default --listen is 127.0.0.1:9090; give --listen 0.0.0.0:9090 to publish it).
+# `serve` answers its web console, /healthz, /metrics (Prometheus) and
+# /status here (its default --listen is 127.0.0.1:9090; to publish it, give
+# --listen 0.0.0.0:9090 and a console token, CRAWLER_SERVE_CONSOLE_TOKEN).
 EXPOSE 9090
 
 # crawler is PID 1 (exec-form ENTRYPOINT) and handles SIGTERM itself: it
