@@ -59,7 +59,11 @@ void add_flag(CLI::App& command, CrawlOptions& options, const Option& option,
   CLI::Option* added = nullptr;
   if (option.kind == Kind::kBoolean) {
     added = command.add_flag_function(
-        flag, [&options, &option](std::int64_t) { assign(option, option.flag_sets, options); },
+        flag,
+        // CLI11 counts `--flag` as 1 and `--flag=false` as -1.
+        [&options, &option](std::int64_t count) {
+          assign(option, count > 0 ? option.flag_sets : !option.flag_sets, options);
+        },
         help_text(option));
   } else if (option.kind == Kind::kStringList) {
     added = command

@@ -425,8 +425,10 @@ std::vector<std::string> split_list(std::string_view text) {
 }
 
 std::string check_range(const Option& option, double value_in_unit, std::string_view shown) {
+  // 2^63 itself rounds to max as a double but does not fit in the field.
+  constexpr double kTooBig = 9223372036854775808.0;
   if (value_in_unit >= static_cast<double>(option.min) &&
-      value_in_unit <= static_cast<double>(option.max))
+      value_in_unit <= static_cast<double>(option.max) && value_in_unit < kTooBig)
     return {};
   return std::string(shown) + " is out of range (" + range_text(option) + ")";
 }

@@ -204,8 +204,8 @@ std::string errors_json(CrawlEngine& engine, std::size_t examples) {
   json out_kinds = json::array();
   for (auto& [name, kind] : kinds)
     out_kinds.push_back({{"kind", name}, {"count", kind.count}, {"examples", kind.examples}});
-  std::sort(out_kinds.begin(), out_kinds.end(),
-            [](const json& a, const json& b) { return a["count"] > b["count"]; });
+  std::stable_sort(out_kinds.begin(), out_kinds.end(),
+                   [](const json& a, const json& b) { return a["count"] > b["count"]; });
   json skipped = json::array();
   for (const auto& [reason, count] : engine.counters().skipped)
     skipped.push_back({{"reason", reason}, {"count", count}});

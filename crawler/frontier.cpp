@@ -190,7 +190,8 @@ Frontier::HostCounts Frontier::host_counts(TimePoint now) const {
   for (const auto& [name, h] : hosts_) {
     counts.active += h.in_flight > 0;
     counts.resting += h.resting_until > now;
-    counts.waiting += h.in_flight == 0 && !h.urls.empty() && h.next_start > now;
+    counts.waiting +=
+        h.in_flight == 0 && !h.urls.empty() && h.next_start > now && h.resting_until <= now;
   }
   return counts;
 }

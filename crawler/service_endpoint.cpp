@@ -11,6 +11,7 @@
 #include "crawler/console_api.hpp"
 #include "crawler/console_assets.hpp"
 #include "crawler/metrics.hpp"
+#include "parsers/ascii.hpp"
 #include "storage/sqlite.hpp"
 
 namespace crawler {
@@ -68,16 +69,26 @@ std::optional<long> bounded(const HttpRequest& request, std::string_view name, l
 }
 
 // Runs `work` (which returns a HttpReply) on the thread pool and answers
-// with what it returns; a storage failure is a 503 naming it.
+// with what it returns; a storage failure is a 503 naming it. One such job
+// runs at a time (`busy`): the pool also parses the crawl's pages, and an
+// operator's searches must not take it over.
 template <typename Work>
-void answer_off_loop(uv_loop_t* loop, Work work, Respond respond) {
+void answer_off_loop(uv_loop_t* loop, std::shared_ptr<bool> busy, Work work, Respond respond) {
+  if (*busy) {
+    return respond({503,
+                    kJson,
+                    error_json("busy with another search or page view; try again"),
+                    {{"Retry-After", "1"}, {"Cache-Control", "no-store"}}});
+  }
   struct Job {
     uv_work_t request{};
+    std::shared_ptr<bool> busy;
     Work work;
     Respond respond;
     HttpReply reply;
   };
-  auto job = std::make_unique<Job>(Job{{}, std::move(work), std::move(respond), {}});
+  *busy = true;
+  auto job = std::make_unique<Job>(Job{{}, busy, std::move(work), std::move(respond), {}});
   job->request.data = job.get();
   int rc = uv_queue_work(
       loop, &job->request,
@@ -93,9 +104,11 @@ void answer_off_loop(uv_loop_t* loop, Work work, Respond respond) {
       },
       [](uv_work_t* request, int) {
         std::unique_ptr<Job> job(static_cast<Job*>(request->data));
+        *job->busy = false;
         job->respond(std::move(job->reply));
       });
   if (rc != 0) {
+    *busy = false;
     job->respond(json_reply(503, error_json(uv_strerror(rc))));
     return;
   }
@@ -139,21 +152,40 @@ class Service {
     if (!post && request.method != "GET" && request.method != "HEAD")
       return json_reply(405, error_json("GET, HEAD or POST only"));
     if (post && !api) return json_reply(405, error_json("GET only"));
-    if (settings_.loopback && !request.header("Host").empty() &&
-        !is_loopback_host(split_host(request.header("Host"))))
+    // A rebinding page reaches us under its own host name. On loopback only
+    // loopback names and addresses are ours; elsewhere a request by name
+    // must carry the token, as an action would.
+    std::string_view host = split_host(request.header("Host"));
+    bool by_name = !host.empty() && !is_address(host) && host != "localhost";
+    if (settings_.loopback && !host.empty() && !is_loopback_host(host))
       return json_reply(403, error_json("this endpoint answers to a loopback Host only"));
     if (!api) return std::nullopt;
     // A page elsewhere can make a browser POST a form here, but not send a
     // header of its own choosing (that needs a CORS preflight we never grant).
     if (post && request.header("X-Crawler-Action").empty())
       return json_reply(403, error_json("actions need the X-Crawler-Action header"));
-    bool needs_token = !settings_.token.empty() && (post || settings_.token_reads);
-    if (needs_token && request.header("Authorization") != "Bearer " + settings_.token)
+    bool needs_token = !settings_.token.empty() &&
+                       (post || settings_.token_reads || (by_name && !settings_.loopback));
+    if (needs_token && !bearer_matches(request.header("Authorization")))
       return HttpReply{401,
                        kJson,
                        error_json("token missing or wrong"),
                        {{"WWW-Authenticate", "Bearer realm=\"crawler\""}}};
     return std::nullopt;
+  }
+
+  // "Bearer TOKEN" (the scheme in any case), compared in constant time.
+  bool bearer_matches(std::string_view authorization) const {
+    constexpr std::string_view kScheme = "bearer ";
+    if (authorization.size() < kScheme.size() ||
+        !parsers::ascii_iequals(authorization.substr(0, kScheme.size()), kScheme))
+      return false;
+    std::string_view given = authorization.substr(kScheme.size());
+    const std::string& token = settings_.token;
+    unsigned char differ = given.size() == token.size() ? 0 : 1;
+    for (std::size_t i = 0; i < token.size(); ++i)
+      differ |= static_cast<unsigned char>(token[i] ^ (i < given.size() ? given[i] : 0));
+    return differ == 0;
   }
 
   static std::string_view split_host(std::string_view host) {
@@ -209,7 +241,7 @@ class Service {
       auto work = [db = settings_.db_path, q = *query, n = static_cast<int>(*limit)] {
         return json_reply(200, search_json(db, q, n));
       };
-      return answer_off_loop(settings_.loop, std::move(work), std::move(respond));
+      return answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
     }
     if (path == "/api/page") {
       auto url = request.param("url");
@@ -219,7 +251,7 @@ class Service {
         return body ? json_reply(200, std::move(*body))
                     : json_reply(404, error_json("no stored page for " + url));
       };
-      return answer_off_loop(settings_.loop, std::move(work), std::move(respond));
+      return answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
     }
     respond(json_reply(404, error_json("no such view")));
   }
@@ -227,9 +259,17 @@ class Service {
   CrawlEngine& engine_;
   const ConsoleHistory& history_;
   ServiceSettings settings_;
+  std::shared_ptr<bool> busy_ = std::make_shared<bool>(false);  // a database read is running
 };
 
 }  // namespace
+
+bool is_address(std::string_view host) {
+  std::string text(host);
+  in_addr v4{};
+  in6_addr v6{};
+  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
 
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost") return true;

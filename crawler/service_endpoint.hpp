@@ -31,5 +31,7 @@ std::pair<std::string, int> split_listen(const std::string& listen);
 
 /// True for 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback_host(std::string_view host);
+/// True for an IPv4 or IPv6 address (not a name).
+bool is_address(std::string_view host);
 
 }  // namespace crawler

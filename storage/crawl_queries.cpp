@@ -16,12 +16,16 @@ std::string text(const Statement& stmt, int column) {
   return std::string(stmt.column_text(column));
 }
 
+// The oldest schema these queries read: a database a crawl has not
+// migrated yet stays readable (version 6 only added an index).
+constexpr int kReadableSchemaVersion = 5;
+
 // Opens read-only and refuses a database older than the queries need.
 Database open_for_reading(const std::string& path) {
   Database db(path, SQLITE_OPEN_READONLY);
   Statement version(db, "PRAGMA user_version");
   version.step();
-  if (version.column_int(0) < kSchemaVersion)
+  if (version.column_int(0) < kReadableSchemaVersion)
     throw StorageError("database '" + path + "' has schema version " +
                            std::to_string(version.column_int(0)) +
                            "; run `crawler crawl` on it "

@@ -2,6 +2,7 @@
 #include "crawler/async/http_endpoint.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <new>
 #include <stdexcept>
 
@@ -57,6 +58,25 @@ std::vector<std::pair<std::string, std::string>> header_fields(std::string_view 
     at = end;
   }
   return fields;
+}
+
+constexpr std::size_t kBadLength = static_cast<std::size_t>(-1);
+
+// The body's length by its Content-Length; kBadLength when the head frames
+// the body in a way this server does not take (chunked, two lengths, not a
+// number), so that no two readers could disagree on where it ends.
+std::size_t body_length(const HttpRequest& request) {
+  std::size_t lengths = 0;
+  for (const auto& [name, value] : request.headers) {
+    if (parsers::ascii_iequals(name, "Transfer-Encoding")) return kBadLength;
+    lengths += parsers::ascii_iequals(name, "Content-Length");
+  }
+  if (lengths == 0) return 0;
+  std::string_view text = request.header("Content-Length");
+  std::size_t length = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+  if (lengths > 1 || ec != std::errc{} || end != text.data() + text.size()) return kBadLength;
+  return length;
 }
 
 HttpReply plain(int status, std::string body) {
@@ -129,6 +149,9 @@ HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, H
       uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&address)) != 0)
     throw std::runtime_error("bad listen address '" + where + "'");
   listener_.get()->data = this;
+  // libuv writes with write(2): a client that resets its connection before
+  // its answer is written would otherwise kill the process with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   if (int rc = uv_tcp_bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), 0);
       rc != 0 || (rc = uv_listen(reinterpret_cast<uv_stream_t*>(listener_.get()), 128,
                                  &HttpEndpoint::on_connection)) != 0)
@@ -218,22 +241,19 @@ void HttpEndpoint::receive(Connection* connection, std::string_view data) {
     }
     connection->head_size = end + 4;
     connection->request.headers = header_fields(received.substr(0, end + 2));
-    std::string_view length = connection->request.header("Content-Length");
-    std::size_t body = 0;
-    if (!length.empty() &&
-        std::from_chars(length.data(), length.data() + length.size(), body).ec != std::errc{})
-      body = kMaxBody + 1;
-    connection->body_size = body;
+    connection->body_size = body_length(connection->request);
   }
-  bool too_large = connection->head_size > kMaxHead || connection->body_size > kMaxBody;
-  if (!too_large && received.size() < connection->head_size + connection->body_size) return;
+  // A head too long, or a body too long or badly framed, is answered at once.
+  bool refused = connection->head_size > kMaxHead || connection->body_size > kMaxBody;
+  if (!refused && received.size() < connection->head_size + connection->body_size) return;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&connection->tcp));
   // The client is done; a handler that answers later is not its idleness.
   if (connection->open_handles == 2) uv_timer_stop(&connection->idle);
 
   std::string_view head = received.substr(0, std::min(received.size(), connection->head_size));
   auto line = connection->head_size > kMaxHead ? std::nullopt : parse_request_line(head);
-  if (!line) return answer(connection->id, plain(400, "bad request\n"));
+  if (!line || connection->body_size == kBadLength)
+    return answer(connection->id, plain(400, "bad request\n"));
   if (connection->body_size > kMaxBody) return answer(connection->id, plain(413, "too large\n"));
   HttpRequest request = std::move(connection->request);
   request.method = line->method;

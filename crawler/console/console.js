@@ -100,7 +100,7 @@ class ApiError extends Error {
 
 let waitingForToken = false;
 
-async function api(path, {method = 'GET', body} = {}) {
+async function api(path, {method = 'GET', body} = {}, retries = 3) {
   const headers = {};
   const token = sessionStorage.getItem(kTokenKey);
   if (token) headers.Authorization = 'Bearer ' + token;
@@ -116,6 +116,11 @@ async function api(path, {method = 'GET', body} = {}) {
     // Not JSON (a proxy's error page, say): the status tells enough.
   }
   if (response.status === 401) askForToken(token ? 'The token was refused.' : '');
+  // serve runs one search or page view at a time and says when to come back.
+  if (response.status === 503 && response.headers.has('Retry-After') && retries > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return api(path, {method, body}, retries - 1);
+  }
   if (!response.ok) {
     const message = data && typeof data.error === 'string' ? data.error : response.statusText;
     throw new ApiError(response.status, `${method} ${path.split('?')[0]}: ${response.status} ${message}`);

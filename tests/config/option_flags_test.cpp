@@ -94,6 +94,22 @@ TEST(OptionFlagsTest, OldMillisecondFlagsStillWorkWithAWarning) {
   EXPECT_THAT(warnings, HasSubstr("use --timeout SECONDS"));
 }
 
+// `--flag=false` gives the opposite of `--flag`, so a flag can undo a
+// setting of the config file either way.
+TEST(OptionFlagsTest, ABooleanFlagTakesAnExplicitValue) {
+  EXPECT_TRUE(parse({"--keep-raw"}).keep_raw);
+  EXPECT_FALSE(parse({"--keep-raw=false"}).keep_raw);
+  EXPECT_FALSE(parse({"--ignore-robots"}).obey_robots);
+  EXPECT_TRUE(parse({"--ignore-robots=false"}).obey_robots);
+}
+
+TEST(OptionFlagsTest, RefusesSizesPastWhatTheFieldHolds) {
+  EXPECT_THROW(parse({"--max-body-bytes", "9223372036854775807"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--max-body-bytes", "100000PiB"}), CLI::ValidationError);
+  EXPECT_EQ(parse({"--max-body-bytes", "1.5KB"}).max_body_bytes, 1500u);
+  EXPECT_EQ(parse({"--seen-memory", "128"}).seen_memory_mb, 128u);
+}
+
 TEST(OptionFlagsTest, ServeFlagsBelongToServeOnly) {
   CLI::App app;
   CrawlOptions options;

@@ -14,6 +14,7 @@
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/progress.hpp"
+#include "storage/crawl_queries.hpp"
 #include "storage/page_store.hpp"
 #include "storage/read_query.hpp"
 #include "tests/integration/crawl_fixture.hpp"
@@ -285,6 +286,34 @@ TEST_F(CrawlTest, TheSummaryCountsPagesStoredWithContentAndNoHintWhenSomeWere) {
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(out, HasSubstr("stored: ok=3 failed=1 by kind: http_404=1\n"));
   EXPECT_THAT(err, Not(HasSubstr("nothing could be fetched")));
+}
+
+// The console's page view: the redirect chain through a URL from either
+// end, links out and in, and nothing for a URL never stored.
+TEST_F(CrawlTest, APageViewShowsTheRedirectChainAndTheLinksBothWays) {
+  TestServer server;
+  write_seeds({server.url("/redirect/3"), server.url("/site/3/0")});
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  std::vector<std::string> chain = {server.url("/redirect/3"), server.url("/redirect/2"),
+                                    server.url("/redirect/1"), server.url("/redirect/0")};
+  for (const std::string& url : {chain.front(), chain[2], chain.back()}) {
+    auto view = storage::page_view(options_.db_path, url, 10);
+    ASSERT_TRUE(view) << url;
+    EXPECT_EQ(view->redirects, chain) << url;
+  }
+  auto target = storage::page_view(options_.db_path, chain.back(), 10);
+  EXPECT_EQ(target->page.status, 200);
+  EXPECT_EQ(target->page.title, "Redirect target");
+
+  auto root = storage::page_view(options_.db_path, server.url("/site/3/0"), 10);
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->links_out_total, 3);  // its two children and itself ("home")
+  EXPECT_EQ(root->links_out.size(), 3u);
+  EXPECT_EQ(root->links_in_total, 3);  // itself, and each child's "parent" and "home"
+  auto limited = storage::page_view(options_.db_path, server.url("/site/3/0"), 1);
+  EXPECT_EQ(limited->links_out.size(), 1u);
+  EXPECT_EQ(limited->links_out_total, 3);
+  EXPECT_FALSE(storage::page_view(options_.db_path, server.url("/never"), 10));
 }
 
 TEST_F(CrawlTest, AMissingSeedsFileIsAUsageError) {

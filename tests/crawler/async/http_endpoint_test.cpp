@@ -238,5 +238,62 @@ CO_TEST(HttpEndpoint, AnswersLaterAndDropsAnAnswerForAClosedConnection) {
   pending[0]({200, "text/plain", "after close\n"});  // must not crash
 }
 
+// A body framed in a way two readers could disagree on is refused.
+CO_TEST(HttpEndpoint, RefusesABodyItCannotFrameUnambiguously) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &echo);
+  std::vector<std::string> replies;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    for (std::string head : {"Content-Length: 5abc", "Content-Length: 2\r\nContent-Length: 2",
+                             "Transfer-Encoding: chunked", "Content-Length: -1"})
+      replies.push_back(exchange(endpoint.port(), "POST /x HTTP/1.1\r\n" + head + "\r\n\r\nhi"));
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  for (const std::string& reply : replies) EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply;
+}
+
+// A client that resets its connection before a late answer: the write
+// fails, the process lives on (no SIGPIPE), and the endpoint serves again.
+CO_TEST(HttpEndpoint, SurvivesAClientThatResetsBeforeItsAnswer) {
+  std::vector<HttpEndpoint::Respond> pending;
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0,
+                        [&](const HttpRequest& request, HttpEndpoint::Respond respond) {
+                          if (request.path == "/late") {
+                            pending.push_back(std::move(respond));
+                          } else {
+                            respond({200, "text/plain", "fine\n"});
+                          }
+                        });
+  std::atomic<bool> sent = false;
+  std::thread client([&] {
+    int fd = connect_to(endpoint.port());
+    std::string request = "GET /late HTTP/1.1\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    linger reset{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    std::this_thread::sleep_for(50ms);
+    ::close(fd);  // RST
+    sent = true;
+  });
+  co_await wait_for(loop.get(), sent);
+  client.join();
+  for (int i = 0; i < 100 && pending.empty(); ++i) co_await sleep_for(loop.get(), 10ms);
+  EXPECT_EQ(pending.size(), 1u);
+  if (pending.empty()) co_return;
+  co_await sleep_for(loop.get(), 20ms);
+  pending[0]({200, "text/plain", std::string(256 * 1024, 'x')});  // more than one write
+  std::string after;
+  std::atomic<bool> done = false;
+  std::thread again([&] {
+    after = exchange(endpoint.port(), "GET /now HTTP/1.1\r\n\r\n");
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  again.join();
+  EXPECT_TRUE(after.ends_with("fine\n")) << after;
+}
+
 }  // namespace
 }  // namespace crawler::async
