@@ -127,18 +127,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout_s: float, proc: subprocess.Popen | None = None) -> None:
-    """Waits until 127.0.0.1:port accepts a connection; raises after timeout_s."""
+def wait_for_port(port: int, timeout_s: float, proc: subprocess.Popen | None = None,
+                  host: str = "127.0.0.1") -> None:
+    """Waits until host:port accepts a connection; raises after timeout_s."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode} before listening")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout_s:.0f} s")
+    raise RuntimeError(f"nothing listening on {host}:{port} after {timeout_s:.0f} s")
 
 
 def stop_process(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace_s: float = 10.0) -> None:
