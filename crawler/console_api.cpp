@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/seeds_file.hpp"
+#include "crawler/async/request_line.hpp"
 #include "crawler/unix_time.hpp"
 #include "storage/crawl_queries.hpp"
 
@@ -45,22 +46,11 @@ std::string iso_time(std::int64_t unix_ms) {
   return text;
 }
 
-// Splits a response head into its header fields (the status line dropped).
+// A kept response head's fields (its status line dropped).
 json header_fields(std::string_view head) {
   json fields = json::array();
-  std::size_t at = head.find("\r\n");
-  while (at != std::string_view::npos && at + 2 < head.size()) {
-    std::size_t start = at + 2;
-    std::size_t end = head.find("\r\n", start);
-    std::string_view line = head.substr(start, end - start);
-    std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos) {
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      fields.push_back({std::string(line.substr(0, colon)), std::string(value)});
-    }
-    at = end;
-  }
+  for (auto [name, value] : async::parse_header_fields(head))
+    fields.push_back({std::string(name), std::string(value)});
   return fields;
 }
 

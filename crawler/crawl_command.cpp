@@ -59,11 +59,13 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
   try {
     engine.emplace(loop, options, *store);
     // Every URL an earlier run queued or fetched goes into the seen test
-    // (bounded: --seen-memory); the queued ones come back through refills.
-    std::int64_t queued = store->load_seen([&](std::string_view url) { engine->remember(url); });
-    if (queued > 0) {
+    // (bounded: --seen-memory), loaded while the crawl already goes on; the
+    // queued ones come back through refills.
+    storage::PageStore::Left left = store->left_by_earlier_runs();
+    if (left.seen) engine->load_seen(options.db_path);
+    if (left.queued) {
       engine->resume_stored_urls();
-      log::info("resuming: " + std::to_string(queued) + " URL(s) queued by an earlier run");
+      log::info("resuming: the URLs earlier runs queued are read back from the database");
     }
     // Seeds are queued durably before anything is fetched.
     store->queue(seeds.urls, 0);

@@ -170,8 +170,35 @@ void CrawlEngine::stop() {
   wake_.notify();
 }
 
-void CrawlEngine::remember(std::string_view url) {
-  frontier_.mark_seen(url);
+void CrawlEngine::load_seen(std::string db_path, std::size_t chunk) {
+  frontier_.expect_seen_loading();
+  seen_loader_.spawn(load_seen_chunks(std::move(db_path), chunk));
+}
+
+async::Task<void> CrawlEngine::load_seen_chunks(std::string db_path, std::size_t chunk) {
+  auto started = Clock::now();
+  std::size_t loaded = 0;
+  try {
+    storage::SeenReader reader(db_path);
+    while (scheduling_) {
+      auto read = [&reader, chunk] { return reader.next(chunk); };
+      std::vector<std::string> urls = co_await async::offload(loop_.get(), read);
+      for (const std::string& url : urls) frontier_.mark_seen(url);
+      loaded += urls.size();
+      if (urls.size() < chunk) {
+        frontier_.seen_loaded();
+        auto took = std::chrono::duration_cast<Millis>(Clock::now() - started);
+        log::info("loaded the " + std::to_string(loaded) + " URL(s) earlier runs saw, in " +
+                  std::to_string(took.count()) + " ms");
+        break;
+      }
+    }
+  } catch (const storage::StorageError& e) {
+    // Left incomplete, the set only sends more URLs to the database to decide.
+    log::warning(std::string("cannot load the URLs seen by earlier runs: ") + e.what() +
+                 "; the database decides instead");
+  }
+  wake_.notify();
 }
 
 std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {
@@ -284,6 +311,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   try {
     co_await revisits_.join();
     co_await refills_.join();
+    co_await seen_loader_.join();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -602,7 +630,8 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     record.error = "blocked";
     record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
   }
-  if (reason == SkipReason::kNone && frontier_.seen(*target) == Seen::kNo)
+  if (reason == SkipReason::kNone &&
+      (frontier_.seen(*target) == Seen::kNo || !frontier_.seen_complete()))
     reason = take_budgets(*target);
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
@@ -691,8 +720,11 @@ bool CrawlEngine::offer_link(const std::string& link, int depth) {
   SkipReason reason = gate_.check(link, RequestKind::kPage);
   if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
     return false;
-  // A "perhaps seen" link is most likely a duplicate: it does not use up the budget.
-  if (reason == SkipReason::kNone && seen == Seen::kNo) reason = take_budgets(link);
+  // A "perhaps seen" link is most likely a duplicate: it does not use up the
+  // budget; while the seen set loads, every unknown link pays, or a page
+  // could pass the origin budget then.
+  if (reason == SkipReason::kNone && (seen == Seen::kNo || !frontier_.seen_complete()))
+    reason = take_budgets(link);
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return false;

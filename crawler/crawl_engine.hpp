@@ -77,8 +77,11 @@ class CrawlEngine {
   /// frontier is exhausted, a limit is reached or stop() is called.
   async::Task<CrawlSummary> run(std::vector<std::string> seeds);
 
-  /// A URL an earlier run already handled or queued: never queued again.
-  void remember(std::string_view url);
+  /// Loads the URLs an earlier run handled or queued from `db_path`, `chunk`
+  /// at a time on the thread pool, while the crawl goes on: a restarted
+  /// crawl fetches at once instead of after reading millions of URLs.
+  /// Meanwhile a URL not yet loaded is "perhaps seen": the database decides.
+  void load_seen(std::string db_path, std::size_t chunk = 20'000);
   /// The database holds queued URLs (an earlier run's): fetch them too.
   void resume_stored_urls() { frontier_.expect_stored_urls(); }
 
@@ -153,6 +156,7 @@ class CrawlEngine {
                        storage::PageRecord& record);
   async::Task<void> poll_revisits();
   async::Task<void> refill_frontier();
+  async::Task<void> load_seen_chunks(std::string db_path, std::size_t chunk);
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
@@ -187,6 +191,7 @@ class CrawlEngine {
   storage::QueuedUrlReader queued_reader_;  // used by one refill at a time, on the pool
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
+  async::TaskScope seen_loader_;
   bool scheduling_ = true;   // false once run() takes no more work
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;

@@ -72,6 +72,8 @@ void Frontier::revisit(storage::DuePage page) {
 AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
   if (!seen_.insert(url.url))
     return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
+  // New to a set still loading: the database may know it already.
+  if (durable && !seen_complete_) return uncertain();
   if (!durable || !spill(url.origin())) push(std::move(url));
   return AddOutcome::kQueued;
 }

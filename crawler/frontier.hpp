@@ -119,6 +119,12 @@ class Frontier {
 
   /// A URL an earlier run handled or queued: a duplicate from now on.
   void mark_seen(std::string_view url) { seen_.insert(url); }
+  /// An earlier run's seen set is being loaded (mark_seen) while the crawl
+  /// goes on: until seen_loaded(), a URL the set lacks may still be known to
+  /// the database, so it is "perhaps seen" and the database decides.
+  void expect_seen_loading() { seen_complete_ = false; }
+  void seen_loaded() { seen_complete_ = true; }
+  bool seen_complete() const { return seen_complete_; }
   /// The database holds queued URLs the frontier has not read (an earlier
   /// run left them): refills will read them.
   void expect_stored_urls() { orphans_at_ = ++spills_; }
@@ -172,7 +178,7 @@ class Frontier {
   std::size_t in_flight() const { return in_flight_; }
   std::size_t started() const { return started_; }
   Seen seen(std::string_view url) const {
-    if (!seen_.contains(url)) return Seen::kNo;
+    if (!seen_.contains(url)) return seen_complete_ ? Seen::kNo : Seen::kPerhaps;
     return seen_.exact() ? Seen::kYes : Seen::kPerhaps;
   }
   std::size_t seen_count() const { return seen_.size(); }
@@ -256,6 +262,7 @@ class Frontier {
 
   FrontierLimits limits_;
   SeenSet seen_;
+  bool seen_complete_ = true;  // false while an earlier run's seen set loads
   HostMap hosts_;
   std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready_;
   std::uint64_t order_ = 0;

@@ -35,6 +35,30 @@ Database open_for_reading(const std::string& path) {
   return db;
 }
 
+// The columns of an ExportedPage, in the order read_page_columns() takes
+// them first in a row; `text` is the expression for the page's text.
+std::string page_columns(std::string_view text = "text") {
+  return "url, coalesce(final_url, ''), coalesce(content_type, ''), coalesce(title, ''),"
+         " fetched_at, coalesce(error, ''), coalesce(redirect_to, ''), coalesce(" +
+         std::string(text) + ", ''), coalesce(status, 0), depth, bytes, coalesce(duration_ms, 0)";
+}
+constexpr int kPageColumnCount = 12;
+
+void read_page_columns(const Statement& stmt, ExportedPage& page) {
+  page.url = text(stmt, 0);
+  page.final_url = text(stmt, 1);
+  page.content_type = text(stmt, 2);
+  page.title = text(stmt, 3);
+  page.fetched_at = text(stmt, 4);
+  page.error = text(stmt, 5);
+  page.redirect_to = text(stmt, 6);
+  page.text = text(stmt, 7);
+  page.status = stmt.column_int(8);
+  page.depth = stmt.column_int(9);
+  page.bytes = stmt.column_int(10);
+  page.duration_ms = sqlite3_column_double(stmt.get(), 11);
+}
+
 std::vector<Count> counts(const Database& db, const char* sql) {
   std::vector<Count> out;
   Statement stmt(db, sql);
@@ -155,26 +179,10 @@ std::int64_t export_count(const std::string& db_path, bool exchanges) {
 void for_each_page(const std::string& db_path,
                    const std::function<void(const ExportedPage&)>& on_page) {
   Database db = open_for_reading(db_path);
-  Statement stmt(db,
-                 "SELECT url, coalesce(final_url, ''), coalesce(content_type, ''),"
-                 " coalesce(title, ''), fetched_at, coalesce(error, ''), coalesce(redirect_to, ''),"
-                 " coalesce(text, ''), coalesce(status, 0), depth, bytes, coalesce(duration_ms, 0)"
-                 " FROM pages ORDER BY id");
+  Statement stmt(db, "SELECT " + page_columns() + " FROM pages ORDER BY id");
   ExportedPage page;
   while (stmt.step()) {
-    sqlite3_stmt* s = stmt.get();
-    page.url = text(stmt, 0);
-    page.final_url = text(stmt, 1);
-    page.content_type = text(stmt, 2);
-    page.title = text(stmt, 3);
-    page.fetched_at = text(stmt, 4);
-    page.error = text(stmt, 5);
-    page.redirect_to = text(stmt, 6);
-    page.text = text(stmt, 7);
-    page.status = stmt.column_int(8);
-    page.depth = stmt.column_int(9);
-    page.bytes = stmt.column_int(10);
-    page.duration_ms = sqlite3_column_double(s, 11);
+    read_page_columns(stmt, page);
     on_page(page);
   }
 }
@@ -223,32 +231,19 @@ std::vector<std::string> column_list(Statement& stmt) {
 std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
                                   int max_links) {
   Database db = open_for_reading(db_path);
-  Statement stmt(db,
-                 "SELECT id, url, coalesce(final_url, ''), coalesce(content_type, ''),"
-                 " coalesce(title, ''), fetched_at, coalesce(error, ''), coalesce(redirect_to, ''),"
-                 " coalesce(substr(text, 1, 2000), ''), coalesce(status, 0), depth, bytes,"
-                 " coalesce(duration_ms, 0), coalesce(error_detail, ''), next_visit_ms, url_id"
-                 " FROM pages WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
+  Statement stmt(db, "SELECT " + page_columns("substr(text, 1, 2000)") +
+                         ", id, coalesce(error_detail, ''), next_visit_ms, url_id FROM pages"
+                         " WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
   stmt.bind(1, std::string_view(url));
   if (!stmt.step()) return std::nullopt;
   PageView view;
-  ExportedPage& page = view.page;
-  std::int64_t id = stmt.column_int(0);
-  page.url = text(stmt, 1);
-  page.final_url = text(stmt, 2);
-  page.content_type = text(stmt, 3);
-  page.title = text(stmt, 4);
-  page.fetched_at = text(stmt, 5);
-  page.error = text(stmt, 6);
-  page.redirect_to = text(stmt, 7);
-  page.text = text(stmt, 8);
-  page.status = stmt.column_int(9);
-  page.depth = stmt.column_int(10);
-  page.bytes = stmt.column_int(11);
-  page.duration_ms = sqlite3_column_double(stmt.get(), 12);
-  view.error_detail = text(stmt, 13);
-  if (sqlite3_column_type(stmt.get(), 14) != SQLITE_NULL) view.next_visit_ms = stmt.column_int(14);
-  std::int64_t url_id = stmt.column_int(15);
+  read_page_columns(stmt, view.page);
+  const ExportedPage& page = view.page;
+  std::int64_t id = stmt.column_int(kPageColumnCount);
+  view.error_detail = text(stmt, kPageColumnCount + 1);
+  if (sqlite3_column_type(stmt.get(), kPageColumnCount + 2) != SQLITE_NULL)
+    view.next_visit_ms = stmt.column_int(kPageColumnCount + 2);
+  std::int64_t url_id = stmt.column_int(kPageColumnCount + 3);
 
   Statement head(db, "SELECT head FROM responses WHERE page_id = ?1");
   head.bind(1, id);

@@ -285,14 +285,12 @@ void PageStore::queue(const std::vector<std::string>& urls, int depth, QueueSour
   transaction.commit();
 }
 
-std::int64_t PageStore::load_seen(const std::function<void(std::string_view)>& on_seen) {
-  std::int64_t queued = 0;
-  Statement known(db_, "SELECT url, state = 'queued' FROM urls WHERE state <> 'linked'");
-  while (known.step()) {
-    on_seen(known.column_text(0));
-    queued += known.column_int(1);
-  }
-  return queued;
+PageStore::Left PageStore::left_by_earlier_runs() {
+  Statement left(db_,
+                 "SELECT EXISTS (SELECT 1 FROM urls WHERE state <> 'linked'),"
+                 " EXISTS (SELECT 1 FROM urls WHERE state = 'queued')");
+  left.step();
+  return {left.column_int(0) != 0, left.column_int(1) != 0};
 }
 
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit,

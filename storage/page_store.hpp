@@ -118,10 +118,14 @@ class PageStore {
   void queue(const std::vector<std::string>& urls, int depth,
              QueueSource source = QueueSource::kSeed);
 
-  /// Visits every URL known as queued or done (the crawl's seen set) and
-  /// returns how many are still queued: what a resumed crawl must fetch
-  /// (read back through a QueuedUrlReader).
-  std::int64_t load_seen(const std::function<void(std::string_view)>& on_seen);
+  /// What an earlier run left: URLs known as queued or done (a seen set to
+  /// load, with a SeenReader), and whether some are still queued (read back
+  /// through a QueuedUrlReader). Both are index seeks, not counts.
+  struct Left {
+    bool seen = false;
+    bool queued = false;
+  };
+  Left left_by_earlier_runs();
 
  private:
   std::int64_t url_id(const std::string& url);

@@ -35,4 +35,20 @@ class QueuedUrlReader {
   Statement oldest_;
 };
 
+/// Reads the seen set an earlier run left (URLs known as queued or done) in
+/// chunks, in id order, on its own read-only connection: a restarted crawl
+/// loads it while it already fetches.
+class SeenReader {
+ public:
+  explicit SeenReader(const std::string& db_path);
+
+  /// The next `limit` URLs; fewer (perhaps none) at the end.
+  std::vector<std::string> next(std::size_t limit);
+
+ private:
+  Database db_;
+  Statement next_;
+  std::int64_t after_id_ = 0;
+};
+
 }  // namespace crawler::storage

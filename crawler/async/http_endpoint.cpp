@@ -38,28 +38,6 @@ const char* reason(int status) {
   }
 }
 
-std::string_view trim(std::string_view value) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return value;
-}
-
-// The header fields of a request head, after its request line.
-std::vector<std::pair<std::string, std::string>> header_fields(std::string_view head) {
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::size_t at = head.find("\r\n");
-  while (at != std::string_view::npos && at + 2 < head.size()) {
-    std::size_t start = at + 2;
-    std::size_t end = head.find("\r\n", start);
-    std::string_view line = head.substr(start, end - start);
-    std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos)
-      fields.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
-    at = end;
-  }
-  return fields;
-}
-
 constexpr std::size_t kBadLength = static_cast<std::size_t>(-1);
 
 // The body's length by its Content-Length; kBadLength when the head frames
@@ -240,7 +218,8 @@ void HttpEndpoint::receive(Connection* connection, std::string_view data) {
       end = kMaxHead;  // too long: answered 400 below
     }
     connection->head_size = end + 4;
-    connection->request.headers = header_fields(received.substr(0, end + 2));
+    for (auto [name, value] : parse_header_fields(received.substr(0, end + 2)))
+      connection->request.headers.emplace_back(name, value);
     connection->body_size = body_length(connection->request);
   }
   // A head too long, or a body too long or badly framed, is answered at once.

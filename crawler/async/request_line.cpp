@@ -30,4 +30,26 @@ std::optional<RequestLine> parse_request_line(std::string_view head) {
   return request;
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> parse_header_fields(
+    std::string_view head) {
+  auto trim = [](std::string_view value) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    return value;
+  };
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  std::size_t at = head.find("\r\n");
+  while (at != std::string_view::npos && at + 2 < head.size()) {
+    std::size_t start = at + 2;
+    std::size_t end = head.find("\r\n", start);
+    std::string_view line = head.substr(start, end == std::string_view::npos ? end : end - start);
+    std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos)
+      fields.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
+    at = end;
+  }
+  return fields;
+}
+
 }  // namespace crawler::async

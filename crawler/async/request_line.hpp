@@ -1,10 +1,13 @@
-// parse_request_line: the first line of an HTTP/1.x request head, for the
-// serve endpoint. Pure: no loop, no allocation; what it returns are slices
-// of its input. Fuzzed (tests/fuzz/request_line_fuzzer.cpp).
+// parse_request_line and parse_header_fields: an HTTP/1.x message head,
+// for the serve endpoint (and the console's view of kept responses). Pure:
+// no loop; what they return are slices of their input. Fuzzed
+// (tests/fuzz/request_line_fuzzer.cpp).
 #pragma once
 
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace crawler::async {
 
@@ -17,5 +20,10 @@ struct RequestLine {
 /// Empty when the first line is not a well-formed HTTP/1.x request line
 /// (a token method, a target of visible bytes, HTTP/1.0 or HTTP/1.1).
 std::optional<RequestLine> parse_request_line(std::string_view head);
+
+/// The "Name: value" fields of a head after its first line, values trimmed
+/// of spaces and tabs; a line without a colon is skipped.
+std::vector<std::pair<std::string_view, std::string_view>> parse_header_fields(
+    std::string_view head);
 
 }  // namespace crawler::async

@@ -201,12 +201,13 @@ function lineChart(canvas, spec) {
       })),
     },
     options: {
-      // parsing: false and linear x let Chart.js thin 3,600 points (decimation).
+      // No decimation: 3,600 points draw fast enough, and Chart.js 3.9's
+      // decimation leaves `dataset.data` read-only when it turns off again
+      // (a canvas that had no width yet triggers it), so the next update threw.
       animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
       interaction: {mode: 'nearest', axis: 'x', intersect: false},
       plugins: {
         legend: {display: spec.keys.length > 1},
-        decimation: {enabled: true, algorithm: 'min-max'},
         tooltip: {callbacks: {
           title: (items) => (items.length ? formatClock(items[0].parsed.x) : ''),
           label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y)}`,

@@ -241,6 +241,9 @@ async function main(browser) {
   await step('total pages increases between two reads', async () => {
     const first = await numberShown(page, 'total-pages');
     await waitFor('total-pages to grow', async () => (await numberShown(page, 'total-pages')) > first);
+    // A poll that failed shows its error in the banner (and stops nothing else).
+    assert.equal(await page.locator('#message').isVisible(), false,
+                 `error banner: ${await page.locator('#message').textContent()}`);
   }, page);
 
   await step('the console agrees with /metrics, /api and the database during the crawl', async () => {

@@ -35,6 +35,25 @@ TEST(Frontier, HandsOutEachUrlOnce) {
   EXPECT_TRUE(frontier.finished());
 }
 
+// While an earlier run's seen set loads, a URL it lacks may be known to the
+// database: it is "perhaps seen" and left to the database (uncertain), once;
+// loaded, the set answers for itself again.
+TEST(Frontier, WhileTheSeenSetLoadsAnUnknownUrlIsLeftToTheDatabase) {
+  Frontier frontier(limits());
+  frontier.expect_seen_loading();
+  frontier.mark_seen("http://a.com/done");
+  EXPECT_EQ(frontier.seen("http://a.com/done"), Seen::kYes);
+  EXPECT_EQ(frontier.seen("http://a.com/new"), Seen::kPerhaps);
+  EXPECT_EQ(frontier.add("http://a.com/new", 1), AddOutcome::kUncertain);
+  EXPECT_EQ(frontier.add("http://a.com/new", 1), AddOutcome::kDuplicate);  // handed over once
+  EXPECT_EQ(frontier.add_seed("http://a.com/seed"), AddOutcome::kUncertain);
+  EXPECT_EQ(frontier.queued(), 0u);
+  EXPECT_FALSE(frontier.finished()) << "the database must be walked for what was left to it";
+  frontier.seen_loaded();
+  EXPECT_EQ(frontier.seen("http://a.com/other"), Seen::kNo);
+  EXPECT_EQ(frontier.add("http://a.com/other", 1), AddOutcome::kQueued);
+}
+
 TEST(Frontier, EnforcesTheDepthLimitButNotOnSeeds) {
   FrontierLimits l = limits();
   l.max_depth = 0;

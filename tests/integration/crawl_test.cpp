@@ -288,6 +288,35 @@ TEST_F(CrawlTest, TheSummaryCountsPagesStoredWithContentAndNoHintWhenSomeWere) {
   EXPECT_THAT(err, Not(HasSubstr("nothing could be fetched")));
 }
 
+// A restarted crawl fetches while the earlier run's seen set still loads
+// (one URL per chunk here, so loading spans the crawl): what was fetched is
+// not fetched again, what was left is, each page once.
+TEST_F(CrawlTest, AResumeWhileTheSeenSetLoadsFetchesNothingTwice) {
+  TestServer server;
+  write_seeds({server.url("/site/200/0")});
+  options_.max_pages = 60;
+  options_.concurrency = 4;
+  options_.per_host = 4;
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  ASSERT_EQ(scalar("SELECT count(*) FROM pages"), "60");
+  options_.max_pages.reset();
+  {
+    storage::PageStore store(options_.db_path);
+    async::Loop loop;
+    {
+      CrawlEngine engine(loop, options_, store);
+      ASSERT_TRUE(store.left_by_earlier_runs().queued);
+      engine.load_seen(options_.db_path, 1);
+      engine.resume_stored_urls();
+      async::run_until_done(loop, engine.run({server.url("/site/200/0")}));
+    }
+    EXPECT_EQ(loop.close(), 0);
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "200");
+  EXPECT_EQ(requests_for(server, "/site/").size(), 200u) << "a page was fetched twice";
+  expect_states_consistent();
+}
+
 // The console's page view: the redirect chain through a URL from either
 // end, links out and in, and nothing for a URL never stored.
 TEST_F(CrawlTest, APageViewShowsTheRedirectChainAndTheLinksBothWays) {

@@ -138,6 +138,19 @@ CO_TEST(HttpEndpoint, ClosesClientsPastItsConnectionCap) {
   EXPECT_TRUE(after.starts_with("HTTP/1.1 200")) << after;
 }
 
+TEST(RequestLine, SplitsHeaderFieldsAfterTheFirstLine) {
+  auto fields =
+      parse_header_fields("GET / HTTP/1.1\r\nHost:  a:1 \r\nno colon\r\nX-Empty:\r\n\r\n");
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].first, "Host");
+  EXPECT_EQ(fields[0].second, "a:1");
+  EXPECT_EQ(fields[1].first, "X-Empty");
+  EXPECT_EQ(fields[1].second, "");
+  EXPECT_TRUE(parse_header_fields("GET / HTTP/1.1").empty());
+  // A last line without its CRLF still counts.
+  EXPECT_EQ(parse_header_fields("HTTP/1.1 200 OK\r\nA: b").size(), 1u);
+}
+
 TEST(RequestLine, TakesTheMethodAndTargetOfAWellFormedLineOnly) {
   auto line = parse_request_line("GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n");
   ASSERT_TRUE(line);
