@@ -134,13 +134,11 @@ class Service {
     if (path == "/status")
       return respond({200, kJson, status_json(engine_.counters(), engine_.gauges())});
     if (!api) {
-      if (auto file = console_file(path); file && request.method != "POST")
-        return respond(std::move(*file));
+      if (auto file = console_file(path)) return respond(std::move(*file));
       return respond(plain(404, "not found: / /api/ /healthz /metrics /status\n"));
     }
+    // refuse() let through only GET and HEAD, and POST to /api/.
     if (request.method == "POST") return act(request, std::move(respond));
-    if (request.method != "GET" && request.method != "HEAD")
-      return respond(json_reply(405, error_json("GET or POST only")));
     read(request, std::move(respond));
   }
 
