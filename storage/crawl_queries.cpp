@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -220,10 +222,19 @@ std::vector<std::string> redirect_chain(const Database& db, const std::string& u
   return chain;
 }
 
-std::vector<std::string> column_list(Statement& stmt) {
-  std::vector<std::string> out;
-  while (stmt.step()) out.push_back(text(stmt, 0));
-  return out;
+// At most `limit` URLs `list` finds for `id`, and how many `count` finds in all.
+std::pair<std::vector<std::string>, std::int64_t> linked_urls(const Database& db,
+                                                              std::string_view list,
+                                                              std::string_view count,
+                                                              std::int64_t id, int limit) {
+  Statement listed(db, list);
+  listed.bind(1, id).bind(2, std::int64_t{limit});
+  std::vector<std::string> urls;
+  while (listed.step()) urls.push_back(text(listed, 0));
+  Statement counted(db, count);
+  counted.bind(1, id);
+  counted.step();
+  return {std::move(urls), counted.column_int(0)};
 }
 
 }  // namespace
@@ -250,25 +261,14 @@ std::optional<PageView> page_view(const std::string& db_path, const std::string&
   if (head.step()) view.head = text(head, 0);
   view.redirects = redirect_chain(db, page.url, page.redirect_to, 10);
 
-  Statement out(db,
-                "SELECT u.url FROM links l JOIN urls u ON u.id = l.to_url WHERE l.from_page = ?1"
-                " LIMIT ?2");
-  out.bind(1, id).bind(2, std::int64_t{max_links});
-  view.links_out = column_list(out);
-  Statement out_total(db, "SELECT count(*) FROM links WHERE from_page = ?1");
-  out_total.bind(1, id);
-  out_total.step();
-  view.links_out_total = out_total.column_int(0);
-
-  Statement in(db,
-               "SELECT p.url FROM links l JOIN pages p ON p.id = l.from_page WHERE l.to_url = ?1"
-               " LIMIT ?2");
-  in.bind(1, url_id).bind(2, std::int64_t{max_links});
-  view.links_in = column_list(in);
-  Statement in_total(db, "SELECT count(*) FROM links WHERE to_url = ?1");
-  in_total.bind(1, url_id);
-  in_total.step();
-  view.links_in_total = in_total.column_int(0);
+  std::tie(view.links_out, view.links_out_total) = linked_urls(
+      db,
+      "SELECT u.url FROM links l JOIN urls u ON u.id = l.to_url WHERE l.from_page = ?1 LIMIT ?2",
+      "SELECT count(*) FROM links WHERE from_page = ?1", id, max_links);
+  std::tie(view.links_in, view.links_in_total) = linked_urls(
+      db,
+      "SELECT p.url FROM links l JOIN pages p ON p.id = l.from_page WHERE l.to_url = ?1 LIMIT ?2",
+      "SELECT count(*) FROM links WHERE to_url = ?1", url_id, max_links);
   return view;
 }
 
