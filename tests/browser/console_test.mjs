@@ -381,11 +381,13 @@ async function main(browser) {
       (await getJson(`/api/page?url=${encodeURIComponent(addedSeed)}`)).status === 200, 20000, 500);
   }, page);
 
+  // The page polls every 2 s: close it first, or a poll that meets the stopped
+  // server logs ERR_CONNECTION_REFUSED as a console error.
+  await context.close();
   await step('serve stops with exit 0 on SIGTERM', async () => {
     const status = await stopChild(serve, 15000);
     assert.deepEqual(status, {code: 0, signal: null});
   });
-  await context.close();
   return site;
 }
 
