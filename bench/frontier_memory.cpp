@@ -22,8 +22,7 @@
 
 #include "crawler/frontier.hpp"
 #include "crawler/frontier_refill.hpp"
-#include "storage/page_store.hpp"
-#include "storage/queued_urls.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 
@@ -113,21 +112,20 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(Clock::now() - start).count();
   };
   auto restart = Clock::now();
-  crawler::storage::PageStore store(db, false);
-  crawler::storage::PageStore::Left left = store.left_by_earlier_runs();
+  crawler::storage::SqliteStore store(db, {.index_text = false});
+  crawler::storage::LeftByEarlierRuns left = store.left_by_earlier_runs();
   double opened_s = since(restart);
   crawler::Frontier frontier(limits);
   frontier.expect_seen_loading();
   if (left.queued) frontier.expect_stored_urls();
-  crawler::storage::QueuedUrlReader reader(db);
   crawler::RefillPlan plan = frontier.plan_refill();
-  frontier.refilled(plan, crawler::read_refill(reader, plan));
+  frontier.refilled(plan, crawler::read_refill(store, plan));
   double first_fetch_s = since(restart);
   std::size_t held = frontier.queued();
-  crawler::storage::SeenReader seen(db);
+  crawler::storage::SeenCursor cursor;
   long loaded = 0;
   for (constexpr std::size_t kChunk = 20'000;;) {
-    std::vector<std::string> urls = seen.next(kChunk);
+    std::vector<std::string> urls = store.seen_urls(cursor, kChunk);
     for (const std::string& url : urls) frontier.mark_seen(url);
     loaded += static_cast<long>(urls.size());
     if (urls.size() < kChunk) break;

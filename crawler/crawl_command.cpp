@@ -5,6 +5,7 @@
 // get a grace period, what was fetched is written, the rest stays queued.
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -20,7 +21,7 @@
 #include "crawler/progress.hpp"
 #include "crawler/service_endpoint.hpp"
 #include "crawler/unix_time.hpp"
-#include "storage/writer_lock.hpp"
+#include "storage/crawl_store.hpp"
 
 namespace crawler {
 
@@ -42,12 +43,10 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     return kExitUsage;
   }
 
-  // The lock comes first: a second crawler must not even migrate the schema.
-  std::optional<storage::WriterLock> lock;
-  std::optional<storage::PageStore> store;
+  std::unique_ptr<storage::CrawlStore> store;
   try {
-    lock.emplace(options.db_path);
-    store.emplace(options.db_path, options.search_index);
+    store = storage::open_crawl_store(options.db_path, {.index_text = options.search_index,
+                                                        .exclusive_writer = true});
   } catch (const storage::StorageError& e) {
     log::error(e.what());
     return kExitUsage;
@@ -61,8 +60,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     // Every URL an earlier run queued or fetched goes into the seen test
     // (bounded: --seen-memory), loaded while the crawl already goes on; the
     // queued ones come back through refills.
-    storage::PageStore::Left left = store->left_by_earlier_runs();
-    if (left.seen) engine->load_seen(options.db_path);
+    storage::LeftByEarlierRuns left = store->left_by_earlier_runs();
+    if (left.seen) engine->load_seen();
     if (left.queued) {
       engine->resume_stored_urls();
       log::info("resuming: the URLs earlier runs queued are read back from the database");

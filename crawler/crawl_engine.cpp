@@ -17,7 +17,6 @@
 #include "parsers/robots_txt.hpp"
 #include "parsers/sitemap.hpp"
 #include "parsers/url.hpp"
-#include "storage/kept_robots.hpp"
 
 namespace crawler {
 
@@ -97,15 +96,14 @@ UrlFilterOptions filter_from(const config::CrawlOptions& options) {
 
 // robots.txt files the crawl kept are looked up in its database (read-only,
 // on the pool) before a server is asked.
-RobotsCacheOptions robots_options(const config::CrawlOptions& options) {
+RobotsCacheOptions robots_options(const config::CrawlOptions& options, storage::CrawlStore& store) {
   RobotsCacheOptions robots;
   robots.user_agent = options.user_agent;
   robots.timeout_ms = options.total_timeout_ms;
   robots.unreachable_ttl = Millis(options.robots_retry_ms);
-  auto kept = std::make_shared<storage::KeptRobots>(options.db_path);
-  robots.stored = [kept](const std::string& origin) {
+  robots.stored = [&store](const std::string& origin) {
     std::optional<StoredRobots> stored;
-    if (auto file = kept->find(origin))
+    if (auto file = store.kept_robots(origin))
       stored = StoredRobots{file->parsed, std::move(file->body),
                             Millis(std::max<std::int64_t>(0, unix_ms_now() - file->fetched_at_ms))};
     return stored;
@@ -139,9 +137,10 @@ bool is_transient(const async::FetchResult& result) {
 }  // namespace
 
 CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
-                         storage::PageStore& store)
+                         storage::CrawlStore& store)
     : loop_(loop),
       options_(options),
+      store_(store),
       agent_(parsers::robots_product_token(options.user_agent)),
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
@@ -149,11 +148,10 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       gate_(multis_, filter_, AddressPolicy(options.allow_addresses), options.resolve),
       html_limits_(html_limits_from(options)),
       parse_budget_(kMaxParseBytes),
-      robots_(loop.get(), gate_, robots_options(options)),
+      robots_(loop.get(), gate_, robots_options(options, store)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
       writer_(loop.get(), store, [this] { wake_.notify(); }),
-      queued_reader_(options.db_path),
       sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
       sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {}
 
@@ -170,18 +168,18 @@ void CrawlEngine::stop() {
   wake_.notify();
 }
 
-void CrawlEngine::load_seen(std::string db_path, std::size_t chunk) {
+void CrawlEngine::load_seen(std::size_t chunk) {
   frontier_.expect_seen_loading();
-  seen_loader_.spawn(load_seen_chunks(std::move(db_path), chunk));
+  seen_loader_.spawn(load_seen_chunks(chunk));
 }
 
-async::Task<void> CrawlEngine::load_seen_chunks(std::string db_path, std::size_t chunk) {
+async::Task<void> CrawlEngine::load_seen_chunks(std::size_t chunk) {
   auto started = Clock::now();
   std::size_t loaded = 0;
   try {
-    storage::SeenReader reader(db_path);
+    storage::SeenCursor cursor;
     while (scheduling_) {
-      auto read = [&reader, chunk] { return reader.next(chunk); };
+      auto read = [this, &cursor, chunk] { return store_.seen_urls(cursor, chunk); };
       std::vector<std::string> urls = co_await async::offload(loop_.get(), read);
       for (const std::string& url : urls) frontier_.mark_seen(url);
       loaded += urls.size();
@@ -353,7 +351,7 @@ async::Task<void> CrawlEngine::refill_frontier() {
       async::WakeSignal committed;
       writer_.after_pending([&committed] { committed.notify(); });
       co_await committed.wait();
-      auto read = [this, &plan] { return read_refill(queued_reader_, *plan); };
+      auto read = [this, &plan] { return read_refill(store_, *plan); };
       RefillRows rows = co_await async::offload(loop_.get(), read);
       frontier_.refilled(*plan, std::move(rows));
       ++summary_.refills;

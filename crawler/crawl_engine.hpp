@@ -32,8 +32,7 @@
 #include "crawler/robots_cache.hpp"
 #include "crawler/url_filter.hpp"
 #include "parsers/html_page.hpp"
-#include "storage/page_store.hpp"
-#include "storage/queued_urls.hpp"
+#include "storage/crawl_store.hpp"
 
 namespace crawler {
 
@@ -68,7 +67,7 @@ struct CrawlSummary {
 class CrawlEngine {
  public:
   /// Throws std::invalid_argument for unusable options (e.g. a bad pattern).
-  CrawlEngine(async::Loop& loop, const config::CrawlOptions& options, storage::PageStore& store);
+  CrawlEngine(async::Loop& loop, const config::CrawlOptions& options, storage::CrawlStore& store);
   CrawlEngine(const CrawlEngine&) = delete;
   CrawlEngine& operator=(const CrawlEngine&) = delete;
   ~CrawlEngine();
@@ -77,11 +76,11 @@ class CrawlEngine {
   /// frontier is exhausted, a limit is reached or stop() is called.
   async::Task<CrawlSummary> run(std::vector<std::string> seeds);
 
-  /// Loads the URLs an earlier run handled or queued from `db_path`, `chunk`
+  /// Loads the URLs an earlier run handled or queued from the store, `chunk`
   /// at a time on the thread pool, while the crawl goes on: a restarted
   /// crawl fetches at once instead of after reading millions of URLs.
   /// Meanwhile a URL not yet loaded is "perhaps seen": the database decides.
-  void load_seen(std::string db_path, std::size_t chunk = 20'000);
+  void load_seen(std::size_t chunk = 20'000);
   /// The database holds queued URLs (an earlier run's): fetch them too.
   void resume_stored_urls() { frontier_.expect_stored_urls(); }
 
@@ -156,7 +155,7 @@ class CrawlEngine {
                        storage::PageRecord& record);
   async::Task<void> poll_revisits();
   async::Task<void> refill_frontier();
-  async::Task<void> load_seen_chunks(std::string db_path, std::size_t chunk);
+  async::Task<void> load_seen_chunks(std::size_t chunk);
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
@@ -174,6 +173,7 @@ class CrawlEngine {
 
   async::Loop& loop_;
   config::CrawlOptions options_;
+  storage::CrawlStore& store_;  // refills, the seen set and due revisits read it on the pool
   std::string agent_;  // robots product token
   async::CurlMultiSet multis_;
   Frontier frontier_;
@@ -188,7 +188,6 @@ class CrawlEngine {
   PageWriter writer_;
   async::TaskScope pages_;
   async::TaskScope revisits_;
-  storage::QueuedUrlReader queued_reader_;  // used by one refill at a time, on the pool
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
   async::TaskScope seen_loader_;

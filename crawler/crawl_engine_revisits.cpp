@@ -12,7 +12,7 @@
 namespace crawler {
 
 // Service mode: every second, queue the stored pages whose revisit is due.
-// The query runs on the pool with its own read-only connection. It walks
+// The query runs on the pool, on the store's own connection for it. It walks
 // on from where it stopped, so pages queued already (one host's thousands
 // waiting for their politeness turns) do not hide the rest; and it takes
 // no more while many revisits are outstanding.
@@ -23,9 +23,7 @@ async::Task<void> CrawlEngine::poll_revisits() {
     if (stopping_) break;
     if (revisiting_.size() >= kMaxRevisitsQueued) continue;
     std::int64_t now = unix_ms_now();
-    auto query = [path = options_.db_path, now, cursor] {
-      return storage::due_pages(path, now, kRevisitsPerPoll, cursor);
-    };
+    auto query = [this, now, cursor] { return store_.due_pages(now, kRevisitsPerPoll, cursor); };
     std::vector<storage::DuePage> due;
     try {
       due = co_await async::offload(loop_.get(), query);

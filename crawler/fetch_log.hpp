@@ -11,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "storage/page_store.hpp"
+#include "storage/page_record.hpp"
 
 namespace crawler {
 

@@ -33,8 +33,7 @@
 
 #include "crawler/seen_set.hpp"
 #include "parsers/url.hpp"
-#include "storage/page_store.hpp"
-#include "storage/queued_urls.hpp"
+#include "storage/page_record.hpp"
 
 namespace crawler {
 

@@ -5,13 +5,13 @@
 
 namespace crawler {
 
-RefillRows read_refill(storage::QueuedUrlReader& reader, const RefillPlan& plan) {
+RefillRows read_refill(storage::CrawlStore& store, const RefillPlan& plan) {
   RefillRows rows;
   // URLs the frontier holds come back too (it skips them): they do not use up the room.
   std::size_t budget = plan.room + plan.held;
   std::size_t read = 0;
   auto read_host = [&](const std::string& host) {
-    auto urls = reader.oldest(host, plan.host_window);
+    auto urls = store.oldest_queued(host, plan.host_window);
     bool all = urls.size() < plan.host_window;
     read += urls.size();
     rows.hosts.push_back({host, std::move(urls), all});
@@ -23,7 +23,7 @@ RefillRows read_refill(storage::QueuedUrlReader& reader, const RefillPlan& plan)
   std::string host = plan.after_host;
   bool wrapped = plan.after_host.empty();
   while (read < budget) {
-    auto next = reader.host_after(host);
+    auto next = store.queued_origin_after(host);
     if (!next && !wrapped) {
       wrapped = true;
       host.clear();

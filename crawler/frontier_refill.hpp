@@ -5,10 +5,10 @@
 #pragma once
 
 #include "crawler/frontier.hpp"
-#include "storage/queued_urls.hpp"
+#include "storage/crawl_store.hpp"
 
 namespace crawler {
 
-RefillRows read_refill(storage::QueuedUrlReader& reader, const RefillPlan& plan);
+RefillRows read_refill(storage::CrawlStore& store, const RefillPlan& plan);
 
 }  // namespace crawler

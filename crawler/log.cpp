@@ -3,7 +3,7 @@
 
 #include "crawler/json_text.hpp"
 #include "crawler/unix_time.hpp"
-#include "storage/page_store.hpp"
+#include "storage/page_record.hpp"
 
 namespace crawler::log {
 

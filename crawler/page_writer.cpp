@@ -27,11 +27,6 @@ struct BatchOutcome {
 // so about 10 minutes) the crawl stops rather than hold pages forever.
 constexpr int kMaxBusyTries = 100;
 
-bool is_busy(const storage::StorageError& e) {
-  int primary = e.code() & 0xff;
-  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
-}
-
 // Page records, not counting queue-only ones.
 std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
   return static_cast<std::size_t>(std::count_if(
@@ -42,7 +37,7 @@ std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
 // that its URL is done (or the frontier would read it back and fetch it
 // again) and the URLs it queued, which may be nowhere else, are kept. If
 // even that is refused, its queued URLs alone.
-void salvage(storage::PageStore& store, const storage::PageRecord& refused,
+void salvage(storage::CrawlStore& store, const storage::PageRecord& refused,
              const std::string& why) {
   storage::PageRecord bare = refused;
   bare.title.clear();
@@ -73,7 +68,7 @@ void salvage(storage::PageStore& store, const storage::PageRecord& refused,
 
 // Runs on a pool thread. One transaction for the batch; if it fails, each
 // record alone, so one bad record cannot take its neighbours down with it.
-BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::PageRecord>& batch) {
+BatchOutcome write_batch(storage::CrawlStore& store, const std::vector<storage::PageRecord>& batch) {
   BatchOutcome outcome;
   try {
     store.write(batch);
@@ -81,7 +76,7 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
     return outcome;
   } catch (const storage::StorageError& e) {
     outcome.error = e.what();
-    if (is_busy(e)) {
+    if (e.failure() == storage::Failure::kBusy) {
       outcome.busy = true;
       return outcome;
     }
@@ -92,9 +87,7 @@ BatchOutcome write_batch(storage::PageStore& store, const std::vector<storage::P
       outcome.written += !record.queue_only;
     } catch (const storage::StorageError& e) {
       ++outcome.failed;
-      int primary = e.code() & 0xff;
-      if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
-          primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+      if (e.failure() == storage::Failure::kFatal) {
         outcome.fatal = true;
       } else if (!record.queue_only) {
         salvage(store, record, e.what());
@@ -118,7 +111,7 @@ std::size_t record_bytes(const storage::PageRecord& record) {
 
 }  // namespace
 
-PageWriter::PageWriter(uv_loop_t* loop, storage::PageStore& store,
+PageWriter::PageWriter(uv_loop_t* loop, storage::CrawlStore& store,
                        std::function<void()> on_progress)
     : loop_(loop), store_(store), on_progress_(std::move(on_progress)) {}
 

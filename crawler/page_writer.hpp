@@ -1,6 +1,6 @@
 // PageWriter: takes page records on the loop thread and writes them to the
-// PageStore on the thread pool, one batch at a time, so SQLite never runs on
-// the loop thread and there is only ever one writer. Records that arrive
+// CrawlStore on the thread pool, one batch at a time, so the database never
+// runs on the loop thread and there is only ever one writer. Records that arrive
 // while a batch is being written form the next batch.
 #pragma once
 
@@ -13,14 +13,14 @@
 
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
-#include "storage/page_store.hpp"
+#include "storage/crawl_store.hpp"
 
 namespace crawler {
 
 class PageWriter {
  public:
   /// `on_progress` runs on the loop thread after each batch (e.g. to wake a scheduler).
-  PageWriter(uv_loop_t* loop, storage::PageStore& store, std::function<void()> on_progress);
+  PageWriter(uv_loop_t* loop, storage::CrawlStore& store, std::function<void()> on_progress);
   PageWriter(const PageWriter&) = delete;
   PageWriter& operator=(const PageWriter&) = delete;
 
@@ -52,7 +52,7 @@ class PageWriter {
   async::Task<void> drain();
 
   uv_loop_t* loop_;
-  storage::PageStore& store_;
+  storage::CrawlStore& store_;
   std::function<void()> on_progress_;
   std::vector<storage::PageRecord> pending_;
   std::vector<std::function<void()>> pending_then_;  // after the next batch

@@ -9,8 +9,8 @@
 
 #include "crawler/commands.hpp"
 #include "crawler/json_text.hpp"
-#include "storage/read_query.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/read_query.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler {
 

@@ -15,8 +15,8 @@
 #include "crawler/json_text.hpp"
 #include "crawler/progress_bar.hpp"
 #include "crawler/warc_writer.hpp"
-#include "storage/crawl_queries.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler {
 

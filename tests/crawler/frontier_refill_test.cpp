@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "storage/page_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace crawler {
 namespace {
@@ -50,7 +50,7 @@ RefillPlan walk(std::string after, std::size_t room, std::size_t window = 10) {
 }
 
 TEST_F(FrontierRefillTest, AWalkWithRoomReadsEveryHostInFull) {
-  storage::QueuedUrlReader reader(path());
+  storage::SqliteStore reader(path());
   RefillRows rows = read_refill(reader, walk("", 100));
   EXPECT_TRUE(rows.walked_all);
   EXPECT_EQ(hosts_of(rows),
@@ -64,7 +64,7 @@ TEST_F(FrontierRefillTest, AWalkWithRoomReadsEveryHostInFull) {
 }
 
 TEST_F(FrontierRefillTest, AWalkStopsAtItsRoomAndTheNextGoesOnAroundToWhereItBegan) {
-  storage::QueuedUrlReader reader(path());
+  storage::SqliteStore reader(path());
   RefillRows first = read_refill(reader, walk("", 5));
   EXPECT_FALSE(first.walked_all);
   EXPECT_EQ(hosts_of(first), (std::vector<std::string>{"http://a.test", "http://b.test"}));
@@ -78,7 +78,7 @@ TEST_F(FrontierRefillTest, AWalkStopsAtItsRoomAndTheNextGoesOnAroundToWhereItBeg
 }
 
 TEST_F(FrontierRefillTest, HeldUrlsDoNotUseUpTheRoomAndFullHostsAreSkipped) {
-  storage::QueuedUrlReader reader(path());
+  storage::SqliteStore reader(path());
   RefillPlan plan = walk("", 3, 2);
   plan.held = 9;  // as many rows again may come back held
   plan.full_hosts = {"http://b.test", "http://d.test"};

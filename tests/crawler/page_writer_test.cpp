@@ -8,7 +8,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "storage/read_query.hpp"
+#include "storage/sqlite/read_query.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "tests/crawler/async/co_test.hpp"
 
 namespace crawler {
@@ -47,7 +48,7 @@ storage::PageRecord page(std::string url, std::vector<std::string> queued) {
 CO_TEST(PageWriter, ARefusedPageStillHasTheUrlsItQueuedWritten) {
   std::string db = scratch_db().string();
   {
-    storage::PageStore store(db);
+    storage::SqliteStore store(db);
     PageWriter writer(loop.get(), store, {});
     writer.add(page("http://a.test/", {"http://a.test/first"}));
     writer.add(page("http://a.test/", {"http://a.test/second"}));
@@ -67,7 +68,7 @@ CO_TEST(PageWriter, ARefusedPageStillHasTheUrlsItQueuedWritten) {
 CO_TEST(PageWriter, ABatchHeldUpByAnotherConnectionsLockIsWrittenAfter) {
   std::string db = scratch_db().string();
   {
-    storage::PageStore store(db);
+    storage::SqliteStore store(db);
     storage::Database other(db, SQLITE_OPEN_READWRITE);
     other.exec("BEGIN IMMEDIATE");
     PageWriter writer(loop.get(), store, {});

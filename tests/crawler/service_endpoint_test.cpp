@@ -16,7 +16,7 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/console_history.hpp"
 #include "crawler/crawl_engine.hpp"
-#include "storage/page_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace crawler {
 namespace {
@@ -59,7 +59,7 @@ class ServiceEndpointTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   async::Loop loop_;
-  storage::PageStore store_;
+  storage::SqliteStore store_;
   CrawlEngine engine_;
   ConsoleHistory history_;
 };

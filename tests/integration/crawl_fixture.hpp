@@ -16,8 +16,8 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
 #include "crawler/crawl_engine.hpp"
-#include "storage/page_store.hpp"
-#include "storage/read_query.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/sqlite/read_query.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace crawler {
@@ -47,7 +47,7 @@ class CrawlTest : public ::testing::Test {
   // Crawls from `seeds` with options_ through the engine itself, on a fresh
   // loop that must close clean.
   CrawlSummary crawl_with_engine(std::vector<std::string> seeds) {
-    storage::PageStore store(options_.db_path);
+    storage::SqliteStore store(options_.db_path);
     async::Loop loop;
     CrawlSummary summary;
     {

@@ -14,9 +14,9 @@
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/progress.hpp"
-#include "storage/crawl_queries.hpp"
-#include "storage/page_store.hpp"
-#include "storage/read_query.hpp"
+#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/sqlite/read_query.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -114,7 +114,7 @@ TEST_F(CrawlTest, ProgressIsReportedWhileTheCrawlRuns) {
   std::vector<std::string> seeds;
   for (int i = 0; i < 6; ++i) seeds.push_back(server.url("/delay/60?i=" + std::to_string(i)));
   options_.per_host = 1;
-  storage::PageStore store(options_.db_path);
+  storage::SqliteStore store(options_.db_path);
   async::Loop loop;
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
@@ -301,12 +301,12 @@ TEST_F(CrawlTest, AResumeWhileTheSeenSetLoadsFetchesNothingTwice) {
   ASSERT_EQ(scalar("SELECT count(*) FROM pages"), "60");
   options_.max_pages.reset();
   {
-    storage::PageStore store(options_.db_path);
+    storage::SqliteStore store(options_.db_path);
     async::Loop loop;
     {
       CrawlEngine engine(loop, options_, store);
       ASSERT_TRUE(store.left_by_earlier_runs().queued);
-      engine.load_seen(options_.db_path, 1);
+      engine.load_seen(1);
       engine.resume_stored_urls();
       async::run_until_done(loop, engine.run({server.url("/site/200/0")}));
     }

@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "crawler/commands.hpp"
-#include "storage/page_store.hpp"
-#include "storage/writer_lock.hpp"
+#include "storage/sqlite/page_store.hpp"
+#include "storage/sqlite/writer_lock.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/crawler_process.hpp"
 #include "tests/support/test_server.hpp"

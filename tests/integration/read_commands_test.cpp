@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "crawler/commands.hpp"
-#include "storage/page_store.hpp"
-#include "storage/schema.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/page_store.hpp"
+#include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/sqlite.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
 

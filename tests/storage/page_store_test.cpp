@@ -1,4 +1,4 @@
-#include "storage/page_store.hpp"
+#include "storage/sqlite/page_store.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,9 +7,9 @@
 #include <fstream>
 #include <set>
 
-#include "storage/queued_urls.hpp"
-#include "storage/read_query.hpp"
-#include "storage/schema.hpp"
+#include "storage/sqlite/queued_urls.hpp"
+#include "storage/sqlite/read_query.hpp"
+#include "storage/sqlite/schema.hpp"
 
 namespace crawler::storage {
 namespace {

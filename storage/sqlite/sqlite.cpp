@@ -1,9 +1,28 @@
 // SQLite wrappers: see sqlite.hpp.
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 #include <utility>
 
 namespace crawler::storage {
+
+StorageError sqlite_error(const std::string& message, int code) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return {message, Failure::kBusy};
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return {message, Failure::kFatal};
+    case SQLITE_ERROR:
+    case SQLITE_MISUSE:
+      return {message, Failure::kBadRequest};
+    default:
+      return {message, Failure::kOperation};
+  }
+}
 
 Database::Database(const std::string& path, int flags) : path_(path) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -11,7 +30,7 @@ Database::Database(const std::string& path, int flags) : path_(path) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StorageError("cannot open database '" + path + "': " + message, rc);
+    throw sqlite_error("cannot open database '" + path + "': " + message, rc);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
@@ -25,7 +44,7 @@ Database::~Database() {
 }
 
 void Database::fail(std::string_view what) const {
-  throw StorageError("database '" + path_ + "': " + std::string(what) + ": " + sqlite3_errmsg(db_),
+  throw sqlite_error("database '" + path_ + "': " + std::string(what) + ": " + sqlite3_errmsg(db_),
                      sqlite3_errcode(db_));
 }
 

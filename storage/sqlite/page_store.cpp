@@ -1,11 +1,7 @@
 // PageStore: see page_store.hpp.
-#include "storage/page_store.hpp"
+#include "storage/sqlite/page_store.hpp"
 
-#include <zlib.h>
-
-#include <ctime>
-
-#include "storage/schema.hpp"
+#include "storage/sqlite/schema.hpp"
 
 namespace crawler::storage {
 
@@ -60,43 +56,7 @@ void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
   stmt.bind(25, static_cast<std::int64_t>(page.links_dropped));
 }
 
-std::string_view queue_source_name(QueueSource source) {
-  switch (source) {
-    case QueueSource::kSeed:
-      return "seed";
-    case QueueSource::kLink:
-      return "link";
-    case QueueSource::kRedirect:
-      return "redirect";
-    case QueueSource::kSitemap:
-      return "sitemap";
-  }
-  return "link";
-}
-
-// zlib (deflate) at the default level: raw HTML shrinks about 5x.
-std::string deflate_text(const std::string& text) {
-  uLongf size = compressBound(static_cast<uLong>(text.size()));
-  std::string out(size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
-                reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()),
-                Z_DEFAULT_COMPRESSION) != Z_OK)
-    throw StorageError("cannot compress a response body", SQLITE_ERROR);
-  out.resize(size);
-  return out;
-}
-
 }  // namespace
-
-std::string iso8601_utc(std::int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return text;
-}
 
 PageStore::PageStore(const std::string& path, bool index_text)
     : db_(open_crawl_database(path)),
@@ -285,7 +245,7 @@ void PageStore::queue(const std::vector<std::string>& urls, int depth, QueueSour
   transaction.commit();
 }
 
-PageStore::Left PageStore::left_by_earlier_runs() {
+LeftByEarlierRuns PageStore::left_by_earlier_runs() {
   Statement left(db_,
                  "SELECT EXISTS (SELECT 1 FROM urls WHERE state <> 'linked'),"
                  " EXISTS (SELECT 1 FROM urls WHERE state = 'queued')");

@@ -1,5 +1,5 @@
 // Read queries: see crawl_queries.hpp.
-#include "storage/crawl_queries.hpp"
+#include "storage/sqlite/crawl_queries.hpp"
 
 #include <zlib.h>
 
@@ -7,8 +7,8 @@
 #include <tuple>
 #include <utility>
 
-#include "storage/schema.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
 
@@ -28,7 +28,7 @@ Database open_for_reading(const std::string& path) {
   Statement version(db, "PRAGMA user_version");
   version.step();
   if (version.column_int(0) < kReadableSchemaVersion)
-    throw StorageError("database '" + path + "' has schema version " +
+    throw sqlite_error("database '" + path + "' has schema version " +
                            std::to_string(version.column_int(0)) +
                            "; run `crawler crawl` on it "
                            "once to bring it to version " +
@@ -103,7 +103,7 @@ std::vector<SearchHit> search_pages(const std::string& db_path, const std::strin
           {text(stmt, 0), text(stmt, 1), text(stmt, 2), sqlite3_column_double(stmt.get(), 3)});
   } catch (const StorageError&) {
     // FTS5 reports query syntax errors when stepping; its own words are clearest.
-    throw StorageError(std::string("search query: ") + sqlite3_errmsg(db.get()), SQLITE_ERROR);
+    throw sqlite_error(std::string("search query: ") + sqlite3_errmsg(db.get()), SQLITE_ERROR);
   }
   return hits;
 }
@@ -165,7 +165,7 @@ void for_each_exchange(const std::string& db_path,
     uLongf out_size = size;
     if (size > 0 && uncompress(reinterpret_cast<Bytef*>(exchange.body.data()), &out_size,
                                static_cast<const Bytef*>(packed), packed_size) != Z_OK)
-      throw StorageError(
+      throw sqlite_error(
           "database '" + db_path + "': a kept response body is damaged (" + exchange.url + ")",
           SQLITE_CORRUPT);
     exchange.body.resize(out_size);

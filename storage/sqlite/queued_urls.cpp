@@ -3,7 +3,7 @@
 // state = 'queued', named: without statistics SQLite's planner prefers
 // urls_queued(state) and scans every queued URL for each origin (36 s for
 // the first refill at a million queued URLs). SeenReader walks the table by id.
-#include "storage/queued_urls.hpp"
+#include "storage/sqlite/queued_urls.hpp"
 
 namespace crawler::storage {
 
@@ -38,11 +38,11 @@ SeenReader::SeenReader(const std::string& db_path)
       next_(db_,
             "SELECT id, url FROM urls WHERE id > ?1 AND state <> 'linked' ORDER BY id LIMIT ?2") {}
 
-std::vector<std::string> SeenReader::next(std::size_t limit) {
-  next_.bind(1, after_id_).bind(2, static_cast<std::int64_t>(limit));
+std::vector<std::string> SeenReader::next(SeenCursor& cursor, std::size_t limit) {
+  next_.bind(1, cursor.after).bind(2, static_cast<std::int64_t>(limit));
   std::vector<std::string> urls;
   while (next_.step()) {
-    after_id_ = next_.column_int(0);
+    cursor.after = next_.column_int(0);
     urls.emplace_back(next_.column_text(1));
   }
   next_.reset();

@@ -1,5 +1,5 @@
 // Schema and migrations: see schema.hpp. docs/schema.md documents each column.
-#include "storage/schema.hpp"
+#include "storage/sqlite/schema.hpp"
 
 #include <string>
 #include <string_view>
@@ -188,7 +188,7 @@ Database open_crawl_database(const std::string& path) {
   // SQLite quietly opens a file it may not write read-only; a crawl would
   // then fetch pages it cannot store. Say so before anything happens.
   if (sqlite3_db_readonly(db.get(), "main") == 1)
-    throw StorageError("database '" + path + "' is read-only: the crawler must write it (check " +
+    throw sqlite_error("database '" + path + "' is read-only: the crawler must write it (check " +
                            "the file's permissions and its file system)",
                        SQLITE_READONLY);
   // The first read is where a file that is not a database is found out.
@@ -197,10 +197,10 @@ Database open_crawl_database(const std::string& path) {
     version = user_version(db);
     db.exec("PRAGMA journal_mode=WAL");
   } catch (const StorageError& e) {
-    throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()), e.code());
+    throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()), e.failure());
   }
   if (version > kSchemaVersion) {
-    throw StorageError("database '" + path + "' has schema version " + std::to_string(version) +
+    throw sqlite_error("database '" + path + "' has schema version " + std::to_string(version) +
                            ", newer than this crawler's " + std::to_string(kSchemaVersion),
                        SQLITE_ERROR);
   }

@@ -1,10 +1,10 @@
 // ReadQuery: see read_query.hpp.
-#include "storage/read_query.hpp"
+#include "storage/sqlite/read_query.hpp"
 
 #include <cctype>
 #include <string_view>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
 
@@ -50,16 +50,16 @@ void run_read_query(const std::string& path, const std::string& sql,
   const char* tail = nullptr;
   if (sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) !=
       SQLITE_OK)
-    throw StorageError(sqlite3_errmsg(db.get()), sqlite3_errcode(db.get()));
+    throw sqlite_error(sqlite3_errmsg(db.get()), sqlite3_errcode(db.get()));
   struct Finalize {
     sqlite3_stmt* stmt;
     ~Finalize() { sqlite3_finalize(stmt); }
   } finalize{raw};
-  if (!raw) throw StorageError("no SQL statement given", SQLITE_MISUSE);
+  if (!raw) throw sqlite_error("no SQL statement given", SQLITE_MISUSE);
   if (!only_trivia(tail ? std::string_view(tail) : std::string_view()))
-    throw StorageError("only one SQL statement may be given", SQLITE_MISUSE);
+    throw sqlite_error("only one SQL statement may be given", SQLITE_MISUSE);
   if (!sqlite3_stmt_readonly(raw) && !is_reading_pragma(sql))
-    throw StorageError("refused: the statement would write to the database", SQLITE_READONLY);
+    throw sqlite_error("refused: the statement would write to the database", SQLITE_READONLY);
 
   QueryColumns columns;
   int count = sqlite3_column_count(raw);
@@ -70,7 +70,7 @@ void run_read_query(const std::string& path, const std::string& sql,
   for (;;) {
     int rc = sqlite3_step(raw);
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw StorageError(sqlite3_errmsg(db.get()), rc);
+    if (rc != SQLITE_ROW) throw sqlite_error(sqlite3_errmsg(db.get()), rc);
     for (int i = 0; i < count; ++i) {
       auto& cell = row[static_cast<std::size_t>(i)];
       switch (sqlite3_column_type(raw, i)) {

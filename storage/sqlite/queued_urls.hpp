@@ -10,15 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite.hpp"
+#include "storage/crawl_store.hpp"
+#include "storage/page_record.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
-
-/// A URL queued in the database, still to be fetched.
-struct QueuedUrl {
-  std::string url;
-  int depth = 0;
-};
 
 class QueuedUrlReader {
  public:
@@ -42,13 +38,13 @@ class SeenReader {
  public:
   explicit SeenReader(const std::string& db_path);
 
-  /// The next `limit` URLs; fewer (perhaps none) at the end.
-  std::vector<std::string> next(std::size_t limit);
+  /// The next `limit` URLs after `cursor` (a URL id), which moves on;
+  /// fewer (perhaps none) at the end.
+  std::vector<std::string> next(SeenCursor& cursor, std::size_t limit);
 
  private:
   Database db_;
   Statement next_;
-  std::int64_t after_id_ = 0;
 };
 
 }  // namespace crawler::storage

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "storage/page_store.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/page_store.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
 

@@ -1,5 +1,5 @@
 // WriterLock: see writer_lock.hpp.
-#include "storage/writer_lock.hpp"
+#include "storage/sqlite/writer_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
 
@@ -17,7 +17,7 @@ WriterLock::WriterLock(const std::string& db_path) {
   std::string path = db_path + ".lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0)
-    throw StorageError("cannot open lock file '" + path + "': " + std::strerror(errno),
+    throw sqlite_error("cannot open lock file '" + path + "': " + std::strerror(errno),
                        SQLITE_CANTOPEN);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = {};
@@ -26,7 +26,7 @@ WriterLock::WriterLock(const std::string& db_path) {
     fd_ = -1;
     std::string who =
         n > 0 ? " (pid " + std::string(holder, static_cast<std::size_t>(n)) + ")" : "";
-    throw StorageError("database '" + db_path + "' is in use by another crawler" + who +
+    throw sqlite_error("database '" + db_path + "' is in use by another crawler" + who +
                            "; only one crawl may write to it at a time",
                        SQLITE_BUSY);
   }

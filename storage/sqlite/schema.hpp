@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
 

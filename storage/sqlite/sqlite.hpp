@@ -11,16 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "storage/storage_error.hpp"
+
 namespace crawler::storage {
 
-class StorageError : public std::runtime_error {
- public:
-  StorageError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
-  int code() const { return code_; }
-
- private:
-  int code_;
-};
+/// The StorageError for SQLite result code `code` (extended or primary):
+/// busy and locked are worth another try, a full disk or a damaged file is fatal.
+StorageError sqlite_error(const std::string& message, int code);
 
 class Statement;
 

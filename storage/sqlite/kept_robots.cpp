@@ -1,5 +1,5 @@
 // KeptRobots: see kept_robots.hpp.
-#include "storage/kept_robots.hpp"
+#include "storage/sqlite/kept_robots.hpp"
 
 namespace crawler::storage {
 

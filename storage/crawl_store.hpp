@@ -1,0 +1,88 @@
+// CrawlStore: what a crawl needs from its database, whichever engine holds
+// it: SQLite (storage/sqlite/, the embedded default) or PostgreSQL
+// (storage/postgres/). The engine talks to this interface only; which one
+// it gets is decided by open_crawl_store() from the --db value.
+//
+// Threads: the write side (write, queue, page_count, left_by_earlier_runs)
+// takes one call at a time: the page writer's job on the pool, or the loop
+// thread before the crawl starts. Each kind of read has its own connection
+// and runs beside the writer, one call at a time per kind, and sees what
+// the writer committed. Every failure throws StorageError.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "storage/page_record.hpp"
+#include "storage/storage_error.hpp"
+
+namespace crawler::storage {
+
+/// What an earlier run left: URLs known as queued or done (a seen set to
+/// load through seen_urls), and whether some are still queued (read back
+/// through queued_origin_after and oldest_queued).
+struct LeftByEarlierRuns {
+  bool seen = false;
+  bool queued = false;
+};
+
+/// Where a walk over the seen set stands (an opaque, increasing position).
+struct SeenCursor {
+  std::int64_t after = 0;
+};
+
+class CrawlStore {
+ public:
+  CrawlStore() = default;
+  CrawlStore(const CrawlStore&) = delete;
+  CrawlStore& operator=(const CrawlStore&) = delete;
+  virtual ~CrawlStore() = default;
+
+  // ---- The write side -------------------------------------------------------------------
+
+  /// Writes every record in one transaction: a batch lands whole or not at all.
+  virtual void write(std::span<const PageRecord> pages) = 0;
+  /// Marks `urls` queued at `depth` unless already known as queued or done.
+  virtual void queue(const std::vector<std::string>& urls, int depth,
+                     QueueSource source = QueueSource::kSeed) = 0;
+  /// Pages stored (for summaries and tests).
+  virtual std::int64_t page_count() = 0;
+  virtual LeftByEarlierRuns left_by_earlier_runs() = 0;
+
+  // ---- Reads beside the writer ------------------------------------------------------------
+
+  /// The first origin with queued URLs that sorts after `after`.
+  virtual std::optional<std::string> queued_origin_after(const std::string& after) = 0;
+  /// The oldest `limit` queued URLs of `origin`.
+  virtual std::vector<QueuedUrl> oldest_queued(const std::string& origin, std::size_t limit) = 0;
+  /// The next `limit` URLs known as queued or done after `cursor`, which
+  /// moves on; fewer (perhaps none) at the end.
+  virtual std::vector<std::string> seen_urls(SeenCursor& cursor, std::size_t limit) = 0;
+  /// The robots.txt kept for `origin`, if any. Any thread.
+  virtual std::optional<RobotsFile> kept_robots(const std::string& origin) = 0;
+  /// Pages whose next visit is at or before `now_ms`, soonest first, after
+  /// `cursor`: a reader that goes on from the last page it got walks past
+  /// pages still waiting their turn instead of reading them again.
+  virtual std::vector<DuePage> due_pages(std::int64_t now_ms, int limit, DueCursor cursor) = 0;
+};
+
+struct StoreOptions {
+  /// False: new pages stay out of the full-text index (faster crawls).
+  bool index_text = true;
+  /// SQLite: take the database's writer lock (one crawler per file). A
+  /// shared server takes many writers and ignores it.
+  bool exclusive_writer = false;
+};
+
+/// Opens (creating and migrating if needed) the store `db` names: a
+/// postgresql:// or postgres:// URI, or else a SQLite file path.
+std::unique_ptr<CrawlStore> open_crawl_store(const std::string& db, const StoreOptions& options);
+
+/// Whether `db` names a PostgreSQL database rather than a SQLite file.
+bool is_postgres_uri(const std::string& db);
+
+}  // namespace crawler::storage

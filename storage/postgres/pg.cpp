@@ -1,0 +1,152 @@
+// libpq wrappers: see pg.hpp.
+#include "storage/postgres/pg.hpp"
+
+#include <charconv>
+#include <regex>
+
+namespace crawler::storage::pg {
+
+namespace {
+
+// SQLSTATE classes: 08 connection exception, 57P01-3 the server shutting
+// down or the backend terminated, 40 serialization failure or deadlock;
+// 53 insufficient resources (disk full), 58 system error; 42 a bad statement.
+Failure failure_of(const char* sqlstate) {
+  std::string_view state = sqlstate ? sqlstate : "";
+  if (state.empty() || state.starts_with("08") || state.starts_with("57P") ||
+      state.starts_with("40"))
+    return Failure::kBusy;
+  if (state.starts_with("53") || state.starts_with("58") || state == "25006")
+    return Failure::kFatal;
+  if (state.starts_with("42") || state.starts_with("22P02")) return Failure::kBadRequest;
+  return Failure::kOperation;
+}
+
+std::string first_line(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+std::string_view Result::text(int row, int column) const {
+  return {PQgetvalue(result_, row, column),
+          static_cast<std::size_t>(PQgetlength(result_, row, column))};
+}
+
+std::int64_t Result::int64(int row, int column) const {
+  std::string_view value = text(row, column);
+  std::int64_t number = 0;
+  std::from_chars(value.data(), value.data() + value.size(), number);
+  return number;
+}
+
+double Result::real(int row, int column) const {
+  return std::strtod(PQgetvalue(result_, row, column), nullptr);
+}
+
+std::string redact_uri(const std::string& uri) {
+  static const std::regex userinfo(R"(^(postgres(?:ql)?://[^:@/]*):[^@/]*@)");
+  static const std::regex keyword(R"(password=[^&\s]*)");
+  std::string out = std::regex_replace(uri, userinfo, "$1:***@");
+  return std::regex_replace(out, keyword, "password=***");
+}
+
+Connection::Connection(std::string uri) : uri_(std::move(uri)), name_(redact_uri(uri_)) {
+  ensure_connected();
+}
+
+Connection::~Connection() {
+  PQfinish(conn_);
+}
+
+void Connection::ensure_connected() {
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK) return;
+  if (conn_) {
+    PQreset(conn_);
+  } else {
+    conn_ = PQconnectdb(uri_.c_str());
+  }
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string why = conn_ ? first_line(PQerrorMessage(conn_)) : "out of memory";
+    throw StorageError("cannot connect to PostgreSQL database '" + name_ + "': " + why,
+                       Failure::kBusy);
+  }
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+}
+
+Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+  ensure_connected();
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0));
+}
+
+void Connection::run_script(const std::string& sql) {
+  ensure_connected();
+  checked(PQexec(conn_, sql.c_str()));
+}
+
+Result Connection::checked(PGresult* raw) {
+  Result result(raw);
+  auto status = PQresultStatus(result.get());
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  const char* sqlstate = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  Failure failure = PQstatus(conn_) == CONNECTION_OK ? failure_of(sqlstate) : Failure::kBusy;
+  throw StorageError("PostgreSQL database '" + name_ + "': " + first_line(PQerrorMessage(conn_)),
+                     failure);
+}
+
+Transaction::Transaction(Connection& conn) : conn_(conn) {
+  conn_.exec("BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    conn_.exec("ROLLBACK");
+  } catch (const StorageError&) {
+    // A lost connection rolled the transaction back already.
+  }
+}
+
+void Transaction::commit() {
+  conn_.exec("COMMIT");
+  done_ = true;
+}
+
+namespace {
+
+void append_quoted(std::string& out, std::string_view item) {
+  out += '"';
+  for (char c : item) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append_quoted(out, items[i]);
+  }
+  return out + "}";
+}
+
+std::string array_literal(const std::vector<std::int64_t>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(items[i]);
+  }
+  return out + "}";
+}
+
+}  // namespace crawler::storage::pg

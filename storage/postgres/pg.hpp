@@ -1,0 +1,90 @@
+// Thin RAII wrappers over libpq: Connection owns a PGconn*, Result a
+// PGresult*. Statements are sent with parameters as text (never spliced into
+// SQL). Every failure throws StorageError, classified from the SQLSTATE: a
+// lost connection or a serialization failure is kBusy (try again), a full
+// disk kFatal. Passwords never appear in messages: the URI is named without them.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/storage_error.hpp"
+
+namespace crawler::storage::pg {
+
+class Result {
+ public:
+  explicit Result(PGresult* result) : result_(result) {}
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+  Result(Result&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+  Result& operator=(Result&&) = delete;
+  ~Result() { PQclear(result_); }
+
+  int rows() const { return PQntuples(result_); }
+  bool null(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
+  std::string_view text(int row, int column) const;
+  std::int64_t int64(int row, int column) const;
+  double real(int row, int column) const;
+  PGresult* get() const { return result_; }
+
+ private:
+  PGresult* result_;
+};
+
+/// A parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+
+class Connection {
+ public:
+  /// Connects to `uri` (libpq's URI or key=value form); throws StorageError.
+  explicit Connection(std::string uri);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  /// Runs `sql` with `params` ($1, $2, ...); the connection is re-established
+  /// first if it was lost (one try: a failure then throws kBusy).
+  Result exec(const std::string& sql, const std::vector<Param>& params = {});
+  /// Runs statements separated by semicolons, without parameters (a migration).
+  void run_script(const std::string& sql);
+  /// The URI as it may be shown: any password replaced by "***".
+  const std::string& name() const { return name_; }
+
+ private:
+  void ensure_connected();
+  Result checked(PGresult* raw);  // throws unless the statement succeeded
+
+  std::string uri_;
+  std::string name_;
+  PGconn* conn_ = nullptr;
+};
+
+/// Runs a transaction on `conn`: BEGIN now, ROLLBACK unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+/// A PostgreSQL array literal ({"a","b"}) of `items`, for $n::text[] or bigint[].
+std::string array_literal(const std::vector<std::string>& items);
+std::string array_literal(const std::vector<std::int64_t>& items);
+
+/// `uri` with the password (user:password@ or password=) replaced by ***.
+std::string redact_uri(const std::string& uri);
+
+}  // namespace crawler::storage::pg

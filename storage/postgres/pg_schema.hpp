@@ -1,0 +1,18 @@
+// The PostgreSQL schema: the tables and views users query have the SQLite
+// schema's names, columns and meaning (docs/schema.md), so the examples
+// there run on either. Differences: ids are bigint identities, times the same
+// ISO 8601 text, and full-text search is a tsvector column `search` (title
+// weighted A, text B) with a GIN index instead of pages_fts.
+#pragma once
+
+#include "storage/postgres/pg.hpp"
+
+namespace crawler::storage::pg {
+
+inline constexpr int kSchemaVersion = 1;
+
+/// Creates or migrates the schema, under an advisory lock so that workers
+/// starting together migrate once. Throws StorageError for a newer schema.
+void migrate(Connection& conn);
+
+}  // namespace crawler::storage::pg

@@ -1,0 +1,61 @@
+// PgStore: the CrawlStore of a PostgreSQL database, for crawls that outgrow
+// one machine's file. libpq's blocking calls run where the CrawlStore
+// contract already puts database work: the page writer's job and the reads
+// on the thread pool, never the loop thread once the crawl runs. The writer
+// and each kind of read have their own connection, re-established when
+// lost (a batch that met a lost connection fails as kBusy and is tried again).
+//
+// A batch is one transaction of few round trips: every URL the batch names
+// is inserted and looked up by two array statements, then a page row each,
+// and its links and queued URLs by one array statement each.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "storage/crawl_store.hpp"
+#include "storage/postgres/pg.hpp"
+
+namespace crawler::storage {
+
+class PgStore final : public CrawlStore {
+ public:
+  /// Connects to `uri` and creates or migrates the schema. Throws StorageError.
+  PgStore(const std::string& uri, const StoreOptions& options);
+
+  void write(std::span<const PageRecord> pages) override;
+  void queue(const std::vector<std::string>& urls, int depth,
+             QueueSource source = QueueSource::kSeed) override;
+  std::int64_t page_count() override;
+  LeftByEarlierRuns left_by_earlier_runs() override;
+
+  std::optional<std::string> queued_origin_after(const std::string& after) override;
+  std::vector<QueuedUrl> oldest_queued(const std::string& origin, std::size_t limit) override;
+  std::vector<std::string> seen_urls(SeenCursor& cursor, std::size_t limit) override;
+  std::optional<RobotsFile> kept_robots(const std::string& origin) override;
+  std::vector<DuePage> due_pages(std::int64_t now_ms, int limit, DueCursor cursor) override;
+
+ private:
+  using UrlIds = std::unordered_map<std::string, std::int64_t>;
+
+  UrlIds url_ids(std::span<const PageRecord> pages);
+  UrlIds url_ids(const std::vector<std::string>& urls);
+  void insert(const PageRecord& page, const UrlIds& ids);
+  void write_revisit(const PageRecord& page, const UrlIds& ids);
+  void write_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids);
+  void write_response(std::int64_t page_id, const PageRecord& page);
+  void keep_robots(const RobotsFile& robots);
+  void mark_queued(const std::vector<std::string>& urls, int depth, QueueSource source,
+                   std::int64_t found_on, const UrlIds& ids);
+
+  bool index_text_;
+  pg::Connection writer_;
+  pg::Connection refills_;
+  pg::Connection seen_;
+  std::mutex robots_mutex_;  // any thread
+  pg::Connection robots_;
+  pg::Connection due_;
+};
+
+}  // namespace crawler::storage
