@@ -37,8 +37,8 @@ const std::array kOptions = {
            .kind = K::kString,
            .field = &O::db_path,
            .flag = "--db",
-           .help = "SQLite database to write, created if missing (required, here or in the "
-                   "config file).",
+           .help = "SQLite file to write, created if missing, or a postgresql:// URI (required, "
+                   "here or in the config file).",
            .example = R"("crawl.db")"},
 
     Option{.key = "limits.concurrency",

@@ -45,8 +45,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
 
   std::unique_ptr<storage::CrawlStore> store;
   try {
-    store = storage::open_crawl_store(options.db_path, {.index_text = options.search_index,
-                                                        .exclusive_writer = true});
+    store = storage::open_crawl_store(
+        options.db_path, {.index_text = options.search_index, .exclusive_writer = true});
   } catch (const storage::StorageError& e) {
     log::error(e.what());
     return kExitUsage;

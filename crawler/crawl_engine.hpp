@@ -174,7 +174,7 @@ class CrawlEngine {
   async::Loop& loop_;
   config::CrawlOptions options_;
   storage::CrawlStore& store_;  // refills, the seen set and due revisits read it on the pool
-  std::string agent_;  // robots product token
+  std::string agent_;           // robots product token
   async::CurlMultiSet multis_;
   Frontier frontier_;
   UrlFilter filter_;

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   crawler::QueryOptions query;
   CLI::App* query_cmd =
       app.add_subcommand("query", "Run one read-only SQL statement on a crawl database");
-  query_cmd->add_option("--db", query.db_path, "SQLite database to read")->required();
+  query_cmd->add_option("--db", query.db_path, "SQLite file or postgresql:// URI to read")
+      ->required();
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
 

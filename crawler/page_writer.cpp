@@ -68,7 +68,8 @@ void salvage(storage::CrawlStore& store, const storage::PageRecord& refused,
 
 // Runs on a pool thread. One transaction for the batch; if it fails, each
 // record alone, so one bad record cannot take its neighbours down with it.
-BatchOutcome write_batch(storage::CrawlStore& store, const std::vector<storage::PageRecord>& batch) {
+BatchOutcome write_batch(storage::CrawlStore& store,
+                         const std::vector<storage::PageRecord>& batch) {
   BatchOutcome outcome;
   try {
     store.write(batch);
@@ -144,7 +145,7 @@ async::Task<void> PageWriter::drain() {
       try {
         outcome = co_await async::offload(loop_, job);
       } catch (const std::exception& e) {
-        // Not an SQLite refusal (those are handled per record): the batch is lost.
+        // Not a storage refusal (those are handled per record): the batch is lost.
         outcome = BatchOutcome{};
         outcome.failed = batch.size();
         outcome.error = std::string("writing a batch: ") + e.what();
@@ -153,11 +154,11 @@ async::Task<void> PageWriter::drain() {
       if (!outcome.busy) break;
       if (tries == kMaxBusyTries) {
         outcome.failed = pages_in(batch);
-        outcome.error = "the database stayed locked by another connection: " + outcome.error;
+        outcome.error = "the database stayed busy or out of reach: " + outcome.error;
         outcome.fatal = true;
         break;
       }
-      log::warning("database locked by another connection (" + outcome.error +
+      log::warning("the database is busy or out of reach (" + outcome.error +
                    "); trying the batch again in 1 s");
       co_await async::sleep_for(loop_, std::chrono::seconds(1));
     }

@@ -9,7 +9,8 @@
 
 #include "crawler/commands.hpp"
 #include "crawler/json_text.hpp"
-#include "storage/sqlite/read_query.hpp"
+#include "storage/crawl_store.hpp"
+#include "storage/read_query.hpp"
 #include "storage/sqlite/sqlite.hpp"
 
 namespace crawler {
@@ -87,7 +88,8 @@ int run_query_command(const QueryOptions& options) {
           }
         });
   } catch (const storage::StorageError& e) {
-    std::cerr << "crawler query: " << options.db_path << ": " << e.what() << "\n";
+    std::cerr << "crawler query: " << storage::display_name(options.db_path) << ": " << e.what()
+              << "\n";
     return kExitUsage;
   }
   if (!options.json) print_table(names, rows);

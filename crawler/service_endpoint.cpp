@@ -97,7 +97,8 @@ void answer_off_loop(uv_loop_t* loop, std::shared_ptr<bool> busy, Work work, Res
         try {
           job->reply = job->work();
         } catch (const storage::StorageError& e) {
-          job->reply = json_reply(e.failure() == storage::Failure::kBadRequest ? 400 : 503, error_json(e.what()));
+          job->reply = json_reply(e.failure() == storage::Failure::kBadRequest ? 400 : 503,
+                                  error_json(e.what()));
         } catch (const std::exception& e) {
           job->reply = json_reply(503, error_json(e.what()));
         }

@@ -85,4 +85,7 @@ std::unique_ptr<CrawlStore> open_crawl_store(const std::string& db, const StoreO
 /// Whether `db` names a PostgreSQL database rather than a SQLite file.
 bool is_postgres_uri(const std::string& db);
 
+/// `db` as it may be shown or logged: a URI's password replaced by ***.
+std::string display_name(const std::string& db);
+
 }  // namespace crawler::storage

@@ -20,7 +20,6 @@ std::string iso8601_utc(std::int64_t unix_ms) {
   return text;
 }
 
-
 std::string_view queue_source_name(QueueSource source) {
   switch (source) {
     case QueueSource::kSeed:

@@ -22,9 +22,15 @@ Failure failure_of(const char* sqlstate) {
   return Failure::kOperation;
 }
 
-std::string first_line(const char* message) {
-  std::string text = message ? message : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+// libpq's messages span lines: one line for a log.
+std::string one_line(const char* message) {
+  std::string text;
+  for (const char* c = message ? message : ""; *c; ++c) {
+    bool space = *c == '\n' || *c == '\t' || *c == ' ';
+    if (space && (text.empty() || text.back() == ' ')) continue;
+    text += space ? ' ' : *c;
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
 }
 
@@ -69,11 +75,12 @@ void Connection::ensure_connected() {
     conn_ = PQconnectdb(uri_.c_str());
   }
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string why = conn_ ? first_line(PQerrorMessage(conn_)) : "out of memory";
+    std::string why = conn_ ? one_line(PQerrorMessage(conn_)) : "out of memory";
     throw StorageError("cannot connect to PostgreSQL database '" + name_ + "': " + why,
                        Failure::kBusy);
   }
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
@@ -94,9 +101,10 @@ Result Connection::checked(PGresult* raw) {
   Result result(raw);
   auto status = PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const char* sqlstate = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  const char* sqlstate =
+      result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   Failure failure = PQstatus(conn_) == CONNECTION_OK ? failure_of(sqlstate) : Failure::kBusy;
-  throw StorageError("PostgreSQL database '" + name_ + "': " + first_line(PQerrorMessage(conn_)),
+  throw StorageError("PostgreSQL database '" + name_ + "': " + one_line(PQerrorMessage(conn_)),
                      failure);
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "storage/crawl_store.hpp"
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/sqlite.hpp"
 
@@ -24,6 +25,12 @@ constexpr int kReadableSchemaVersion = 5;
 
 // Opens read-only and refuses a database older than the queries need.
 Database open_for_reading(const std::string& path) {
+  // Named without the URI: it may hold a password.
+  if (is_postgres_uri(path))
+    throw StorageError(
+        "search, stats, export and the console's search and page views read SQLite files only "
+        "so far; on PostgreSQL use `crawler query` or psql",
+        Failure::kBadRequest);
   Database db(path, SQLITE_OPEN_READONLY);
   Statement version(db, "PRAGMA user_version");
   version.step();

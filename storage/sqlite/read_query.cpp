@@ -42,9 +42,9 @@ bool is_reading_pragma(std::string_view sql) {
 
 }  // namespace
 
-void run_read_query(const std::string& path, const std::string& sql,
-                    const std::function<void(const QueryColumns&)>& on_columns,
-                    const std::function<void(const std::vector<Cell>&)>& on_row) {
+void run_sqlite_read_query(const std::string& path, const std::string& sql,
+                           const std::function<void(const QueryColumns&)>& on_columns,
+                           const std::function<void(const std::vector<Cell>&)>& on_row) {
   Database db(path, SQLITE_OPEN_READONLY);
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;

@@ -4,27 +4,13 @@
 // message before any row is produced.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <string>
-#include <variant>
-#include <vector>
+#include "storage/read_query.hpp"
 
 namespace crawler::storage {
 
-struct Blob {
-  std::size_t size = 0;
-};
-using Cell = std::variant<std::monostate, std::int64_t, double, std::string, Blob>;
-
-struct QueryColumns {
-  std::vector<std::string> names;
-};
-
-/// Streams the rows of `sql` run on the database at `path`.
-/// Throws StorageError (naming the path, or quoting SQLite) when refused.
-void run_read_query(const std::string& path, const std::string& sql,
-                    const std::function<void(const QueryColumns&)>& on_columns,
-                    const std::function<void(const std::vector<Cell>&)>& on_row);
+/// run_read_query on the SQLite file at `path`.
+void run_sqlite_read_query(const std::string& path, const std::string& sql,
+                           const std::function<void(const QueryColumns&)>& on_columns,
+                           const std::function<void(const std::vector<Cell>&)>& on_row);
 
 }  // namespace crawler::storage

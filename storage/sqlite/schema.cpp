@@ -197,7 +197,8 @@ Database open_crawl_database(const std::string& path) {
     version = user_version(db);
     db.exec("PRAGMA journal_mode=WAL");
   } catch (const StorageError& e) {
-    throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()), e.failure());
+    throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()),
+                       e.failure());
   }
   if (version > kSchemaVersion) {
     throw sqlite_error("database '" + path + "' has schema version " + std::to_string(version) +

@@ -16,8 +16,8 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
 #include "crawler/crawl_engine.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/read_query.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace crawler {

@@ -15,8 +15,8 @@
 #include "crawler/crawl_engine.hpp"
 #include "crawler/progress.hpp"
 #include "storage/sqlite/crawl_queries.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/read_query.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
 
