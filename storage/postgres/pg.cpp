@@ -2,7 +2,7 @@
 #include "storage/postgres/pg.hpp"
 
 #include <charconv>
-#include <regex>
+#include <cstdlib>
 
 namespace crawler::storage::pg {
 
@@ -53,10 +53,25 @@ double Result::real(int row, int column) const {
 }
 
 std::string redact_uri(const std::string& uri) {
-  static const std::regex userinfo(R"(^(postgres(?:ql)?://[^:@/]*):[^@/]*@)");
-  static const std::regex keyword(R"(password=[^&\s]*)");
-  std::string out = std::regex_replace(uri, userinfo, "$1:***@");
-  return std::regex_replace(out, keyword, "password=***");
+  std::string out = uri;
+  // postgresql://user:password@host/...: the userinfo ends at the '@' before the path.
+  if (std::size_t start = out.find("://"); start != std::string::npos) {
+    start += 3;
+    std::size_t end = out.find_first_of("/?", start);
+    std::size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at > start) {
+      std::size_t colon = out.find(':', start);
+      if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // ...?password=secret&... and key=value strings.
+  for (std::size_t key = out.find("password="); key != std::string::npos;
+       key = out.find("password=", key + 1)) {
+    std::size_t value = key + 9;
+    std::size_t end = out.find_first_of("& ", value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
 }
 
 Connection::Connection(std::string uri) : uri_(std::move(uri)), name_(redact_uri(uri_)) {

@@ -20,6 +20,13 @@ Param number(std::int64_t value) {
   return std::to_string(value);
 }
 
+// The revisit interval in seconds, and when it ends (Unix ms); NULLs for none.
+void push_next_visit(std::vector<Param>& params, const PageRecord& page) {
+  bool revisits = page.revisit_after_s > 0;
+  params.push_back(revisits ? number(page.revisit_after_s) : Param{});
+  params.push_back(revisits ? number(page.fetched_at_ms + page.revisit_after_s * 1000) : Param{});
+}
+
 // Titles weigh more than text, as in the SQLite index's ranking. A page's
 // text is indexed up to 200,000 characters: a tsvector holds at most 1 MB.
 constexpr const char* kSearchVector =
@@ -51,13 +58,7 @@ std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool
   params.push_back(optional_text(page.etag));
   params.push_back(optional_text(page.last_modified));
   params.push_back(optional_text(page.content_hash));
-  if (page.revisit_after_s > 0) {
-    params.push_back(number(page.revisit_after_s));
-    params.push_back(number(page.fetched_at_ms + page.revisit_after_s * 1000));
-  } else {
-    params.push_back(Param{});
-    params.push_back(Param{});
-  }
+  push_next_visit(params, page);
   params.push_back(number(indexed ? 1 : 0));
   params.push_back(number(static_cast<std::int64_t>(page.links_dropped)));
   return params;
@@ -175,13 +176,7 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids) {
   if (page.unchanged) {
     std::vector<Param> params = {number(page_id), iso8601_utc(page.fetched_at_ms),
                                  number(page.attempts)};
-    if (page.revisit_after_s > 0) {
-      params.push_back(number(page.revisit_after_s));
-      params.push_back(number(page.fetched_at_ms + page.revisit_after_s * 1000));
-    } else {
-      params.push_back(Param{});
-      params.push_back(Param{});
-    }
+    push_next_visit(params, page);
     params.push_back(optional_text(page.etag));
     params.push_back(optional_text(page.last_modified));
     writer_.exec(
