@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "parsers/utf8.hpp"
+
 namespace crawler::storage::pg {
 
 namespace {
@@ -83,7 +85,7 @@ Connection::~Connection() {
 }
 
 void Connection::ensure_connected() {
-  if (conn_ && PQstatus(conn_) == CONNECTION_OK) return;
+  if (!lost()) return;
   if (conn_) {
     PQreset(conn_);
   } else {
@@ -98,11 +100,24 @@ void Connection::ensure_connected() {
       conn_, [](void*, const char*) {}, nullptr);
 }
 
+// PostgreSQL text holds valid UTF-8 without NUL, and libpq would cut a
+// parameter at its first NUL. Bytes from the network need not be either
+// (header values, reason phrases): such a parameter is repaired with U+FFFD,
+// as the charset decoder repairs bodies, rather than have the server refuse
+// the whole page. Raw bytes that must stay exact go as bytea in hex.
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
   ensure_connected();
+  std::vector<std::string> repaired;
+  repaired.reserve(params.size());  // no reallocation: values point into it
   std::vector<const char*> values;
   values.reserve(params.size());
-  for (const Param& param : params) values.push_back(param ? param->c_str() : nullptr);
+  for (const Param& param : params) {
+    if (param && !parsers::is_valid_utf8(*param, true)) {
+      values.push_back(repaired.emplace_back(parsers::to_valid_utf8(*param, true)).c_str());
+    } else {
+      values.push_back(param ? param->c_str() : nullptr);
+    }
+  }
   return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                               values.data(), nullptr, nullptr, 0));
 }
@@ -128,7 +143,9 @@ Transaction::Transaction(Connection& conn) : conn_(conn) {
 }
 
 Transaction::~Transaction() {
-  if (done_) return;
+  // A lost session took its transaction with it: nothing to roll back, and
+  // no reason to reconnect here.
+  if (done_ || conn_.lost()) return;
   try {
     conn_.exec("ROLLBACK");
   } catch (const StorageError&) {

@@ -54,6 +54,8 @@ class Connection {
   Result exec(const std::string& sql, const std::vector<Param>& params = {});
   /// Runs statements separated by semicolons, without parameters (a migration).
   void run_script(const std::string& sql);
+  /// Whether the session is known to be gone (the next exec reconnects).
+  bool lost() const { return !conn_ || PQstatus(conn_) != CONNECTION_OK; }
   /// The URI as it may be shown: any password replaced by "***".
   const std::string& name() const { return name_; }
 

@@ -67,8 +67,8 @@ CREATE VIEW link_urls AS
   FROM links l JOIN pages p ON p.id = l.from_page JOIN urls u ON u.id = l.to_url;
 CREATE TABLE responses (
   page_id   bigint PRIMARY KEY REFERENCES pages(id),
-  request   text,
-  head      text NOT NULL,
+  request   bytea,
+  head      bytea NOT NULL,
   body      bytea,
   body_size bigint NOT NULL
 );

@@ -1,8 +1,10 @@
 // The PostgreSQL schema: the tables and views users query have the SQLite
 // schema's names, columns and meaning (docs/schema.md), so the examples
 // there run on either. Differences: ids are bigint identities, times the same
-// ISO 8601 text, and full-text search is a tsvector column `search` (title
-// weighted A, text B) with a GIN index instead of pages_fts.
+// ISO 8601 text, full-text search is a tsvector column `search` (title
+// weighted A, text B) with a GIN index instead of pages_fts, and a kept
+// exchange's request and head are bytea: the bytes as they were sent, which
+// need not be UTF-8 (PostgreSQL text must be).
 #pragma once
 
 #include "storage/postgres/pg.hpp"

@@ -210,11 +210,11 @@ void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
   if (page.raw_head.empty()) return;
   writer_.exec(
       "INSERT INTO responses(page_id, request, head, body, body_size)"
-      " VALUES ($1, $2, $3, $4::bytea, $5) ON CONFLICT (page_id) DO UPDATE SET"
+      " VALUES ($1, $2::bytea, $3::bytea, $4::bytea, $5) ON CONFLICT (page_id) DO UPDATE SET"
       " request = excluded.request, head = excluded.head, body = excluded.body,"
       " body_size = excluded.body_size",
-      {number(page_id), optional_text(page.raw_request), page.raw_head,
-       hex_bytea(deflate_text(page.raw_body)),
+      {number(page_id), page.raw_request.empty() ? Param{} : hex_bytea(page.raw_request),
+       hex_bytea(page.raw_head), hex_bytea(deflate_text(page.raw_body)),
        number(static_cast<std::int64_t>(page.raw_body.size()))});
 }
 

@@ -142,6 +142,25 @@ TEST_F(PostgresTest, ConnectionsKilledMidCrawlAreReestablishedAndNothingIsLost) 
   expect_states_consistent();
 }
 
+// Header values are bytes, not UTF-8, and PostgreSQL text takes neither
+// invalid UTF-8 nor NUL: such a page is still stored with its content, its
+// header-derived columns made valid text and its raw head kept byte for byte.
+TEST_F(PostgresTest, APageWithHeadersThatAreNotUtf8IsStoredWithItsContent) {
+  TestServer server;
+  server.set_response("/latin1", {200,
+                                  {{"Content-Type", "text/html; charset=\xe9"},
+                                   {"ETag", "\"caf\xe9\""},
+                                   {"Last-Modified", "Mon, 30 Nov 2026 \xff"}},
+                                  "<title>Latin</title><p>zanzibar text</p>"});
+  write_seeds({server.url("/latin1")});
+  options_.keep_raw = true;
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'Latin' AND error IS NULL"), "1");
+  EXPECT_EQ(scalar("SELECT etag FROM pages"), "\"caf\xef\xbf\xbd\"");  // U+FFFD
+  EXPECT_EQ(scalar("SELECT position('\\x636166e9'::bytea IN head) > 0 FROM responses"), "t");
+}
+
 TEST_F(PostgresTest, ReadQueriesRunInAReadOnlyTransaction) {
   TestServer server;
   write_seeds({server.url("/site/10/0")});
@@ -150,6 +169,36 @@ TEST_F(PostgresTest, ReadQueriesRunInAReadOnlyTransaction) {
   EXPECT_THROW(rows("DELETE FROM pages"), storage::StorageError);
   EXPECT_THROW(rows("SELECT 1; DELETE FROM pages"), storage::StorageError);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "10");
+}
+
+// The commands that read SQLite only say so, and no message shows a password
+// (trust authentication accepts any, so the URI below connects).
+TEST_F(PostgresTest, CommandsThatReadSqliteOnlyRefuseAUriWithoutShowingItsPassword) {
+  TestServer server;
+  write_seeds({server.url("/site/10/0")});
+  options_.db_path.insert(options_.db_path.find('@'), ":s3cret");
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+
+  ::testing::internal::CaptureStderr();
+  int stats = run_stats_command(options_.db_path);
+  SearchOptions search;
+  search.db_path = options_.db_path;
+  search.query = "page1";
+  int found = run_search_command(search);
+  std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(stats, kExitUsage);
+  EXPECT_EQ(found, kExitUsage);
+  EXPECT_THAT(said, ::testing::HasSubstr("read SQLite files only"));
+  EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("s3cret")));
+
+  // No server there: the crawl does not start, and says where it looked.
+  options_.db_path = "postgresql://crawler:s3cret@127.0.0.1:1/crawl";
+  ::testing::internal::CaptureStderr();
+  int crawl = run_crawl_command(options_);
+  said = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(crawl, kExitUsage);
+  EXPECT_THAT(said, ::testing::HasSubstr("postgresql://crawler:***@127.0.0.1:1/crawl"));
+  EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("s3cret")));
 }
 
 }  // namespace
