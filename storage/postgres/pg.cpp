@@ -80,24 +80,20 @@ Connection::Connection(std::string uri) : uri_(std::move(uri)), name_(redact_uri
   ensure_connected();
 }
 
-Connection::~Connection() {
-  PQfinish(conn_);
-}
-
 void Connection::ensure_connected() {
   if (!lost()) return;
   if (conn_) {
-    PQreset(conn_);
+    PQreset(conn_.get());
   } else {
-    conn_ = PQconnectdb(uri_.c_str());
+    conn_.reset(PQconnectdb(uri_.c_str()));
   }
-  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string why = conn_ ? one_line(PQerrorMessage(conn_)) : "out of memory";
+  if (lost()) {
+    std::string why = conn_ ? one_line(PQerrorMessage(conn_.get())) : "out of memory";
     throw StorageError("cannot connect to PostgreSQL database '" + name_ + "': " + why,
                        Failure::kBusy);
   }
   PQsetNoticeProcessor(
-      conn_, [](void*, const char*) {}, nullptr);
+      conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 // PostgreSQL text holds valid UTF-8 without NUL, and libpq would cut a
@@ -118,13 +114,13 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
       values.push_back(param ? param->c_str() : nullptr);
     }
   }
-  return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+  return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
                               values.data(), nullptr, nullptr, 0));
 }
 
 void Connection::run_script(const std::string& sql) {
   ensure_connected();
-  checked(PQexec(conn_, sql.c_str()));
+  checked(PQexec(conn_.get(), sql.c_str()));
 }
 
 Result Connection::checked(PGresult* raw) {
@@ -133,9 +129,9 @@ Result Connection::checked(PGresult* raw) {
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
   const char* sqlstate =
       result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  Failure failure = PQstatus(conn_) == CONNECTION_OK ? failure_of(sqlstate) : Failure::kBusy;
-  throw StorageError("PostgreSQL database '" + name_ + "': " + one_line(PQerrorMessage(conn_)),
-                     failure);
+  Failure failure = lost() ? Failure::kBusy : failure_of(sqlstate);
+  throw StorageError(
+      "PostgreSQL database '" + name_ + "': " + one_line(PQerrorMessage(conn_.get())), failure);
 }
 
 Transaction::Transaction(Connection& conn) : conn_(conn) {

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +48,7 @@ class Connection {
   explicit Connection(std::string uri);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-  ~Connection();
+  ~Connection() = default;
 
   /// Runs `sql` with `params` ($1, $2, ...); the connection is re-established
   /// first if it was lost (one try: a failure then throws kBusy).
@@ -55,7 +56,7 @@ class Connection {
   /// Runs statements separated by semicolons, without parameters (a migration).
   void run_script(const std::string& sql);
   /// Whether the session is known to be gone (the next exec reconnects).
-  bool lost() const { return !conn_ || PQstatus(conn_) != CONNECTION_OK; }
+  bool lost() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
   /// The URI as it may be shown: any password replaced by "***".
   const std::string& name() const { return name_; }
 
@@ -65,7 +66,12 @@ class Connection {
 
   std::string uri_;
   std::string name_;
-  PGconn* conn_ = nullptr;
+  // Owned from the moment libpq returns it, so a constructor that throws
+  // (no server there) still finishes it.
+  struct Finish {
+    void operator()(PGconn* conn) const { PQfinish(conn); }
+  };
+  std::unique_ptr<PGconn, Finish> conn_;
 };
 
 /// Runs a transaction on `conn`: BEGIN now, ROLLBACK unless commit() ran.
