@@ -42,6 +42,13 @@ struct CrawlOptions {
   long backoff_cap_ms = 600'000;  // longest back-off
   long robots_retry_ms = 60'000;  // asking again for an unreachable robots.txt
   long grace_ms = 10'000;         // on SIGTERM/SIGINT: time left to fetches in flight
+  long db_outage_ms = 600'000;    // the database out of reach or locked this long: stop, exit 1
+
+  // A fleet (crawlers sharing one PostgreSQL database) leases hosts: how
+  // long a lease lasts unrenewed (a dead crawler's hosts are taken over
+  // after it), and how many origins one crawler holds at once.
+  long lease_ms = 30'000;
+  std::size_t lease_hosts = 1'000;
 
   // Transfers.
   long connect_timeout_ms = 10'000;

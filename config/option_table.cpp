@@ -163,6 +163,32 @@ const std::array kOptions = {
            .max = kHourMs,
            .flag = "--grace",
            .help = "Seconds the fetches in flight get to finish after SIGTERM or SIGINT."},
+    Option{.key = "failures.db_outage",
+           .kind = K::kSeconds,
+           .field = &O::db_outage_ms,
+           .min = 1000,
+           .max = kDayMs,
+           .flag = "--db-outage",
+           .help = "Seconds the database may stay out of reach (or locked by another program) "
+                   "before the crawl stops with exit 1. Meanwhile fetched pages wait in memory "
+                   "(a bounded backlog) and are written when it is back; nothing is half written."},
+
+    Option{.key = "fleet.lease",
+           .kind = K::kSeconds,
+           .field = &O::lease_ms,
+           .min = 1000,
+           .max = kHourMs,
+           .flag = "--lease",
+           .help = "Crawlers sharing a PostgreSQL database lease hosts: seconds a lease lasts "
+                   "unless renewed. A crawler that dies or is cut off loses its hosts to the "
+                   "others this long after; it starts no fetch in the last third of a lease."},
+    Option{.key = "fleet.hosts",
+           .kind = K::kInteger,
+           .field = &O::lease_hosts,
+           .min = 1,
+           .max = 1'000'000,
+           .flag = "--lease-hosts",
+           .help = "Origins one crawler of a fleet holds at once."},
 
     Option{.key = "transfers.connect_timeout",
            .kind = K::kSeconds,

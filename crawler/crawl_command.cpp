@@ -137,12 +137,15 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
                  "); is the network (or the site) reachable from here? --log-level debug "
                  "shows each failure");
   if (!summary.fatal_error.empty()) {
-    log::error("crawl stopped, the database failed (disk full?): " + summary.fatal_error +
+    log::error("crawl stopped, the database failed (disk full? out of reach?): " + summary.fatal_error +
                "; what was written before is kept");
     return kExitFailed;
   }
   if (summary.write_failures > 0)
     log::warning(std::to_string(summary.write_failures) + " page(s) could not be stored");
+  if (summary.fenced > 0)
+    log::info(std::to_string(summary.fenced) +
+              " page(s) fenced off: another crawler took their hosts over and fetches them");
   if (summary.stopped) log::info("stopped; queued URLs are kept for the next run");
   return kExitOk;
 }

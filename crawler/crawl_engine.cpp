@@ -151,9 +151,18 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       robots_(loop.get(), gate_, robots_options(options, store)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
-      writer_(loop.get(), store, [this] { wake_.notify(); }),
+      writer_(loop.get(), store, [this] { wake_.notify(); }, Millis(options.db_outage_ms)),
+      leases_(Millis(options.lease_ms), options.lease_hosts),
+      lease_timer_(loop.get(),
+                   [this] {
+                     lease_due_ = true;
+                     lease_wake_.notify();
+                   }),
       sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
-      sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {}
+      sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {
+  if (store_.leases_hosts())
+    frontier_.set_owner([this](std::string_view origin) { return fetchable(origin); });
+}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -237,6 +246,7 @@ std::vector<CrawlEngine::OriginStatus> CrawlEngine::origins() const {
 const CrawlSummary& CrawlEngine::counters() {
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
+  summary_.fenced = writer_.fenced();
   summary_.write_seconds = writer_.write_seconds();
   summary_.write_batches = writer_.batches();
   return summary_;
@@ -271,6 +281,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   if (keep_running_) revisits_.spawn(poll_revisits());
   refills_.spawn(refill_frontier());
+  if (store_.leases_hosts()) lease_rounds_.spawn(keep_leases());
 
   auto writer_has_room = [this] {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
@@ -282,7 +293,11 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
       pages_.spawn(crawl_page(std::move(*next)));
     }
     if (frontier_.refill_wanted()) refill_wake_.notify();
-    if (frontier_.finished() && !keep_running_) break;
+    // A fleet's crawler ends when the whole fleet's work is done, not its own share.
+    if (frontier_.finished() && !keep_running_) {
+      if (fleet_done() || frontier_.page_limit_reached()) break;
+      lease_wake_.notify();  // ask the fleet now, not at the next round
+    }
     // A full write backlog is waited out; the writer wakes us as it drains.
     if (!paused_ && writer_has_room()) {
       arm_wakeup();
@@ -305,11 +320,13 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   // the engine must not die with coroutines still suspended on it.
   scheduling_ = false;
   refill_wake_.notify();
+  lease_wake_.notify();
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
     co_await refills_.join();
     co_await seen_loader_.join();
+    co_await lease_rounds_.join();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -320,16 +337,20 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   grace_timer_.stop();
   co_await writer_.flush();
+  if (store_.leases_hosts()) co_await release_leases();
   if (failure) std::rethrow_exception(failure);
 
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
+  summary_.fenced = writer_.fenced();
   summary_.write_seconds = writer_.write_seconds();
   summary_.write_batches = writer_.batches();
   if (writer_.fatal()) {
     summary_.fatal_error = writer_.first_error();
   } else if (!refill_error_.empty()) {
     summary_.fatal_error = refill_error_;
+  } else if (!lease_error_.empty()) {
+    summary_.fatal_error = lease_error_;
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
@@ -420,6 +441,11 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
 }
 
 async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
+  if (!fetchable(url.origin())) {
+    // The lease lapsed (this crawler stalled): the URL stays queued for the next holder.
+    drop_host(url.origin());
+    co_return Visit::kAbandoned;
+  }
   storage::PageRecord record = start_record(url);
   Visit outcome = Visit::kDone;
   if (!options_.obey_robots) start_sitemaps(parsers::normalized_origin(url.url), {});

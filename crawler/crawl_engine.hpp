@@ -27,6 +27,7 @@
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/fetch_log.hpp"
 #include "crawler/frontier.hpp"
+#include "crawler/host_leases.hpp"
 #include "crawler/host_tally.hpp"
 #include "crawler/page_writer.hpp"
 #include "crawler/robots_cache.hpp"
@@ -45,6 +46,7 @@ struct CrawlSummary {
   std::size_t sitemaps = 0;                    // sitemap documents read
   std::size_t sitemap_urls = 0;                // URLs they added to the frontier
   std::size_t write_failures = 0;              // records the store refused
+  std::size_t fenced = 0;  // pages not stored: another crawler of the fleet took their host over
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   std::map<std::string, std::size_t> errors;   // fetch failures by kind
   std::size_t stored_ok = 0;                   // page records without an error
@@ -156,6 +158,14 @@ class CrawlEngine {
   async::Task<void> poll_revisits();
   async::Task<void> refill_frontier();
   async::Task<void> load_seen_chunks(std::size_t chunk);
+  async::Task<void> keep_leases();
+  void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
+                  TimePoint asked_at);
+  async::Task<void> release_leases();
+  async::Task<void> writes_committed();
+  bool fetchable(std::string_view origin) const;
+  void drop_host(std::string_view origin);
+  bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
   async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
@@ -169,7 +179,9 @@ class CrawlEngine {
   storage::PageRecord start_record(const FrontierUrl& url) const;
   void store(storage::PageRecord record);
   void arm_wakeup();
-  bool fatal() const { return writer_.fatal() || !refill_error_.empty(); }
+  bool fatal() const {
+    return writer_.fatal() || !refill_error_.empty() || !lease_error_.empty();
+  }
 
   async::Loop& loop_;
   config::CrawlOptions options_;
@@ -191,6 +203,13 @@ class CrawlEngine {
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
   async::TaskScope seen_loader_;
+  HostLeases leases_;  // used when the store leases hosts (a fleet shares it)
+  async::TaskScope lease_rounds_;
+  async::WakeSignal lease_wake_;
+  async::Timer lease_timer_;
+  bool lease_due_ = false;  // the timer fired: a round is due
+  bool fleet_done_ = false;  // the last round found no work left anywhere in the fleet
+  std::string lease_error_;
   bool scheduling_ = true;   // false once run() takes no more work
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;

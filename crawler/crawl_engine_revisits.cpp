@@ -8,6 +8,7 @@
 #include "crawler/async/sleep.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/unix_time.hpp"
+#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -35,7 +36,9 @@ async::Task<void> CrawlEngine::poll_revisits() {
                  ? storage::DueCursor{}
                  : storage::DueCursor{due.back().next_visit_ms, due.back().page_id};
     for (auto& page : due) {
-      if (stopping_ || !revisiting_.insert(page.url).second) continue;
+      if (stopping_ || !fetchable(parsers::normalized_origin(page.url)) ||
+          !revisiting_.insert(page.url).second)
+        continue;
       frontier_.revisit(std::move(page));
     }
     if (!due.empty()) wake_.notify();

@@ -74,8 +74,41 @@ AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
     return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
   // New to a set still loading: the database may know it already.
   if (durable && !seen_complete_) return uncertain();
+  if (!owns(url.origin())) return AddOutcome::kQueued;  // its holder reads it from the database
   if (!durable || !spill(url.origin())) push(std::move(url));
   return AddOutcome::kQueued;
+}
+
+void Frontier::adopt(std::string_view name) {
+  auto entry = host_entry(name);
+  Host& h = entry->second;
+  h.last_spill = ++spills_;
+  set_spilled(h, true);
+  check_starving(entry->first, h);
+}
+
+std::vector<std::string> Frontier::drop_host(std::string_view name) {
+  std::vector<std::string> revisits;
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return revisits;
+  Host& h = it->second;
+  for (FrontierUrl& url : h.urls) {
+    committed(SeenSet::fingerprint(url.url));  // a later refill may read it again
+    if (url.attempt > 0) --retries_queued_;
+    if (url.revisit) revisits.push_back(std::move(url.url));
+  }
+  queued_ -= h.urls.size();
+  h.urls.clear();
+  set_spilled(h, false);
+  return revisits;
+}
+
+bool Frontier::idle(std::string_view name, TimePoint now) const {
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return true;
+  const Host& h = it->second;
+  return h.urls.empty() && h.in_flight == 0 && !h.spilled && h.next_start <= now &&
+         h.resting_until <= now;
 }
 
 void Frontier::push(FrontierUrl url) {

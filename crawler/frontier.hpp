@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -131,6 +132,22 @@ class Frontier {
   /// do not count against the page limit.
   void revisit(storage::DuePage page);
 
+  /// Which origins this crawler may fetch, when crawlers share the database
+  /// and lease hosts; by default every one. A new URL of another origin is
+  /// left to the database (AddOutcome::kQueued: the caller queues it there),
+  /// where that origin's holder finds it.
+  void set_owner(std::function<bool(std::string_view origin)> owns) { owns_ = std::move(owns); }
+  /// A newly leased origin: its queued URLs are read from the database by
+  /// the next refill, first in line.
+  void adopt(std::string_view origin);
+  /// The origin is no longer ours: its queued URLs leave memory (the
+  /// database keeps them for the new holder); fetches in flight end as usual.
+  /// Returns the URLs of the revisits among them.
+  std::vector<std::string> drop_host(std::string_view origin);
+  /// Nothing of the origin is queued, in flight, spilled, resting or
+  /// waiting out its delay: its lease can go.
+  bool idle(std::string_view origin, TimePoint now) const;
+
   /// The next URL allowed to start at `now`, if any; in flight until done() or retry().
   std::optional<FrontierUrl> next(TimePoint now);
   /// When a waiting host may start; empty when nothing waits on time.
@@ -173,6 +190,8 @@ class Frontier {
     return in_flight_ == 0 &&
            ((queued_ == 0 && !spilled()) || (page_limit_reached() && retries_queued_ == 0));
   }
+  /// --max-pages URLs were started: no new page starts (retries, revisits and sitemaps may).
+  bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
   std::size_t queued() const { return queued_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t started() const { return started_; }
@@ -250,7 +269,6 @@ class Frontier {
   HostMap::iterator host_entry(std::string_view name);
   void schedule(const std::string& name, Host& host);
   HostMap::iterator release(const FrontierUrl& url);
-  bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
   void forget_idle_hosts();
   void end_refill();
   void set_spilled(Host& host, bool spilled);
@@ -259,7 +277,10 @@ class Frontier {
   bool uncertain_pending() const { return uncertain_at_ > walked_at_; }
   bool walk_wanted() const;
 
+  bool owns(std::string_view origin) const { return !owns_ || owns_(origin); }
+
   FrontierLimits limits_;
+  std::function<bool(std::string_view)> owns_;  // empty: every origin
   SeenSet seen_;
   bool seen_complete_ = true;  // false while an earlier run's seen set loads
   HostMap hosts_;

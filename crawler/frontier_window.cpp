@@ -99,6 +99,7 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
   } end{*this};
   std::size_t queued = 0;
   for (auto& read : rows.hosts) {
+    if (!owns(read.name)) continue;  // its lease went while the refill read
     std::size_t pushed = 0;
     bool window_full = false;
     bool memory_full = false;

@@ -65,6 +65,9 @@ std::string prometheus_text(const CrawlSummary& c, const CrawlEngine::Gauges& g)
     e.sample("crawler_urls_skipped_total", static_cast<double>(count), label("reason", reason));
   e.family("crawler_write_failures_total", "counter", "Page records the database refused.");
   e.sample("crawler_write_failures_total", static_cast<double>(c.write_failures));
+  e.family("crawler_fenced_total", "counter",
+           "Pages not stored: another crawler of the fleet took their host over.");
+  e.sample("crawler_fenced_total", static_cast<double>(c.fenced));
   e.family("crawler_write_batches_total", "counter", "Write transactions committed or tried.");
   e.sample("crawler_write_batches_total", static_cast<double>(c.write_batches));
   e.family("crawler_write_seconds_total", "counter", "Time spent in write batches.");

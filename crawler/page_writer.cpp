@@ -16,16 +16,11 @@ namespace {
 struct BatchOutcome {
   std::size_t written = 0;
   std::size_t failed = 0;
+  std::size_t fenced = 0;  // left out: another crawler holds their origin now
   std::string error;
   bool fatal = false;
   bool busy = false;  // another connection holds the database: nothing written, try again
 };
-
-// The database is locked by someone else (a client's long write
-// transaction): the batch waits and is tried again, never dropped. Past
-// this many tries (each after SQLite's own 5 s busy wait and a 1 s pause,
-// so about 10 minutes) the crawl stops rather than hold pages forever.
-constexpr int kMaxBusyTries = 100;
 
 // Page records, not counting queue-only ones.
 std::size_t pages_in(const std::vector<storage::PageRecord>& batch) {
@@ -72,8 +67,8 @@ BatchOutcome write_batch(storage::CrawlStore& store,
                          const std::vector<storage::PageRecord>& batch) {
   BatchOutcome outcome;
   try {
-    store.write(batch);
-    outcome.written = pages_in(batch);
+    outcome.fenced = store.write(batch);
+    outcome.written = pages_in(batch) - outcome.fenced;
     return outcome;
   } catch (const storage::StorageError& e) {
     outcome.error = e.what();
@@ -84,8 +79,9 @@ BatchOutcome write_batch(storage::CrawlStore& store,
   }
   for (const auto& record : batch) {
     try {
-      store.write(std::span(&record, 1));
-      outcome.written += !record.queue_only;
+      std::size_t fenced = store.write(std::span(&record, 1));
+      outcome.fenced += fenced;
+      outcome.written += !record.queue_only && fenced == 0;
     } catch (const storage::StorageError& e) {
       ++outcome.failed;
       if (e.failure() == storage::Failure::kFatal) {
@@ -113,8 +109,8 @@ std::size_t record_bytes(const storage::PageRecord& record) {
 }  // namespace
 
 PageWriter::PageWriter(uv_loop_t* loop, storage::CrawlStore& store,
-                       std::function<void()> on_progress)
-    : loop_(loop), store_(store), on_progress_(std::move(on_progress)) {}
+                       std::function<void()> on_progress, std::chrono::milliseconds max_outage)
+    : loop_(loop), store_(store), on_progress_(std::move(on_progress)), max_outage_(max_outage) {}
 
 void PageWriter::add(storage::PageRecord record) {
   pending_bytes_ += record_bytes(record);
@@ -141,7 +137,7 @@ async::Task<void> PageWriter::drain() {
     auto job = [this, &batch] { return write_batch(store_, batch); };
     BatchOutcome outcome;
     auto started = std::chrono::steady_clock::now();
-    for (int tries = 1;; ++tries) {
+    for (;;) {
       try {
         outcome = co_await async::offload(loop_, job);
       } catch (const std::exception& e) {
@@ -152,7 +148,7 @@ async::Task<void> PageWriter::drain() {
         outcome.fatal = true;
       }
       if (!outcome.busy) break;
-      if (tries == kMaxBusyTries) {
+      if (std::chrono::steady_clock::now() - started >= max_outage_) {
         outcome.failed = pages_in(batch);
         outcome.error = "the database stayed busy or out of reach: " + outcome.error;
         outcome.fatal = true;
@@ -171,6 +167,7 @@ async::Task<void> PageWriter::drain() {
     for (auto& then : std::exchange(writing_then_, {})) then();
     written_ += outcome.written;
     failed_ += outcome.failed;
+    fenced_ += outcome.fenced;
     if (!outcome.error.empty() && first_error_.empty()) first_error_ = outcome.error;
     fatal_ = fatal_ || outcome.fatal;
     if (on_progress_) on_progress_();

@@ -6,6 +6,7 @@
 
 #include <uv.h>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -19,8 +20,12 @@ namespace crawler {
 
 class PageWriter {
  public:
-  /// `on_progress` runs on the loop thread after each batch (e.g. to wake a scheduler).
-  PageWriter(uv_loop_t* loop, storage::CrawlStore& store, std::function<void()> on_progress);
+  /// `on_progress` runs on the loop thread after each batch (e.g. to wake a
+  /// scheduler). A batch the database refuses as busy or out of reach is
+  /// tried again each second, never dropped; past `max_outage` the writer
+  /// gives up and is fatal(): the crawl stops rather than hold pages forever.
+  PageWriter(uv_loop_t* loop, storage::CrawlStore& store, std::function<void()> on_progress,
+             std::chrono::milliseconds max_outage = std::chrono::minutes(10));
   PageWriter(const PageWriter&) = delete;
   PageWriter& operator=(const PageWriter&) = delete;
 
@@ -39,6 +44,8 @@ class PageWriter {
   std::size_t backlog_bytes() const { return pending_bytes_ + writing_bytes_; }
   std::size_t written() const { return written_; }
   std::size_t failed() const { return failed_; }
+  /// Pages left out because another crawler of the fleet holds their origin now.
+  std::size_t fenced() const { return fenced_; }
   std::size_t batches() const { return batches_; }
   /// Time spent writing batches (on the pool), in seconds, and the last batch's.
   double write_seconds() const { return write_seconds_; }
@@ -54,6 +61,7 @@ class PageWriter {
   uv_loop_t* loop_;
   storage::CrawlStore& store_;
   std::function<void()> on_progress_;
+  std::chrono::milliseconds max_outage_;
   std::vector<storage::PageRecord> pending_;
   std::vector<std::function<void()>> pending_then_;  // after the next batch
   std::vector<std::function<void()>> writing_then_;  // after the batch being written
@@ -62,6 +70,7 @@ class PageWriter {
   std::size_t writing_bytes_ = 0;
   std::size_t written_ = 0;
   std::size_t failed_ = 0;
+  std::size_t fenced_ = 0;
   std::size_t batches_ = 0;
   double write_seconds_ = 0;
   double last_batch_seconds_ = 0;

@@ -30,6 +30,22 @@ struct LeftByEarlierRuns {
   bool queued = false;
 };
 
+/// One round of host leases (see CrawlStore::lease).
+struct LeaseRound {
+  std::vector<std::string> renew;    // origins held and still wanted
+  std::vector<std::string> release;  // origins held and done with
+  std::size_t claim = 0;             // new origins wanted, at most
+  std::int64_t lease_ms = 30'000;    // how long a renewed or claimed lease lasts
+  bool ask_fleet = false;            // also ask whether the whole fleet is done
+};
+
+/// What a round of leases granted.
+struct LeaseGrant {
+  std::vector<std::string> renewed;  // of LeaseRound::renew, those still held
+  std::vector<std::string> claimed;  // newly held origins with queued URLs
+  bool fleet_done = false;           // asked: no URL queued, no origin leased by another
+};
+
 /// Where a walk over the seen set stands (an opaque, increasing position).
 struct SeenCursor {
   std::int64_t after = 0;
@@ -44,8 +60,10 @@ class CrawlStore {
 
   // ---- The write side -------------------------------------------------------------------
 
-  /// Writes every record in one transaction: a batch lands whole or not at all.
-  virtual void write(std::span<const PageRecord> pages) = 0;
+  /// Writes every record in one transaction: a batch lands whole or not at
+  /// all. Returns how many pages it left out because this crawler no longer
+  /// holds their origin's lease (fencing: a newer holder fetches them).
+  virtual std::size_t write(std::span<const PageRecord> pages) = 0;
   /// Marks `urls` queued at `depth` unless already known as queued or done.
   virtual void queue(const std::vector<std::string>& urls, int depth,
                      QueueSource source = QueueSource::kSeed) = 0;
@@ -68,6 +86,17 @@ class CrawlStore {
   /// `cursor`: a reader that goes on from the last page it got walks past
   /// pages still waiting their turn instead of reading them again.
   virtual std::vector<DuePage> due_pages(std::int64_t now_ms, int limit, DueCursor cursor) = 0;
+
+  // ---- Host leases: a store many crawlers share ------------------------------------------
+
+  /// Whether crawlers share this store: each then fetches only the origins
+  /// it leases, and the reads above see only those. A store with one
+  /// crawler (SQLite's writer lock) has every origin to itself.
+  virtual bool leases_hosts() const { return false; }
+  /// Renews, releases and claims leases in one transaction. Any one thread.
+  virtual LeaseGrant lease(const LeaseRound& round) {
+    return {round.renew, {}, true};
+  }
 };
 
 struct StoreOptions {

@@ -11,7 +11,7 @@
 
 namespace crawler::storage::pg {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// Creates or migrates the schema, under an advisory lock so that workers
 /// starting together migrate once. Throws StorageError for a newer schema.

@@ -1,6 +1,8 @@
 // PgStore: see pg_store.hpp.
 #include "storage/postgres/pg_store.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "parsers/url.hpp"
@@ -87,6 +89,21 @@ const std::string kUpdatePage =
         " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN ") +
     kSearchVector + " END WHERE url_id = $1 AND $2::text IS NOT NULL";
 
+// Lease times are Unix ms on the database's clock, the one all machines share.
+const std::string kNowMs = "(extract(epoch FROM now()) * 1000)::bigint";
+
+std::string worker_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  return items;
+}
+
 std::string hex_bytea(const std::string& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out = "\\x";
@@ -106,24 +123,126 @@ PgStore::PgStore(const std::string& uri, const StoreOptions& options)
       refills_(uri),
       seen_(uri),
       robots_(uri),
-      due_(uri) {
+      due_(uri),
+      leases_(uri) {
   pg::migrate(writer_);
+  worker_ = std::string(
+      writer_
+          .exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES ($1, " + kNowMs + ", " +
+                    kNowMs + ") RETURNING id",
+                {worker_name()})
+          .text(0, 0));
 }
 
-void PgStore::write(std::span<const PageRecord> pages) {
+std::size_t PgStore::write(std::span<const PageRecord> pages) {
   pg::Transaction transaction(writer_);
+  std::vector<bool> held = still_held(pages);
   UrlIds ids = url_ids(pages);
-  for (const PageRecord& page : pages) {
+  std::size_t fenced = 0;
+  std::int64_t stored = 0;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    const PageRecord& page = pages[i];
     if (page.robots) keep_robots(*page.robots);
     if (page.queue_only) {
       mark_queued(page.queued, page.queued_depth, page.queued_source, 0, ids);
+    } else if (!held[i]) {
+      ++fenced;  // its URL stays queued: the origin's holder fetches it
     } else if (page.revisit) {
       write_revisit(page, ids);
+      ++stored;
     } else {
       insert(page, ids);
+      ++stored;
     }
   }
+  if (stored > 0)
+    writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
   transaction.commit();
+  return fenced;
+}
+
+// Which pages' origins this worker still holds under the epoch it claimed.
+// The rows are share-locked to the commit, so no claim can slip in between
+// (claims skip locked rows). A released origin nobody claimed since keeps
+// its epoch: a page of it fetched before the release is still stored.
+std::vector<bool> PgStore::still_held(std::span<const PageRecord> pages) {
+  std::vector<bool> held(pages.size(), false);
+  std::vector<std::string> origins;
+  std::vector<std::int64_t> epochs;
+  {
+    std::lock_guard lock(epochs_mutex_);
+    std::vector<std::string> wanted;
+    for (const PageRecord& page : pages)
+      if (!page.queue_only) wanted.emplace_back(parsers::normalized_origin(page.url));
+    for (const std::string& origin : sorted_unique(std::move(wanted))) {
+      if (auto it = epochs_.find(origin); it != epochs_.end()) {
+        origins.push_back(origin);
+        epochs.push_back(it->second);
+      }
+    }
+  }
+  if (origins.empty()) return held;
+  pg::Result found = writer_.exec(
+      "SELECT h.origin FROM hosts h JOIN unnest($1::text[], $2::bigint[]) AS q(origin, epoch)"
+      " ON h.origin = q.origin AND h.epoch = q.epoch ORDER BY h.origin FOR SHARE OF h",
+      {pg::array_literal(origins), pg::array_literal(epochs)});
+  std::vector<std::string_view> kept;
+  for (int row = 0; row < found.rows(); ++row) kept.push_back(found.text(row, 0));
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (pages[i].queue_only) continue;
+    std::string_view origin = parsers::normalized_origin(pages[i].url);
+    held[i] = std::find(kept.begin(), kept.end(), origin) != kept.end();
+  }
+  return held;
+}
+
+LeaseGrant PgStore::lease(const LeaseRound& round) {
+  LeaseGrant grant;
+  Param lease_ms = number(round.lease_ms);
+  std::vector<std::pair<std::string, std::int64_t>> claimed;
+  pg::Transaction transaction(leases_);
+  if (!round.release.empty())
+    leases_.exec("UPDATE hosts SET holder = NULL, lease_until = 0"
+                 " WHERE holder = $1 AND origin = ANY($2::text[])",
+                 {worker_, pg::array_literal(sorted_unique(round.release))});
+  if (!round.renew.empty()) {
+    pg::Result renewed = leases_.exec(
+        "UPDATE hosts SET lease_until = " + kNowMs +
+            " + $3 WHERE holder = $1 AND origin = ANY($2::text[]) RETURNING origin",
+        {worker_, pg::array_literal(sorted_unique(round.renew)), lease_ms});
+    for (int row = 0; row < renewed.rows(); ++row) grant.renewed.emplace_back(renewed.text(row, 0));
+  }
+  if (round.claim > 0) {
+    // Free origins with queued URLs; those another worker is claiming are skipped, not waited for.
+    pg::Result found = leases_.exec(
+        "UPDATE hosts h SET holder = $1, epoch = h.epoch + 1, lease_until = " + kNowMs +
+            " + $3 FROM (SELECT c.origin FROM hosts c WHERE (c.holder IS NULL OR c.lease_until < " +
+            kNowMs +
+            ") AND EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin)"
+            " ORDER BY c.origin LIMIT $2 FOR UPDATE SKIP LOCKED) AS free"
+            " WHERE h.origin = free.origin RETURNING h.origin, h.epoch",
+        {worker_, number(static_cast<std::int64_t>(round.claim)), lease_ms});
+    for (int row = 0; row < found.rows(); ++row) {
+      claimed.emplace_back(found.text(row, 0), found.int64(row, 1));
+      grant.claimed.emplace_back(found.text(row, 0));
+    }
+  }
+  if (round.ask_fleet) {
+    grant.fleet_done =
+        leases_
+            .exec("SELECT (NOT EXISTS (SELECT 1 FROM urls WHERE state = 'queued') AND NOT EXISTS"
+                  " (SELECT 1 FROM hosts WHERE holder <> $1 AND lease_until >= " +
+                      kNowMs + "))::int",
+                  {worker_})
+            .int64(0, 0) != 0;
+  }
+  // Last, as the writer takes its locks in the same order (hosts, then workers).
+  leases_.exec("UPDATE workers SET seen_ms = " + kNowMs + " WHERE id = $1", {worker_});
+  transaction.commit();
+  std::lock_guard lock(epochs_mutex_);
+  for (const std::string& origin : round.release) epochs_.erase(origin);
+  for (auto& [origin, epoch] : claimed) epochs_[origin] = epoch;
+  return grant;
 }
 
 PgStore::UrlIds PgStore::url_ids(std::span<const PageRecord> pages) {
@@ -139,9 +258,7 @@ PgStore::UrlIds PgStore::url_ids(std::span<const PageRecord> pages) {
 // Sorted, so that workers inserting overlapping URLs take their row locks
 // in one order (no deadlocks between them).
 PgStore::UrlIds PgStore::url_ids(const std::vector<std::string>& urls) {
-  std::vector<std::string> sorted = urls;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<std::string> sorted = sorted_unique(urls);
   UrlIds ids;
   if (sorted.empty()) return ids;
   std::string array = pg::array_literal(sorted);
@@ -238,6 +355,8 @@ void PgStore::mark_queued(const std::vector<std::string>& urls, int depth, Queue
     url_ids.push_back(ids.at(url));
     origins.emplace_back(parsers::normalized_origin(url));
   }
+  writer_.exec("INSERT INTO hosts(origin) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+               {pg::array_literal(sorted_unique(origins))});
   writer_.exec(
       "UPDATE urls u SET state = 'queued', depth = $1, origin = q.origin, source = $2,"
       " found_on = $3 FROM unnest($4::bigint[], $5::text[]) AS q(id, origin)"
@@ -267,8 +386,10 @@ LeftByEarlierRuns PgStore::left_by_earlier_runs() {
 
 std::optional<std::string> PgStore::queued_origin_after(const std::string& after) {
   pg::Result found = refills_.exec(
-      "SELECT origin FROM urls WHERE state = 'queued' AND origin > $1 ORDER BY origin LIMIT 1",
-      {after});
+      "SELECT h.origin FROM hosts h WHERE h.holder = $2 AND h.origin > $1 AND EXISTS"
+      " (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = h.origin)"
+      " ORDER BY h.origin LIMIT 1",
+      {after, worker_});
   if (found.rows() == 0) return std::nullopt;
   return std::string(found.text(0, 0));
 }
@@ -309,11 +430,13 @@ std::optional<RobotsFile> PgStore::kept_robots(const std::string& origin) {
 
 std::vector<DuePage> PgStore::due_pages(std::int64_t now_ms, int limit, DueCursor cursor) {
   pg::Result found = due_.exec(
-      "SELECT url, depth, coalesce(etag, ''), coalesce(last_modified, ''),"
-      " coalesce(content_hash, ''), revisit_after_s, next_visit_ms, id FROM pages"
-      " WHERE next_visit_ms <= $1 AND (next_visit_ms, id) > ($3, $4)"
-      " ORDER BY next_visit_ms, id LIMIT $2",
-      {number(now_ms), number(limit), number(cursor.next_visit_ms), number(cursor.page_id)});
+      "SELECT p.url, p.depth, coalesce(p.etag, ''), coalesce(p.last_modified, ''),"
+      " coalesce(p.content_hash, ''), p.revisit_after_s, p.next_visit_ms, p.id FROM pages p"
+      " JOIN urls u ON u.id = p.url_id JOIN hosts h ON h.origin = u.origin AND h.holder = $5"
+      " WHERE p.next_visit_ms <= $1 AND (p.next_visit_ms, p.id) > ($3, $4)"
+      " ORDER BY p.next_visit_ms, p.id LIMIT $2",
+      {number(now_ms), number(limit), number(cursor.next_visit_ms), number(cursor.page_id),
+       worker_});
   std::vector<DuePage> due;
   for (int row = 0; row < found.rows(); ++row)
     due.push_back({std::string(found.text(row, 0)), static_cast<int>(found.int64(row, 1)),

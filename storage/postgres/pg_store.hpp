@@ -8,6 +8,12 @@
 // A batch is one transaction of few round trips: every URL the batch names
 // is inserted and looked up by two array statements, then a page row each,
 // and its links and queued URLs by one array statement each.
+//
+// Many crawlers share the database: each registers as a worker and leases
+// hosts (origins) in the `hosts` table. Its refills and revisits read only
+// the origins it holds, and a batch stores a page only if the origin's
+// lease epoch is still the one this worker claimed (fencing): a worker that
+// stalled past its lease cannot store what the new holder fetches.
 #pragma once
 
 #include <mutex>
@@ -24,7 +30,7 @@ class PgStore final : public CrawlStore {
   /// Connects to `uri` and creates or migrates the schema. Throws StorageError.
   PgStore(const std::string& uri, const StoreOptions& options);
 
-  void write(std::span<const PageRecord> pages) override;
+  std::size_t write(std::span<const PageRecord> pages) override;
   void queue(const std::vector<std::string>& urls, int depth,
              QueueSource source = QueueSource::kSeed) override;
   std::int64_t page_count() override;
@@ -36,9 +42,14 @@ class PgStore final : public CrawlStore {
   std::optional<RobotsFile> kept_robots(const std::string& origin) override;
   std::vector<DuePage> due_pages(std::int64_t now_ms, int limit, DueCursor cursor) override;
 
+  bool leases_hosts() const override { return true; }
+  LeaseGrant lease(const LeaseRound& round) override;
+
  private:
   using UrlIds = std::unordered_map<std::string, std::int64_t>;
+  using Epochs = std::unordered_map<std::string, std::int64_t>;
 
+  std::vector<bool> still_held(std::span<const PageRecord> pages);
   UrlIds url_ids(std::span<const PageRecord> pages);
   UrlIds url_ids(const std::vector<std::string>& urls);
   void insert(const PageRecord& page, const UrlIds& ids);
@@ -56,6 +67,10 @@ class PgStore final : public CrawlStore {
   std::mutex robots_mutex_;  // any thread
   pg::Connection robots_;
   pg::Connection due_;
+  pg::Connection leases_;
+  std::string worker_;  // this crawler's id in `workers`
+  std::mutex epochs_mutex_;
+  Epochs epochs_;  // the epoch of each origin this worker holds (or held, until released)
 };
 
 }  // namespace crawler::storage

@@ -23,7 +23,10 @@ class SqliteStore final : public CrawlStore {
   /// second crawler does not even migrate the schema.
   explicit SqliteStore(const std::string& path, const StoreOptions& options = {});
 
-  void write(std::span<const PageRecord> pages) override { writer_.write(pages); }
+  std::size_t write(std::span<const PageRecord> pages) override {
+    writer_.write(pages);
+    return 0;  // one crawler per file: nothing to fence
+  }
   void queue(const std::vector<std::string>& urls, int depth,
              QueueSource source = QueueSource::kSeed) override {
     writer_.queue(urls, depth, source);

@@ -1,0 +1,54 @@
+// HostLeases: the origins this crawler may fetch when crawlers share a
+// store and lease hosts (CrawlStore::lease), and until when. A lease is
+// trusted only while a third of it is left: a crawler stalled past that
+// (a pause, SIGSTOP, a lost network) starts nothing on the origin, so the
+// next holder, who may take it once the lease ends, never overlaps with it
+// and starts at least that long after its last fetch.
+// Bookkeeping only: the rounds with the store are the engine's.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace crawler {
+
+class HostLeases {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Millis = std::chrono::milliseconds;
+
+  HostLeases(Millis lease, std::size_t max_hosts) : lease_(lease), max_hosts_(max_hosts) {}
+
+  Millis lease() const { return lease_; }
+  /// Whether a fetch of `origin` may start at `now`.
+  bool holds(std::string_view origin, Clock::time_point now) const;
+  /// Origins held (trusted or not), for renewal.
+  std::vector<std::string> origins() const;
+  std::size_t size() const { return until_.size(); }
+  /// How many more origins to claim.
+  std::size_t room() const { return max_hosts_ > until_.size() ? max_hosts_ - until_.size() : 0; }
+
+  /// The store granted `origin` (claimed or renewed) in a round asked at `asked_at`.
+  void granted(const std::string& origin, Clock::time_point asked_at);
+  void forget(const std::string& origin) { until_.erase(origin); }
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+
+  Millis lease_;
+  std::size_t max_hosts_;
+  // When each lease ends, as seen from here: the round's start plus the
+  // lease (the store counts from later, so this errs on the safe side).
+  std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> until_;
+};
+
+}  // namespace crawler
