@@ -137,8 +137,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
                  "); is the network (or the site) reachable from here? --log-level debug "
                  "shows each failure");
   if (!summary.fatal_error.empty()) {
-    log::error("crawl stopped, the database failed (disk full? out of reach?): " + summary.fatal_error +
-               "; what was written before is kept");
+    log::error("crawl stopped, the database failed (disk full? out of reach?): " +
+               summary.fatal_error + "; what was written before is kept");
     return kExitFailed;
   }
   if (summary.write_failures > 0)

@@ -151,7 +151,8 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       robots_(loop.get(), gate_, robots_options(options, store)),
       wake_timer_(loop.get(), [this] { wake_.notify(); }),
       grace_timer_(loop.get(), [this] { multis_.cancel_all(); }),
-      writer_(loop.get(), store, [this] { wake_.notify(); }, Millis(options.db_outage_ms)),
+      writer_(
+          loop.get(), store, [this] { wake_.notify(); }, Millis(options.db_outage_ms)),
       leases_(Millis(options.lease_ms), options.lease_hosts),
       lease_timer_(loop.get(),
                    [this] {

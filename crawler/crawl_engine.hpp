@@ -46,7 +46,7 @@ struct CrawlSummary {
   std::size_t sitemaps = 0;                    // sitemap documents read
   std::size_t sitemap_urls = 0;                // URLs they added to the frontier
   std::size_t write_failures = 0;              // records the store refused
-  std::size_t fenced = 0;  // pages not stored: another crawler of the fleet took their host over
+  std::size_t fenced = 0;                      // pages left out: another crawler took their host
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   std::map<std::string, std::size_t> errors;   // fetch failures by kind
   std::size_t stored_ok = 0;                   // page records without an error
@@ -179,9 +179,7 @@ class CrawlEngine {
   storage::PageRecord start_record(const FrontierUrl& url) const;
   void store(storage::PageRecord record);
   void arm_wakeup();
-  bool fatal() const {
-    return writer_.fatal() || !refill_error_.empty() || !lease_error_.empty();
-  }
+  bool fatal() const { return writer_.fatal() || !refill_error_.empty() || !lease_error_.empty(); }
 
   async::Loop& loop_;
   config::CrawlOptions options_;
@@ -207,7 +205,7 @@ class CrawlEngine {
   async::TaskScope lease_rounds_;
   async::WakeSignal lease_wake_;
   async::Timer lease_timer_;
-  bool lease_due_ = false;  // the timer fired: a round is due
+  bool lease_due_ = false;   // the timer fired: a round is due
   bool fleet_done_ = false;  // the last round found no work left anywhere in the fleet
   std::string lease_error_;
   bool scheduling_ = true;   // false once run() takes no more work

@@ -96,8 +96,8 @@ void CrawlEngine::take_grant(const storage::LeaseRound& round, const storage::Le
     leases_.granted(origin, asked_at);
     frontier_.adopt(origin);
   }
-  fleet_done_ = round.ask_fleet && grant.fleet_done && grant.claimed.empty() &&
-                frontier_.finished();
+  fleet_done_ =
+      round.ask_fleet && grant.fleet_done && grant.claimed.empty() && frontier_.finished();
 }
 
 // At the end, so that the others need not wait for the leases to lapse.

@@ -94,9 +94,7 @@ class CrawlStore {
   /// crawler (SQLite's writer lock) has every origin to itself.
   virtual bool leases_hosts() const { return false; }
   /// Renews, releases and claims leases in one transaction. Any one thread.
-  virtual LeaseGrant lease(const LeaseRound& round) {
-    return {round.renew, {}, true};
-  }
+  virtual LeaseGrant lease(const LeaseRound& round) { return {round.renew, {}, true}; }
 };
 
 struct StoreOptions {

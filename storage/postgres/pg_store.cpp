@@ -126,12 +126,11 @@ PgStore::PgStore(const std::string& uri, const StoreOptions& options)
       due_(uri),
       leases_(uri) {
   pg::migrate(writer_);
-  worker_ = std::string(
-      writer_
-          .exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES ($1, " + kNowMs + ", " +
-                    kNowMs + ") RETURNING id",
-                {worker_name()})
-          .text(0, 0));
+  worker_ = std::string(writer_
+                            .exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES ($1, " +
+                                      kNowMs + ", " + kNowMs + ") RETURNING id",
+                                  {worker_name()})
+                            .text(0, 0));
 }
 
 std::size_t PgStore::write(std::span<const PageRecord> pages) {
@@ -202,14 +201,15 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   std::vector<std::pair<std::string, std::int64_t>> claimed;
   pg::Transaction transaction(leases_);
   if (!round.release.empty())
-    leases_.exec("UPDATE hosts SET holder = NULL, lease_until = 0"
-                 " WHERE holder = $1 AND origin = ANY($2::text[])",
-                 {worker_, pg::array_literal(sorted_unique(round.release))});
+    leases_.exec(
+        "UPDATE hosts SET holder = NULL, lease_until = 0"
+        " WHERE holder = $1 AND origin = ANY($2::text[])",
+        {worker_, pg::array_literal(sorted_unique(round.release))});
   if (!round.renew.empty()) {
-    pg::Result renewed = leases_.exec(
-        "UPDATE hosts SET lease_until = " + kNowMs +
-            " + $3 WHERE holder = $1 AND origin = ANY($2::text[]) RETURNING origin",
-        {worker_, pg::array_literal(sorted_unique(round.renew)), lease_ms});
+    pg::Result renewed =
+        leases_.exec("UPDATE hosts SET lease_until = " + kNowMs +
+                         " + $3 WHERE holder = $1 AND origin = ANY($2::text[]) RETURNING origin",
+                     {worker_, pg::array_literal(sorted_unique(round.renew)), lease_ms});
     for (int row = 0; row < renewed.rows(); ++row) grant.renewed.emplace_back(renewed.text(row, 0));
   }
   if (round.claim > 0) {
@@ -230,10 +230,11 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   if (round.ask_fleet) {
     grant.fleet_done =
         leases_
-            .exec("SELECT (NOT EXISTS (SELECT 1 FROM urls WHERE state = 'queued') AND NOT EXISTS"
-                  " (SELECT 1 FROM hosts WHERE holder <> $1 AND lease_until >= " +
-                      kNowMs + "))::int",
-                  {worker_})
+            .exec(
+                "SELECT (NOT EXISTS (SELECT 1 FROM urls WHERE state = 'queued') AND NOT EXISTS"
+                " (SELECT 1 FROM hosts WHERE holder <> $1 AND lease_until >= " +
+                    kNowMs + "))::int",
+                {worker_})
             .int64(0, 0) != 0;
   }
   // Last, as the writer takes its locks in the same order (hosts, then workers).

@@ -36,10 +36,11 @@ auto fields(const CrawlOptions& o) {
                   o.frontier_memory_urls, o.host_window, o.seen_memory_mb, o.per_host, o.delay_ms,
                   o.obey_robots, o.max_crawl_delay_ms, o.user_agent, o.max_retries,
                   o.backoff_base_ms, o.backoff_cap_ms, o.robots_retry_ms, o.grace_ms,
-                  o.connect_timeout_ms, o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s,
-                  o.max_body_bytes, o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope,
-                  o.include, o.exclude, o.max_url_length, o.max_repeated_segments, o.max_path_depth,
-                  o.max_query_params, o.max_pages_per_host, o.log_level, o.log_format);
+                  o.db_outage_ms, o.lease_ms, o.lease_hosts, o.connect_timeout_ms,
+                  o.total_timeout_ms, o.low_speed_bytes, o.low_speed_time_s, o.max_body_bytes,
+                  o.max_redirects, o.follow_nofollow, o.use_sitemaps, o.scope, o.include, o.exclude,
+                  o.max_url_length, o.max_repeated_segments, o.max_path_depth, o.max_query_params,
+                  o.max_pages_per_host, o.log_level, o.log_format);
 }
 
 // Options with every field away from its default.
@@ -63,6 +64,9 @@ CrawlOptions scrambled() {
   o.backoff_cap_ms = 7;
   o.robots_retry_ms = 7;
   o.grace_ms = 7;
+  o.db_outage_ms = 7000;
+  o.lease_ms = 7000;
+  o.lease_hosts = 7;
   o.connect_timeout_ms = 7;
   o.total_timeout_ms = 7;
   o.low_speed_bytes = 7;
@@ -457,7 +461,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 46u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 49u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

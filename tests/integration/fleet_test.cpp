@@ -1,0 +1,213 @@
+// A fleet: several crawler processes sharing one PostgreSQL database crawl a
+// web of many origins, each answering on its own loopback address. Only a
+// lease's holder fetches an origin, so politeness holds across the fleet;
+// a killed or stalled worker's origins are taken over; every page is stored
+// exactly once, and every worker exits 0 only when the whole fleet is done.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "tests/integration/crawler_process.hpp"
+#include "tests/integration/postgres_fixture.hpp"
+
+namespace crawler {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::CrawlerProcess;
+using testing::RequestRecord;
+
+// `hosts` origins on 127.0.1.1, 127.0.1.2, ...: each serves /hub, linking to
+// its own five-page site (/site/5/0..4) and to two other hubs, so that every
+// origin is found from the first one's hub, by whichever worker fetches it.
+class LoopbackWeb {
+ public:
+  static constexpr int kPagesPerHost = 6;  // the hub and the site
+
+  explicit LoopbackWeb(int hosts) {
+    for (int i = 0; i < hosts; ++i)
+      servers_.push_back(std::make_unique<TestServer>("127.0.1." + std::to_string(i + 1)));
+    for (int i = 0; i < hosts; ++i) {
+      auto hub = [&](int j) {
+        return "<a href=\"" + servers_[j % hosts]->url("/hub") + "\">hub</a>";
+      };
+      servers_[i]->set_response("/hub", {200,
+                                         {{"Content-Type", "text/html"}},
+                                         "<title>Hub</title>" + hub(i + 1) + hub(i + 7) +
+                                             "<a href=\"/site/5/0\">site</a>"});
+    }
+  }
+
+  std::string first_hub() const { return servers_.front()->url("/hub"); }
+  int pages() const { return static_cast<int>(servers_.size()) * kPagesPerHost; }
+  const std::vector<std::unique_ptr<TestServer>>& servers() const { return servers_; }
+
+ private:
+  std::vector<std::unique_ptr<TestServer>> servers_;
+};
+
+struct Fleet {
+  std::string delay = "0.2";
+  std::string lease = "3";
+  std::string lease_hosts = "10";
+};
+
+std::vector<std::string> worker_args(const config::CrawlOptions& options, const Fleet& fleet,
+                                     int worker) {
+  return {"crawl",
+          "--seeds",
+          options.seeds_path,
+          "--db",
+          options.db_path,
+          "--delay",
+          fleet.delay,
+          "--concurrency",
+          "8",
+          "--lease",
+          fleet.lease,
+          "--lease-hosts",
+          fleet.lease_hosts,
+          "--scope",
+          "any",
+          "--allow-address",
+          "127.0.0.0/8",
+          "--user-agent",
+          "fleet-worker-" + std::to_string(worker)};
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class FleetTest : public PostgresTest {
+ protected:
+  // Every page stored once, nothing left queued, one stored page per URL done.
+  void expect_crawled_once(const LoopbackWeb& web) {
+    EXPECT_EQ(scalar("SELECT count(*) FROM pages"), std::to_string(web.pages()));
+    expect_states_consistent();
+  }
+};
+
+TEST_F(FleetTest, ThreeWorkersShareAHundredOriginsPolitelyAndStoreEachPageOnce) {
+  LoopbackWeb web(100);
+  write_seeds({web.first_hub()});
+  Fleet fleet;
+  std::vector<std::unique_ptr<CrawlerProcess>> workers;
+  for (int worker = 1; worker <= 3; ++worker)
+    workers.push_back(std::make_unique<CrawlerProcess>(worker_args(options_, fleet, worker)));
+  for (auto& worker : workers) EXPECT_EQ(worker->wait(180s), 0);
+
+  expect_crawled_once(web);
+  std::map<std::string, int> requests_by_worker;
+  int handed_over = 0;
+  for (const auto& server : web.servers()) {
+    std::vector<RequestRecord> requests = server->requests();
+    ASSERT_FALSE(requests.empty()) << server->base_url() << " was never fetched";
+    int robots = 0;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      ++requests_by_worker[requests[i].user_agent];
+      robots += requests[i].target == "/robots.txt";
+      // robots.txt is asked first, and the page that asked goes right after.
+      if (i == 0 || requests[i - 1].target == "/robots.txt") continue;
+      // One fetch at a time per origin over the whole fleet, the delay between
+      // starts (less what the network may shift an arrival by).
+      auto gap = requests[i].at - requests[i - 1].at;
+      EXPECT_GE(gap, 150ms) << server->base_url() << ": " << requests[i - 1].target << " by "
+                            << requests[i - 1].user_agent << ", then " << requests[i].target
+                            << " by " << requests[i].user_agent << " after "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
+                            << " ms";
+      handed_over += requests[i].user_agent != requests[i - 1].user_agent;
+    }
+    // robots.txt is kept in the database: the next holder reads it there.
+    EXPECT_EQ(robots, 1) << server->base_url();
+  }
+  EXPECT_EQ(requests_by_worker.size(), 3u) << "the work was not shared";
+  std::cout << "origins handed over between workers: " << handed_over << "\n";
+}
+
+TEST_F(FleetTest, AKilledWorkersOriginsAreTakenOverAndEveryPageIsStoredOnce) {
+  LoopbackWeb web(30);
+  write_seeds({web.first_hub()});
+  Fleet fleet{.delay = "0.1", .lease = "2", .lease_hosts = "6"};
+  std::vector<std::unique_ptr<CrawlerProcess>> workers;
+  for (int worker = 1; worker <= 3; ++worker)
+    workers.push_back(std::make_unique<CrawlerProcess>(worker_args(options_, fleet, worker)));
+
+  auto seed = static_cast<unsigned>(std::random_device{}());
+  std::cout << "kill schedule seed: " << seed << std::endl;  // flushed before any fork
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> pause_ms(300, 1500), which(0, 2);
+  int kills = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
+    int victim = which(random);
+    if (workers[victim]->wait(0ms)) continue;  // it finished already
+    workers[victim]->signal(SIGKILL);
+    EXPECT_EQ(workers[victim]->wait(10s), 128 + SIGKILL);
+    ++kills;
+    workers[victim] =
+        std::make_unique<CrawlerProcess>(worker_args(options_, fleet, 10 * (round + 1) + victim));
+  }
+  for (auto& worker : workers) EXPECT_EQ(worker->wait(180s), 0);
+
+  EXPECT_GE(kills, 1) << "the crawl ended before any worker was killed";
+  expect_crawled_once(web);
+}
+
+// A worker frozen (SIGSTOP) past its lease with fetches in flight: another
+// takes its origins over and crawls them. Thawed, the first one's fetches
+// complete, but their pages are fenced off, not stored over the new holder's.
+TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
+  std::vector<std::unique_ptr<TestServer>> servers;
+  std::vector<std::string> seeds;
+  for (int host = 1; host <= 4; ++host) {
+    servers.push_back(std::make_unique<TestServer>("127.0.2." + std::to_string(host)));
+    for (int n = 0; n < 4; ++n)
+      seeds.push_back(servers.back()->url("/delay/600?n=" + std::to_string(n)));
+  }
+  write_seeds(seeds);
+  Fleet fleet{.delay = "0", .lease = "2", .lease_hosts = "10"};
+  auto slow_requests = [&] {
+    std::size_t count = 0;
+    for (const auto& server : servers)
+      for (const auto& request : server->requests()) count += request.target.starts_with("/delay");
+    return count;
+  };
+
+  auto stalled_log = dir_ / "stalled.log";
+  CrawlerProcess stalled(worker_args(options_, fleet, 1), {.stderr_path = stalled_log.string()});
+  for (int i = 0; i < 1000 && slow_requests() < servers.size(); ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_GE(slow_requests(), servers.size()) << "the first worker never got going";
+  stalled.signal(SIGSTOP);
+  std::this_thread::sleep_for(2500ms);  // past its leases
+
+  CrawlerProcess successor(worker_args(options_, fleet, 2));
+  EXPECT_EQ(successor.wait(60s), 0);
+  std::string stored_by_successor = scalar("SELECT count(*) FROM pages");
+  stalled.signal(SIGCONT);
+  EXPECT_EQ(stalled.wait(60s), 0);
+
+  EXPECT_EQ(stored_by_successor, "16");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "16");
+  expect_states_consistent();
+  std::string said = read_file(stalled_log);
+  EXPECT_THAT(said, ::testing::HasSubstr("fenced off")) << said;
+  EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("could not be stored"))) << said;
+}
+
+}  // namespace
+}  // namespace crawler
