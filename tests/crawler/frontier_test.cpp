@@ -496,5 +496,63 @@ TEST(FrontierWindow, PastItsMemoryTheSeenTestLeavesDoubtsToTheDatabase) {
   EXPECT_TRUE(frontier.finished());
 }
 
+// ---- A fleet: origins this crawler holds a lease on ----------------------------
+
+// A URL of an origin held by another crawler stays in the database (the
+// caller queues it there) and is seen from then on; a leased origin is read
+// from the database first in line; a lost one leaves memory.
+TEST(FrontierLeases, HoldsOnlyTheOriginsItOwns) {
+  Frontier frontier(limits());
+  std::set<std::string> owned = {"http://a.com"};
+  frontier.set_owner(
+      [&owned](std::string_view origin) { return owned.contains(std::string(origin)); });
+  EXPECT_EQ(frontier.add("http://a.com/1", 1), AddOutcome::kQueued);
+  EXPECT_EQ(frontier.add("http://b.com/1", 1), AddOutcome::kQueued);
+  EXPECT_EQ(frontier.add("http://b.com/1", 1), AddOutcome::kDuplicate);
+  EXPECT_EQ(frontier.queued(), 1u);
+  EXPECT_FALSE(frontier.spilled());  // b.com's URLs are its holder's to read, not ours
+  EXPECT_TRUE(frontier.idle("http://b.com", kT0));
+  EXPECT_FALSE(frontier.idle("http://a.com", kT0));
+  EXPECT_EQ(drain(frontier), std::vector<std::string>{"http://a.com/1"});
+  EXPECT_TRUE(frontier.idle("http://a.com", kT0));
+
+  owned.insert("http://b.com");
+  frontier.adopt("http://b.com");
+  EXPECT_FALSE(frontier.idle("http://b.com", kT0));
+  EXPECT_FALSE(frontier.finished());
+  ASSERT_TRUE(frontier.refill_wanted());
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_EQ(plan.hosts_first, std::vector<std::string>{"http://b.com"});
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("http://b.com", 1, 3, true));
+  EXPECT_EQ(frontier.refilled(plan, rows), 3u);
+  EXPECT_EQ(frontier.queued(), 3u);
+
+  auto first = frontier.next(kT0);
+  ASSERT_TRUE(first);
+  owned.erase("http://b.com");
+  EXPECT_TRUE(frontier.drop_host("http://b.com").empty());  // no revisits among them
+  EXPECT_EQ(frontier.queued(), 0u);
+  EXPECT_FALSE(frontier.next(kT0));
+  EXPECT_FALSE(frontier.idle("http://b.com", kT0));  // one fetch still in flight
+  frontier.done(*first);
+  EXPECT_TRUE(frontier.idle("http://b.com", kT0));
+  EXPECT_TRUE(frontier.finished());
+}
+
+// A refill that read an origin whose lease went meanwhile queues nothing of it.
+TEST(FrontierLeases, ARefillOfAnOriginNoLongerOwnedIsDropped) {
+  Frontier frontier(limits());
+  bool owned = true;
+  frontier.set_owner([&owned](std::string_view) { return owned; });
+  frontier.adopt("http://a.com");
+  RefillPlan plan = frontier.plan_refill();
+  owned = false;
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("http://a.com", 0, 3, true));
+  EXPECT_EQ(frontier.refilled(plan, rows), 0u);
+  EXPECT_EQ(frontier.queued(), 0u);
+}
+
 }  // namespace
 }  // namespace crawler
