@@ -13,7 +13,7 @@
 #include "config/seeds_file.hpp"
 #include "crawler/async/request_line.hpp"
 #include "crawler/unix_time.hpp"
-#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/crawl_queries.hpp"
 
 namespace crawler {
 

@@ -15,7 +15,7 @@
 #include "crawler/json_text.hpp"
 #include "crawler/progress_bar.hpp"
 #include "crawler/warc_writer.hpp"
-#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/crawl_queries.hpp"
 #include "storage/sqlite/sqlite.hpp"
 
 namespace crawler {
@@ -103,6 +103,15 @@ int run_stats_command(const std::string& db_path) {
   print_counts("top hosts:", stats.top_hosts);
   print_counts("errors by kind:", stats.errors);
   print_counts("pages per minute:", stats.per_minute);
+  if (!stats.fleet.empty()) {
+    std::cout << "fleet (crawlers seen in the last 10 minutes):\n";
+    for (const auto& worker : stats.fleet) {
+      char rate[32];
+      std::snprintf(rate, sizeof rate, "%.1f", worker.pages_per_second);
+      std::cout << "  " << worker.name << (worker.alive ? "\talive" : "\tgone") << "\thosts "
+                << worker.hosts << "\tpages " << worker.pages << "\tpages/s " << rate << "\n";
+    }
+  }
   return kExitOk;
 }
 

@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/crawl_queries.hpp"
 
 namespace crawler {
 

@@ -45,4 +45,15 @@ std::string deflate_text(const std::string& text) {
   return out;
 }
 
+std::optional<std::string> inflate_text(std::string_view packed, std::size_t size) {
+  std::string out(size, '\0');
+  auto out_size = static_cast<uLongf>(size);
+  if (size > 0 && uncompress(reinterpret_cast<Bytef*>(out.data()), &out_size,
+                             reinterpret_cast<const Bytef*>(packed.data()),
+                             static_cast<uLong>(packed.size())) != Z_OK)
+    return std::nullopt;
+  out.resize(out_size);
+  return out;
+}
+
 }  // namespace crawler::storage

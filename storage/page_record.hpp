@@ -32,6 +32,9 @@ std::string_view queue_source_name(QueueSource source);
 /// A kept response body as stored: zlib (deflate) at the default level, as
 /// raw HTML shrinks about 5x. Throws StorageError.
 std::string deflate_text(const std::string& text);
+/// The body back from what deflate_text made of it, `size` bytes long;
+/// nullopt when the stored bytes are damaged.
+std::optional<std::string> inflate_text(std::string_view packed, std::size_t size);
 
 struct PageRecord {
   std::string url;        // normalized URL that was fetched

@@ -1,17 +1,17 @@
-// Read queries: see crawl_queries.hpp.
+// The read queries of storage/crawl_queries.hpp on a SQLite file.
 #include "storage/sqlite/crawl_queries.hpp"
 
-#include <zlib.h>
+#include "storage/crawl_queries.hpp"
 
 #include <algorithm>
 #include <tuple>
 #include <utility>
 
-#include "storage/crawl_store.hpp"
+#include "storage/page_record.hpp"
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/sqlite.hpp"
 
-namespace crawler::storage {
+namespace crawler::storage::sqlite {
 
 namespace {
 
@@ -25,12 +25,6 @@ constexpr int kReadableSchemaVersion = 5;
 
 // Opens read-only and refuses a database older than the queries need.
 Database open_for_reading(const std::string& path) {
-  // Named without the URI: it may hold a password.
-  if (is_postgres_uri(path))
-    throw StorageError(
-        "search, stats, export and the console's search and page views read SQLite files only "
-        "so far; on PostgreSQL use `crawler query` or psql",
-        Failure::kBadRequest);
   Database db(path, SQLITE_OPEN_READONLY);
   Statement version(db, "PRAGMA user_version");
   version.step();
@@ -165,17 +159,14 @@ void for_each_exchange(const std::string& db_path,
     exchange.fetched_at = text(stmt, 1);
     exchange.request = text(stmt, 2);
     exchange.head = text(stmt, 3);
-    auto size = static_cast<uLongf>(stmt.column_int(5));
-    exchange.body.assign(size, '\0');
-    const void* packed = sqlite3_column_blob(s, 4);
-    auto packed_size = static_cast<uLong>(sqlite3_column_bytes(s, 4));
-    uLongf out_size = size;
-    if (size > 0 && uncompress(reinterpret_cast<Bytef*>(exchange.body.data()), &out_size,
-                               static_cast<const Bytef*>(packed), packed_size) != Z_OK)
+    std::string_view packed(static_cast<const char*>(sqlite3_column_blob(s, 4)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, 4)));
+    auto body = inflate_text(packed, static_cast<std::size_t>(stmt.column_int(5)));
+    if (!body)
       throw sqlite_error(
           "database '" + db_path + "': a kept response body is damaged (" + exchange.url + ")",
           SQLITE_CORRUPT);
-    exchange.body.resize(out_size);
+    exchange.body = std::move(*body);
     on_exchange(exchange);
   }
 }
@@ -279,4 +270,4 @@ std::optional<PageView> page_view(const std::string& db_path, const std::string&
   return view;
 }
 
-}  // namespace crawler::storage
+}  // namespace crawler::storage::sqlite

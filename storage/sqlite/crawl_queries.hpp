@@ -1,94 +1,19 @@
-// The read queries behind `crawler search`, `crawler stats` and
-// `crawler export`. Each opens the database read-only, so it runs beside a
-// crawl that writes, and never changes the file. Failures throw StorageError
-// with a message naming the database (or quoting FTS5 on a bad query).
+// The read queries of storage/crawl_queries.hpp on a SQLite file, opened read-only.
+// storage/crawl_queries.cpp calls these; nothing else should.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
+#include "storage/crawl_queries.hpp"
 
-namespace crawler::storage {
+namespace crawler::storage::sqlite {
 
-struct SearchHit {
-  std::string url;
-  std::string title;
-  std::string snippet;  // matches wrapped in the markers asked for
-  double rank = 0;      // bm25: lower is better
-};
-
-/// Pages matching an FTS5 query over titles and text, best first.
-/// `site` keeps pages of that host only. Snippets wrap matches in `open` and `close`.
-std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
-                                    const std::optional<std::string>& site,
-                                    const std::string& open = "[", const std::string& close = "]");
-
-struct Count {
-  std::string key;
-  std::int64_t count = 0;
-};
-
-struct CrawlStats {
-  std::int64_t pages = 0;
-  std::int64_t urls_known = 0;
-  std::int64_t urls_queued = 0;
-  std::int64_t links = 0;
-  std::int64_t bytes = 0;
-  std::string first_fetch;
-  std::string last_fetch;
-  std::vector<Count> by_status;        // "200", "404", "none"
-  std::vector<Count> by_content_type;  // media type without parameters
-  std::vector<Count> top_hosts;
-  std::vector<Count> errors;      // by kind
-  std::vector<Count> per_minute;  // pages fetched per minute, "2026-11-27T04:58"
-};
-
-CrawlStats crawl_stats(const std::string& db_path, int top = 10);
-
-/// One stored page for export.
-struct ExportedPage {
-  std::string url, final_url, content_type, title, fetched_at, error, redirect_to, text;
-  std::int64_t status = 0;  // 0: none
-  std::int64_t depth = 0;
-  std::int64_t bytes = 0;
-  double duration_ms = 0;
-};
-
-/// One stored page as the web console shows it.
-struct PageView {
-  ExportedPage page;  // text: its first 2,000 characters
-  std::string error_detail;
-  std::optional<std::int64_t> next_visit_ms;  // Unix milliseconds
-  std::optional<std::string> head;            // the response head, kept with --keep-raw
-  std::vector<std::string> redirects;         // the chain through this URL, oldest first
-  std::vector<std::string> links_out, links_in;
-  std::int64_t links_out_total = 0, links_in_total = 0;
-};
-
-/// The stored page of `url` with at most `max_links` links each way; empty when none is stored.
-std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
-                                  int max_links);
-
-/// One kept exchange, for WARC export.
-struct ExportedExchange {
-  std::string url;
-  std::string fetched_at;  // ISO 8601 UTC
-  std::string request;     // request head as sent (may be empty)
-  std::string head;        // response status line and headers as received
-  std::string body;        // decompressed
-};
-
-/// How many rows an export walks: stored pages, or kept exchanges.
-std::int64_t export_count(const std::string& db_path, bool exchanges);
-
-/// Calls `on_exchange` for every page whose raw exchange was kept, in fetch order.
-void for_each_exchange(const std::string& db_path,
+std::vector<SearchHit> search_pages(const std::string& db, const std::string& query, int limit,
+                                    const std::optional<std::string>& site, const std::string& open,
+                                    const std::string& close);
+CrawlStats crawl_stats(const std::string& db, int top);
+std::optional<PageView> page_view(const std::string& db, const std::string& url, int max_links);
+std::int64_t export_count(const std::string& db, bool exchanges);
+void for_each_exchange(const std::string& db,
                        const std::function<void(const ExportedExchange&)>& on_exchange);
+void for_each_page(const std::string& db, const std::function<void(const ExportedPage&)>& on_page);
 
-/// Calls `on_page` for every page, in fetch order.
-void for_each_page(const std::string& db_path,
-                   const std::function<void(const ExportedPage&)>& on_page);
-
-}  // namespace crawler::storage
+}  // namespace crawler::storage::sqlite

@@ -14,7 +14,7 @@
 #include "crawler/commands.hpp"
 #include "crawler/crawl_engine.hpp"
 #include "crawler/progress.hpp"
-#include "storage/sqlite/crawl_queries.hpp"
+#include "storage/crawl_queries.hpp"
 #include "storage/sqlite/read_query.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/integration/crawl_fixture.hpp"

@@ -1,0 +1,271 @@
+// The read queries of storage/crawl_queries.hpp on PostgreSQL: the same
+// answers as on SQLite, from the same tables and columns. Full-text search
+// uses the pages.search tsvector; exports walk a cursor, so a table of
+// millions of pages is never held in memory at once.
+#include "storage/postgres/pg_crawl_queries.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include "storage/page_record.hpp"
+#include "storage/postgres/pg.hpp"
+
+namespace crawler::storage::pg {
+
+namespace {
+
+// A connection inside a READ ONLY transaction (rolled back when done: it
+// changed nothing), refusing a database that holds no crawl.
+class Reader {
+ public:
+  explicit Reader(const std::string& uri) : conn_(uri), transaction_(conn_) {
+    conn_.exec("SET TRANSACTION READ ONLY");
+    if (conn_.exec("SELECT to_regclass('pages') IS NULL").text(0, 0) == "t")
+      throw StorageError(
+          "PostgreSQL database '" + conn_.name() + "' holds no crawl (no pages table)",
+          Failure::kBadRequest);
+  }
+  Connection& conn() { return conn_; }
+
+  std::int64_t scalar(const std::string& sql, const std::vector<Param>& params = {}) {
+    return conn_.exec(sql, params).int64(0, 0);
+  }
+
+  std::vector<Count> counts(const std::string& sql) {
+    Result result = conn_.exec(sql);
+    std::vector<Count> out;
+    for (int row = 0; row < result.rows(); ++row)
+      out.push_back({std::string(result.text(row, 0)), result.int64(row, 1)});
+    return out;
+  }
+
+  // Walks the rows of `sql` through a cursor, a batch at a time.
+  void for_each_row(const std::string& sql, const std::function<void(const Result&, int)>& on_row) {
+    constexpr int kBatch = 1000;
+    conn_.exec("DECLARE walk NO SCROLL CURSOR FOR " + sql);
+    for (;;) {
+      Result batch = conn_.exec("FETCH " + std::to_string(kBatch) + " FROM walk");
+      for (int row = 0; row < batch.rows(); ++row) on_row(batch, row);
+      if (batch.rows() < kBatch) break;
+    }
+  }
+
+ private:
+  Connection conn_;
+  Transaction transaction_;
+};
+
+std::string text(const Result& result, int row, int column) {
+  return std::string(result.text(row, column));
+}
+
+// bytea in text format: "\x" and two hex digits a byte.
+std::string bytes_of(std::string_view hex) {
+  auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  if (hex.size() < 2) return out;
+  out.reserve((hex.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(digit(hex[i]) << 4 | digit(hex[i + 1]));
+  return out;
+}
+
+// The columns of an ExportedPage, in the order read_page_columns() takes
+// them first in a row; `text` is the expression for the page's text.
+std::string page_columns(std::string_view text = "text") {
+  return "url, coalesce(final_url, ''), coalesce(content_type, ''), coalesce(title, ''),"
+         " fetched_at, coalesce(error, ''), coalesce(redirect_to, ''), coalesce(" +
+         std::string(text) + ", ''), coalesce(status, 0), depth, bytes, coalesce(duration_ms, 0)";
+}
+constexpr int kPageColumnCount = 12;
+
+void read_page_columns(const Result& result, int row, ExportedPage& page) {
+  page.url = text(result, row, 0);
+  page.final_url = text(result, row, 1);
+  page.content_type = text(result, row, 2);
+  page.title = text(result, row, 3);
+  page.fetched_at = text(result, row, 4);
+  page.error = text(result, row, 5);
+  page.redirect_to = text(result, row, 6);
+  page.text = text(result, row, 7);
+  page.status = result.int64(row, 8);
+  page.depth = result.int64(row, 9);
+  page.bytes = result.int64(row, 10);
+  page.duration_ms = result.real(row, 11);
+}
+
+const std::string kNowMs = "(extract(epoch FROM now()) * 1000)::bigint";
+
+}  // namespace
+
+std::vector<SearchHit> search_pages(const std::string& db, const std::string& query, int limit,
+                                    const std::optional<std::string>& site, const std::string& open,
+                                    const std::string& close) {
+  Reader reader(db);
+  // Titles weigh A and text B in the column (see pg_store.cpp), as the
+  // SQLite index weighs titles above text.
+  std::string options = "StartSel=\"" + open + "\", StopSel=\"" + close +
+                        "\", MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"";
+  Result found = reader.conn().exec(
+      "SELECT url, coalesce(title, ''), ts_headline('simple', left(coalesce(text, ''), 100000),"
+      " q, $4), -ts_rank(search, q) AS rank FROM pages, websearch_to_tsquery('simple', $1) AS q"
+      " WHERE search @@ q AND ($2::text IS NULL OR url LIKE '%://' || $2 || '/%'"
+      "   OR url LIKE '%://' || $2 || ':%')"
+      " ORDER BY rank, id LIMIT $3",
+      {query, site ? Param{*site} : Param{}, std::to_string(limit), options});
+  std::vector<SearchHit> hits;
+  for (int row = 0; row < found.rows(); ++row)
+    hits.push_back(
+        {text(found, row, 0), text(found, row, 1), text(found, row, 2), found.real(row, 3)});
+  return hits;
+}
+
+CrawlStats crawl_stats(const std::string& db, int top) {
+  Reader reader(db);
+  CrawlStats stats;
+  stats.pages = reader.scalar("SELECT count(*) FROM pages");
+  stats.urls_known = reader.scalar("SELECT count(*) FROM urls");
+  stats.urls_queued = reader.scalar("SELECT count(*) FROM urls WHERE state = 'queued'");
+  stats.links = reader.scalar("SELECT count(*) FROM links");
+  stats.bytes = reader.scalar("SELECT coalesce(sum(bytes), 0) FROM pages");
+  Result span = reader.conn().exec(
+      "SELECT coalesce(min(fetched_at), ''), coalesce(max(fetched_at), '') FROM pages");
+  stats.first_fetch = text(span, 0, 0);
+  stats.last_fetch = text(span, 0, 1);
+  stats.by_status = reader.counts(
+      "SELECT coalesce(status::text, 'none'), count(*) FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.by_content_type = reader.counts(
+      "SELECT coalesce(lower(trim(split_part(content_type, ';', 1))), 'none'), count(*)"
+      " FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.top_hosts = reader.counts(
+      "SELECT split_part(split_part(url, '://', 2), '/', 1), count(*) FROM pages"
+      " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " +
+      std::to_string(top));
+  stats.errors = reader.counts(
+      "SELECT error, count(*) FROM pages WHERE error IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.per_minute =
+      reader.counts("SELECT substr(fetched_at, 1, 16), count(*) FROM pages GROUP BY 1 ORDER BY 1");
+  Result fleet = reader.conn().exec(
+      "SELECT w.name, (w.seen_ms >= " + kNowMs +
+      " - 10000)::int, count(h.origin), w.pages,"
+      " w.pages * 1000.0 / greatest(w.seen_ms - w.started_ms, 1)"
+      " FROM workers w LEFT JOIN hosts h ON h.holder = w.id AND h.lease_until >= " +
+      kNowMs + " WHERE w.seen_ms >= " + kNowMs + " - 600000 GROUP BY w.id ORDER BY w.id");
+  for (int row = 0; row < fleet.rows(); ++row)
+    stats.fleet.push_back({text(fleet, row, 0), fleet.int64(row, 1) != 0, fleet.int64(row, 2),
+                           fleet.int64(row, 3), fleet.real(row, 4)});
+  return stats;
+}
+
+std::int64_t export_count(const std::string& db, bool exchanges) {
+  Reader reader(db);
+  return reader.scalar(exchanges ? "SELECT count(*) FROM responses" : "SELECT count(*) FROM pages");
+}
+
+void for_each_page(const std::string& db, const std::function<void(const ExportedPage&)>& on_page) {
+  Reader reader(db);
+  ExportedPage page;
+  reader.for_each_row("SELECT " + page_columns() + " FROM pages ORDER BY id",
+                      [&](const Result& result, int row) {
+                        read_page_columns(result, row, page);
+                        on_page(page);
+                      });
+}
+
+void for_each_exchange(const std::string& db,
+                       const std::function<void(const ExportedExchange&)>& on_exchange) {
+  Reader reader(db);
+  ExportedExchange exchange;
+  reader.for_each_row(
+      "SELECT p.url, p.fetched_at, r.request, r.head, r.body, r.body_size"
+      " FROM responses r JOIN pages p ON p.id = r.page_id ORDER BY p.id",
+      [&](const Result& result, int row) {
+        exchange.url = text(result, row, 0);
+        exchange.fetched_at = text(result, row, 1);
+        exchange.request = result.null(row, 2) ? "" : bytes_of(result.text(row, 2));
+        exchange.head = bytes_of(result.text(row, 3));
+        auto body = inflate_text(bytes_of(result.text(row, 4)),
+                                 static_cast<std::size_t>(result.int64(row, 5)));
+        if (!body)
+          throw StorageError("PostgreSQL database '" + reader.conn().name() +
+                                 "': a kept response body is damaged (" + exchange.url + ")",
+                             Failure::kOperation);
+        exchange.body = std::move(*body);
+        on_exchange(exchange);
+      });
+}
+
+namespace {
+
+// The redirect chain through `url`: who redirected to it, and where it led,
+// each way at most `hops` steps (a loop ends it).
+std::vector<std::string> redirect_chain(Connection& conn, const std::string& url,
+                                        const std::string& redirect_to, int hops) {
+  std::vector<std::string> before;
+  for (std::string at = url; static_cast<int>(before.size()) < hops;) {
+    Result from = conn.exec("SELECT url FROM pages WHERE redirect_to = $1 LIMIT 1", {at});
+    if (from.rows() == 0) break;
+    at = text(from, 0, 0);
+    if (at == url || std::find(before.begin(), before.end(), at) != before.end()) break;
+    before.push_back(at);
+  }
+  std::vector<std::string> chain(before.rbegin(), before.rend());
+  chain.push_back(url);
+  for (std::string next = redirect_to;
+       !next.empty() && static_cast<int>(chain.size()) < 2 * hops;) {
+    if (std::find(chain.begin(), chain.end(), next) != chain.end()) break;
+    chain.push_back(next);
+    Result to = conn.exec(
+        "SELECT coalesce(redirect_to, '') FROM pages"
+        " WHERE url_id = (SELECT id FROM urls WHERE url = $1)",
+        {next});
+    next = to.rows() > 0 ? text(to, 0, 0) : "";
+  }
+  return chain;
+}
+
+// At most `limit` URLs `list` finds for `id`, and how many `count` finds in all.
+std::pair<std::vector<std::string>, std::int64_t> linked_urls(Connection& conn,
+                                                              const std::string& list,
+                                                              const std::string& count,
+                                                              std::int64_t id, int limit) {
+  Result listed = conn.exec(list, {std::to_string(id), std::to_string(limit)});
+  std::vector<std::string> urls;
+  for (int row = 0; row < listed.rows(); ++row) urls.push_back(text(listed, row, 0));
+  return {std::move(urls), conn.exec(count, {std::to_string(id)}).int64(0, 0)};
+}
+
+}  // namespace
+
+std::optional<PageView> page_view(const std::string& db, const std::string& url, int max_links) {
+  Reader reader(db);
+  Connection& conn = reader.conn();
+  Result found = conn.exec("SELECT " + page_columns("substr(text, 1, 2000)") +
+                               ", id, coalesce(error_detail, ''), next_visit_ms, url_id FROM pages"
+                               " WHERE url_id = (SELECT id FROM urls WHERE url = $1)",
+                           {url});
+  if (found.rows() == 0) return std::nullopt;
+  PageView view;
+  read_page_columns(found, 0, view.page);
+  std::int64_t id = found.int64(0, kPageColumnCount);
+  view.error_detail = text(found, 0, kPageColumnCount + 1);
+  if (!found.null(0, kPageColumnCount + 2))
+    view.next_visit_ms = found.int64(0, kPageColumnCount + 2);
+  std::int64_t url_id = found.int64(0, kPageColumnCount + 3);
+
+  Result head = conn.exec("SELECT head FROM responses WHERE page_id = $1", {std::to_string(id)});
+  if (head.rows() > 0) view.head = bytes_of(head.text(0, 0));
+  view.redirects = redirect_chain(conn, view.page.url, view.page.redirect_to, 10);
+  std::tie(view.links_out, view.links_out_total) = linked_urls(
+      conn,
+      "SELECT u.url FROM links l JOIN urls u ON u.id = l.to_url WHERE l.from_page = $1 LIMIT $2",
+      "SELECT count(*) FROM links WHERE from_page = $1", id, max_links);
+  std::tie(view.links_in, view.links_in_total) = linked_urls(
+      conn,
+      "SELECT p.url FROM links l JOIN pages p ON p.id = l.from_page WHERE l.to_url = $1 LIMIT $2",
+      "SELECT count(*) FROM links WHERE to_url = $1", url_id, max_links);
+  return view;
+}
+
+}  // namespace crawler::storage::pg

@@ -1,0 +1,19 @@
+// The read queries of storage/crawl_queries.hpp on a PostgreSQL database, in READ ONLY
+// transactions. storage/crawl_queries.cpp calls these; nothing else should.
+#pragma once
+
+#include "storage/crawl_queries.hpp"
+
+namespace crawler::storage::pg {
+
+std::vector<SearchHit> search_pages(const std::string& db, const std::string& query, int limit,
+                                    const std::optional<std::string>& site, const std::string& open,
+                                    const std::string& close);
+CrawlStats crawl_stats(const std::string& db, int top);
+std::optional<PageView> page_view(const std::string& db, const std::string& url, int max_links);
+std::int64_t export_count(const std::string& db, bool exchanges);
+void for_each_exchange(const std::string& db,
+                       const std::function<void(const ExportedExchange&)>& on_exchange);
+void for_each_page(const std::string& db, const std::function<void(const ExportedPage&)>& on_page);
+
+}  // namespace crawler::storage::pg
