@@ -33,9 +33,14 @@ struct QueryOptions {
 
 int run_query_command(const QueryOptions& options);
 
+/// Copies the crawl in `from` into `to` (a new database), either way between
+/// SQLite and PostgreSQL. 0: copied; 2: unusable arguments or a target that
+/// holds a crawl already; 1: the copy failed (the target is left as it was).
+int run_copy_command(const std::string& from, const std::string& to);
+
 struct SearchOptions {
   std::string db_path;
-  std::string query;  // FTS5 syntax
+  std::string query;  // FTS5 syntax on SQLite, web-search syntax on PostgreSQL
   int limit = 10;
   std::optional<std::string> site;
   bool json = false;

@@ -50,11 +50,21 @@ int main(int argc, char** argv) {
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
 
+  std::string copy_from, copy_to;
+  CLI::App* copy_cmd = app.add_subcommand(
+      "copy", "Copy a crawl, frontier included, into a new database (SQLite <-> PostgreSQL)");
+  copy_cmd->add_option("--from", copy_from, "SQLite file or postgresql:// URI to copy")->required();
+  copy_cmd->add_option("--to", copy_to, "SQLite file or postgresql:// URI to create")->required();
+
   crawler::SearchOptions search;
   CLI::App* search_cmd =
-      app.add_subcommand("search", "Full-text search over the crawled titles and text (FTS5)");
-  search_cmd->add_option("--db", search.db_path, "SQLite database to read")->required();
-  search_cmd->add_option("query", search.query, "Terms, in FTS5 query syntax")->required();
+      app.add_subcommand("search", "Full-text search over the crawled titles and text");
+  search_cmd->add_option("--db", search.db_path, "SQLite file or postgresql:// URI to read")
+      ->required();
+  search_cmd
+      ->add_option("query", search.query,
+                   "Terms: FTS5 query syntax on SQLite, web-search syntax on PostgreSQL")
+      ->required();
   search_cmd->add_option("--limit", search.limit, "Most results to show")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
@@ -63,11 +73,12 @@ int main(int argc, char** argv) {
 
   std::string stats_db;
   CLI::App* stats_cmd = app.add_subcommand("stats", "Summarize a crawl database");
-  stats_cmd->add_option("--db", stats_db, "SQLite database to read")->required();
+  stats_cmd->add_option("--db", stats_db, "SQLite file or postgresql:// URI to read")->required();
 
   crawler::ExportOptions export_options;
   CLI::App* export_cmd = app.add_subcommand("export", "Export the stored pages");
-  export_cmd->add_option("--db", export_options.db_path, "SQLite database to read")->required();
+  export_cmd->add_option("--db", export_options.db_path, "SQLite file or postgresql:// URI to read")
+      ->required();
   export_cmd
       ->add_option("--format", export_options.format,
                    "jsonl, csv, or warc (WARC 1.1; needs a crawl run with --keep-raw)")
@@ -142,6 +153,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return crawler::run_serve_command(serve_crawl);
   if (*robots_cmd) return crawler::run_robots_command(robots);
   if (*health_cmd) return crawler::run_healthcheck_command(health_url);
+  if (*copy_cmd) return crawler::run_copy_command(copy_from, copy_to);
   if (*search_cmd) return crawler::run_search_command(search);
   if (*stats_cmd) return crawler::run_stats_command(stats_db);
   if (*export_cmd) return crawler::run_export_command(export_options);

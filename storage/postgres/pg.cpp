@@ -54,6 +54,27 @@ double Result::real(int row, int column) const {
   return std::strtod(PQgetvalue(result_, row, column), nullptr);
 }
 
+std::string bytea_literal(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string bytes_of_bytea(std::string_view literal) {
+  auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  if (literal.size() < 2) return out;
+  out.reserve((literal.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < literal.size(); i += 2)
+    out += static_cast<char>(digit(literal[i]) << 4 | digit(literal[i + 1]));
+  return out;
+}
+
 std::string redact_uri(const std::string& uri) {
   std::string out = uri;
   // postgresql://user:password@host/...: the userinfo ends at the '@' before the path.

@@ -92,6 +92,10 @@ class Transaction {
 std::string array_literal(const std::vector<std::string>& items);
 std::string array_literal(const std::vector<std::int64_t>& items);
 
+/// bytea in text form ("\\x" and two hex digits a byte), both ways.
+std::string bytea_literal(std::string_view bytes);
+std::string bytes_of_bytea(std::string_view literal);
+
 /// `uri` with the password (user:password@ or password=) replaced by ***.
 std::string redact_uri(const std::string& uri);
 

@@ -60,17 +60,6 @@ std::string text(const Result& result, int row, int column) {
   return std::string(result.text(row, column));
 }
 
-// bytea in text format: "\x" and two hex digits a byte.
-std::string bytes_of(std::string_view hex) {
-  auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  std::string out;
-  if (hex.size() < 2) return out;
-  out.reserve((hex.size() - 2) / 2);
-  for (std::size_t i = 2; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(digit(hex[i]) << 4 | digit(hex[i + 1]));
-  return out;
-}
-
 // The columns of an ExportedPage, in the order read_page_columns() takes
 // them first in a row; `text` is the expression for the page's text.
 std::string page_columns(std::string_view text = "text") {
@@ -183,9 +172,9 @@ void for_each_exchange(const std::string& db,
       [&](const Result& result, int row) {
         exchange.url = text(result, row, 0);
         exchange.fetched_at = text(result, row, 1);
-        exchange.request = result.null(row, 2) ? "" : bytes_of(result.text(row, 2));
-        exchange.head = bytes_of(result.text(row, 3));
-        auto body = inflate_text(bytes_of(result.text(row, 4)),
+        exchange.request = result.null(row, 2) ? "" : bytes_of_bytea(result.text(row, 2));
+        exchange.head = bytes_of_bytea(result.text(row, 3));
+        auto body = inflate_text(bytes_of_bytea(result.text(row, 4)),
                                  static_cast<std::size_t>(result.int64(row, 5)));
         if (!body)
           throw StorageError("PostgreSQL database '" + reader.conn().name() +
@@ -255,7 +244,7 @@ std::optional<PageView> page_view(const std::string& db, const std::string& url,
   std::int64_t url_id = found.int64(0, kPageColumnCount + 3);
 
   Result head = conn.exec("SELECT head FROM responses WHERE page_id = $1", {std::to_string(id)});
-  if (head.rows() > 0) view.head = bytes_of(head.text(0, 0));
+  if (head.rows() > 0) view.head = bytes_of_bytea(head.text(0, 0));
   view.redirects = redirect_chain(conn, view.page.url, view.page.redirect_to, 10);
   std::tie(view.links_out, view.links_out_total) = linked_urls(
       conn,

@@ -29,11 +29,7 @@ void push_next_visit(std::vector<Param>& params, const PageRecord& page) {
   params.push_back(revisits ? number(page.fetched_at_ms + page.revisit_after_s * 1000) : Param{});
 }
 
-// Titles weigh more than text, as in the SQLite index's ranking. A page's
-// text is indexed up to 200,000 characters: a tsvector holds at most 1 MB.
-constexpr const char* kSearchVector =
-    "setweight(to_tsvector('simple', coalesce($7::text, '')), 'A') ||"
-    " setweight(to_tsvector('simple', left(coalesce($18::text, ''), 200000)), 'B')";
+const std::string kSearchVector = pg::search_vector("$7::text", "$18::text");
 
 // $1..$25: the page's columns, as PageStore binds them ($24: indexed).
 std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool indexed) {
@@ -102,17 +98,6 @@ std::vector<std::string> sorted_unique(std::vector<std::string> items) {
   std::sort(items.begin(), items.end());
   items.erase(std::unique(items.begin(), items.end()), items.end());
   return items;
-}
-
-std::string hex_bytea(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 }  // namespace
@@ -331,8 +316,8 @@ void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
       " VALUES ($1, $2::bytea, $3::bytea, $4::bytea, $5) ON CONFLICT (page_id) DO UPDATE SET"
       " request = excluded.request, head = excluded.head, body = excluded.body,"
       " body_size = excluded.body_size",
-      {number(page_id), page.raw_request.empty() ? Param{} : hex_bytea(page.raw_request),
-       hex_bytea(page.raw_head), hex_bytea(deflate_text(page.raw_body)),
+      {number(page_id), page.raw_request.empty() ? Param{} : pg::bytea_literal(page.raw_request),
+       pg::bytea_literal(page.raw_head), pg::bytea_literal(deflate_text(page.raw_body)),
        number(static_cast<std::int64_t>(page.raw_body.size()))});
 }
 

@@ -23,7 +23,8 @@ std::string text(const Statement& stmt, int column) {
 // migrated yet stays readable (version 6 only added an index).
 constexpr int kReadableSchemaVersion = 5;
 
-// Opens read-only and refuses a database older than the queries need.
+}  // namespace
+
 Database open_for_reading(const std::string& path) {
   Database db(path, SQLITE_OPEN_READONLY);
   Statement version(db, "PRAGMA user_version");
@@ -37,6 +38,8 @@ Database open_for_reading(const std::string& path) {
                        SQLITE_ERROR);
   return db;
 }
+
+namespace {
 
 // The columns of an ExportedPage, in the order read_page_columns() takes
 // them first in a row; `text` is the expression for the page's text.

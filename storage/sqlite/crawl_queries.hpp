@@ -3,8 +3,12 @@
 #pragma once
 
 #include "storage/crawl_queries.hpp"
+#include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage::sqlite {
+
+/// Opens `path` read-only; refuses a database older than the queries need.
+Database open_for_reading(const std::string& path);
 
 std::vector<SearchHit> search_pages(const std::string& db, const std::string& query, int limit,
                                     const std::optional<std::string>& site, const std::string& open,

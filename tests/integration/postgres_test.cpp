@@ -214,6 +214,48 @@ TEST_F(PostgresTest, SearchStatsAndExportAnswerAsOnSqlite) {
   EXPECT_THAT(fleet, ::testing::HasSubstr("\thosts 0\tpages 40\tpages/s "));  // all released
 }
 
+// A crawl begun on SQLite moves to PostgreSQL with its frontier, resumes
+// there fetching nothing twice, and comes back whole; a target that holds a
+// crawl is refused and left alone.
+TEST_F(PostgresTest, CopyMovesACrawlBothWaysAndTheCopyResumes) {
+  TestServer server;
+  write_seeds({server.url("/site/120/0")});
+  std::string postgres = options_.db_path;
+  options_.db_path = sqlite_path_;
+  options_.max_pages = 50;
+  options_.keep_raw = true;
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  auto begun = stored();
+  EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+
+  ASSERT_EQ(run_copy_command(sqlite_path_, postgres), kExitOk);
+  options_.db_path = postgres;
+  EXPECT_EQ(stored(), begun);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE search @@ to_tsquery('simple', 'page7')"),
+            "1");
+  EXPECT_EQ(run_copy_command(sqlite_path_, postgres), kExitUsage);  // not into a crawl
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "50");
+
+  options_.max_pages.reset();
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "120");
+  expect_states_consistent();
+  std::map<std::string, int> fetched;
+  for (const auto& request : requests_for(server, "/site/")) ++fetched[request.target];
+  EXPECT_EQ(fetched.size(), 120u);
+  for (const auto& [target, times] : fetched) EXPECT_EQ(times, 1) << target;
+
+  auto finished = stored();
+  std::string back = (dir_ / "back.db").string();
+  ASSERT_EQ(run_copy_command(postgres, back), kExitOk);
+  options_.db_path = back;
+  EXPECT_EQ(stored(), finished);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'page77'"), "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM responses"), "120");
+  ExportOptions warc{back, "warc", (dir_ / "back.warc").string()};
+  EXPECT_EQ(run_export_command(warc), kExitOk);
+}
+
 // No message shows a password (trust authentication accepts any).
 TEST_F(PostgresTest, MessagesNameTheDatabaseWithoutItsPassword) {
   write_seeds({"http://127.0.0.1:1/"});

@@ -1,0 +1,143 @@
+// The PostgreSQL side of copy_crawl: see pg_copy.hpp.
+#include "storage/postgres/pg_copy.hpp"
+
+#include <charconv>
+#include <optional>
+
+#include "storage/postgres/pg.hpp"
+#include "storage/postgres/pg_schema.hpp"
+
+namespace crawler::storage::pg {
+
+namespace {
+
+std::string column_list(const CopyTable& table) {
+  std::string list;
+  for (const CopyColumn& column : table.columns)
+    list += (list.empty() ? "" : ", ") + std::string(column.name);
+  return list;
+}
+
+bool is_bytea(ColumnKind kind) {
+  return kind == ColumnKind::kRawText || kind == ColumnKind::kBlob;
+}
+
+class Source final : public CopySource {
+ public:
+  explicit Source(const std::string& uri) : conn_(uri), transaction_(conn_) {
+    conn_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    if (conn_.exec("SELECT to_regclass('pages') IS NULL").text(0, 0) == "t")
+      throw StorageError(
+          "PostgreSQL database '" + conn_.name() + "' holds no crawl (no pages table)",
+          Failure::kBadRequest);
+  }
+
+  // Through a cursor, a batch at a time: a table is never held whole.
+  void rows(const CopyTable& table, const std::function<void(const CopyRow&)>& on_row) override {
+    constexpr int kBatch = 1000;
+    conn_.exec("DECLARE copy_rows NO SCROLL CURSOR FOR SELECT " + column_list(table) + " FROM " +
+               table.name + " ORDER BY " + table.order_by);
+    CopyRow row(table.columns.size());
+    for (;;) {
+      Result batch = conn_.exec("FETCH " + std::to_string(kBatch) + " FROM copy_rows");
+      for (int r = 0; r < batch.rows(); ++r) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          int column = static_cast<int>(i);
+          ColumnKind kind = table.columns[i].kind;
+          if (batch.null(r, column)) {
+            row[i] = std::monostate{};
+          } else if (kind == ColumnKind::kInteger) {
+            row[i] = batch.int64(r, column);
+          } else if (kind == ColumnKind::kReal) {
+            row[i] = batch.real(r, column);
+          } else if (is_bytea(kind)) {
+            row[i] = bytes_of_bytea(batch.text(r, column));
+          } else {
+            row[i] = std::string(batch.text(r, column));
+          }
+        }
+        on_row(row);
+      }
+      if (batch.rows() < kBatch) break;
+    }
+    conn_.exec("CLOSE copy_rows");
+  }
+
+ private:
+  Connection conn_;
+  Transaction transaction_;
+};
+
+std::string real_text(double value) {
+  char text[32];
+  auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : "0";
+}
+
+class Target final : public CopyTarget {
+ public:
+  explicit Target(const std::string& uri) : conn_(uri) {
+    migrate(conn_);
+    if (conn_.exec("SELECT EXISTS (SELECT 1 FROM urls)").text(0, 0) == "t")
+      throw StorageError(
+          "PostgreSQL database '" + conn_.name() + "' holds a crawl already; copy into a new one",
+          Failure::kBadRequest);
+    transaction_.emplace(conn_);
+    conn_.exec("SET CONSTRAINTS ALL DEFERRED");  // urls.found_on names pages not copied yet
+  }
+
+  // One multi-row INSERT per batch; every value travels as text.
+  void insert(const CopyTable& table, const std::vector<CopyRow>& rows) override {
+    std::string sql =
+        "INSERT INTO " + std::string(table.name) + "(" + column_list(table) + ") VALUES ";
+    std::vector<Param> params;
+    params.reserve(rows.size() * table.columns.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      sql += r ? ", (" : "(";
+      for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        sql += (i ? ", $" : "$") + std::to_string(params.size() + 1);
+        params.push_back(param(table.columns[i], rows[r][i]));
+      }
+      sql += ")";
+    }
+    conn_.exec(sql, params);
+  }
+
+  void commit() override {
+    conn_.exec("UPDATE pages SET search = " + search_vector("title", "text") +
+               " WHERE indexed = 1");
+    // Ids were copied, not drawn: the next ones come after them.
+    for (const char* table : {"urls", "pages"})
+      conn_.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
+                 "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table);
+    // Origins with queued URLs, for workers to lease.
+    conn_.exec(
+        "INSERT INTO hosts(origin) SELECT DISTINCT origin FROM urls"
+        " WHERE state = 'queued' AND origin IS NOT NULL ON CONFLICT DO NOTHING");
+    transaction_->commit();
+  }
+
+ private:
+  static Param param(const CopyColumn& column, const CopyCell& cell) {
+    if (const auto* number = std::get_if<std::int64_t>(&cell)) return std::to_string(*number);
+    if (const auto* real = std::get_if<double>(&cell)) return real_text(*real);
+    if (const auto* bytes = std::get_if<std::string>(&cell))
+      return is_bytea(column.kind) ? bytea_literal(*bytes) : *bytes;
+    return std::nullopt;
+  }
+
+  Connection conn_;
+  std::optional<Transaction> transaction_;
+};
+
+}  // namespace
+
+std::unique_ptr<CopySource> open_copy_source(const std::string& uri) {
+  return std::make_unique<Source>(uri);
+}
+
+std::unique_ptr<CopyTarget> open_copy_target(const std::string& uri) {
+  return std::make_unique<Target>(uri);
+}
+
+}  // namespace crawler::storage::pg
