@@ -45,7 +45,10 @@ async::Task<void> CrawlEngine::keep_leases() {
     bool finished = frontier_.finished();
     if (!round.release.empty() || finished) co_await writes_committed();
     if (now - renewed_at >= leases_.lease() / 4) round.renew = leases_.origins();
-    if (frontier_.queued() < options_.frontier_memory_urls / 2) round.claim = leases_.room();
+    // A round claims no more origins than fetches may run at once: workers
+    // that start together share the hosts instead of the first taking all.
+    if (frontier_.queued() < options_.frontier_memory_urls / 2)
+      round.claim = std::min(leases_.room(), options_.concurrency);
     // Everything this crawler found is in the database: the fleet's answer covers it.
     round.ask_fleet = finished && frontier_.finished() && writer_.backlog() == 0;
 

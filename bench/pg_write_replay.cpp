@@ -1,0 +1,206 @@
+// pg_write_replay: the database's side of a fleet alone. It replays the
+// commits a crawl made (its pages with their text, links and the URLs they
+// queued, read from a SQLite crawl database) into PostgreSQL at full speed,
+// from W workers at once, each through its own PgStore with the lease
+// traffic a crawler makes: claim origins, write their pages in batches,
+// release them. The crawl is repeated R times under new paths to make it
+// bigger. It prints the pages per second the database absorbed, and checks
+// that every page was stored exactly once.
+//
+//   pg_write_replay --from crawl.db --to postgresql://... [--workers W]
+//                   [--repeat R] [--batch B]
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "parsers/url.hpp"
+#include "storage/crawl_store.hpp"
+#include "storage/postgres/pg.hpp"
+#include "storage/sqlite/crawl_queries.hpp"
+
+namespace {
+
+using crawler::storage::PageRecord;
+
+struct Options {
+  std::string from, to;
+  int workers = 1;
+  int repeat = 1;
+  std::size_t batch = 64;
+};
+
+// The same URL under repetition `r`: "http://h:p/x" becomes "http://h:p/r3/x".
+std::string repeated(const std::string& url, int r) {
+  std::size_t authority = url.find("://");
+  std::size_t path = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  if (path == std::string::npos) return url + "/r" + std::to_string(r) + "/";
+  return url.substr(0, path) + "/r" + std::to_string(r) + url.substr(path);
+}
+
+// Every stored page of the crawl as the writer got it.
+std::vector<PageRecord> recorded_pages(const std::string& path) {
+  using crawler::storage::Statement;
+  auto db = crawler::storage::sqlite::open_for_reading(path);
+  std::vector<PageRecord> pages;
+  std::map<std::int64_t, std::size_t> by_id;
+  Statement stmt(db,
+                 "SELECT id, url, coalesce(final_url, ''), depth, coalesce(status, 0),"
+                 " coalesce(content_type, ''), coalesce(title, ''), bytes,"
+                 " coalesce(duration_ms, 0), coalesce(text, ''), coalesce(error, '') FROM pages"
+                 " ORDER BY id");
+  while (stmt.step()) {
+    PageRecord page;
+    page.url = std::string(stmt.column_text(1));
+    page.final_url = std::string(stmt.column_text(2));
+    page.depth = static_cast<int>(stmt.column_int(3));
+    page.status = static_cast<int>(stmt.column_int(4));
+    page.content_type = std::string(stmt.column_text(5));
+    page.title = std::string(stmt.column_text(6));
+    page.bytes = stmt.column_int(7);
+    page.duration_ms = sqlite3_column_double(stmt.get(), 8);
+    page.text = std::string(stmt.column_text(9));
+    page.error = std::string(stmt.column_text(10));
+    page.fetched_at_ms = 1'780'000'000'000;
+    page.queued_depth = page.depth + 1;
+    page.queued_source = crawler::storage::QueueSource::kLink;
+    by_id[stmt.column_int(0)] = pages.size();
+    pages.push_back(std::move(page));
+  }
+  Statement links(db,
+                  "SELECT l.from_page, u.url FROM links l JOIN urls u ON u.id = l.to_url"
+                  " ORDER BY l.from_page");
+  while (links.step())
+    pages[by_id.at(links.column_int(0))].links.emplace_back(links.column_text(1));
+  Statement queued(db, "SELECT found_on, url FROM urls WHERE found_on IS NOT NULL");
+  while (queued.step())
+    if (auto it = by_id.find(queued.column_int(0)); it != by_id.end())
+      pages[it->second].queued.emplace_back(queued.column_text(1));
+  return pages;
+}
+
+PageRecord under(const PageRecord& page, int r) {
+  PageRecord copy = page;
+  copy.url = repeated(page.url, r);
+  if (!copy.final_url.empty()) copy.final_url = repeated(page.final_url, r);
+  for (auto& link : copy.links) link = repeated(link, r);
+  for (auto& url : copy.queued) url = repeated(url, r);
+  return copy;
+}
+
+Options parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--from")
+      options.from = value;
+    else if (flag == "--to")
+      options.to = value;
+    else if (flag == "--workers")
+      options.workers = std::atoi(value.c_str());
+    else if (flag == "--repeat")
+      options.repeat = std::atoi(value.c_str());
+    else if (flag == "--batch")
+      options.batch = static_cast<std::size_t>(std::atoi(value.c_str()));
+    else {
+      std::fprintf(stderr, "pg_write_replay: unknown flag %s\n", flag.c_str());
+      std::exit(2);
+    }
+  }
+  if (options.from.empty() || options.to.empty() || options.workers < 1 || options.repeat < 1 ||
+      options.batch < 1) {
+    std::fprintf(stderr,
+                 "usage: pg_write_replay --from crawl.db --to postgresql://... [--workers W]"
+                 " [--repeat R] [--batch B]\n");
+    std::exit(2);
+  }
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options = parse(argc, argv);
+  std::vector<PageRecord> recorded = recorded_pages(options.from);
+  // Pages by origin: a worker writes the pages of the origins it leases.
+  std::map<std::string, std::vector<PageRecord>> by_origin;
+  std::vector<std::string> seeds;
+  for (int r = 0; r < options.repeat; ++r)
+    for (const PageRecord& page : recorded) {
+      PageRecord copy = under(page, r);
+      seeds.push_back(copy.url);
+      by_origin[std::string(crawler::parsers::normalized_origin(copy.url))].push_back(
+          std::move(copy));
+    }
+  std::size_t total = seeds.size();
+  crawler::storage::StoreOptions store_options;
+  {
+    auto setup = crawler::storage::open_crawl_store(options.to, store_options);
+    for (std::size_t i = 0; i < seeds.size(); i += 10'000)
+      setup->queue(
+          {seeds.begin() + static_cast<std::ptrdiff_t>(i),
+           seeds.begin() + static_cast<std::ptrdiff_t>(std::min(i + 10'000, seeds.size()))},
+          0);
+  }
+
+  std::atomic<std::size_t> written{0}, fenced{0}, rounds{0};
+  std::mutex taken_mutex;
+  std::map<std::string, bool> taken;  // origins whose pages a worker wrote
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (int w = 0; w < options.workers; ++w)
+    workers.emplace_back([&] {
+      auto store = crawler::storage::open_crawl_store(options.to, store_options);
+      for (int idle = 0; idle < 3;) {
+        crawler::storage::LeaseRound claim;
+        claim.claim = 8;
+        auto grant = store->lease(claim);
+        ++rounds;
+        bool wrote = false;
+        for (const std::string& origin : grant.claimed) {
+          {
+            std::lock_guard lock(taken_mutex);
+            if (taken[origin]) continue;  // stored already; what it still has queued is not ours
+            taken[origin] = true;
+          }
+          auto it = by_origin.find(origin);
+          if (it == by_origin.end()) continue;
+          const auto& pages = it->second;
+          for (std::size_t i = 0; i < pages.size(); i += options.batch) {
+            std::size_t n = std::min(options.batch, pages.size() - i);
+            std::size_t left_out = store->write(std::span(pages.data() + i, n));
+            written += n - left_out;
+            fenced += left_out;
+          }
+          wrote = true;
+        }
+        // Nothing left to write, or the others hold it: a few such rounds end the worker.
+        idle = wrote ? 0 : idle + 1;
+        if (!wrote) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        crawler::storage::LeaseRound release;
+        release.release = grant.claimed;
+        store->lease(release);
+        ++rounds;
+      }
+    });
+  for (auto& worker : workers) worker.join();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  crawler::storage::pg::Connection check(options.to);
+  auto counts = check.exec("SELECT count(*), count(DISTINCT url_id) FROM pages");
+  bool once = counts.int64(0, 0) == static_cast<std::int64_t>(total) &&
+              counts.int64(0, 1) == counts.int64(0, 0);
+  std::printf(
+      "workers=%d pages=%zu stored=%lld distinct=%lld fenced=%zu lease_rounds=%zu seconds=%.3f "
+      "pages_per_second=%.1f exactly_once=%s\n",
+      options.workers, total, static_cast<long long>(counts.int64(0, 0)),
+      static_cast<long long>(counts.int64(0, 1)), fenced.load(), rounds.load(), seconds,
+      written.load() / seconds, once ? "yes" : "no");
+  return once ? 0 : 1;
+}
