@@ -197,6 +197,19 @@ std::string array_literal(const std::vector<std::string>& items) {
   return out + "}";
 }
 
+std::string array_literal(const std::vector<Param>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    if (items[i]) {
+      append_quoted(out, *items[i]);
+    } else {
+      out += "NULL";
+    }
+  }
+  return out + "}";
+}
+
 std::string array_literal(const std::vector<std::int64_t>& items) {
   std::string out = "{";
   for (std::size_t i = 0; i < items.size(); ++i) {

@@ -91,6 +91,8 @@ class Transaction {
 /// A PostgreSQL array literal ({"a","b"}) of `items`, for $n::text[] or bigint[].
 std::string array_literal(const std::vector<std::string>& items);
 std::string array_literal(const std::vector<std::int64_t>& items);
+/// The same with NULLs: an empty Param is an unquoted NULL element.
+std::string array_literal(const std::vector<Param>& items);
 
 /// bytea in text form ("\\x" and two hex digits a byte), both ways.
 std::string bytea_literal(std::string_view bytes);

@@ -62,15 +62,46 @@ std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool
   return params;
 }
 
-const std::string kInsertPage =
-    std::string(
-        "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
-        " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
-        " redirect_to, canonical, noindex, text, etag, last_modified, content_hash,"
-        " revisit_after_s, next_visit_ms, indexed, links_dropped, search) VALUES ($1, $2, $3,"
-        " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-        " $22, $23, $24, $25, CASE WHEN $24::int = 1 THEN ") +
-    kSearchVector + " END) RETURNING id";
+// The page columns, as page_params() gives them, with their types.
+const std::vector<std::pair<const char*, const char*>> kPageColumns = {
+    {"url_id", "bigint"},
+    {"url", "text"},
+    {"final_url", "text"},
+    {"depth", "int"},
+    {"status", "int"},
+    {"content_type", "text"},
+    {"title", "text"},
+    {"fetched_at", "text"},
+    {"bytes", "bigint"},
+    {"duration_ms", "float8"},
+    {"error", "text"},
+    {"error_detail", "text"},
+    {"truncated", "int"},
+    {"attempts", "int"},
+    {"redirect_to", "text"},
+    {"canonical", "text"},
+    {"noindex", "int"},
+    {"text", "text"},
+    {"etag", "text"},
+    {"last_modified", "text"},
+    {"content_hash", "text"},
+    {"revisit_after_s", "bigint"},
+    {"next_visit_ms", "bigint"},
+    {"indexed", "int"},
+    {"links_dropped", "int"}};
+
+// Every new page of a batch in one statement: one array per column.
+std::string insert_pages_sql() {
+  std::string names, arrays;
+  for (std::size_t c = 0; c < kPageColumns.size(); ++c) {
+    names += (c ? ", " : "") + std::string(kPageColumns[c].first);
+    arrays += (c ? ", $" : "$") + std::to_string(c + 1) + "::" + kPageColumns[c].second + "[]";
+  }
+  return "INSERT INTO pages(" + names + ", search) SELECT " + names +
+         ", CASE WHEN indexed = 1 THEN " + pg::search_vector("title", "text") +
+         " END FROM unnest(" + arrays + ") AS p(" + names + ") RETURNING id, url_id";
+}
+const std::string kInsertPages = insert_pages_sql();
 
 // A changed page is rewritten in place; it enters the index if it was in
 // it, or if it is to be indexed now ($24), as PageStore's triggers do.
@@ -122,23 +153,27 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   pg::Transaction transaction(writer_);
   std::vector<bool> held = still_held(pages);
   UrlIds ids = url_ids(pages);
+  Staged staged;
+  std::vector<const PageRecord*> fresh;
   std::size_t fenced = 0;
   std::int64_t stored = 0;
   for (std::size_t i = 0; i < pages.size(); ++i) {
     const PageRecord& page = pages[i];
     if (page.robots) keep_robots(*page.robots);
     if (page.queue_only) {
-      mark_queued(page.queued, page.queued_depth, page.queued_source, 0, ids);
+      stage_queued(page, std::nullopt, ids, staged);
     } else if (!held[i]) {
       ++fenced;  // its URL stays queued: the origin's holder fetches it
     } else if (page.revisit) {
-      write_revisit(page, ids);
+      write_revisit(page, ids, staged);
       ++stored;
     } else {
-      insert(page, ids);
+      fresh.push_back(&page);
       ++stored;
     }
   }
+  insert_pages(fresh, ids, staged);
+  write_staged(staged);
   if (stored > 0)
     writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
   transaction.commit();
@@ -257,22 +292,38 @@ PgStore::UrlIds PgStore::url_ids(const std::vector<std::string>& urls) {
   return ids;
 }
 
-void PgStore::insert(const PageRecord& page, const UrlIds& ids) {
-  std::int64_t url_id = ids.at(page.url);
-  bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
-  pg::Result inserted = writer_.exec(kInsertPage, page_params(url_id, page, indexed));
-  std::int64_t page_id = inserted.int64(0, 0);
-  writer_.exec("UPDATE urls SET state = 'done', depth = $2 WHERE id = $1",
-               {number(url_id), number(page.depth)});
-  write_links(page_id, page, ids);
-  write_response(page_id, page);
+// New pages, all in one statement; what each adds is staged for the batch.
+void PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
+                           Staged& staged) {
+  if (fresh.empty()) return;
+  std::vector<std::vector<Param>> columns(kPageColumns.size());
+  for (const PageRecord* page : fresh) {
+    bool indexed = index_text_ && (!page->title.empty() || !page->text.empty());
+    std::vector<Param> row = page_params(ids.at(page->url), *page, indexed);
+    for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(std::move(row[c]));
+  }
+  std::vector<Param> arrays;
+  for (const auto& column : columns) arrays.emplace_back(pg::array_literal(column));
+  pg::Result inserted = writer_.exec(kInsertPages, arrays);
+  std::unordered_map<std::int64_t, std::int64_t> page_ids;  // url id -> page id
+  for (int row = 0; row < inserted.rows(); ++row)
+    page_ids.emplace(inserted.int64(row, 1), inserted.int64(row, 0));
+  for (const PageRecord* page : fresh) {
+    std::int64_t url_id = ids.at(page->url);
+    std::int64_t page_id = page_ids.at(url_id);
+    staged.done_ids.push_back(url_id);
+    staged.done_depths.push_back(page->depth);
+    stage_links(page_id, *page, ids, staged);
+    write_response(page_id, *page);
+  }
 }
 
-void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids) {
+void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged) {
   std::int64_t url_id = ids.at(page.url);
   pg::Result found = writer_.exec("SELECT id FROM pages WHERE url_id = $1", {number(url_id)});
   if (found.rows() == 0) {
-    insert(page, ids);  // stored by no one yet (the database was replaced?): a first visit
+    // Stored by no one yet (the database was replaced?): a first visit.
+    insert_pages({&page}, ids, staged);
     return;
   }
   std::int64_t page_id = found.int64(0, 0);
@@ -292,21 +343,60 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids) {
   bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
   writer_.exec(kUpdatePage, page_params(url_id, page, indexed));
   writer_.exec("DELETE FROM links WHERE from_page = $1", {number(page_id)});
-  write_links(page_id, page, ids);
+  stage_links(page_id, page, ids, staged);
   write_response(page_id, page);
 }
 
-void PgStore::write_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids) {
-  if (!page.links.empty()) {
-    std::vector<std::int64_t> targets;
-    targets.reserve(page.links.size());
-    for (const std::string& link : page.links) targets.push_back(ids.at(link));
-    writer_.exec(
-        "INSERT INTO links(from_page, to_url) SELECT $1, unnest($2::bigint[])"
-        " ON CONFLICT DO NOTHING",
-        {number(page_id), pg::array_literal(targets)});
+void PgStore::stage_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids,
+                          Staged& staged) {
+  for (const std::string& link : page.links) {
+    staged.link_from.push_back(page_id);
+    staged.link_to.push_back(ids.at(link));
   }
-  mark_queued(page.queued, page.queued_depth, page.queued_source, page_id, ids);
+  stage_queued(page, page_id, ids, staged);
+}
+
+// found_on: the page whose links or redirect named the URLs; none for seeds and sitemaps.
+void PgStore::stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on,
+                           const UrlIds& ids, Staged& staged) {
+  for (const std::string& url : page.queued) {
+    staged.queued_ids.push_back(number(ids.at(url)));
+    staged.queued_origins.emplace_back(std::string(parsers::normalized_origin(url)));
+    staged.queued_depths.push_back(number(page.queued_depth));
+    staged.queued_sources.emplace_back(std::string(queue_source_name(page.queued_source)));
+    staged.queued_found_on.push_back(found_on ? number(*found_on) : Param{});
+  }
+}
+
+// What the batch's records added, in one statement each.
+void PgStore::write_staged(const Staged& staged) {
+  if (!staged.done_ids.empty())
+    writer_.exec(
+        "UPDATE urls u SET state = 'done', depth = q.depth"
+        " FROM unnest($1::bigint[], $2::int[]) AS q(id, depth) WHERE u.id = q.id",
+        {pg::array_literal(staged.done_ids), pg::array_literal(staged.done_depths)});
+  if (!staged.link_from.empty())
+    writer_.exec(
+        "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])"
+        " ON CONFLICT DO NOTHING",
+        {pg::array_literal(staged.link_from), pg::array_literal(staged.link_to)});
+  if (staged.queued_ids.empty()) return;
+  std::vector<std::string> origins;
+  for (const Param& origin : staged.queued_origins) origins.push_back(*origin);
+  writer_.exec("INSERT INTO hosts(origin) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+               {pg::array_literal(sorted_unique(std::move(origins)))});
+  // Rows locked in id order: workers queueing the same URLs never deadlock.
+  writer_.exec(
+      "WITH q AS (SELECT DISTINCT ON (id) * FROM unnest($1::bigint[], $2::text[], $3::int[],"
+      " $4::text[], $5::bigint[]) AS q(id, origin, depth, source, found_on)),"
+      " locked AS (SELECT u.id FROM urls u JOIN q ON q.id = u.id WHERE u.state = 'linked'"
+      " ORDER BY u.id FOR UPDATE OF u)"
+      " UPDATE urls u SET state = 'queued', depth = q.depth, origin = q.origin,"
+      " source = q.source, found_on = q.found_on FROM q JOIN locked ON locked.id = q.id"
+      " WHERE u.id = q.id",
+      {pg::array_literal(staged.queued_ids), pg::array_literal(staged.queued_origins),
+       pg::array_literal(staged.queued_depths), pg::array_literal(staged.queued_sources),
+       pg::array_literal(staged.queued_found_on)});
 }
 
 void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
@@ -331,31 +421,17 @@ void PgStore::keep_robots(const RobotsFile& robots) {
        number(robots.http_status), robots.body, number(robots.fetched_at_ms)});
 }
 
-// found_on: the page whose links or redirect named the URLs; 0 for none.
-void PgStore::mark_queued(const std::vector<std::string>& urls, int depth, QueueSource source,
-                          std::int64_t found_on, const UrlIds& ids) {
-  if (urls.empty()) return;
-  std::vector<std::int64_t> url_ids;
-  std::vector<std::string> origins;
-  for (const std::string& url : urls) {
-    url_ids.push_back(ids.at(url));
-    origins.emplace_back(parsers::normalized_origin(url));
-  }
-  writer_.exec("INSERT INTO hosts(origin) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-               {pg::array_literal(sorted_unique(origins))});
-  writer_.exec(
-      "UPDATE urls u SET state = 'queued', depth = $1, origin = q.origin, source = $2,"
-      " found_on = $3 FROM unnest($4::bigint[], $5::text[]) AS q(id, origin)"
-      " WHERE u.id = q.id AND u.state = 'linked'",
-      {number(depth), std::string(queue_source_name(source)),
-       found_on > 0 ? number(found_on) : Param{}, pg::array_literal(url_ids),
-       pg::array_literal(origins)});
-}
-
 void PgStore::queue(const std::vector<std::string>& urls, int depth, QueueSource source) {
   pg::Transaction transaction(writer_);
+  PageRecord seeds;
+  seeds.queue_only = true;
+  seeds.queued = urls;
+  seeds.queued_depth = depth;
+  seeds.queued_source = source;
   UrlIds ids = url_ids(urls);
-  mark_queued(urls, depth, source, 0, ids);
+  Staged staged;
+  stage_queued(seeds, std::nullopt, ids, staged);
+  write_staged(staged);
   transaction.commit();
 }
 

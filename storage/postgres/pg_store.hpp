@@ -50,15 +50,24 @@ class PgStore final : public CrawlStore {
   using Epochs = std::unordered_map<std::string, std::int64_t>;
 
   std::vector<bool> still_held(std::span<const PageRecord> pages);
+  // What a batch's records add, gathered to be written in one statement each.
+  struct Staged {
+    std::vector<std::int64_t> done_ids, done_depths;  // URLs whose page is now stored
+    std::vector<std::int64_t> link_from, link_to;
+    std::vector<pg::Param> queued_ids, queued_origins, queued_depths, queued_sources,
+        queued_found_on;
+  };
+
   UrlIds url_ids(std::span<const PageRecord> pages);
   UrlIds url_ids(const std::vector<std::string>& urls);
-  void insert(const PageRecord& page, const UrlIds& ids);
-  void write_revisit(const PageRecord& page, const UrlIds& ids);
-  void write_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids);
+  void insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids, Staged& staged);
+  void write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged);
+  void stage_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids, Staged& staged);
+  void stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on, const UrlIds& ids,
+                    Staged& staged);
+  void write_staged(const Staged& staged);
   void write_response(std::int64_t page_id, const PageRecord& page);
   void keep_robots(const RobotsFile& robots);
-  void mark_queued(const std::vector<std::string>& urls, int depth, QueueSource source,
-                   std::int64_t found_on, const UrlIds& ids);
 
   bool index_text_;
   pg::Connection writer_;
