@@ -142,7 +142,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     return kExitFailed;
   }
   if (summary.write_failures > 0)
-    log::warning(std::to_string(summary.write_failures) + " page(s) could not be stored");
+    log::warning(std::to_string(summary.write_failures) +
+                 " page(s) could not be stored; the first because: " + summary.write_error);
   if (summary.fenced > 0)
     log::info(std::to_string(summary.fenced) +
               " page(s) fenced off: another crawler took their hosts over and fetches them");

@@ -344,6 +344,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
   summary_.fenced = writer_.fenced();
+  summary_.write_error = writer_.first_error();
   summary_.write_seconds = writer_.write_seconds();
   summary_.write_batches = writer_.batches();
   if (writer_.fatal()) {

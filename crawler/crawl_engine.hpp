@@ -46,6 +46,7 @@ struct CrawlSummary {
   std::size_t sitemaps = 0;                    // sitemap documents read
   std::size_t sitemap_urls = 0;                // URLs they added to the frontier
   std::size_t write_failures = 0;              // records the store refused
+  std::string write_error;                     // the first refusal's message
   std::size_t fenced = 0;                      // pages left out: another crawler took their host
   std::map<std::string, std::size_t> skipped;  // links not queued, by reason
   std::map<std::string, std::size_t> errors;   // fetch failures by kind

@@ -40,6 +40,7 @@ async::Task<void> CrawlEngine::keep_leases() {
     for (std::string& origin : leases_.origins()) {
       if (!frontier_.idle(origin, now)) continue;
       leases_.forget(origin);
+      log::debug("releasing " + origin);
       round.release.push_back(std::move(origin));
     }
     bool finished = frontier_.finished();
@@ -96,6 +97,7 @@ void CrawlEngine::take_grant(const storage::LeaseRound& round, const storage::Le
     drop_host(origin);
   }
   for (const std::string& origin : grant.claimed) {
+    log::debug("leased " + origin);
     leases_.granted(origin, asked_at);
     frontier_.adopt(origin);
   }

@@ -72,9 +72,15 @@ void Frontier::revisit(storage::DuePage page) {
 AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
   if (!seen_.insert(url.url))
     return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
+  if (owns_ && url.kind == UrlKind::kPage) {
+    // A fleet: another crawler may know this page (it may have fetched it
+    // while it held the origin), so the database, where the caller queues
+    // it, decides. The origin's holder reads it back if it is new there.
+    if (owns(url.origin())) adopt(url.origin());
+    return AddOutcome::kQueued;
+  }
   // New to a set still loading: the database may know it already.
   if (durable && !seen_complete_) return uncertain();
-  if (!owns(url.origin())) return AddOutcome::kQueued;  // its holder reads it from the database
   if (!durable || !spill(url.origin())) push(std::move(url));
   return AddOutcome::kQueued;
 }

@@ -133,9 +133,10 @@ class Frontier {
   void revisit(storage::DuePage page);
 
   /// Which origins this crawler may fetch, when crawlers share the database
-  /// and lease hosts; by default every one. A new URL of another origin is
-  /// left to the database (AddOutcome::kQueued: the caller queues it there),
-  /// where that origin's holder finds it.
+  /// and lease hosts; by default every one. A new page URL is then left to
+  /// the database (AddOutcome::kQueued: the caller queues it there), which
+  /// alone knows what the fleet fetched: a refill reads it back if it is new
+  /// and of an origin this crawler holds; else that origin's holder does.
   void set_owner(std::function<bool(std::string_view origin)> owns) { owns_ = std::move(owns); }
   /// A newly leased origin: its queued URLs are read from the database by
   /// the next refill, first in line.

@@ -62,7 +62,8 @@ class CrawlStore {
 
   /// Writes every record in one transaction: a batch lands whole or not at
   /// all. Returns how many pages it left out because this crawler no longer
-  /// holds their origin's lease (fencing: a newer holder fetches them).
+  /// holds their origin's lease (fencing: a newer holder fetches them), or
+  /// because another crawler of the fleet stored them already.
   virtual std::size_t write(std::span<const PageRecord> pages) = 0;
   /// Marks `urls` queued at `depth` unless already known as queued or done.
   virtual void queue(const std::vector<std::string>& urls, int depth,

@@ -99,7 +99,8 @@ std::string insert_pages_sql() {
   }
   return "INSERT INTO pages(" + names + ", search) SELECT " + names +
          ", CASE WHEN indexed = 1 THEN " + pg::search_vector("title", "text") +
-         " END FROM unnest(" + arrays + ") AS p(" + names + ") RETURNING id, url_id";
+         " END FROM unnest(" + arrays + ") AS p(" + names +
+         ") ON CONFLICT (url_id) DO NOTHING RETURNING id, url_id";
 }
 const std::string kInsertPages = insert_pages_sql();
 
@@ -172,7 +173,9 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
       ++stored;
     }
   }
-  insert_pages(fresh, ids, staged);
+  std::size_t stored_before = insert_pages(fresh, ids, staged);
+  fenced += stored_before;
+  stored -= static_cast<std::int64_t>(stored_before);
   write_staged(staged);
   if (stored > 0)
     writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
@@ -220,16 +223,19 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   Param lease_ms = number(round.lease_ms);
   std::vector<std::pair<std::string, std::int64_t>> claimed;
   pg::Transaction transaction(leases_);
+  // Rows are locked in origin order, as the writer's fencing check locks
+  // them: the two never wait on each other in a circle.
   if (!round.release.empty())
     leases_.exec(
-        "UPDATE hosts SET holder = NULL, lease_until = 0"
-        " WHERE holder = $1 AND origin = ANY($2::text[])",
+        "UPDATE hosts SET holder = NULL, lease_until = 0 WHERE origin IN (SELECT origin FROM hosts"
+        " WHERE holder = $1 AND origin = ANY($2::text[]) ORDER BY origin FOR UPDATE)",
         {worker_, pg::array_literal(sorted_unique(round.release))});
   if (!round.renew.empty()) {
-    pg::Result renewed =
-        leases_.exec("UPDATE hosts SET lease_until = " + kNowMs +
-                         " + $3 WHERE holder = $1 AND origin = ANY($2::text[]) RETURNING origin",
-                     {worker_, pg::array_literal(sorted_unique(round.renew)), lease_ms});
+    pg::Result renewed = leases_.exec(
+        "UPDATE hosts SET lease_until = " + kNowMs +
+            " + $3 WHERE origin IN (SELECT origin FROM hosts WHERE holder = $1"
+            " AND origin = ANY($2::text[]) ORDER BY origin FOR UPDATE) RETURNING origin",
+        {worker_, pg::array_literal(sorted_unique(round.renew)), lease_ms});
     for (int row = 0; row < renewed.rows(); ++row) grant.renewed.emplace_back(renewed.text(row, 0));
   }
   if (round.claim > 0) {
@@ -293,9 +299,11 @@ PgStore::UrlIds PgStore::url_ids(const std::vector<std::string>& urls) {
 }
 
 // New pages, all in one statement; what each adds is staged for the batch.
-void PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
-                           Staged& staged) {
-  if (fresh.empty()) return;
+// Returns how many were stored already (by a crawler that held the origin
+// before): those are left as they are, not stored twice.
+std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
+                                  Staged& staged) {
+  if (fresh.empty()) return 0;
   std::vector<std::vector<Param>> columns(kPageColumns.size());
   for (const PageRecord* page : fresh) {
     bool indexed = index_text_ && (!page->title.empty() || !page->text.empty());
@@ -308,14 +316,21 @@ void PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, const Ur
   std::unordered_map<std::int64_t, std::int64_t> page_ids;  // url id -> page id
   for (int row = 0; row < inserted.rows(); ++row)
     page_ids.emplace(inserted.int64(row, 1), inserted.int64(row, 0));
+  std::size_t stored_before = 0;
   for (const PageRecord* page : fresh) {
     std::int64_t url_id = ids.at(page->url);
-    std::int64_t page_id = page_ids.at(url_id);
+    auto inserted_as = page_ids.find(url_id);
+    if (inserted_as == page_ids.end()) {
+      ++stored_before;
+      continue;
+    }
+    std::int64_t page_id = inserted_as->second;
     staged.done_ids.push_back(url_id);
     staged.done_depths.push_back(page->depth);
     stage_links(page_id, *page, ids, staged);
     write_response(page_id, *page);
   }
+  return stored_before;
 }
 
 void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged) {
@@ -383,8 +398,12 @@ void PgStore::write_staged(const Staged& staged) {
   if (staged.queued_ids.empty()) return;
   std::vector<std::string> origins;
   for (const Param& origin : staged.queued_origins) origins.push_back(*origin);
-  writer_.exec("INSERT INTO hosts(origin) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-               {pg::array_literal(sorted_unique(std::move(origins)))});
+  // Only origins not there yet: inserting over a row a lease round is
+  // updating would wait for that round, which may wait for this batch.
+  writer_.exec(
+      "INSERT INTO hosts(origin) SELECT o FROM unnest($1::text[]) AS o"
+      " WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.origin = o) ON CONFLICT DO NOTHING",
+      {pg::array_literal(sorted_unique(std::move(origins)))});
   // Rows locked in id order: workers queueing the same URLs never deadlock.
   writer_.exec(
       "WITH q AS (SELECT DISTINCT ON (id) * FROM unnest($1::bigint[], $2::text[], $3::int[],"

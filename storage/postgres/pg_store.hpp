@@ -60,7 +60,8 @@ class PgStore final : public CrawlStore {
 
   UrlIds url_ids(std::span<const PageRecord> pages);
   UrlIds url_ids(const std::vector<std::string>& urls);
-  void insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids, Staged& staged);
+  std::size_t insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
+                           Staged& staged);
   void write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged);
   void stage_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids, Staged& staged);
   void stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on, const UrlIds& ids,

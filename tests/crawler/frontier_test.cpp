@@ -498,10 +498,11 @@ TEST(FrontierWindow, PastItsMemoryTheSeenTestLeavesDoubtsToTheDatabase) {
 
 // ---- A fleet: origins this crawler holds a lease on ----------------------------
 
-// A URL of an origin held by another crawler stays in the database (the
-// caller queues it there) and is seen from then on; a leased origin is read
-// from the database first in line; a lost one leaves memory.
-TEST(FrontierLeases, HoldsOnlyTheOriginsItOwns) {
+// In a fleet every new page URL goes to the database, the only one that
+// knows what the other crawlers fetched: one of an origin this crawler holds
+// is read back by the next refill, first in line; one of another origin is
+// its holder's. A lost origin leaves memory.
+TEST(FrontierLeases, PagesComeThroughTheDatabaseAndOnlyOwnedOriginsAreRead) {
   Frontier frontier(limits());
   std::set<std::string> owned = {"http://a.com"};
   frontier.set_owner(
@@ -509,21 +510,27 @@ TEST(FrontierLeases, HoldsOnlyTheOriginsItOwns) {
   EXPECT_EQ(frontier.add("http://a.com/1", 1), AddOutcome::kQueued);
   EXPECT_EQ(frontier.add("http://b.com/1", 1), AddOutcome::kQueued);
   EXPECT_EQ(frontier.add("http://b.com/1", 1), AddOutcome::kDuplicate);
-  EXPECT_EQ(frontier.queued(), 1u);
-  EXPECT_FALSE(frontier.spilled());  // b.com's URLs are its holder's to read, not ours
-  EXPECT_TRUE(frontier.idle("http://b.com", kT0));
-  EXPECT_FALSE(frontier.idle("http://a.com", kT0));
-  EXPECT_EQ(drain(frontier), std::vector<std::string>{"http://a.com/1"});
+  EXPECT_EQ(frontier.queued(), 0u);
+  EXPECT_TRUE(frontier.idle("http://b.com", kT0));   // b.com's URLs are its holder's to read
+  EXPECT_FALSE(frontier.idle("http://a.com", kT0));  // a.com's wait in the database
+  ASSERT_TRUE(frontier.refill_wanted());
+  RefillPlan plan = frontier.plan_refill();
+  EXPECT_EQ(plan.hosts_first, std::vector<std::string>{"http://a.com"});
+  RefillRows rows;
+  rows.hosts.push_back(rows_of("http://a.com", 1, 1, true));
+  EXPECT_EQ(frontier.refilled(plan, rows), 1u);
+  EXPECT_EQ(drain(frontier), std::vector<std::string>{page("http://a.com", 1)});
   EXPECT_TRUE(frontier.idle("http://a.com", kT0));
+  EXPECT_TRUE(frontier.finished());
 
   owned.insert("http://b.com");
   frontier.adopt("http://b.com");
   EXPECT_FALSE(frontier.idle("http://b.com", kT0));
   EXPECT_FALSE(frontier.finished());
   ASSERT_TRUE(frontier.refill_wanted());
-  RefillPlan plan = frontier.plan_refill();
+  plan = frontier.plan_refill();
   EXPECT_EQ(plan.hosts_first, std::vector<std::string>{"http://b.com"});
-  RefillRows rows;
+  rows = {};
   rows.hosts.push_back(rows_of("http://b.com", 1, 3, true));
   EXPECT_EQ(frontier.refilled(plan, rows), 3u);
   EXPECT_EQ(frontier.queued(), 3u);

@@ -133,6 +133,10 @@ TEST_F(FleetTest, ThreeWorkersShareAHundredOriginsPolitelyAndStoreEachPageOnce) 
     }
     // robots.txt is kept in the database: the next holder reads it there.
     EXPECT_EQ(robots, 1) << server->base_url();
+    std::map<std::string, int> fetched;
+    for (const auto& request : requests) ++fetched[request.target];
+    for (const auto& [target, times] : fetched)
+      EXPECT_EQ(times, 1) << server->base_url() << target << " was fetched more than once";
   }
   EXPECT_EQ(requests_by_worker.size(), 3u) << "the work was not shared";
   std::cout << "origins handed over between workers: " << handed_over << "\n";
