@@ -8,7 +8,7 @@
 // that every page was stored exactly once.
 //
 //   pg_write_replay --from crawl.db --to postgresql://... [--workers W]
-//                   [--repeat R] [--batch B]
+//                   [--repeat R] [--batch B] [--search-index on|off]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +33,7 @@ struct Options {
   int workers = 1;
   int repeat = 1;
   std::size_t batch = 64;
+  bool index_text = true;
 };
 
 // The same URL under repetition `r`: "http://h:p/x" becomes "http://h:p/r3/x".
@@ -107,6 +108,8 @@ Options parse(int argc, char** argv) {
       options.repeat = std::atoi(value.c_str());
     else if (flag == "--batch")
       options.batch = static_cast<std::size_t>(std::atoi(value.c_str()));
+    else if (flag == "--search-index")
+      options.index_text = value != "off";
     else {
       std::fprintf(stderr, "pg_write_replay: unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -116,7 +119,7 @@ Options parse(int argc, char** argv) {
       options.batch < 1) {
     std::fprintf(stderr,
                  "usage: pg_write_replay --from crawl.db --to postgresql://... [--workers W]"
-                 " [--repeat R] [--batch B]\n");
+                 " [--repeat R] [--batch B] [--search-index on|off]\n");
     std::exit(2);
   }
   return options;
@@ -139,6 +142,7 @@ int main(int argc, char** argv) {
     }
   std::size_t total = seeds.size();
   crawler::storage::StoreOptions store_options;
+  store_options.index_text = options.index_text;
   {
     auto setup = crawler::storage::open_crawl_store(options.to, store_options);
     for (std::size_t i = 0; i < seeds.size(); i += 10'000)
