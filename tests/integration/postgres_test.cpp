@@ -90,6 +90,50 @@ TEST_F(PostgresTest, ConnectionsKilledMidCrawlAreReestablishedAndNothingIsLost) 
   expect_states_consistent();
 }
 
+// The database goes away for longer than --db-outage: the crawl stops with
+// exit 1, every batch it stored is whole, and a later run finishes the crawl.
+TEST_F(PostgresTest, ADatabaseAwayPastTheOutageLimitStopsTheCrawlWithNothingHalfWritten) {
+  TestServer server;
+  write_seeds({server.url("/site/150/0")});
+  options_.delay_ms = 20;  // one origin: about three seconds of crawling
+  options_.db_outage_ms = 2000;
+  options_.lease_ms = 2000;  // the next run takes the origin over once the lease lapses
+  std::string name = options_.db_path.substr(options_.db_path.rfind('/') + 1);
+  std::atomic<bool> done = false;
+  std::atomic<bool> cut = false;
+  std::thread cutter([&] {
+    storage::pg::Connection admin(admin_uri_);
+    for (int i = 0; i < 200 && !done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      try {
+        storage::pg::Connection watch(options_.db_path);
+        if (watch.exec("SELECT count(*) FROM pages").int64(0, 0) < 40) continue;
+      } catch (const storage::StorageError&) {
+        continue;  // the crawl has not created its tables yet
+      }
+      admin.exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+      admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                 {name});
+      cut = true;
+      break;
+    }
+  });
+  int exit_code = run_crawl_command(options_);
+  done = true;
+  cutter.join();
+  storage::pg::Connection(admin_uri_).exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+
+  ASSERT_TRUE(cut) << "the crawl ended before the database went away";
+  EXPECT_EQ(exit_code, kExitFailed);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages p JOIN urls u ON u.id = p.url_id"
+                   " WHERE u.state <> 'done'"),
+            "0");
+  EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+  ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "150");
+  expect_states_consistent();
+}
+
 // Header values are bytes, not UTF-8, and PostgreSQL text takes neither
 // invalid UTF-8 nor NUL: such a page is still stored with its content, its
 // header-derived columns made valid text and its raw head kept byte for byte.
