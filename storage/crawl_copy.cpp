@@ -69,6 +69,13 @@ const std::vector<CopyTable>& copied_tables() {
   return tables;
 }
 
+std::string column_list(const CopyTable& table) {
+  std::string list;
+  for (const CopyColumn& column : table.columns)
+    list += (list.empty() ? "" : ", ") + std::string(column.name);
+  return list;
+}
+
 void copy_crawl(const std::string& from, const std::string& to,
                 const std::function<void(const std::string& table, std::int64_t rows)>& on_table) {
   std::unique_ptr<CopySource> source =

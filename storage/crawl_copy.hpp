@@ -34,6 +34,9 @@ struct CopyTable {
 using CopyCell = std::variant<std::monostate, std::int64_t, double, std::string>;
 using CopyRow = std::vector<CopyCell>;
 
+/// "a, b, c": the table's columns, for a SELECT or an INSERT.
+std::string column_list(const CopyTable& table);
+
 /// The tables a crawl is, in an order that satisfies their references
 /// (urls.found_on, which points at pages, is checked at the commit).
 const std::vector<CopyTable>& copied_tables();

@@ -81,6 +81,15 @@ struct PageView {
   std::int64_t links_out_total = 0, links_in_total = 0;
 };
 
+/// The redirect chain through `url`, oldest first: who redirected to it
+/// (`redirected_from`: a page whose redirect_to is the URL, or "") and where
+/// it led (`leads_to`: the stored redirect_to of a URL, or ""), each way at
+/// most `hops` steps; a loop ends it. Each backend answers the two look-ups.
+std::vector<std::string> redirect_chain(
+    const std::string& url, const std::string& redirect_to, int hops,
+    const std::function<std::string(const std::string&)>& redirected_from,
+    const std::function<std::string(const std::string&)>& leads_to);
+
 /// The stored page of `url` with at most `max_links` links each way; empty when none is stored.
 std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
                                   int max_links);

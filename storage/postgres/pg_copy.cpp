@@ -11,13 +11,6 @@ namespace crawler::storage::pg {
 
 namespace {
 
-std::string column_list(const CopyTable& table) {
-  std::string list;
-  for (const CopyColumn& column : table.columns)
-    list += (list.empty() ? "" : ", ") + std::string(column.name);
-  return list;
-}
-
 bool is_bytea(ColumnKind kind) {
   return kind == ColumnKind::kRawText || kind == ColumnKind::kBlob;
 }

@@ -187,33 +187,6 @@ void for_each_exchange(const std::string& db,
 
 namespace {
 
-// The redirect chain through `url`: who redirected to it, and where it led,
-// each way at most `hops` steps (a loop ends it).
-std::vector<std::string> redirect_chain(Connection& conn, const std::string& url,
-                                        const std::string& redirect_to, int hops) {
-  std::vector<std::string> before;
-  for (std::string at = url; static_cast<int>(before.size()) < hops;) {
-    Result from = conn.exec("SELECT url FROM pages WHERE redirect_to = $1 LIMIT 1", {at});
-    if (from.rows() == 0) break;
-    at = text(from, 0, 0);
-    if (at == url || std::find(before.begin(), before.end(), at) != before.end()) break;
-    before.push_back(at);
-  }
-  std::vector<std::string> chain(before.rbegin(), before.rend());
-  chain.push_back(url);
-  for (std::string next = redirect_to;
-       !next.empty() && static_cast<int>(chain.size()) < 2 * hops;) {
-    if (std::find(chain.begin(), chain.end(), next) != chain.end()) break;
-    chain.push_back(next);
-    Result to = conn.exec(
-        "SELECT coalesce(redirect_to, '') FROM pages"
-        " WHERE url_id = (SELECT id FROM urls WHERE url = $1)",
-        {next});
-    next = to.rows() > 0 ? text(to, 0, 0) : "";
-  }
-  return chain;
-}
-
 // At most `limit` URLs `list` finds for `id`, and how many `count` finds in all.
 std::pair<std::vector<std::string>, std::int64_t> linked_urls(Connection& conn,
                                                               const std::string& list,
@@ -245,7 +218,21 @@ std::optional<PageView> page_view(const std::string& db, const std::string& url,
 
   Result head = conn.exec("SELECT head FROM responses WHERE page_id = $1", {std::to_string(id)});
   if (head.rows() > 0) view.head = bytes_of_bytea(head.text(0, 0));
-  view.redirects = redirect_chain(conn, view.page.url, view.page.redirect_to, 10);
+  auto look_up = [&conn](const char* sql, const std::string& url) {
+    Result found = conn.exec(sql, {url});
+    return found.rows() > 0 ? text(found, 0, 0) : std::string();
+  };
+  view.redirects = redirect_chain(
+      view.page.url, view.page.redirect_to, 10,
+      [&](const std::string& url) {
+        return look_up("SELECT url FROM pages WHERE redirect_to = $1 LIMIT 1", url);
+      },
+      [&](const std::string& url) {
+        return look_up(
+            "SELECT coalesce(redirect_to, '') FROM pages"
+            " WHERE url_id = (SELECT id FROM urls WHERE url = $1)",
+            url);
+      });
   std::tie(view.links_out, view.links_out_total) = linked_urls(
       conn,
       "SELECT u.url FROM links l JOIN urls u ON u.id = l.to_url WHERE l.from_page = $1 LIMIT $2",

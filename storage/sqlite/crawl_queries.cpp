@@ -192,37 +192,6 @@ void for_each_page(const std::string& db_path,
 
 namespace {
 
-// The redirect chain through `url`: who redirected to it, and where it led,
-// each way at most `hops` steps (a loop ends it).
-std::vector<std::string> redirect_chain(const Database& db, const std::string& url,
-                                        const std::string& redirect_to, int hops) {
-  std::vector<std::string> before;
-  Statement from(
-      db, "SELECT url FROM pages WHERE redirect_to = ?1 AND redirect_to IS NOT NULL LIMIT 1");
-  for (std::string at = url; static_cast<int>(before.size()) < hops;) {
-    from.reset();
-    from.bind(1, std::string_view(at));
-    if (!from.step()) break;
-    at = text(from, 0);
-    if (at == url || std::find(before.begin(), before.end(), at) != before.end()) break;
-    before.push_back(at);
-  }
-  std::vector<std::string> chain(before.rbegin(), before.rend());
-  chain.push_back(url);
-  Statement to(db,
-               "SELECT coalesce(redirect_to, '') FROM pages"
-               " WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
-  for (std::string next = redirect_to;
-       !next.empty() && static_cast<int>(chain.size()) < 2 * hops;) {
-    if (std::find(chain.begin(), chain.end(), next) != chain.end()) break;
-    chain.push_back(next);
-    to.reset();
-    to.bind(1, std::string_view(next));
-    next = to.step() ? text(to, 0) : "";
-  }
-  return chain;
-}
-
 // At most `limit` URLs `list` finds for `id`, and how many `count` finds in all.
 std::pair<std::vector<std::string>, std::int64_t> linked_urls(const Database& db,
                                                               std::string_view list,
@@ -260,7 +229,19 @@ std::optional<PageView> page_view(const std::string& db_path, const std::string&
   Statement head(db, "SELECT head FROM responses WHERE page_id = ?1");
   head.bind(1, id);
   if (head.step()) view.head = text(head, 0);
-  view.redirects = redirect_chain(db, page.url, page.redirect_to, 10);
+  Statement from(
+      db, "SELECT url FROM pages WHERE redirect_to = ?1 AND redirect_to IS NOT NULL LIMIT 1");
+  Statement to(db,
+               "SELECT coalesce(redirect_to, '') FROM pages"
+               " WHERE url_id = (SELECT id FROM urls WHERE url = ?1)");
+  auto look_up = [](Statement& stmt, const std::string& url) {
+    stmt.reset();
+    stmt.bind(1, std::string_view(url));
+    return stmt.step() ? text(stmt, 0) : std::string();
+  };
+  view.redirects = redirect_chain(
+      page.url, page.redirect_to, 10, [&](const std::string& url) { return look_up(from, url); },
+      [&](const std::string& url) { return look_up(to, url); });
 
   std::tie(view.links_out, view.links_out_total) = linked_urls(
       db,

@@ -11,13 +11,6 @@ namespace crawler::storage::sqlite {
 
 namespace {
 
-std::string column_list(const CopyTable& table) {
-  std::string list;
-  for (const CopyColumn& column : table.columns)
-    list += (list.empty() ? "" : ", ") + std::string(column.name);
-  return list;
-}
-
 class Source final : public CopySource {
  public:
   explicit Source(const std::string& path) : db_(open_for_reading(path)) {}

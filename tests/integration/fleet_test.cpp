@@ -56,7 +56,7 @@ class LoopbackWeb {
 };
 
 struct Fleet {
-  std::string delay = "0.2";
+  std::string delay = "0.5";
   std::string lease = "3";
   std::string lease_hosts = "10";
 };
@@ -122,9 +122,10 @@ TEST_F(FleetTest, ThreeWorkersShareAHundredOriginsPolitelyAndStoreEachPageOnce) 
       // robots.txt is asked first, and the page that asked goes right after.
       if (i == 0 || requests[i - 1].target == "/robots.txt") continue;
       // One fetch at a time per origin over the whole fleet, the delay between
-      // starts (less what the network may shift an arrival by).
+      // starts (less what a loaded machine may shift an arrival by: a new
+      // connection under ASan, on 2 cores shared with 100 server threads).
       auto gap = requests[i].at - requests[i - 1].at;
-      EXPECT_GE(gap, 150ms) << server->base_url() << ": " << requests[i - 1].target << " by "
+      EXPECT_GE(gap, 300ms) << server->base_url() << ": " << requests[i - 1].target << " by "
                             << requests[i - 1].user_agent << ", then " << requests[i].target
                             << " by " << requests[i].user_agent << " after "
                             << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
