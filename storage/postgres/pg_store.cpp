@@ -185,8 +185,8 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
 
 // Which pages' origins this worker still holds under the epoch it claimed.
 // The rows are share-locked to the commit, so no claim can slip in between
-// (claims skip locked rows). A released origin nobody claimed since keeps
-// its epoch: a page of it fetched before the release is still stored.
+// (claims skip locked rows). Only the epoch is compared: a lease that merely
+// lapsed, which nobody claimed since, still covers the pages fetched under it.
 std::vector<bool> PgStore::still_held(std::span<const PageRecord> pages) {
   std::vector<bool> held(pages.size(), false);
   std::vector<std::string> origins;
