@@ -180,6 +180,7 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   if (stored > 0)
     writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
   transaction.commit();
+  remember(ids);
   return fenced;
 }
 
@@ -285,14 +286,20 @@ PgStore::UrlIds PgStore::url_ids(std::span<const PageRecord> pages) {
 // Sorted, so that workers inserting overlapping URLs take their row locks
 // in one order (no deadlocks between them).
 PgStore::UrlIds PgStore::url_ids(const std::vector<std::string>& urls) {
-  std::vector<std::string> sorted = sorted_unique(urls);
   UrlIds ids;
-  if (sorted.empty()) return ids;
-  std::string array = pg::array_literal(sorted);
+  std::vector<std::string> unknown;
+  for (std::string& url : sorted_unique(urls)) {
+    if (auto id = known_ids_.find(url)) {
+      ids.emplace(std::move(url), *id);
+    } else {
+      unknown.push_back(std::move(url));
+    }
+  }
+  if (unknown.empty()) return ids;
+  std::string array = pg::array_literal(unknown);
   writer_.exec("INSERT INTO urls(url) SELECT unnest($1::text[]) ON CONFLICT (url) DO NOTHING",
                {array});
   pg::Result found = writer_.exec("SELECT url, id FROM urls WHERE url = ANY($1::text[])", {array});
-  ids.reserve(static_cast<std::size_t>(found.rows()));
   for (int row = 0; row < found.rows(); ++row)
     ids.emplace(std::string(found.text(row, 0)), found.int64(row, 1));
   return ids;
@@ -452,6 +459,12 @@ void PgStore::queue(const std::vector<std::string>& urls, int depth, QueueSource
   stage_queued(seeds, std::nullopt, ids, staged);
   write_staged(staged);
   transaction.commit();
+  remember(ids);
+}
+
+// Only once committed: a batch that rolls back takes its new rows, and their ids, with it.
+void PgStore::remember(const UrlIds& ids) {
+  for (const auto& [url, id] : ids) known_ids_.remember(url, id);
 }
 
 std::int64_t PgStore::page_count() {

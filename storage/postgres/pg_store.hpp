@@ -22,6 +22,7 @@
 
 #include "storage/crawl_store.hpp"
 #include "storage/postgres/pg.hpp"
+#include "storage/postgres/url_id_cache.hpp"
 
 namespace crawler::storage {
 
@@ -59,7 +60,9 @@ class PgStore final : public CrawlStore {
   };
 
   UrlIds url_ids(std::span<const PageRecord> pages);
+  // Ids of the URLs named, inserting the new ones; known ones come from the cache.
   UrlIds url_ids(const std::vector<std::string>& urls);
+  void remember(const UrlIds& ids);
   std::size_t insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
                            Staged& staged);
   void write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged);
@@ -72,6 +75,7 @@ class PgStore final : public CrawlStore {
 
   bool index_text_;
   pg::Connection writer_;
+  pg::UrlIdCache known_ids_{50'000};  // the writer's; about 10 MB at most
   pg::Connection refills_;
   pg::Connection seen_;
   std::mutex robots_mutex_;  // any thread
