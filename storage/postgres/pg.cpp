@@ -97,7 +97,8 @@ std::string redact_uri(const std::string& uri) {
   return out;
 }
 
-Connection::Connection(std::string uri) : uri_(std::move(uri)), name_(redact_uri(uri_)) {
+Connection::Connection(std::string uri, std::string session_setup)
+    : uri_(std::move(uri)), session_setup_(std::move(session_setup)), name_(redact_uri(uri_)) {
   ensure_connected();
 }
 
@@ -115,6 +116,7 @@ void Connection::ensure_connected() {
   }
   PQsetNoticeProcessor(
       conn_.get(), [](void*, const char*) {}, nullptr);
+  if (!session_setup_.empty()) checked(PQexec(conn_.get(), session_setup_.c_str()));
 }
 
 // PostgreSQL text holds valid UTF-8 without NUL, and libpq would cut a

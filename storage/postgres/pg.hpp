@@ -45,7 +45,9 @@ using Param = std::optional<std::string>;
 class Connection {
  public:
   /// Connects to `uri` (libpq's URI or key=value form); throws StorageError.
-  explicit Connection(std::string uri);
+  /// `session_setup` (SQL, e.g. SET statements) runs after every connect and
+  /// reconnect, since a new session starts from the server's defaults.
+  explicit Connection(std::string uri, std::string session_setup = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection() = default;
@@ -65,6 +67,7 @@ class Connection {
   Result checked(PGresult* raw);  // throws unless the statement succeeded
 
   std::string uri_;
+  std::string session_setup_;
   std::string name_;
   // Owned from the moment libpq returns it, so a constructor that throws
   // (no server there) still finishes it.

@@ -117,6 +117,14 @@ const std::string kUpdatePage =
         " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN ") +
     kSearchVector + " END WHERE url_id = $1 AND $2::text IS NOT NULL";
 
+// A crawler frozen inside a transaction (SIGSTOP, a paused virtual machine)
+// would hold its row locks, and with them the origins it had leased, past
+// its leases: the others' claims skip locked rows. The server ends such a
+// session instead. No transaction of ours waits between statements, so
+// 5 s idle is a frozen client; it reconnects when it wakes, and its batch
+// is fenced then.
+const std::string kSessionSetup = "SET idle_in_transaction_session_timeout = '5s'";
+
 // Lease times are Unix ms on the database's clock, the one all machines share.
 const std::string kNowMs = "(extract(epoch FROM now()) * 1000)::bigint";
 
@@ -136,12 +144,12 @@ std::vector<std::string> sorted_unique(std::vector<std::string> items) {
 
 PgStore::PgStore(const std::string& uri, const StoreOptions& options)
     : index_text_(options.index_text),
-      writer_(uri),
-      refills_(uri),
-      seen_(uri),
-      robots_(uri),
-      due_(uri),
-      leases_(uri) {
+      writer_(uri, kSessionSetup),
+      refills_(uri, kSessionSetup),
+      seen_(uri, kSessionSetup),
+      robots_(uri, kSessionSetup),
+      due_(uri, kSessionSetup),
+      leases_(uri, kSessionSetup) {
   pg::migrate(writer_);
   worker_ = std::string(writer_
                             .exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES ($1, " +
