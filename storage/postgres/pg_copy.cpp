@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "storage/postgres/pg.hpp"
+#include "storage/postgres/pg_reader.hpp"
 #include "storage/postgres/pg_schema.hpp"
 
 namespace crawler::storage::pg {
@@ -17,48 +18,34 @@ bool is_bytea(ColumnKind kind) {
 
 class Source final : public CopySource {
  public:
-  explicit Source(const std::string& uri) : conn_(uri), transaction_(conn_) {
-    conn_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    if (conn_.exec("SELECT to_regclass('pages') IS NULL").text(0, 0) == "t")
-      throw StorageError(
-          "PostgreSQL database '" + conn_.name() + "' holds no crawl (no pages table)",
-          Failure::kBadRequest);
-  }
+  explicit Source(const std::string& uri) : reader_(uri) {}
 
-  // Through a cursor, a batch at a time: a table is never held whole.
   void rows(const CopyTable& table, const std::function<void(const CopyRow&)>& on_row) override {
-    constexpr int kBatch = 1000;
-    conn_.exec("DECLARE copy_rows NO SCROLL CURSOR FOR SELECT " + column_list(table) + " FROM " +
-               table.name + " ORDER BY " + table.order_by);
     CopyRow row(table.columns.size());
-    for (;;) {
-      Result batch = conn_.exec("FETCH " + std::to_string(kBatch) + " FROM copy_rows");
-      for (int r = 0; r < batch.rows(); ++r) {
-        for (std::size_t i = 0; i < row.size(); ++i) {
-          int column = static_cast<int>(i);
-          ColumnKind kind = table.columns[i].kind;
-          if (batch.null(r, column)) {
-            row[i] = std::monostate{};
-          } else if (kind == ColumnKind::kInteger) {
-            row[i] = batch.int64(r, column);
-          } else if (kind == ColumnKind::kReal) {
-            row[i] = batch.real(r, column);
-          } else if (is_bytea(kind)) {
-            row[i] = bytes_of_bytea(batch.text(r, column));
-          } else {
-            row[i] = std::string(batch.text(r, column));
+    reader_.for_each_row(
+        "SELECT " + column_list(table) + " FROM " + table.name + " ORDER BY " + table.order_by,
+        [&](const Result& batch, int r) {
+          for (std::size_t i = 0; i < row.size(); ++i) {
+            int column = static_cast<int>(i);
+            ColumnKind kind = table.columns[i].kind;
+            if (batch.null(r, column)) {
+              row[i] = std::monostate{};
+            } else if (kind == ColumnKind::kInteger) {
+              row[i] = batch.int64(r, column);
+            } else if (kind == ColumnKind::kReal) {
+              row[i] = batch.real(r, column);
+            } else if (is_bytea(kind)) {
+              row[i] = bytes_of_bytea(batch.text(r, column));
+            } else {
+              row[i] = std::string(batch.text(r, column));
+            }
           }
-        }
-        on_row(row);
-      }
-      if (batch.rows() < kBatch) break;
-    }
-    conn_.exec("CLOSE copy_rows");
+          on_row(row);
+        });
   }
 
  private:
-  Connection conn_;
-  Transaction transaction_;
+  Reader reader_;
 };
 
 std::string real_text(double value) {

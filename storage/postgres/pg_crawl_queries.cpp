@@ -10,51 +10,23 @@
 
 #include "storage/page_record.hpp"
 #include "storage/postgres/pg.hpp"
+#include "storage/postgres/pg_reader.hpp"
 
 namespace crawler::storage::pg {
 
 namespace {
 
-// A connection inside a READ ONLY transaction (rolled back when done: it
-// changed nothing), refusing a database that holds no crawl.
-class Reader {
- public:
-  explicit Reader(const std::string& uri) : conn_(uri), transaction_(conn_) {
-    conn_.exec("SET TRANSACTION READ ONLY");
-    if (conn_.exec("SELECT to_regclass('pages') IS NULL").text(0, 0) == "t")
-      throw StorageError(
-          "PostgreSQL database '" + conn_.name() + "' holds no crawl (no pages table)",
-          Failure::kBadRequest);
-  }
-  Connection& conn() { return conn_; }
+std::int64_t scalar(Reader& reader, const std::string& sql) {
+  return reader.conn().exec(sql).int64(0, 0);
+}
 
-  std::int64_t scalar(const std::string& sql, const std::vector<Param>& params = {}) {
-    return conn_.exec(sql, params).int64(0, 0);
-  }
-
-  std::vector<Count> counts(const std::string& sql) {
-    Result result = conn_.exec(sql);
-    std::vector<Count> out;
-    for (int row = 0; row < result.rows(); ++row)
-      out.push_back({std::string(result.text(row, 0)), result.int64(row, 1)});
-    return out;
-  }
-
-  // Walks the rows of `sql` through a cursor, a batch at a time.
-  void for_each_row(const std::string& sql, const std::function<void(const Result&, int)>& on_row) {
-    constexpr int kBatch = 1000;
-    conn_.exec("DECLARE walk NO SCROLL CURSOR FOR " + sql);
-    for (;;) {
-      Result batch = conn_.exec("FETCH " + std::to_string(kBatch) + " FROM walk");
-      for (int row = 0; row < batch.rows(); ++row) on_row(batch, row);
-      if (batch.rows() < kBatch) break;
-    }
-  }
-
- private:
-  Connection conn_;
-  Transaction transaction_;
-};
+std::vector<Count> counts(Reader& reader, const std::string& sql) {
+  Result result = reader.conn().exec(sql);
+  std::vector<Count> out;
+  for (int row = 0; row < result.rows(); ++row)
+    out.push_back({std::string(result.text(row, 0)), result.int64(row, 1)});
+  return out;
+}
 
 std::string text(const Result& result, int row, int column) {
   return std::string(result.text(row, column));
@@ -113,28 +85,32 @@ std::vector<SearchHit> search_pages(const std::string& db, const std::string& qu
 CrawlStats crawl_stats(const std::string& db, int top) {
   Reader reader(db);
   CrawlStats stats;
-  stats.pages = reader.scalar("SELECT count(*) FROM pages");
-  stats.urls_known = reader.scalar("SELECT count(*) FROM urls");
-  stats.urls_queued = reader.scalar("SELECT count(*) FROM urls WHERE state = 'queued'");
-  stats.links = reader.scalar("SELECT count(*) FROM links");
-  stats.bytes = reader.scalar("SELECT coalesce(sum(bytes), 0) FROM pages");
+  stats.pages = scalar(reader, "SELECT count(*) FROM pages");
+  stats.urls_known = scalar(reader, "SELECT count(*) FROM urls");
+  stats.urls_queued = scalar(reader, "SELECT count(*) FROM urls WHERE state = 'queued'");
+  stats.links = scalar(reader, "SELECT count(*) FROM links");
+  stats.bytes = scalar(reader, "SELECT coalesce(sum(bytes), 0) FROM pages");
   Result span = reader.conn().exec(
       "SELECT coalesce(min(fetched_at), ''), coalesce(max(fetched_at), '') FROM pages");
   stats.first_fetch = text(span, 0, 0);
   stats.last_fetch = text(span, 0, 1);
-  stats.by_status = reader.counts(
+  stats.by_status = counts(
+      reader,
       "SELECT coalesce(status::text, 'none'), count(*) FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
-  stats.by_content_type = reader.counts(
-      "SELECT coalesce(lower(trim(split_part(content_type, ';', 1))), 'none'), count(*)"
-      " FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
-  stats.top_hosts = reader.counts(
-      "SELECT split_part(split_part(url, '://', 2), '/', 1), count(*) FROM pages"
-      " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " +
-      std::to_string(top));
-  stats.errors = reader.counts(
+  stats.by_content_type =
+      counts(reader,
+             "SELECT coalesce(lower(trim(split_part(content_type, ';', 1))), 'none'), count(*)"
+             " FROM pages GROUP BY 1 ORDER BY 2 DESC, 1");
+  stats.top_hosts =
+      counts(reader,
+             "SELECT split_part(split_part(url, '://', 2), '/', 1), count(*) FROM pages"
+             " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " +
+                 std::to_string(top));
+  stats.errors = counts(
+      reader,
       "SELECT error, count(*) FROM pages WHERE error IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
   stats.per_minute =
-      reader.counts("SELECT substr(fetched_at, 1, 16), count(*) FROM pages GROUP BY 1 ORDER BY 1");
+      counts(reader, "SELECT substr(fetched_at, 1, 16), count(*) FROM pages GROUP BY 1 ORDER BY 1");
   Result fleet = reader.conn().exec(
       "SELECT w.name, (w.seen_ms >= " + kNowMs +
       " - 10000)::int, count(h.origin), w.pages,"
@@ -149,7 +125,8 @@ CrawlStats crawl_stats(const std::string& db, int top) {
 
 std::int64_t export_count(const std::string& db, bool exchanges) {
   Reader reader(db);
-  return reader.scalar(exchanges ? "SELECT count(*) FROM responses" : "SELECT count(*) FROM pages");
+  return scalar(reader,
+                exchanges ? "SELECT count(*) FROM responses" : "SELECT count(*) FROM pages");
 }
 
 void for_each_page(const std::string& db, const std::function<void(const ExportedPage&)>& on_page) {
