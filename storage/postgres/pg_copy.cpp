@@ -7,6 +7,7 @@
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_reader.hpp"
 #include "storage/postgres/pg_schema.hpp"
+#include "storage/postgres/search_terms.hpp"
 
 namespace crawler::storage::pg {
 
@@ -54,6 +55,32 @@ std::string real_text(double value) {
   return error == std::errc() ? std::string(text, end) : "0";
 }
 
+// Where a pages row holds what its search vector is made of.
+struct SearchSource {
+  std::size_t title, text, indexed;
+
+  Param vector(const CopyRow& row) const {
+    auto cell = [&](std::size_t i) {
+      const auto* bytes = std::get_if<std::string>(&row[i]);
+      return bytes ? std::string_view(*bytes) : std::string_view();
+    };
+    const auto* flag = std::get_if<std::int64_t>(&row[indexed]);
+    if (!flag || *flag != 1) return std::nullopt;
+    return search_vector_literal(cell(title), cell(text));
+  }
+};
+
+std::optional<SearchSource> search_source(const CopyTable& table) {
+  if (std::string_view(table.name) != "pages") return std::nullopt;
+  auto column = [&](std::string_view name) {
+    for (std::size_t i = 0; i < table.columns.size(); ++i)
+      if (table.columns[i].name == name) return i;
+    throw StorageError(std::string("copy: no column ") + std::string(name) + " in pages",
+                       Failure::kOperation);
+  };
+  return SearchSource{column("title"), column("text"), column("indexed")};
+}
+
 class Target final : public CopyTarget {
  public:
   explicit Target(const std::string& uri) : conn_(uri) {
@@ -66,17 +93,23 @@ class Target final : public CopyTarget {
     conn_.exec("SET CONSTRAINTS ALL DEFERRED");  // urls.found_on names pages not copied yet
   }
 
-  // One multi-row INSERT per batch; every value travels as text.
+  // One multi-row INSERT per batch; every value travels as text. Pages get
+  // their search vector here, made as the crawler's writer makes it.
   void insert(const CopyTable& table, const std::vector<CopyRow>& rows) override {
-    std::string sql =
-        "INSERT INTO " + std::string(table.name) + "(" + column_list(table) + ") VALUES ";
+    std::optional<SearchSource> search = search_source(table);
+    std::string sql = "INSERT INTO " + std::string(table.name) + "(" + column_list(table) +
+                      (search ? ", search" : "") + ") VALUES ";
     std::vector<Param> params;
-    params.reserve(rows.size() * table.columns.size());
+    params.reserve(rows.size() * (table.columns.size() + 1));
     for (std::size_t r = 0; r < rows.size(); ++r) {
       sql += r ? ", (" : "(";
       for (std::size_t i = 0; i < table.columns.size(); ++i) {
         sql += (i ? ", $" : "$") + std::to_string(params.size() + 1);
         params.push_back(param(table.columns[i], rows[r][i]));
+      }
+      if (search) {
+        sql += ", $" + std::to_string(params.size() + 1);
+        params.push_back(search->vector(rows[r]));
       }
       sql += ")";
     }
@@ -84,8 +117,6 @@ class Target final : public CopyTarget {
   }
 
   void commit() override {
-    conn_.exec("UPDATE pages SET search = " + search_vector("title", "text") +
-               " WHERE indexed = 1");
     // Ids were copied, not drawn: the next ones come after them.
     for (const char* table : {"urls", "pages"})
       conn_.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +

@@ -11,6 +11,7 @@
 #include "storage/page_record.hpp"
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_reader.hpp"
+#include "storage/postgres/search_terms.hpp"
 
 namespace crawler::storage::pg {
 
@@ -64,17 +65,20 @@ std::vector<SearchHit> search_pages(const std::string& db, const std::string& qu
                                     const std::optional<std::string>& site, const std::string& open,
                                     const std::string& close) {
   Reader reader(db);
-  // Titles weigh A and text B in the column (see pg_store.cpp), as the
-  // SQLite index weighs titles above text.
+  // Query words are split as page words were (search_terms.hpp).
+  std::string terms = search_query_literal(query);
+  if (terms.empty()) return {};
+  // Titles weigh A and text B in the column, as the SQLite index weighs
+  // titles above text.
   std::string options = "StartSel=\"" + open + "\", StopSel=\"" + close +
                         "\", MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"";
   Result found = reader.conn().exec(
       "SELECT url, coalesce(title, ''), ts_headline('simple', left(coalesce(text, ''), 100000),"
-      " q, $4), -ts_rank(search, q) AS rank FROM pages, websearch_to_tsquery('simple', $1) AS q"
+      " q, $4), -ts_rank(search, q) AS rank FROM pages, CAST($1 AS tsquery) AS q"
       " WHERE search @@ q AND ($2::text IS NULL OR url LIKE '%://' || $2 || '/%'"
       "   OR url LIKE '%://' || $2 || ':%')"
       " ORDER BY rank, id LIMIT $3",
-      {query, site ? Param{*site} : Param{}, std::to_string(limit), options});
+      {terms, site ? Param{*site} : Param{}, std::to_string(limit), options});
   std::vector<SearchHit> hits;
   for (int row = 0; row < found.rows(); ++row)
     hits.push_back(

@@ -156,10 +156,4 @@ void migrate(Connection& conn) {
   unlock();
 }
 
-std::string search_vector(std::string_view title, std::string_view text) {
-  return "setweight(to_tsvector('simple', coalesce(" + std::string(title) +
-         ", '')), 'A') || setweight(to_tsvector('simple', left(coalesce(" + std::string(text) +
-         ", ''), 200000)), 'B')";
-}
-
 }  // namespace crawler::storage::pg

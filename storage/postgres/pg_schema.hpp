@@ -20,9 +20,4 @@ inline constexpr int kSchemaVersion = 2;
 /// starting together migrate once. Throws StorageError for a newer schema.
 void migrate(Connection& conn);
 
-/// The expression for pages.search from SQL expressions for a page's title
-/// and text: titles weigh more than text, as in the SQLite index's ranking,
-/// and text counts up to 200,000 characters (a tsvector holds at most 1 MB).
-std::string search_vector(std::string_view title, std::string_view text);
-
 }  // namespace crawler::storage::pg

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "parsers/url.hpp"
 #include "storage/postgres/pg_schema.hpp"
+#include "storage/postgres/search_terms.hpp"
 
 namespace crawler::storage {
 
@@ -29,12 +31,13 @@ void push_next_visit(std::vector<Param>& params, const PageRecord& page) {
   params.push_back(revisits ? number(page.fetched_at_ms + page.revisit_after_s * 1000) : Param{});
 }
 
-const std::string kSearchVector = pg::search_vector("$7::text", "$18::text");
-
-// $1..$25: the page's columns, as PageStore binds them ($24: indexed).
-std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool indexed) {
+// $1..$25: the page's columns, as PageStore binds them ($24: indexed);
+// $26: its search vector, if `searchable` (whether or not indexed now: a
+// changed page already in the index stays in it).
+std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool indexed,
+                               bool searchable) {
   std::vector<Param> params;
-  params.reserve(25);
+  params.reserve(26);
   params.push_back(number(url_id));
   params.push_back(page.url);
   params.push_back(optional_text(page.final_url));
@@ -59,6 +62,7 @@ std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool
   push_next_visit(params, page);
   params.push_back(number(indexed ? 1 : 0));
   params.push_back(number(static_cast<std::int64_t>(page.links_dropped)));
+  params.push_back(searchable ? Param{pg::search_vector_literal(page.title, page.text)} : Param{});
   return params;
 }
 
@@ -88,7 +92,8 @@ const std::vector<std::pair<const char*, const char*>> kPageColumns = {
     {"revisit_after_s", "bigint"},
     {"next_visit_ms", "bigint"},
     {"indexed", "int"},
-    {"links_dropped", "int"}};
+    {"links_dropped", "int"},
+    {"search", "tsvector"}};
 
 // Every new page of a batch in one statement: one array per column.
 std::string insert_pages_sql() {
@@ -97,25 +102,22 @@ std::string insert_pages_sql() {
     names += (c ? ", " : "") + std::string(kPageColumns[c].first);
     arrays += (c ? ", $" : "$") + std::to_string(c + 1) + "::" + kPageColumns[c].second + "[]";
   }
-  return "INSERT INTO pages(" + names + ", search) SELECT " + names +
-         ", CASE WHEN indexed = 1 THEN " + pg::search_vector("title", "text") +
-         " END FROM unnest(" + arrays + ") AS p(" + names +
-         ") ON CONFLICT (url_id) DO NOTHING RETURNING id, url_id";
+  return "INSERT INTO pages(" + names + ") SELECT " + names + " FROM unnest(" + arrays + ") AS p(" +
+         names + ") ON CONFLICT (url_id) DO NOTHING RETURNING id, url_id";
 }
 const std::string kInsertPages = insert_pages_sql();
 
 // A changed page is rewritten in place; it enters the index if it was in
 // it, or if it is to be indexed now ($24), as PageStore's triggers do.
 const std::string kUpdatePage =
-    std::string(
-        "UPDATE pages SET final_url = $3, depth = $4, status = $5, content_type = $6,"
-        " title = $7, fetched_at = $8, bytes = $9, duration_ms = $10, error = $11,"
-        " error_detail = $12, truncated = $13, attempts = $14, redirect_to = $15,"
-        " canonical = $16, noindex = $17, text = $18, etag = $19, last_modified = $20,"
-        " content_hash = $21, revisit_after_s = $22, next_visit_ms = $23,"
-        " links_dropped = $25, changes = changes + 1, indexed = greatest(indexed, $24::int),"
-        " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN ") +
-    kSearchVector + " END WHERE url_id = $1 AND $2::text IS NOT NULL";
+    "UPDATE pages SET final_url = $3, depth = $4, status = $5, content_type = $6,"
+    " title = $7, fetched_at = $8, bytes = $9, duration_ms = $10, error = $11,"
+    " error_detail = $12, truncated = $13, attempts = $14, redirect_to = $15,"
+    " canonical = $16, noindex = $17, text = $18, etag = $19, last_modified = $20,"
+    " content_hash = $21, revisit_after_s = $22, next_visit_ms = $23,"
+    " links_dropped = $25, changes = changes + 1, indexed = greatest(indexed, $24::int),"
+    " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN $26::tsvector END"
+    " WHERE url_id = $1 AND $2::text IS NOT NULL";
 
 // A crawler frozen inside a transaction (SIGSTOP, a paused virtual machine)
 // would hold its row locks, and with them the origins it had leased, past
@@ -161,7 +163,7 @@ PgStore::PgStore(const std::string& uri, const StoreOptions& options)
 std::size_t PgStore::write(std::span<const PageRecord> pages) {
   pg::Transaction transaction(writer_);
   std::vector<bool> held = still_held(pages);
-  UrlIds ids = url_ids(pages);
+  UrlIds ids = page_url_ids(pages);
   Staged staged;
   std::vector<const PageRecord*> fresh;
   std::size_t fenced = 0;
@@ -170,7 +172,7 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
     const PageRecord& page = pages[i];
     if (page.robots) keep_robots(*page.robots);
     if (page.queue_only) {
-      stage_queued(page, std::nullopt, ids, staged);
+      stage_queued(page, std::nullopt, staged);
     } else if (!held[i]) {
       ++fenced;  // its URL stays queued: the origin's holder fetches it
     } else if (page.revisit) {
@@ -184,7 +186,7 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   std::size_t stored_before = insert_pages(fresh, ids, staged);
   fenced += stored_before;
   stored -= static_cast<std::int64_t>(stored_before);
-  write_staged(staged);
+  write_staged(staged, ids);
   if (stored > 0)
     writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
   transaction.commit();
@@ -281,36 +283,61 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   return grant;
 }
 
-PgStore::UrlIds PgStore::url_ids(std::span<const PageRecord> pages) {
-  std::vector<std::string> urls;
-  for (const PageRecord& page : pages) {
-    if (!page.queue_only) urls.push_back(page.url);
-    urls.insert(urls.end(), page.links.begin(), page.links.end());
-    urls.insert(urls.end(), page.queued.begin(), page.queued.end());
-  }
-  return url_ids(urls);
-}
-
-// Sorted, so that workers inserting overlapping URLs take their row locks
-// in one order (no deadlocks between them).
-PgStore::UrlIds PgStore::url_ids(const std::vector<std::string>& urls) {
+// The ids of the pages' own URLs. They were queued, so the database
+// has them; a URL it lacks (a page of a database replaced meanwhile) goes in
+// as linked, and the batch marks it done.
+PgStore::UrlIds PgStore::page_url_ids(std::span<const PageRecord> pages) {
   UrlIds ids;
   std::vector<std::string> unknown;
-  for (std::string& url : sorted_unique(urls)) {
-    if (auto id = known_ids_.find(url)) {
-      ids.emplace(std::move(url), *id);
+  for (const PageRecord& page : pages) {
+    if (page.queue_only) continue;
+    if (auto id = known_ids_.find(page.url)) {
+      ids.emplace(page.url, *id);
     } else {
-      unknown.push_back(std::move(url));
+      unknown.push_back(page.url);
     }
   }
-  if (unknown.empty()) return ids;
-  std::string array = pg::array_literal(unknown);
-  writer_.exec("INSERT INTO urls(url) SELECT unnest($1::text[]) ON CONFLICT (url) DO NOTHING",
-               {array});
+  add_urls(sorted_unique(std::move(unknown)), {}, ids);
+  return ids;
+}
+
+// Adds the ids of `urls` (sorted, unique, none known yet) to `ids`, inserting
+// the URLs the database lacks in their final state: queued, with what
+// `queued` says of them, or else linked. One row version where inserting and
+// then queueing made two, each with its own index entries. Returns the
+// URLs inserted queued; the others in `queued` may still be merely linked.
+// Sorted, so that workers inserting overlapping URLs take their row locks
+// in one order (no deadlocks between them).
+std::unordered_set<std::string_view> PgStore::add_urls(const std::vector<std::string>& urls,
+                                                       const QueuedByUrl& queued, UrlIds& ids) {
+  std::unordered_set<std::string_view> queued_now;
+  if (urls.empty()) return queued_now;
+  std::vector<Param> states, depths, origins, sources, found_on;
+  for (const std::string& url : urls) {
+    auto it = queued.find(url);
+    const Staged::Queued* q = it == queued.end() ? nullptr : it->second;
+    states.emplace_back(q ? "queued" : "linked");
+    depths.push_back(q ? number(q->depth) : Param{});
+    origins.push_back(q ? Param{std::string(parsers::normalized_origin(url))} : Param{});
+    sources.push_back(q ? Param{std::string(queue_source_name(q->source))} : Param{});
+    found_on.push_back(q && q->found_on ? number(*q->found_on) : Param{});
+  }
+  std::string array = pg::array_literal(urls);
+  pg::Result inserted = writer_.exec(
+      "INSERT INTO urls(url, state, depth, origin, source, found_on) SELECT * FROM unnest("
+      "$1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[])"
+      " ON CONFLICT (url) DO NOTHING RETURNING url, id, state",
+      {array, pg::array_literal(states), pg::array_literal(depths), pg::array_literal(origins),
+       pg::array_literal(sources), pg::array_literal(found_on)});
+  for (int row = 0; row < inserted.rows(); ++row) {
+    auto [it, added] = ids.emplace(std::string(inserted.text(row, 0)), inserted.int64(row, 1));
+    if (inserted.text(row, 2) == "queued") queued_now.insert(it->first);
+  }
+  if (static_cast<std::size_t>(inserted.rows()) == urls.size()) return queued_now;
   pg::Result found = writer_.exec("SELECT url, id FROM urls WHERE url = ANY($1::text[])", {array});
   for (int row = 0; row < found.rows(); ++row)
     ids.emplace(std::string(found.text(row, 0)), found.int64(row, 1));
-  return ids;
+  return queued_now;
 }
 
 // New pages, all in one statement; what each adds is staged for the batch.
@@ -322,7 +349,7 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
   std::vector<std::vector<Param>> columns(kPageColumns.size());
   for (const PageRecord* page : fresh) {
     bool indexed = index_text_ && (!page->title.empty() || !page->text.empty());
-    std::vector<Param> row = page_params(ids.at(page->url), *page, indexed);
+    std::vector<Param> row = page_params(ids.at(page->url), *page, indexed, indexed);
     for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(std::move(row[c]));
   }
   std::vector<Param> arrays;
@@ -342,7 +369,7 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
     std::int64_t page_id = inserted_as->second;
     staged.done_ids.push_back(url_id);
     staged.done_depths.push_back(page->depth);
-    stage_links(page_id, *page, ids, staged);
+    stage_links(page_id, *page, staged);
     write_response(page_id, *page);
   }
   return stored_before;
@@ -371,66 +398,100 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& s
     return;
   }
   bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
-  writer_.exec(kUpdatePage, page_params(url_id, page, indexed));
+  writer_.exec(kUpdatePage, page_params(url_id, page, indexed, true));
   writer_.exec("DELETE FROM links WHERE from_page = $1", {number(page_id)});
-  stage_links(page_id, page, ids, staged);
+  stage_links(page_id, page, staged);
   write_response(page_id, page);
 }
 
-void PgStore::stage_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids,
-                          Staged& staged) {
-  for (const std::string& link : page.links) {
-    staged.link_from.push_back(page_id);
-    staged.link_to.push_back(ids.at(link));
-  }
-  stage_queued(page, page_id, ids, staged);
+void PgStore::stage_links(std::int64_t page_id, const PageRecord& page, Staged& staged) {
+  for (const std::string& link : page.links) staged.links.push_back({page_id, &link});
+  stage_queued(page, page_id, staged);
 }
 
 // found_on: the page whose links or redirect named the URLs; none for seeds and sitemaps.
 void PgStore::stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on,
-                           const UrlIds& ids, Staged& staged) {
-  for (const std::string& url : page.queued) {
-    staged.queued_ids.push_back(number(ids.at(url)));
-    staged.queued_origins.emplace_back(std::string(parsers::normalized_origin(url)));
-    staged.queued_depths.push_back(number(page.queued_depth));
-    staged.queued_sources.emplace_back(std::string(queue_source_name(page.queued_source)));
-    staged.queued_found_on.push_back(found_on ? number(*found_on) : Param{});
-  }
+                           Staged& staged) {
+  for (const std::string& url : page.queued)
+    staged.queued.push_back({&url, page.queued_depth, page.queued_source, found_on});
 }
 
 // What the batch's records added, in one statement each.
-void PgStore::write_staged(const Staged& staged) {
+void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
   if (!staged.done_ids.empty())
     writer_.exec(
         "UPDATE urls u SET state = 'done', depth = q.depth"
         " FROM unnest($1::bigint[], $2::int[]) AS q(id, depth) WHERE u.id = q.id",
         {pg::array_literal(staged.done_ids), pg::array_literal(staged.done_depths)});
-  if (!staged.link_from.empty())
-    writer_.exec(
-        "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])"
-        " ON CONFLICT DO NOTHING",
-        {pg::array_literal(staged.link_from), pg::array_literal(staged.link_to)});
-  if (staged.queued_ids.empty()) return;
+  // The first page to queue a URL says how (its depth, the page found on).
+  QueuedByUrl queued;
+  for (const Staged::Queued& q : staged.queued) queued.emplace(*q.url, &q);
+  std::vector<std::string> unknown;
+  auto look_up = [&](const std::string& url) {
+    if (ids.contains(url)) return;
+    if (auto id = known_ids_.find(url)) {
+      ids.emplace(url, *id);
+    } else {
+      unknown.push_back(url);
+    }
+  };
+  for (const auto& [from, to] : staged.links) look_up(*to);
+  for (const Staged::Queued& q : staged.queued) look_up(*q.url);
+  std::unordered_set<std::string_view> queued_now =
+      add_urls(sorted_unique(std::move(unknown)), queued, ids);
+  write_links(staged, ids);
+  if (queued.empty()) return;
   std::vector<std::string> origins;
-  for (const Param& origin : staged.queued_origins) origins.push_back(*origin);
+  std::vector<Param> queued_ids, queued_origins, queued_depths, queued_sources, queued_found_on;
+  for (const auto& [url, q] : queued) {
+    origins.emplace_back(parsers::normalized_origin(url));
+    if (queued_now.contains(url)) continue;  // inserted queued just now
+    queued_ids.push_back(number(ids.at(std::string(url))));
+    queued_origins.emplace_back(origins.back());
+    queued_depths.push_back(number(q->depth));
+    queued_sources.emplace_back(std::string(queue_source_name(q->source)));
+    queued_found_on.push_back(q->found_on ? number(*q->found_on) : Param{});
+  }
   // Only origins not there yet: inserting over a row a lease round is
   // updating would wait for that round, which may wait for this batch.
   writer_.exec(
       "INSERT INTO hosts(origin) SELECT o FROM unnest($1::text[]) AS o"
       " WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.origin = o) ON CONFLICT DO NOTHING",
       {pg::array_literal(sorted_unique(std::move(origins)))});
-  // Rows locked in id order: workers queueing the same URLs never deadlock.
+  if (queued_ids.empty()) return;
+  // URLs the database had: queued if merely linked so far. Rows locked in
+  // id order: workers queueing the same URLs never deadlock.
   writer_.exec(
-      "WITH q AS (SELECT DISTINCT ON (id) * FROM unnest($1::bigint[], $2::text[], $3::int[],"
-      " $4::text[], $5::bigint[]) AS q(id, origin, depth, source, found_on)),"
+      "WITH q AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[],"
+      " $5::bigint[]) AS q(id, origin, depth, source, found_on)),"
       " locked AS (SELECT u.id FROM urls u JOIN q ON q.id = u.id WHERE u.state = 'linked'"
       " ORDER BY u.id FOR UPDATE OF u)"
       " UPDATE urls u SET state = 'queued', depth = q.depth, origin = q.origin,"
       " source = q.source, found_on = q.found_on FROM q JOIN locked ON locked.id = q.id"
       " WHERE u.id = q.id",
-      {pg::array_literal(staged.queued_ids), pg::array_literal(staged.queued_origins),
-       pg::array_literal(staged.queued_depths), pg::array_literal(staged.queued_sources),
-       pg::array_literal(staged.queued_found_on)});
+      {pg::array_literal(queued_ids), pg::array_literal(queued_origins),
+       pg::array_literal(queued_depths), pg::array_literal(queued_sources),
+       pg::array_literal(queued_found_on)});
+}
+
+// A batch's links, each once: a page's links go in beside the page (or
+// after a revisit deleted its old ones), so no pair is there already and
+// a plain insert does, without ON CONFLICT's speculative insertion.
+void PgStore::write_links(const Staged& staged, const UrlIds& ids) {
+  if (staged.links.empty()) return;
+  std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+  pairs.reserve(staged.links.size());
+  for (const auto& [from, to] : staged.links) pairs.emplace_back(from, ids.at(*to));
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<std::int64_t> from, to;
+  for (const auto& [f, t] : pairs) {
+    from.push_back(f);
+    to.push_back(t);
+  }
+  writer_.exec(
+      "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+      {pg::array_literal(from), pg::array_literal(to)});
 }
 
 void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
@@ -462,10 +523,10 @@ void PgStore::queue(const std::vector<std::string>& urls, int depth, QueueSource
   seeds.queued = urls;
   seeds.queued_depth = depth;
   seeds.queued_source = source;
-  UrlIds ids = url_ids(urls);
+  UrlIds ids;
   Staged staged;
-  stage_queued(seeds, std::nullopt, ids, staged);
-  write_staged(staged);
+  stage_queued(seeds, std::nullopt, staged);
+  write_staged(staged, ids);
   transaction.commit();
   remember(ids);
 }

@@ -18,7 +18,9 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "storage/crawl_store.hpp"
 #include "storage/postgres/pg.hpp"
@@ -54,22 +56,28 @@ class PgStore final : public CrawlStore {
   // What a batch's records add, gathered to be written in one statement each.
   struct Staged {
     std::vector<std::int64_t> done_ids, done_depths;  // URLs whose page is now stored
-    std::vector<std::int64_t> link_from, link_to;
-    std::vector<pg::Param> queued_ids, queued_origins, queued_depths, queued_sources,
-        queued_found_on;
+    std::vector<std::pair<std::int64_t, const std::string*>> links;  // page id, URL linked
+    struct Queued {
+      const std::string* url;
+      int depth;
+      QueueSource source;
+      std::optional<std::int64_t> found_on;
+    };
+    std::vector<Queued> queued;
   };
+  using QueuedByUrl = std::unordered_map<std::string_view, const Staged::Queued*>;
 
-  UrlIds url_ids(std::span<const PageRecord> pages);
-  // Ids of the URLs named, inserting the new ones; known ones come from the cache.
-  UrlIds url_ids(const std::vector<std::string>& urls);
+  UrlIds page_url_ids(std::span<const PageRecord> pages);
+  std::unordered_set<std::string_view> add_urls(const std::vector<std::string>& urls,
+                                                const QueuedByUrl& queued, UrlIds& ids);
   void remember(const UrlIds& ids);
   std::size_t insert_pages(const std::vector<const PageRecord*>& fresh, const UrlIds& ids,
                            Staged& staged);
   void write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged);
-  void stage_links(std::int64_t page_id, const PageRecord& page, const UrlIds& ids, Staged& staged);
-  void stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on, const UrlIds& ids,
-                    Staged& staged);
-  void write_staged(const Staged& staged);
+  void stage_links(std::int64_t page_id, const PageRecord& page, Staged& staged);
+  void stage_queued(const PageRecord& page, std::optional<std::int64_t> found_on, Staged& staged);
+  void write_staged(const Staged& staged, UrlIds& ids);
+  void write_links(const Staged& staged, const UrlIds& ids);
   void write_response(std::int64_t page_id, const PageRecord& page);
   void keep_robots(const RobotsFile& robots);
 
