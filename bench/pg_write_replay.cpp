@@ -10,11 +10,13 @@
 //   pg_write_replay --from crawl.db --to postgresql://... [--workers W]
 //                   [--repeat R] [--batch B] [--search-index on|off]
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,17 +132,22 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   Options options = parse(argc, argv);
   std::vector<PageRecord> recorded = recorded_pages(options.from);
-  // Pages by origin: a worker writes the pages of the origins it leases.
-  std::map<std::string, std::vector<PageRecord>> by_origin;
+  // Pages by depth, then origin. The replay goes breadth first, as the
+  // crawl did: a wave's pages are written once the pages that queued their
+  // URLs are, and within a wave a worker writes the pages of the origins it
+  // leases, in batches across them as a crawler's writer does.
+  std::vector<std::map<std::string, std::vector<PageRecord>>> waves;  // moved out when written
   std::vector<std::string> seeds;
   for (int r = 0; r < options.repeat; ++r)
     for (const PageRecord& page : recorded) {
       PageRecord copy = under(page, r);
-      seeds.push_back(copy.url);
-      by_origin[std::string(crawler::parsers::normalized_origin(copy.url))].push_back(
+      // Only seeds are queued up front: every other URL goes in when a page queues it.
+      if (copy.depth == 0) seeds.push_back(copy.url);
+      if (waves.size() <= static_cast<std::size_t>(copy.depth)) waves.resize(copy.depth + 1);
+      waves[copy.depth][std::string(crawler::parsers::normalized_origin(copy.url))].push_back(
           std::move(copy));
     }
-  std::size_t total = seeds.size();
+  std::size_t total = recorded.size() * static_cast<std::size_t>(options.repeat);
   crawler::storage::StoreOptions store_options;
   store_options.index_text = options.index_text;
   {
@@ -152,44 +159,56 @@ int main(int argc, char** argv) {
           0);
   }
 
-  std::atomic<std::size_t> written{0}, fenced{0}, rounds{0};
+  std::atomic<std::size_t> written{0}, fenced{0}, rounds{0}, batches{0};
+  std::vector<std::atomic<std::size_t>> wave_done(waves.size());
+  std::vector<std::size_t> wave_total(waves.size());
+  for (std::size_t d = 0; d < waves.size(); ++d)
+    for (const auto& [origin, pages] : waves[d]) wave_total[d] += pages.size();
   std::mutex taken_mutex;
-  std::map<std::string, bool> taken;  // origins whose pages a worker wrote
+  std::set<std::pair<std::size_t, std::string>> taken;  // (wave, origin) a worker wrote
+  std::barrier wave_end(options.workers);
   auto started = std::chrono::steady_clock::now();
+  auto deadline = started + std::chrono::minutes(10);
+  std::atomic<bool> late{false};
   std::vector<std::thread> workers;
   for (int w = 0; w < options.workers; ++w)
     workers.emplace_back([&] {
       auto store = crawler::storage::open_crawl_store(options.to, store_options);
-      for (int idle = 0; idle < 3;) {
-        crawler::storage::LeaseRound claim;
-        claim.claim = 8;
-        auto grant = store->lease(claim);
-        ++rounds;
-        bool wrote = false;
-        for (const std::string& origin : grant.claimed) {
-          {
+      for (std::size_t d = 0; d < waves.size(); ++d) {
+        std::size_t wave_pages = wave_total[d];
+        // Origins are held to the end of the wave, as a crawler holds an
+        // origin while it works there: claims move on to the others.
+        crawler::storage::LeaseRound release;
+        while (wave_done[d] < wave_pages && !late) {
+          crawler::storage::LeaseRound claim;
+          claim.claim = 8;
+          auto grant = store->lease(claim);
+          ++rounds;
+          std::vector<PageRecord> mine;
+          for (const std::string& origin : grant.claimed) {
+            release.release.push_back(origin);
+            auto it = waves[d].find(origin);
+            if (it == waves[d].end()) continue;  // queued for a later wave
             std::lock_guard lock(taken_mutex);
-            if (taken[origin]) continue;  // stored already; what it still has queued is not ours
-            taken[origin] = true;
+            if (!taken.emplace(d, origin).second) continue;  // written already
+            mine.insert(mine.end(), std::make_move_iterator(it->second.begin()),
+                        std::make_move_iterator(it->second.end()));
           }
-          auto it = by_origin.find(origin);
-          if (it == by_origin.end()) continue;
-          const auto& pages = it->second;
-          for (std::size_t i = 0; i < pages.size(); i += options.batch) {
-            std::size_t n = std::min(options.batch, pages.size() - i);
-            std::size_t left_out = store->write(std::span(pages.data() + i, n));
+          for (std::size_t i = 0; i < mine.size(); i += options.batch) {
+            std::size_t n = std::min(options.batch, mine.size() - i);
+            std::size_t left_out = store->write(std::span(mine.data() + i, n));
             written += n - left_out;
             fenced += left_out;
+            wave_done[d] += n;
+            ++batches;
           }
-          wrote = true;
+          // Nothing free: the other workers are finishing the wave.
+          if (grant.claimed.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          if (std::chrono::steady_clock::now() > deadline) late = true;
         }
-        // Nothing left to write, or the others hold it: a few such rounds end the worker.
-        idle = wrote ? 0 : idle + 1;
-        if (!wrote) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        crawler::storage::LeaseRound release;
-        release.release = grant.claimed;
         store->lease(release);
         ++rounds;
+        wave_end.arrive_and_wait();
       }
     });
   for (auto& worker : workers) worker.join();
@@ -198,13 +217,13 @@ int main(int argc, char** argv) {
 
   crawler::storage::pg::Connection check(options.to);
   auto counts = check.exec("SELECT count(*), count(DISTINCT url_id) FROM pages");
-  bool once = counts.int64(0, 0) == static_cast<std::int64_t>(total) &&
+  bool once = !late && counts.int64(0, 0) == static_cast<std::int64_t>(total) &&
               counts.int64(0, 1) == counts.int64(0, 0);
   std::printf(
-      "workers=%d pages=%zu stored=%lld distinct=%lld fenced=%zu lease_rounds=%zu seconds=%.3f "
-      "pages_per_second=%.1f exactly_once=%s\n",
+      "workers=%d pages=%zu stored=%lld distinct=%lld fenced=%zu lease_rounds=%zu batches=%zu "
+      "seconds=%.3f pages_per_second=%.1f exactly_once=%s\n",
       options.workers, total, static_cast<long long>(counts.int64(0, 0)),
-      static_cast<long long>(counts.int64(0, 1)), fenced.load(), rounds.load(), seconds,
-      written.load() / seconds, once ? "yes" : "no");
+      static_cast<long long>(counts.int64(0, 1)), fenced.load(), rounds.load(), batches.load(),
+      seconds, written.load() / seconds, once ? "yes" : "no");
   return once ? 0 : 1;
 }

@@ -38,7 +38,7 @@ using CopyRow = std::vector<CopyCell>;
 std::string column_list(const CopyTable& table);
 
 /// The tables a crawl is, in an order that satisfies their references
-/// (urls.found_on, which points at pages, is checked at the commit).
+/// (urls.found_on, which points at pages, is no foreign key).
 const std::vector<CopyTable>& copied_tables();
 
 class CopySource {

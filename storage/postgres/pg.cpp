@@ -104,6 +104,7 @@ Connection::Connection(std::string uri, std::string session_setup)
 
 void Connection::ensure_connected() {
   if (!lost()) return;
+  prepared_.clear();  // a new session has none
   if (conn_) {
     PQreset(conn_.get());
   } else {
@@ -124,21 +125,42 @@ void Connection::ensure_connected() {
 // (header values, reason phrases): such a parameter is repaired with U+FFFD,
 // as the charset decoder repairs bodies, rather than have the server refuse
 // the whole page. Raw bytes that must stay exact go as bytea in hex.
-Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
-  ensure_connected();
-  std::vector<std::string> repaired;
-  repaired.reserve(params.size());  // no reallocation: values point into it
-  std::vector<const char*> values;
-  values.reserve(params.size());
+Connection::Values Connection::values_of(const std::vector<Param>& params) {
+  Values values;
+  values.repaired.reserve(params.size());  // no reallocation: pointers go into it
+  values.pointers.reserve(params.size());
   for (const Param& param : params) {
     if (param && !parsers::is_valid_utf8(*param, true)) {
-      values.push_back(repaired.emplace_back(parsers::to_valid_utf8(*param, true)).c_str());
+      values.pointers.push_back(
+          values.repaired.emplace_back(parsers::to_valid_utf8(*param, true)).c_str());
     } else {
-      values.push_back(param ? param->c_str() : nullptr);
+      values.pointers.push_back(param ? param->c_str() : nullptr);
     }
   }
-  return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                              values.data(), nullptr, nullptr, 0));
+  return values;
+}
+
+Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+  ensure_connected();
+  Values values = values_of(params);
+  return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+                              values.pointers.data(), nullptr, nullptr, 0));
+}
+
+Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
+  ensure_connected();
+  auto [it, fresh] = prepared_.try_emplace(sql, "s" + std::to_string(prepared_.size()));
+  if (fresh) {
+    try {
+      checked(PQprepare(conn_.get(), it->second.c_str(), sql.c_str(), 0, nullptr));
+    } catch (...) {
+      prepared_.erase(it);
+      throw;
+    }
+  }
+  Values values = values_of(params);
+  return checked(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()),
+                                values.pointers.data(), nullptr, nullptr, 0));
 }
 
 void Connection::run_script(const std::string& sql) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,6 +56,9 @@ class Connection {
   /// Runs `sql` with `params` ($1, $2, ...); the connection is re-established
   /// first if it was lost (one try: a failure then throws kBusy).
   Result exec(const std::string& sql, const std::vector<Param>& params = {});
+  /// The same for a statement run again and again (a writer's): it is
+  /// prepared once per session, so the server parses and plans it once.
+  Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
   /// Runs statements separated by semicolons, without parameters (a migration).
   void run_script(const std::string& sql);
   /// Whether the session is known to be gone (the next exec reconnects).
@@ -65,6 +69,12 @@ class Connection {
  private:
   void ensure_connected();
   Result checked(PGresult* raw);  // throws unless the statement succeeded
+  // Parameter values as libpq takes them, repaired where PostgreSQL text cannot hold them.
+  struct Values {
+    std::vector<std::string> repaired;
+    std::vector<const char*> pointers;
+  };
+  static Values values_of(const std::vector<Param>& params);
 
   std::string uri_;
   std::string session_setup_;
@@ -75,6 +85,7 @@ class Connection {
     void operator()(PGconn* conn) const { PQfinish(conn); }
   };
   std::unique_ptr<PGconn, Finish> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> name, in this session
 };
 
 /// Runs a transaction on `conn`: BEGIN now, ROLLBACK unless commit() ran.

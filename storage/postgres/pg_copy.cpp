@@ -90,7 +90,6 @@ class Target final : public CopyTarget {
           "PostgreSQL database '" + conn_.name() + "' holds a crawl already; copy into a new one",
           Failure::kBadRequest);
     transaction_.emplace(conn_);
-    conn_.exec("SET CONSTRAINTS ALL DEFERRED");  // urls.found_on names pages not copied yet
   }
 
   // One multi-row INSERT per batch; every value travels as text. Pages get

@@ -117,11 +117,24 @@ INSERT INTO hosts(origin) SELECT DISTINCT origin FROM urls WHERE state = 'queued
   ON CONFLICT DO NOTHING;
 )sql";
 
+// Version 3: lighter rows for the writer. urls.found_on loses its foreign
+// key: the writer sets it only to a page it inserted in the same
+// transaction, and checking it cost every queued URL a look-up and a lock
+// on that page's row. pages_next_visit holds only pages to be revisited.
+// urls_seen goes: each URL's row versions paid an entry in it, for a
+// look-up made once per crawl start, which the primary key serves.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE urls DROP CONSTRAINT urls_found_on_fkey;
+DROP INDEX urls_seen;
+DROP INDEX pages_next_visit;
+CREATE INDEX pages_next_visit ON pages(next_visit_ms) WHERE next_visit_ms IS NOT NULL;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
 
 }  // namespace
 

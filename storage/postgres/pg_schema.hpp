@@ -14,7 +14,7 @@
 
 namespace crawler::storage::pg {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// Creates or migrates the schema, under an advisory lock so that workers
 /// starting together migrate once. Throws StorageError for a newer schema.

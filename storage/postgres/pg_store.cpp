@@ -188,7 +188,8 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   stored -= static_cast<std::int64_t>(stored_before);
   write_staged(staged, ids);
   if (stored > 0)
-    writer_.exec("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
+    writer_.exec_prepared("UPDATE workers SET pages = pages + $2 WHERE id = $1",
+                          {worker_, number(stored)});
   transaction.commit();
   remember(ids);
   return fenced;
@@ -215,7 +216,7 @@ std::vector<bool> PgStore::still_held(std::span<const PageRecord> pages) {
     }
   }
   if (origins.empty()) return held;
-  pg::Result found = writer_.exec(
+  pg::Result found = writer_.exec_prepared(
       "SELECT h.origin FROM hosts h JOIN unnest($1::text[], $2::bigint[]) AS q(origin, epoch)"
       " ON h.origin = q.origin AND h.epoch = q.epoch ORDER BY h.origin FOR SHARE OF h",
       {pg::array_literal(origins), pg::array_literal(epochs)});
@@ -283,9 +284,9 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   return grant;
 }
 
-// The ids of the pages' own URLs. They were queued, so the database
-// has them; a URL it lacks (a page of a database replaced meanwhile) goes in
-// as linked, and the batch marks it done.
+// The ids of the pages' own URLs: they were queued, so the database has
+// them and this takes no lock. A URL it lacks (a page of a database replaced
+// meanwhile) goes in as linked, and the batch marks it done.
 PgStore::UrlIds PgStore::page_url_ids(std::span<const PageRecord> pages) {
   UrlIds ids;
   std::vector<std::string> unknown;
@@ -297,7 +298,16 @@ PgStore::UrlIds PgStore::page_url_ids(std::span<const PageRecord> pages) {
       unknown.push_back(page.url);
     }
   }
-  add_urls(sorted_unique(std::move(unknown)), {}, ids);
+  if (unknown.empty()) return ids;
+  unknown = sorted_unique(std::move(unknown));
+  pg::Result found = writer_.exec_prepared("SELECT url, id FROM urls WHERE url = ANY($1::text[])",
+                                           {pg::array_literal(unknown)});
+  for (int row = 0; row < found.rows(); ++row)
+    ids.emplace(std::string(found.text(row, 0)), found.int64(row, 1));
+  if (static_cast<std::size_t>(found.rows()) < unknown.size()) {
+    std::erase_if(unknown, [&](const std::string& url) { return ids.contains(url); });
+    add_urls(unknown, {}, ids);
+  }
   return ids;
 }
 
@@ -323,7 +333,7 @@ std::unordered_set<std::string_view> PgStore::add_urls(const std::vector<std::st
     found_on.push_back(q && q->found_on ? number(*q->found_on) : Param{});
   }
   std::string array = pg::array_literal(urls);
-  pg::Result inserted = writer_.exec(
+  pg::Result inserted = writer_.exec_prepared(
       "INSERT INTO urls(url, state, depth, origin, source, found_on) SELECT * FROM unnest("
       "$1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[])"
       " ON CONFLICT (url) DO NOTHING RETURNING url, id, state",
@@ -334,7 +344,8 @@ std::unordered_set<std::string_view> PgStore::add_urls(const std::vector<std::st
     if (inserted.text(row, 2) == "queued") queued_now.insert(it->first);
   }
   if (static_cast<std::size_t>(inserted.rows()) == urls.size()) return queued_now;
-  pg::Result found = writer_.exec("SELECT url, id FROM urls WHERE url = ANY($1::text[])", {array});
+  pg::Result found =
+      writer_.exec_prepared("SELECT url, id FROM urls WHERE url = ANY($1::text[])", {array});
   for (int row = 0; row < found.rows(); ++row)
     ids.emplace(std::string(found.text(row, 0)), found.int64(row, 1));
   return queued_now;
@@ -354,7 +365,7 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
   }
   std::vector<Param> arrays;
   for (const auto& column : columns) arrays.emplace_back(pg::array_literal(column));
-  pg::Result inserted = writer_.exec(kInsertPages, arrays);
+  pg::Result inserted = writer_.exec_prepared(kInsertPages, arrays);
   std::unordered_map<std::int64_t, std::int64_t> page_ids;  // url id -> page id
   for (int row = 0; row < inserted.rows(); ++row)
     page_ids.emplace(inserted.int64(row, 1), inserted.int64(row, 0));
@@ -377,7 +388,8 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
 
 void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& staged) {
   std::int64_t url_id = ids.at(page.url);
-  pg::Result found = writer_.exec("SELECT id FROM pages WHERE url_id = $1", {number(url_id)});
+  pg::Result found =
+      writer_.exec_prepared("SELECT id FROM pages WHERE url_id = $1", {number(url_id)});
   if (found.rows() == 0) {
     // Stored by no one yet (the database was replaced?): a first visit.
     insert_pages({&page}, ids, staged);
@@ -390,7 +402,7 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& s
     push_next_visit(params, page);
     params.push_back(optional_text(page.etag));
     params.push_back(optional_text(page.last_modified));
-    writer_.exec(
+    writer_.exec_prepared(
         "UPDATE pages SET fetched_at = $2, attempts = $3, revisit_after_s = $4,"
         " next_visit_ms = $5, etag = coalesce($6, etag), last_modified = coalesce($7,"
         " last_modified) WHERE id = $1",
@@ -398,8 +410,8 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& s
     return;
   }
   bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
-  writer_.exec(kUpdatePage, page_params(url_id, page, indexed, true));
-  writer_.exec("DELETE FROM links WHERE from_page = $1", {number(page_id)});
+  writer_.exec_prepared(kUpdatePage, page_params(url_id, page, indexed, true));
+  writer_.exec_prepared("DELETE FROM links WHERE from_page = $1", {number(page_id)});
   stage_links(page_id, page, staged);
   write_response(page_id, page);
 }
@@ -417,12 +429,10 @@ void PgStore::stage_queued(const PageRecord& page, std::optional<std::int64_t> f
 }
 
 // What the batch's records added, in one statement each.
+// The new URLs go in first, in one sorted statement, before the batch locks
+// any urls row: two workers inserting the same new URLs then wait for each
+// other in one order, and neither holds a row the other waits for.
 void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
-  if (!staged.done_ids.empty())
-    writer_.exec(
-        "UPDATE urls u SET state = 'done', depth = q.depth"
-        " FROM unnest($1::bigint[], $2::int[]) AS q(id, depth) WHERE u.id = q.id",
-        {pg::array_literal(staged.done_ids), pg::array_literal(staged.done_depths)});
   // The first page to queue a URL says how (its depth, the page found on).
   QueuedByUrl queued;
   for (const Staged::Queued& q : staged.queued) queued.emplace(*q.url, &q);
@@ -439,6 +449,11 @@ void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
   for (const Staged::Queued& q : staged.queued) look_up(*q.url);
   std::unordered_set<std::string_view> queued_now =
       add_urls(sorted_unique(std::move(unknown)), queued, ids);
+  if (!staged.done_ids.empty())
+    writer_.exec_prepared(
+        "UPDATE urls u SET state = 'done', depth = q.depth"
+        " FROM unnest($1::bigint[], $2::int[]) AS q(id, depth) WHERE u.id = q.id",
+        {pg::array_literal(staged.done_ids), pg::array_literal(staged.done_depths)});
   write_links(staged, ids);
   if (queued.empty()) return;
   std::vector<std::string> origins;
@@ -454,14 +469,14 @@ void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
   }
   // Only origins not there yet: inserting over a row a lease round is
   // updating would wait for that round, which may wait for this batch.
-  writer_.exec(
+  writer_.exec_prepared(
       "INSERT INTO hosts(origin) SELECT o FROM unnest($1::text[]) AS o"
       " WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.origin = o) ON CONFLICT DO NOTHING",
       {pg::array_literal(sorted_unique(std::move(origins)))});
   if (queued_ids.empty()) return;
   // URLs the database had: queued if merely linked so far. Rows locked in
   // id order: workers queueing the same URLs never deadlock.
-  writer_.exec(
+  writer_.exec_prepared(
       "WITH q AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[],"
       " $5::bigint[]) AS q(id, origin, depth, source, found_on)),"
       " locked AS (SELECT u.id FROM urls u JOIN q ON q.id = u.id WHERE u.state = 'linked'"
@@ -489,14 +504,14 @@ void PgStore::write_links(const Staged& staged, const UrlIds& ids) {
     from.push_back(f);
     to.push_back(t);
   }
-  writer_.exec(
+  writer_.exec_prepared(
       "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
       {pg::array_literal(from), pg::array_literal(to)});
 }
 
 void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
   if (page.raw_head.empty()) return;
-  writer_.exec(
+  writer_.exec_prepared(
       "INSERT INTO responses(page_id, request, head, body, body_size)"
       " VALUES ($1, $2::bytea, $3::bytea, $4::bytea, $5) ON CONFLICT (page_id) DO UPDATE SET"
       " request = excluded.request, head = excluded.head, body = excluded.body,"
@@ -507,7 +522,7 @@ void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
 }
 
 void PgStore::keep_robots(const RobotsFile& robots) {
-  writer_.exec(
+  writer_.exec_prepared(
       "INSERT INTO robots(origin, status, http_status, body, fetched_at_ms)"
       " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (origin) DO UPDATE SET status = excluded.status,"
       " http_status = excluded.http_status, body = excluded.body,"

@@ -5,9 +5,11 @@
 // and each kind of read have their own connection, re-established when
 // lost (a batch that met a lost connection fails as kBusy and is tried again).
 //
-// A batch is one transaction of few round trips: every URL the batch names
-// is inserted and looked up by two array statements, then a page row each,
-// and its links and queued URLs by one array statement each.
+// A batch is one transaction of about ten statements, each prepared once
+// per session and each over the whole batch (arrays, unnest): the pages'
+// URL ids, the pages in one INSERT, the new URLs in one sorted INSERT (in
+// their final state), then the URL states, links, hosts and queued URLs.
+// The search vector is made here, not on the server (search_terms.hpp).
 //
 // Many crawlers share the database: each registers as a worker and leases
 // hosts (origins) in the `hosts` table. Its refills and revisits read only

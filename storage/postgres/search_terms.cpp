@@ -5,7 +5,8 @@
 #include <wctype.h>
 
 #include <algorithm>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "parsers/utf8.hpp"
@@ -95,23 +96,36 @@ void append_lexeme(std::string& out, std::string_view lexeme) {
 }  // namespace
 
 std::string search_vector_literal(std::string_view title, std::string_view text) {
-  std::map<std::string, std::vector<std::string>, std::less<>> positions;
+  // Positions take 14 bits; the top one says the word was in the title (weight A).
+  constexpr std::uint16_t kTitle = 0x8000;
+  std::unordered_map<std::string, std::vector<std::uint16_t>> positions;
   int position = 0;
-  auto add = [&](char weight) {
+  auto add = [&](std::uint16_t weight) {
     return [&, weight](const std::string& word) {
       if (word.size() > kWordBytes) return;
       position = std::min(position + 1, kLastPosition);
       auto& at = positions[word];
-      if (at.size() < kPositionsPerWord) at.push_back(std::to_string(position) + weight);
+      if (at.size() < kPositionsPerWord)
+        at.push_back(static_cast<std::uint16_t>(position | weight));
     };
   };
-  for_each_word(title.substr(0, kTextBytes), add('A'));
-  for_each_word(text.substr(0, kTextBytes), add('B'));
+  for_each_word(title.substr(0, kTextBytes), add(kTitle));
+  for_each_word(text.substr(0, kTextBytes), add(0));
+  std::vector<const std::pair<const std::string, std::vector<std::uint16_t>>*> words;
+  words.reserve(positions.size());
+  for (const auto& entry : positions) words.push_back(&entry);
+  std::sort(words.begin(), words.end(), [](auto* a, auto* b) { return a->first < b->first; });
   std::string out;
-  for (const auto& [word, at] : positions) {
+  for (const auto* entry : words) {
     if (!out.empty()) out += ' ';
-    append_lexeme(out, word);
-    for (std::size_t k = 0; k < at.size(); ++k) out += (k ? "," : ":") + at[k];
+    append_lexeme(out, entry->first);
+    char separator = ':';
+    for (std::uint16_t at : entry->second) {
+      out += separator;
+      out += std::to_string(at & ~kTitle);
+      out += (at & kTitle) ? 'A' : 'B';
+      separator = ',';
+    }
   }
   return out;
 }
