@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 #include "parsers/utf8.hpp"
 
@@ -142,25 +143,101 @@ Connection::Values Connection::values_of(const std::vector<Param>& params) {
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
   ensure_connected();
+  if (!deferred_.empty()) return run_pipeline(sql, params, false);
   Values values = values_of(params);
   return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
                               values.pointers.data(), nullptr, nullptr, 0));
 }
 
+std::pair<const std::string*, bool> Connection::statement_name(const std::string& sql) {
+  auto [it, fresh] = prepared_.try_emplace(sql, "s" + std::to_string(prepared_.size()));
+  return {&it->second, fresh};
+}
+
 Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
   ensure_connected();
-  auto [it, fresh] = prepared_.try_emplace(sql, "s" + std::to_string(prepared_.size()));
+  if (!deferred_.empty()) return run_pipeline(sql, params, true);
+  auto [name, fresh] = statement_name(sql);
   if (fresh) {
     try {
-      checked(PQprepare(conn_.get(), it->second.c_str(), sql.c_str(), 0, nullptr));
+      checked(PQprepare(conn_.get(), name->c_str(), sql.c_str(), 0, nullptr));
     } catch (...) {
-      prepared_.erase(it);
+      prepared_.erase(sql);
       throw;
     }
   }
   Values values = values_of(params);
-  return checked(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()),
+  return checked(PQexecPrepared(conn_.get(), name->c_str(), static_cast<int>(params.size()),
                                 values.pointers.data(), nullptr, nullptr, 0));
+}
+
+void Connection::defer(const std::string& sql, std::vector<Param> params) {
+  deferred_.push_back({sql, std::move(params)});
+}
+
+// One round trip for many statements. Each deferred statement, and this
+// one if `prepare`, is prepared first in this session if it is not yet.
+// Results come back in order; the first failure is thrown once the
+// pipeline is read to its end (the server skips what follows a failure).
+// A pipeline broken mid-way (the session lost) drops the connection: the
+// next call starts a fresh one.
+Result Connection::run_pipeline(const std::string& sql, const std::vector<Param>& params,
+                                bool prepare) {
+  PGconn* conn = conn_.get();
+  std::vector<Deferred> deferred = std::exchange(deferred_, {});
+  enum class Kind { kPrepare, kDeferred, kWanted };
+  std::vector<std::pair<Kind, const std::string*>> sent;  // and the SQL of a prepare
+  auto send = [&](const std::string& text, const std::vector<Param>& values, bool prepared,
+                  Kind kind) {
+    Values v = values_of(values);  // libpq copies them into its buffer
+    int count = static_cast<int>(values.size());
+    const std::string* name = nullptr;
+    if (prepared) {
+      auto [found, fresh] = statement_name(text);
+      name = found;
+      if (fresh) {
+        if (PQsendPrepare(conn, name->c_str(), text.c_str(), 0, nullptr) != 1) return false;
+        sent.emplace_back(Kind::kPrepare, &text);
+      }
+    }
+    int queued = name ? PQsendQueryPrepared(conn, name->c_str(), count, v.pointers.data(), nullptr,
+                                            nullptr, 0)
+                      : PQsendQueryParams(conn, text.c_str(), count, nullptr, v.pointers.data(),
+                                          nullptr, nullptr, 0);
+    if (queued != 1) return false;
+    sent.emplace_back(kind, nullptr);
+    return true;
+  };
+  bool ok = PQenterPipelineMode(conn) == 1;
+  for (const Deferred& item : deferred)
+    ok = ok && send(item.sql, item.params, true, Kind::kDeferred);
+  ok = ok && send(sql, params, prepare, Kind::kWanted) && PQpipelineSync(conn) == 1;
+  std::optional<Result> wanted, failed;
+  for (std::size_t i = 0; ok && i < sent.size(); ++i) {
+    PGresult* raw = PQgetResult(conn);
+    if (!raw) {
+      ok = false;
+      break;
+    }
+    Result result(raw);
+    while (PGresult* more = PQgetResult(conn)) PQclear(more);  // the statement's end
+    auto status = PQresultStatus(raw);
+    bool good = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (sent[i].first == Kind::kPrepare && !good) prepared_.erase(*sent[i].second);
+    if (!good && status != PGRES_PIPELINE_ABORTED && !failed) failed.emplace(std::move(result));
+    if (good && sent[i].first == Kind::kWanted) wanted.emplace(std::move(result));
+  }
+  if (ok) {
+    Result sync(PQgetResult(conn));
+    ok = PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC && PQexitPipelineMode(conn) == 1;
+  }
+  if (!ok) {
+    prepared_.clear();
+    conn_.reset();  // the session's state is unknown: start afresh next time
+    throw StorageError("PostgreSQL database '" + name_ + "': connection lost", Failure::kBusy);
+  }
+  if (failed) fail(failed->get());
+  return std::move(*wanted);
 }
 
 void Connection::run_script(const std::string& sql) {
@@ -172,21 +249,33 @@ Result Connection::checked(PGresult* raw) {
   Result result(raw);
   auto status = PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const char* sqlstate =
-      result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  Failure failure = lost() ? Failure::kBusy : failure_of(sqlstate);
-  throw StorageError(
-      "PostgreSQL database '" + name_ + "': " + one_line(PQerrorMessage(conn_.get())), failure);
+  fail(result.get());
 }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) {
-  conn_.exec("BEGIN");
+void Connection::fail(const PGresult* result) {
+  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  Failure failure = lost() ? Failure::kBusy : failure_of(sqlstate);
+  const char* message = result && *PQresultErrorMessage(result) ? PQresultErrorMessage(result)
+                                                                : PQerrorMessage(conn_.get());
+  throw StorageError("PostgreSQL database '" + name_ + "': " + one_line(message), failure);
+}
+
+Transaction::Transaction(Connection& conn, bool deferred) : conn_(conn) {
+  if (deferred) {
+    conn_.defer("BEGIN");
+  } else {
+    conn_.exec("BEGIN");
+  }
 }
 
 Transaction::~Transaction() {
   // A lost session took its transaction with it: nothing to roll back, and
   // no reason to reconnect here.
-  if (done_ || conn_.lost()) return;
+  if (done_) return;
+  if (conn_.lost()) {
+    conn_.drop_deferred();
+    return;
+  }
   try {
     conn_.exec("ROLLBACK");
   } catch (const StorageError&) {

@@ -59,6 +59,13 @@ class Connection {
   /// The same for a statement run again and again (a writer's): it is
   /// prepared once per session, so the server parses and plans it once.
   Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
+  /// Queues a statement whose result is not needed (an UPDATE, an INSERT
+  /// without RETURNING). It is sent, prepared, with the next exec or
+  /// exec_prepared, all in one round trip (libpq's pipeline mode); its
+  /// failure is that call's.
+  void defer(const std::string& sql, std::vector<Param> params = {});
+  /// Forgets what was deferred (its transaction went with a lost session).
+  void drop_deferred() { deferred_.clear(); }
   /// Runs statements separated by semicolons, without parameters (a migration).
   void run_script(const std::string& sql);
   /// Whether the session is known to be gone (the next exec reconnects).
@@ -69,6 +76,11 @@ class Connection {
  private:
   void ensure_connected();
   Result checked(PGresult* raw);  // throws unless the statement succeeded
+  [[noreturn]] void fail(const PGresult* result);
+  // The statements deferred, then this one, in one pipeline.
+  Result run_pipeline(const std::string& sql, const std::vector<Param>& params, bool prepare);
+  // The name `sql` is prepared under in this session, and whether it is new.
+  std::pair<const std::string*, bool> statement_name(const std::string& sql);
   // Parameter values as libpq takes them, repaired where PostgreSQL text cannot hold them.
   struct Values {
     std::vector<std::string> repaired;
@@ -86,12 +98,18 @@ class Connection {
   };
   std::unique_ptr<PGconn, Finish> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> name, in this session
+  struct Deferred {
+    std::string sql;
+    std::vector<Param> params;
+  };
+  std::vector<Deferred> deferred_;
 };
 
-/// Runs a transaction on `conn`: BEGIN now, ROLLBACK unless commit() ran.
+/// Runs a transaction on `conn`: BEGIN now (or, `deferred`, with the
+/// transaction's first statement), ROLLBACK unless commit() ran.
 class Transaction {
  public:
-  explicit Transaction(Connection& conn);
+  explicit Transaction(Connection& conn, bool deferred = false);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();

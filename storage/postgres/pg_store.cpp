@@ -161,7 +161,7 @@ PgStore::PgStore(const std::string& uri, const StoreOptions& options)
 }
 
 std::size_t PgStore::write(std::span<const PageRecord> pages) {
-  pg::Transaction transaction(writer_);
+  pg::Transaction transaction(writer_, true);
   std::vector<bool> held = still_held(pages);
   UrlIds ids = page_url_ids(pages);
   Staged staged;
@@ -188,8 +188,7 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   stored -= static_cast<std::int64_t>(stored_before);
   write_staged(staged, ids);
   if (stored > 0)
-    writer_.exec_prepared("UPDATE workers SET pages = pages + $2 WHERE id = $1",
-                          {worker_, number(stored)});
+    writer_.defer("UPDATE workers SET pages = pages + $2 WHERE id = $1", {worker_, number(stored)});
   transaction.commit();
   remember(ids);
   return fenced;
@@ -234,11 +233,11 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   LeaseGrant grant;
   Param lease_ms = number(round.lease_ms);
   std::vector<std::pair<std::string, std::int64_t>> claimed;
-  pg::Transaction transaction(leases_);
+  pg::Transaction transaction(leases_, true);
   // Rows are locked in origin order, as the writer's fencing check locks
   // them: the two never wait on each other in a circle.
   if (!round.release.empty())
-    leases_.exec(
+    leases_.defer(
         "UPDATE hosts SET holder = NULL, lease_until = 0 WHERE origin IN (SELECT origin FROM hosts"
         " WHERE holder = $1 AND origin = ANY($2::text[]) ORDER BY origin FOR UPDATE)",
         {worker_, pg::array_literal(sorted_unique(round.release))});
@@ -276,7 +275,7 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
             .int64(0, 0) != 0;
   }
   // Last, as the writer takes its locks in the same order (hosts, then workers).
-  leases_.exec("UPDATE workers SET seen_ms = " + kNowMs + " WHERE id = $1", {worker_});
+  leases_.defer("UPDATE workers SET seen_ms = " + kNowMs + " WHERE id = $1", {worker_});
   transaction.commit();
   std::lock_guard lock(epochs_mutex_);
   for (const std::string& origin : round.release) epochs_.erase(origin);
@@ -402,7 +401,7 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& s
     push_next_visit(params, page);
     params.push_back(optional_text(page.etag));
     params.push_back(optional_text(page.last_modified));
-    writer_.exec_prepared(
+    writer_.defer(
         "UPDATE pages SET fetched_at = $2, attempts = $3, revisit_after_s = $4,"
         " next_visit_ms = $5, etag = coalesce($6, etag), last_modified = coalesce($7,"
         " last_modified) WHERE id = $1",
@@ -410,8 +409,8 @@ void PgStore::write_revisit(const PageRecord& page, const UrlIds& ids, Staged& s
     return;
   }
   bool indexed = index_text_ && (!page.title.empty() || !page.text.empty());
-  writer_.exec_prepared(kUpdatePage, page_params(url_id, page, indexed, true));
-  writer_.exec_prepared("DELETE FROM links WHERE from_page = $1", {number(page_id)});
+  writer_.defer(kUpdatePage, page_params(url_id, page, indexed, true));
+  writer_.defer("DELETE FROM links WHERE from_page = $1", {number(page_id)});
   stage_links(page_id, page, staged);
   write_response(page_id, page);
 }
@@ -450,7 +449,7 @@ void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
   std::unordered_set<std::string_view> queued_now =
       add_urls(sorted_unique(std::move(unknown)), queued, ids);
   if (!staged.done_ids.empty())
-    writer_.exec_prepared(
+    writer_.defer(
         "UPDATE urls u SET state = 'done', depth = q.depth"
         " FROM unnest($1::bigint[], $2::int[]) AS q(id, depth) WHERE u.id = q.id",
         {pg::array_literal(staged.done_ids), pg::array_literal(staged.done_depths)});
@@ -469,14 +468,14 @@ void PgStore::write_staged(const Staged& staged, UrlIds& ids) {
   }
   // Only origins not there yet: inserting over a row a lease round is
   // updating would wait for that round, which may wait for this batch.
-  writer_.exec_prepared(
+  writer_.defer(
       "INSERT INTO hosts(origin) SELECT o FROM unnest($1::text[]) AS o"
       " WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.origin = o) ON CONFLICT DO NOTHING",
       {pg::array_literal(sorted_unique(std::move(origins)))});
   if (queued_ids.empty()) return;
   // URLs the database had: queued if merely linked so far. Rows locked in
   // id order: workers queueing the same URLs never deadlock.
-  writer_.exec_prepared(
+  writer_.defer(
       "WITH q AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[],"
       " $5::bigint[]) AS q(id, origin, depth, source, found_on)),"
       " locked AS (SELECT u.id FROM urls u JOIN q ON q.id = u.id WHERE u.state = 'linked'"
@@ -504,14 +503,14 @@ void PgStore::write_links(const Staged& staged, const UrlIds& ids) {
     from.push_back(f);
     to.push_back(t);
   }
-  writer_.exec_prepared(
+  writer_.defer(
       "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
       {pg::array_literal(from), pg::array_literal(to)});
 }
 
 void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
   if (page.raw_head.empty()) return;
-  writer_.exec_prepared(
+  writer_.defer(
       "INSERT INTO responses(page_id, request, head, body, body_size)"
       " VALUES ($1, $2::bytea, $3::bytea, $4::bytea, $5) ON CONFLICT (page_id) DO UPDATE SET"
       " request = excluded.request, head = excluded.head, body = excluded.body,"
@@ -522,7 +521,7 @@ void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
 }
 
 void PgStore::keep_robots(const RobotsFile& robots) {
-  writer_.exec_prepared(
+  writer_.defer(
       "INSERT INTO robots(origin, status, http_status, body, fetched_at_ms)"
       " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (origin) DO UPDATE SET status = excluded.status,"
       " http_status = excluded.http_status, body = excluded.body,"
@@ -532,7 +531,7 @@ void PgStore::keep_robots(const RobotsFile& robots) {
 }
 
 void PgStore::queue(const std::vector<std::string>& urls, int depth, QueueSource source) {
-  pg::Transaction transaction(writer_);
+  pg::Transaction transaction(writer_, true);
   PageRecord seeds;
   seeds.queue_only = true;
   seeds.queued = urls;
