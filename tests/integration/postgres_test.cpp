@@ -323,5 +323,34 @@ TEST_F(PostgresTest, MessagesNameTheDatabaseWithoutItsPassword) {
   EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("s3cret")));
 }
 
+// Statements deferred into a pipeline fail with the call that sends them,
+// leave the transaction to roll back whole, and leave the session usable.
+TEST_F(PostgresTest, ADeferredStatementThatFailsRollsItsTransactionBackWhole) {
+  storage::pg::Connection conn(options_.db_path);
+  conn.exec("CREATE TABLE t (x integer PRIMARY KEY)");
+  const std::string insert = "INSERT INTO t VALUES ($1::integer)";
+  const std::string count = "SELECT count(*) FROM t WHERE x > $1::integer";
+  try {
+    storage::pg::Transaction transaction(conn, true);
+    conn.defer(insert, {"1"});
+    conn.defer(insert, {"1"});  // a duplicate key: the pipeline fails here
+    conn.defer(insert, {"2"});
+    conn.exec_prepared(count, {"0"});
+    ADD_FAILURE() << "the failed INSERT was not reported";
+  } catch (const storage::StorageError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("duplicate key"));
+  }
+  EXPECT_EQ(conn.exec_prepared(count, {"0"}).int64(0, 0), 0);  // nothing of it stayed
+
+  {
+    storage::pg::Transaction transaction(conn, true);
+    conn.defer(insert, {"3"});
+    conn.defer(insert, {"4"});
+    transaction.commit();  // sent with the deferred INSERTs
+  }
+  EXPECT_EQ(conn.exec_prepared(count, {"0"}).int64(0, 0), 2);
+  EXPECT_EQ(conn.exec_prepared(count, {"3"}).int64(0, 0), 1);
+}
+
 }  // namespace
 }  // namespace crawler
