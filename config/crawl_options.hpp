@@ -58,7 +58,7 @@ struct CrawlOptions {
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   int max_redirects = 10;
   bool follow_nofollow = false;  // follow rel=nofollow links too
-  bool use_sitemaps = true;      // read robots.txt Sitemap: lines, else /sitemap.xml
+  bool use_sitemaps = true;      // robots.txt Sitemap: lines (/sitemap.xml without robots.txt)
   bool search_index = true;      // add pages to the full-text index as they are stored
   bool keep_raw = false;         // keep raw exchanges (compressed) for WARC export
   // "HOST:PORT:ADDRESS": connect there instead of asking DNS (as curl's

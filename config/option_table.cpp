@@ -244,8 +244,8 @@ const std::array kOptions = {
            .kind = K::kBoolean,
            .field = &O::use_sitemaps,
            .flag = "--no-sitemaps",
-           .help = "Read the Sitemap: lines of robots.txt, else /sitemap.xml; the flag turns it "
-                   "off.",
+           .help = "Read the Sitemap: lines of robots.txt (/sitemap.xml where a site has no "
+                   "robots.txt); the flag turns it off.",
            .flag_sets = false},
     Option{.key = "transfers.keep_raw",
            .kind = K::kBoolean,

@@ -450,7 +450,7 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   }
   storage::PageRecord record = start_record(url);
   Visit outcome = Visit::kDone;
-  if (!options_.obey_robots) start_sitemaps(parsers::normalized_origin(url.url), {});
+  if (!options_.obey_robots) start_sitemaps(parsers::normalized_origin(url.url), {}, false);
   if (options_.obey_robots && !co_await robots_allow(url, record, outcome)) {
     if (outcome == Visit::kDone && url.kind == UrlKind::kPage) store(std::move(record));
     co_return outcome;
@@ -569,7 +569,7 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   std::string_view origin = parsers::normalized_origin(url.url);
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
   if (robots.status != RobotsStatus::kUnreachable) {
-    start_sitemaps(origin, robots.rules->sitemaps());
+    start_sitemaps(origin, robots.rules->sitemaps(), robots.status == RobotsStatus::kParsed);
     if (robots.fresh) {
       // Kept with the crawl on its own, whatever becomes of this page: the
       // cache forgets origins and looks their files up here again.

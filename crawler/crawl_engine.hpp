@@ -174,7 +174,8 @@ class CrawlEngine {
   bool offer_link(const std::string& link, int depth);
   SkipReason take_budgets(const std::string& url);
   void offer_sitemap(const std::string& url);
-  void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed);
+  void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
+                      bool has_robots_txt);
   async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
   void follow_sitemap_redirect(const FrontierUrl& url, const async::FetchResult& result);
   storage::PageRecord start_record(const FrontierUrl& url) const;

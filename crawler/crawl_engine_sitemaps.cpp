@@ -1,5 +1,6 @@
 // CrawlEngine, sitemaps: which sitemaps an origin gets (robots.txt's
-// Sitemap lines, else /sitemap.xml) and what reading one does: an index
+// Sitemap lines; /sitemap.xml where there is no robots.txt) and what
+// reading one does: an index
 // queues its sitemaps, a URL set offers its URLs and queues them durably.
 #include <algorithm>
 
@@ -10,9 +11,14 @@
 
 namespace crawler {
 
-// Once per origin: the sitemaps robots.txt lists, or /sitemap.xml. They
-// are fetched through the frontier, so they wait their turn like pages.
-void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed) {
+// Once per origin: the sitemaps robots.txt lists. A site without a
+// robots.txt may still have /sitemap.xml, so that one is tried; a site
+// whose robots.txt names no sitemap is taken at its word: the guess would
+// cost every such origin a request and a politeness delay, mostly for a
+// 404. Sitemaps are fetched through the frontier: they wait their turn
+// like pages.
+void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
+                                 bool has_robots_txt) {
   if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
     return;
   if (sitemaps_per_origin_.contains(origin)) return;
@@ -20,7 +26,7 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
   // A robots.txt may list thousands; no more are read than an origin's cap.
   std::size_t count = std::min<std::size_t>(listed.size(), kMaxSitemapsPerOrigin);
   std::vector<std::string> queue(listed.begin(), listed.begin() + count);
-  if (queue.empty()) queue.push_back(std::string(origin) + "/sitemap.xml");
+  if (queue.empty() && !has_robots_txt) queue.push_back(std::string(origin) + "/sitemap.xml");
   for (const auto& sitemap : queue)
     if (auto url = parsers::normalize_url(sitemap)) offer_sitemap(*url);
 }

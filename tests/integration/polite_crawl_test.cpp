@@ -338,13 +338,25 @@ TEST_F(CrawlTest, ACompressedResponseIsDecoded) {
   EXPECT_EQ(scalar("SELECT title || ' ' || bytes FROM pages"), "Unpacked 5030");
 }
 
-TEST_F(CrawlTest, WithoutASitemapLineTheDefaultSitemapIsTried) {
-  TestServer server;
+TEST_F(CrawlTest, WithoutARobotsTxtTheDefaultSitemapIsTried) {
+  TestServer server;  // answers 404 for /robots.txt
   server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
   server.set_response("/orphan.html", html("<title>orphan</title>"));
   write_seeds({server.url("/site/1/0")});
   EXPECT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'orphan'"), "1");
+}
+
+TEST_F(CrawlTest, ARobotsTxtThatNamesNoSitemapIsTakenAtItsWord) {
+  TestServer server;
+  server.set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /private/\n"});
+  server.set_response("/sitemap.xml", {200, {}, urlset({server.url("/orphan.html")})});
+  server.set_response("/orphan.html", html("<title>orphan</title>"));
+  write_seeds({server.url("/site/1/0")});
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_TRUE(requests_for(server, "/sitemap.xml").empty());
+  EXPECT_NE(scalar("SELECT count(*) FROM pages WHERE url LIKE '%/site/%'"), "0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE title = 'orphan'"), "0");
 }
 
 TEST_F(CrawlTest, SitemapUrlsAreQueuedDurablyForTheNextRun) {
