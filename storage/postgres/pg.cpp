@@ -236,7 +236,7 @@ Result Connection::run_pipeline(const std::string& sql, const std::vector<Param>
     conn_.reset();  // the session's state is unknown: start afresh next time
     throw StorageError("PostgreSQL database '" + name_ + "': connection lost", Failure::kBusy);
   }
-  if (failed) fail(failed->get());
+  if (failed || !wanted) fail(failed ? failed->get() : nullptr);
   return std::move(*wanted);
 }
 
@@ -269,8 +269,8 @@ Transaction::Transaction(Connection& conn, bool deferred) : conn_(conn) {
 }
 
 Transaction::~Transaction() {
-  // A lost session took its transaction with it: nothing to roll back, and
-  // no reason to reconnect here.
+  // A lost session took its transaction with it: nothing to roll back (what
+  // was deferred goes too), and no reason to reconnect here.
   if (done_) return;
   if (conn_.lost()) {
     conn_.drop_deferred();
