@@ -13,6 +13,10 @@
 
 namespace crawler {
 
+namespace {
+constexpr HostLeases::Millis kRevisitGrace{3000};
+}  // namespace
+
 bool CrawlEngine::fetchable(std::string_view origin) const {
   return !store_.leases_hosts() || leases_.holds(origin, Clock::now());
 }
@@ -38,7 +42,10 @@ async::Task<void> CrawlEngine::keep_leases() {
     // Idle origins go. Forgotten at once, so nothing new starts on them;
     // released once the writer has stored what was fetched from them.
     for (std::string& origin : leases_.origins()) {
-      if (!frontier_.idle(origin, now)) continue;
+      // Just claimed for its due pages, it is idle until the revisit poll
+      // (every second) queues them: it is given that long.
+      if (!frontier_.idle(origin, now) || leases_.claimed_within(origin, now, kRevisitGrace))
+        continue;
       leases_.forget(origin);
       log::debug("releasing " + origin);
       round.release.push_back(std::move(origin));
@@ -52,6 +59,7 @@ async::Task<void> CrawlEngine::keep_leases() {
       round.claim = std::min(leases_.room(), options_.concurrency);
     // Everything this crawler found is in the database: the fleet's answer covers it.
     round.ask_fleet = finished && frontier_.finished() && writer_.backlog() == 0;
+    round.claim_due = keep_running_;  // serve revisits; crawl does not
 
     TimePoint asked_at = Clock::now();
     bool answered = true;  // nothing to ask again before the timer
@@ -99,6 +107,7 @@ void CrawlEngine::take_grant(const storage::LeaseRound& round, const storage::Le
   for (const std::string& origin : grant.claimed) {
     log::debug("leased " + origin);
     leases_.granted(origin, asked_at);
+    leases_.claimed(origin, asked_at);
     frontier_.adopt(origin);
   }
   fleet_done_ =

@@ -15,6 +15,12 @@ std::vector<std::string> HostLeases::origins() const {
   return origins;
 }
 
+bool HostLeases::claimed_within(std::string_view origin, Clock::time_point now,
+                                Millis grace) const {
+  auto it = claimed_at_.find(origin);
+  return it != claimed_at_.end() && now - it->second < grace;
+}
+
 void HostLeases::granted(const std::string& origin, Clock::time_point asked_at) {
   until_[origin] = asked_at + lease_;
 }

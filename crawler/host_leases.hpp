@@ -34,7 +34,16 @@ class HostLeases {
 
   /// The store granted `origin` (claimed or renewed) in a round asked at `asked_at`.
   void granted(const std::string& origin, Clock::time_point asked_at);
-  void forget(const std::string& origin) { until_.erase(origin); }
+  /// The grant was a claim: the origin is new to this crawler.
+  void claimed(const std::string& origin, Clock::time_point asked_at) {
+    claimed_at_.insert_or_assign(origin, asked_at);
+  }
+  /// Whether `origin` was claimed less than `grace` before `now`.
+  bool claimed_within(std::string_view origin, Clock::time_point now, Millis grace) const;
+  void forget(const std::string& origin) {
+    until_.erase(origin);
+    claimed_at_.erase(origin);
+  }
 
  private:
   struct NameHash {
@@ -49,6 +58,7 @@ class HostLeases {
   // When each lease ends, as seen from here: the round's start plus the
   // lease (the store counts from later, so this errs on the safe side).
   std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> until_;
+  std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> claimed_at_;
 };
 
 }  // namespace crawler

@@ -37,12 +37,13 @@ struct LeaseRound {
   std::size_t claim = 0;             // new origins wanted, at most
   std::int64_t lease_ms = 30'000;    // how long a renewed or claimed lease lasts
   bool ask_fleet = false;            // also ask whether the whole fleet is done
+  bool claim_due = false;            // claim origins with pages due for a revisit too (serve)
 };
 
 /// What a round of leases granted.
 struct LeaseGrant {
   std::vector<std::string> renewed;  // of LeaseRound::renew, those still held
-  std::vector<std::string> claimed;  // newly held origins with queued URLs
+  std::vector<std::string> claimed;  // newly held origins with queued URLs (or due pages)
   bool fleet_done = false;           // asked: no URL queued, no origin leased by another
 };
 

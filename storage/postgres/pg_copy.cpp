@@ -120,10 +120,11 @@ class Target final : public CopyTarget {
     for (const char* table : {"urls", "pages"})
       conn_.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
                  "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table);
-    // Origins with queued URLs, for workers to lease.
+    // Every origin the crawl queued from, for workers to lease: for its
+    // queued URLs, or (serve) for its pages due for a revisit.
     conn_.exec(
         "INSERT INTO hosts(origin) SELECT DISTINCT origin FROM urls"
-        " WHERE state = 'queued' AND origin IS NOT NULL ON CONFLICT DO NOTHING");
+        " WHERE origin IS NOT NULL ON CONFLICT DO NOTHING");
     transaction_->commit();
   }
 

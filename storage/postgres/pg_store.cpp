@@ -250,15 +250,25 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
     for (int row = 0; row < renewed.rows(); ++row) grant.renewed.emplace_back(renewed.text(row, 0));
   }
   if (round.claim > 0) {
-    // Free origins with queued URLs; those another worker is claiming are skipped, not waited for.
+    // Free origins with queued URLs, or (serve) with pages due for a
+    // revisit; those another worker is claiming are skipped, not waited for.
+    // Due origins are looked for among the 1,000 most overdue pages: a bound
+    // on each round's work. Their holders revisit them, so the walk moves on.
     pg::Result found = leases_.exec(
-        "UPDATE hosts h SET holder = $1, epoch = h.epoch + 1, lease_until = " + kNowMs +
+        "WITH due AS (SELECT u.origin FROM pages p JOIN urls u ON u.id = p.url_id"
+        " WHERE $4::bool AND p.next_visit_ms <= " +
+            kNowMs +
+            " ORDER BY p.next_visit_ms LIMIT 1000)"
+            " UPDATE hosts h SET holder = $1, epoch = h.epoch + 1, lease_until = " +
+            kNowMs +
             " + $3 FROM (SELECT c.origin FROM hosts c WHERE (c.holder IS NULL OR c.lease_until < " +
             kNowMs +
-            ") AND EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin)"
+            ") AND (EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin)"
+            " OR c.origin IN (SELECT origin FROM due))"
             " ORDER BY c.origin LIMIT $2 FOR UPDATE SKIP LOCKED) AS free"
             " WHERE h.origin = free.origin RETURNING h.origin, h.epoch",
-        {worker_, number(static_cast<std::int64_t>(round.claim)), lease_ms});
+        {worker_, number(static_cast<std::int64_t>(round.claim)), lease_ms,
+         std::string(round.claim_due ? "true" : "false")});
     for (int row = 0; row < found.rows(); ++row) {
       claimed.emplace_back(found.text(row, 0), found.int64(row, 1));
       grant.claimed.emplace_back(found.text(row, 0));

@@ -35,5 +35,19 @@ TEST(HostLeases, RoomIsWhatTheCapLeaves) {
   EXPECT_EQ(leases.origins().size(), 2u);
 }
 
+TEST(HostLeases, AClaimIsNewForItsGraceAndARenewalDoesNotMakeItNewAgain) {
+  HostLeases leases(30'000ms, 10);
+  leases.granted("http://a.com", kT0);
+  EXPECT_FALSE(leases.claimed_within("http://a.com", kT0, 3000ms));  // granted, never claimed
+  leases.claimed("http://b.com", kT0);
+  EXPECT_TRUE(leases.claimed_within("http://b.com", kT0 + 2999ms, 3000ms));
+  EXPECT_FALSE(leases.claimed_within("http://b.com", kT0 + 3000ms, 3000ms));
+  leases.granted("http://b.com", kT0 + 5000ms);  // renewed later: still an old claim
+  EXPECT_FALSE(leases.claimed_within("http://b.com", kT0 + 5001ms, 3000ms));
+  leases.claimed("http://b.com", kT0 + 6000ms);
+  leases.forget("http://b.com");  // released: forgotten with its lease
+  EXPECT_FALSE(leases.claimed_within("http://b.com", kT0 + 6001ms, 3000ms));
+}
+
 }  // namespace
 }  // namespace crawler

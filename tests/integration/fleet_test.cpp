@@ -214,5 +214,56 @@ TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
   EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("could not be stored"))) << said;
 }
 
+// A serve in a fleet revisits stored pages of origins nobody holds and
+// nothing is queued for: it claims an origin for its due pages too.
+TEST_F(FleetTest, AServeClaimsOriginsWhosePagesAreDueAndRevisitsThem) {
+  std::vector<std::unique_ptr<TestServer>> servers;
+  std::vector<std::string> seeds;
+  for (int host = 1; host <= 3; ++host) {
+    servers.push_back(std::make_unique<TestServer>("127.0.3." + std::to_string(host)));
+    servers.back()->set_response("/page",
+                                 {200, {{"Content-Type", "text/html"}}, "<title>Page</title>"});
+    seeds.push_back(servers.back()->url("/page"));
+  }
+  write_seeds(seeds);
+  Fleet fleet{.delay = "0", .lease = "3", .lease_hosts = "10"};
+  const std::vector<std::string> revisits = {"--revisit-min", "1", "--revisit-max", "1",
+                                             "--no-sitemaps"};
+  auto args_of = [&](const std::string& command, int worker) {
+    std::vector<std::string> args = worker_args(options_, fleet, worker);
+    args[0] = command;
+    args.insert(args.end(), revisits.begin(), revisits.end());
+    return args;
+  };
+
+  // A crawl stores each page and ends: nothing queued, no origin held.
+  CrawlerProcess crawl(args_of("crawl", 1));
+  ASSERT_EQ(crawl.wait(60s), 0);
+  ASSERT_EQ(scalar("SELECT count(*) FROM pages WHERE next_visit_ms IS NOT NULL"), "3");
+  ASSERT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+
+  // A serve on the same database: the pages come due a second later.
+  int port = TestServer().port();  // a free one, for its HTTP endpoint
+  std::vector<std::string> args = args_of("serve", 2);
+  args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
+  CrawlerProcess serve(args);
+  auto fetched_twice = [&] {
+    return std::all_of(servers.begin(), servers.end(), [](const auto& server) {
+      auto requests = server->requests();
+      return std::count_if(requests.begin(), requests.end(),
+                           [](const auto& r) { return r.target == "/page"; }) >= 2;
+    });
+  };
+  bool revisited = false;
+  for (int i = 0; i < 1500 && !revisited; ++i) {  // 30 s at most
+    revisited = fetched_twice();
+    if (!revisited) std::this_thread::sleep_for(20ms);
+  }
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(60s), 0);
+  EXPECT_TRUE(revisited) << "the serve never revisited every origin's page";
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "3");
+}
+
 }  // namespace
 }  // namespace crawler
