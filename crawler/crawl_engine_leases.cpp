@@ -42,10 +42,11 @@ async::Task<void> CrawlEngine::keep_leases() {
     // Idle origins go. Forgotten at once, so nothing new starts on them;
     // released once the writer has stored what was fetched from them.
     for (std::string& origin : leases_.origins()) {
-      // Just claimed for its due pages, it is idle until the revisit poll
-      // (every second) queues them: it is given that long.
-      if (!frontier_.idle(origin, now) || leases_.claimed_within(origin, now, kRevisitGrace))
-        continue;
+      // In serve, an origin just claimed for its due pages is idle until the
+      // revisit poll (every second) queues them: it is given that long. Not
+      // in crawl, where holding finished origins would hold up the fleet's end.
+      bool awaiting_revisits = keep_running_ && leases_.claimed_within(origin, now, kRevisitGrace);
+      if (!frontier_.idle(origin, now) || awaiting_revisits) continue;
       leases_.forget(origin);
       log::debug("releasing " + origin);
       round.release.push_back(std::move(origin));
