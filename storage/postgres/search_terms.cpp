@@ -56,7 +56,8 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-// Calls `word(lexeme)` for each word of `text`, in order.
+// Calls `word(lexeme)` for each word of `text`, in order; words longer
+// than kWordBytes are left out, in vectors and queries alike.
 template <typename Word>
 void for_each_word(std::string_view text, Word word) {
   locale_t ctype = unicode_ctype();
@@ -75,12 +76,12 @@ void for_each_word(std::string_view text, Word word) {
                     ctype ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), ctype)) : c);
       }
     } else if (!current.empty()) {
-      word(current);
+      if (current.size() <= kWordBytes) word(current);
       current.clear();
     }
     i += std::max<std::size_t>(length, 1);
   }
-  if (!current.empty()) word(current);
+  if (!current.empty() && current.size() <= kWordBytes) word(current);
 }
 
 // A lexeme between single quotes, as tsvector and tsquery literals take it.
@@ -102,7 +103,6 @@ std::string search_vector_literal(std::string_view title, std::string_view text)
   int position = 0;
   auto add = [&](std::uint16_t weight) {
     return [&, weight](const std::string& word) {
-      if (word.size() > kWordBytes) return;
       position = std::min(position + 1, kLastPosition);
       auto& at = positions[word];
       if (at.size() < kPositionsPerWord)
@@ -177,7 +177,6 @@ std::string search_query_literal(std::string_view query) {
   for (const Term& term : terms) {
     std::string phrase;
     for_each_word(term.text, [&](const std::string& word) {
-      if (word.size() > kWordBytes) return;
       if (!phrase.empty()) phrase += " <-> ";
       append_lexeme(phrase, word);
     });

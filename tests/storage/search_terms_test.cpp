@@ -59,6 +59,7 @@ TEST(SearchQuery, TermsWithoutWordsDropOut) {
   EXPECT_EQ(search_query_literal("!!! or"), "");
   EXPECT_EQ(search_query_literal("x a ... or c"), "('x') & ( ('a') | ('c') )");
   EXPECT_EQ(search_query_literal("\"unclosed phrase"), "('unclosed' <-> 'phrase')");
+  EXPECT_EQ(search_query_literal(std::string(300, 'a') + " ok"), "('ok')");  // as in vectors
 }
 
 }  // namespace
