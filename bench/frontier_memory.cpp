@@ -26,10 +26,11 @@
 
 namespace {
 
-long rss_kb() {
+// A field of /proc/self/status in KB: "VmRSS:" now, "VmHWM:" the peak.
+long status_kb(const std::string& field = "VmRSS:") {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    if (line.rfind(field, 0) == 0) return std::strtol(line.c_str() + field.size(), nullptr, 10);
   return -1;
 }
 
@@ -39,7 +40,7 @@ std::string url_of(long n) {
 }
 
 void print_row(const char* what, long urls, const crawler::Frontier& frontier, long base_kb) {
-  long rss = rss_kb();
+  long rss = status_kb();
   std::printf("%-8s %12ld %10.1f %14.0f %12zu %12.1f\n", what, urls, rss / 1024.0,
               (rss - base_kb) * 1024.0 / urls, frontier.queued(),
               frontier.seen_memory_bytes() / 1048576.0);
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
               limits.host_window, limits.seen_memory >> 20);
   std::printf("%-8s %12s %10s %14s %12s %12s\n", "", "known URLs", "RSS MB", "bytes per URL",
               "in memory", "seen set MB");
-  long base = rss_kb();
+  long base = status_kb();
   auto started = std::chrono::steady_clock::now();
   {
     crawler::storage::PageStore store(db, false);
@@ -103,7 +104,9 @@ int main(int argc, char** argv) {
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  long discovery_peak_kb = status_kb("VmHWM:");
   malloc_trim(0);  // what the crawl freed goes back, so the resume's figure is its own
+  std::ofstream("/proc/self/clear_refs") << "5";  // the peak starts again from here
 
   // A restart as the crawler does it: the first refill at once (fetching
   // could start), then the seen set loaded behind it in chunks.
@@ -122,6 +125,7 @@ int main(int argc, char** argv) {
   frontier.refilled(plan, crawler::read_refill(store, plan));
   double first_fetch_s = since(restart);
   std::size_t held = frontier.queued();
+  frontier.reserve_seen(static_cast<std::size_t>(store.seen_url_count()));
   crawler::storage::SeenCursor cursor;
   long loaded = 0;
   for (constexpr std::size_t kChunk = 20'000;;) {
@@ -137,6 +141,8 @@ int main(int argc, char** argv) {
       "restart: database open after %.2f s; fetching could start after %.2f s (%zu URLs "
       "held); the seen set of %ld URLs was loaded after %.2f s\n",
       opened_s, first_fetch_s, held, loaded, since(restart));
+  std::printf("peak RSS: %.1f MB while discovering, %.1f MB while restarting\n",
+              discovery_peak_kb / 1024.0, status_kb("VmHWM:") / 1024.0);
   std::filesystem::remove_all(dir);
   return 0;
 }

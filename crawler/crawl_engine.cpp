@@ -187,6 +187,9 @@ async::Task<void> CrawlEngine::load_seen_chunks(std::size_t chunk) {
   auto started = Clock::now();
   std::size_t loaded = 0;
   try {
+    // Sized once, so the set never holds a table beside its doubled copy.
+    auto count = [this] { return store_.seen_url_count(); };
+    frontier_.reserve_seen(static_cast<std::size_t>(co_await async::offload(loop_.get(), count)));
     storage::SeenCursor cursor;
     while (scheduling_) {
       auto read = [this, &cursor, chunk] { return store_.seen_urls(cursor, chunk); };

@@ -119,6 +119,8 @@ class Frontier {
 
   /// A URL an earlier run handled or queued: a duplicate from now on.
   void mark_seen(std::string_view url) { seen_.insert(url); }
+  /// Makes room in the seen set for `urls` more about to come through mark_seen.
+  void reserve_seen(std::size_t urls) { seen_.reserve(seen_.size() + urls); }
   /// An earlier run's seen set is being loaded (mark_seen) while the crawl
   /// goes on: until seen_loaded(), a URL the set lacks may still be known to
   /// the database, so it is "perhaps seen" and the database decides.

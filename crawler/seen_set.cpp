@@ -2,13 +2,30 @@
 #include "crawler/seen_set.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <deque>
 
 namespace crawler {
 
 namespace {
 
-constexpr int kBloomHashes = 7;  // near-optimal up to ~10 bits per URL
+constexpr int kBloomHashes = 7;         // near-optimal up to ~10 bits per URL
+constexpr std::size_t kBlockWords = 8;  // 512 bits: a cache line
+
+using Block = std::array<std::uint64_t, kBlockWords>;
+
+// The bits of `print` within its block: 9-bit slices of a remix, so they do
+// not repeat the top bits that chose the block.
+template <typename Visit>
+bool for_each_bit(std::uint64_t print, Visit visit) {
+  std::uint64_t mixed = print * 0x9e3779b97f4a7c15ull;
+  for (int i = 1; i <= kBloomHashes; ++i) {
+    auto bit = static_cast<unsigned>(mixed >> (64 - 9 * i)) & 511u;
+    if (!visit(bit / 64, std::uint64_t{1} << (bit % 64))) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -43,7 +60,7 @@ bool SeenSet::insert(std::string_view url) {
   std::size_t slot = find(print);
   if (slots_[slot] == print) return false;
   slots_[slot] = print;
-  if (++size_ * 10 > slots_.size() * 7) grow();  // load factor at most 0.7
+  if (++size_ * 10 > slots_.size() * 7) reserve(size_);  // load factor at most 0.7
   return true;
 }
 
@@ -53,43 +70,78 @@ bool SeenSet::contains(std::string_view url) const {
   return slots_[find(print)] == print;
 }
 
-void SeenSet::grow() {
+void SeenSet::reserve(std::size_t urls) {
+  if (!exact()) return;
+  std::size_t slots = slots_.size();
+  while (urls * 10 > slots * 7) slots *= 2;
+  if (slots * sizeof(std::uint64_t) > max_bytes_)
+    turn_into_filter();
+  else if (slots > slots_.size())
+    rehash(slots);
+}
+
+void SeenSet::rehash(std::size_t slots) {
   std::vector<std::uint64_t> old = std::move(slots_);
-  if (old.size() * 2 * sizeof(std::uint64_t) > max_bytes_) {
-    // The cap: every fingerprint goes into a filter as large as the cap allows.
-    bloom_.assign(std::bit_floor(max_bytes_ / sizeof(std::uint64_t)), 0);
-    for (std::uint64_t print : old)
-      if (print != 0) bloom_insert(print);
-    return;
-  }
-  slots_.assign(old.size() * 2, 0);
+  slots_.assign(slots, 0);
   for (std::uint64_t print : old)
     if (print != 0) slots_[find(print)] = print;
 }
 
-// Double hashing over the fingerprint's two halves (Kirsch and Mitzenmacher).
-bool SeenSet::bloom_insert(std::uint64_t print) {
-  std::uint64_t mask = bloom_.size() * 64 - 1;
-  std::uint64_t step = (print >> 32) | 1;
-  bool added = false;
-  for (int i = 0; i < kBloomHashes; ++i) {
-    std::uint64_t bit = (print + i * step) & mask;
-    std::uint64_t& word = bloom_[bit / 64];
-    std::uint64_t flag = std::uint64_t{1} << (bit % 64);
-    added = added || (word & flag) == 0;
-    word |= flag;
+// The filter is as large as the cap allows, which is also as large as the
+// table grows. So it is built in the table's memory: the fingerprints,
+// sorted, move to the end, and the blocks are written from the start, each
+// once its fingerprints are read. A block's words may still hold
+// fingerprints of later blocks; those wait in a short list first.
+void SeenSet::turn_into_filter() {
+  std::vector<std::uint64_t> words = std::move(slots_);
+  words.resize(std::bit_floor(max_bytes_ / sizeof(std::uint64_t)), 0);
+  auto used = std::remove(words.begin(), words.end(), std::uint64_t{0});
+  std::sort(words.begin(), used);  // by block, since the top bits name it
+  std::size_t next = words.size() - static_cast<std::size_t>(used - words.begin());
+  std::move_backward(words.begin(), used, words.end());
+
+  std::size_t blocks = words.size() / kBlockWords;
+  bloom_shift_ = 64 - std::countr_zero(blocks);
+  std::deque<std::uint64_t> waiting;  // read before words[next]: they come first
+  for (std::size_t block = 0; block < blocks; ++block) {
+    Block bits{};
+    for (;;) {
+      bool from_list = !waiting.empty();
+      if (!from_list && next == words.size()) break;
+      std::uint64_t print = from_list ? waiting.front() : words[next];
+      if (block_of(print) != block) break;
+      for_each_bit(print, [&bits](std::size_t word, std::uint64_t flag) {
+        bits[word] |= flag;
+        return true;
+      });
+      if (from_list)
+        waiting.pop_front();
+      else
+        ++next;
+    }
+    std::size_t end = (block + 1) * kBlockWords;
+    while (next < end) waiting.push_back(words[next++]);
+    std::copy(bits.begin(), bits.end(), words.begin() + block * kBlockWords);
   }
+  slots_ = {};
+  bloom_ = std::move(words);
+}
+
+bool SeenSet::bloom_insert(std::uint64_t print) {
+  std::uint64_t* block = bloom_.data() + block_of(print) * kBlockWords;
+  bool added = false;
+  for_each_bit(print, [block, &added](std::size_t word, std::uint64_t flag) {
+    added = added || (block[word] & flag) == 0;
+    block[word] |= flag;
+    return true;
+  });
   return added;
 }
 
 bool SeenSet::bloom_contains(std::uint64_t print) const {
-  std::uint64_t mask = bloom_.size() * 64 - 1;
-  std::uint64_t step = (print >> 32) | 1;
-  for (int i = 0; i < kBloomHashes; ++i) {
-    std::uint64_t bit = (print + i * step) & mask;
-    if ((bloom_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
-  }
-  return true;
+  const std::uint64_t* block = bloom_.data() + block_of(print) * kBlockWords;
+  return for_each_bit(
+      print, [block](std::size_t word, std::uint64_t flag) { return (block[word] & flag) != 0; });
 }
 
 }  // namespace crawler

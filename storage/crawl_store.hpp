@@ -82,6 +82,8 @@ class CrawlStore {
   /// The next `limit` URLs known as queued or done after `cursor`, which
   /// moves on; fewer (perhaps none) at the end.
   virtual std::vector<std::string> seen_urls(SeenCursor& cursor, std::size_t limit) = 0;
+  /// How many URLs a walk of seen_urls from the start would give, as of now.
+  virtual std::int64_t seen_url_count() = 0;
   /// The robots.txt kept for `origin`, if any. Any thread.
   virtual std::optional<RobotsFile> kept_robots(const std::string& origin) = 0;
   /// Pages whose next visit is at or before `now_ms`, soonest first, after

@@ -604,6 +604,10 @@ std::vector<std::string> PgStore::seen_urls(SeenCursor& cursor, std::size_t limi
   return urls;
 }
 
+std::int64_t PgStore::seen_url_count() {
+  return seen_.exec("SELECT count(*) FROM urls WHERE state <> 'linked'").int64(0, 0);
+}
+
 std::optional<RobotsFile> PgStore::kept_robots(const std::string& origin) {
   std::lock_guard lock(robots_mutex_);
   pg::Result found = robots_.exec(

@@ -44,6 +44,7 @@ class PgStore final : public CrawlStore {
   std::optional<std::string> queued_origin_after(const std::string& after) override;
   std::vector<QueuedUrl> oldest_queued(const std::string& origin, std::size_t limit) override;
   std::vector<std::string> seen_urls(SeenCursor& cursor, std::size_t limit) override;
+  std::int64_t seen_url_count() override;
   std::optional<RobotsFile> kept_robots(const std::string& origin) override;
   std::vector<DuePage> due_pages(std::int64_t now_ms, int limit, DueCursor cursor) override;
 

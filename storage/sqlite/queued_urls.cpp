@@ -36,7 +36,8 @@ std::vector<QueuedUrl> QueuedUrlReader::oldest(const std::string& host, std::siz
 SeenReader::SeenReader(const std::string& db_path)
     : db_(db_path, SQLITE_OPEN_READONLY),
       next_(db_,
-            "SELECT id, url FROM urls WHERE id > ?1 AND state <> 'linked' ORDER BY id LIMIT ?2") {}
+            "SELECT id, url FROM urls WHERE id > ?1 AND state <> 'linked' ORDER BY id LIMIT ?2"),
+      count_(db_, "SELECT count(*) FROM urls WHERE state <> 'linked'") {}
 
 std::vector<std::string> SeenReader::next(SeenCursor& cursor, std::size_t limit) {
   next_.bind(1, cursor.after).bind(2, static_cast<std::int64_t>(limit));
@@ -46,6 +47,13 @@ std::vector<std::string> SeenReader::next(SeenCursor& cursor, std::size_t limit)
     urls.emplace_back(next_.column_text(1));
   }
   next_.reset();
+  return urls;
+}
+
+std::int64_t SeenReader::count() {
+  count_.step();
+  std::int64_t urls = count_.column_int(0);
+  count_.reset();
   return urls;
 }
 

@@ -41,10 +41,13 @@ class SeenReader {
   /// The next `limit` URLs after `cursor` (a URL id), which moves on;
   /// fewer (perhaps none) at the end.
   std::vector<std::string> next(SeenCursor& cursor, std::size_t limit);
+  /// How many URLs next() walks through from the start.
+  std::int64_t count();
 
  private:
   Database db_;
   Statement next_;
+  Statement count_;
 };
 
 }  // namespace crawler::storage

@@ -43,6 +43,7 @@ class SqliteStore final : public CrawlStore {
   std::vector<std::string> seen_urls(SeenCursor& cursor, std::size_t limit) override {
     return seen_.next(cursor, limit);
   }
+  std::int64_t seen_url_count() override { return seen_.count(); }
   std::optional<RobotsFile> kept_robots(const std::string& origin) override {
     return robots_.find(origin);
   }

@@ -224,5 +224,26 @@ TEST_F(PageStoreTest, QueuedUrlsAreReadBackOriginByOriginOldestFirst) {
   EXPECT_TRUE(reader.oldest("http://c.test", 10).empty());
 }
 
+// The seen walk gives the URLs queued or done, not those only linked to,
+// and its count says beforehand how many it will give.
+TEST_F(PageStoreTest, TheSeenWalkGivesQueuedAndDoneUrlsAsManyAsItsCountSays) {
+  PageStore store(db_path());
+  store.queue({"http://a.test/1", "http://a.test/2", "http://b.test/1"}, 1);
+  PageRecord fetched = page("http://a.test/1", {"http://c.test/only-linked"});
+  store.write(std::span(&fetched, 1));
+
+  SeenReader reader(db_path());
+  EXPECT_EQ(reader.count(), 3);
+  SeenCursor cursor;
+  std::set<std::string> walked;
+  for (int chunk = 0; chunk < 10; ++chunk) {
+    std::vector<std::string> urls = reader.next(cursor, 2);
+    walked.insert(urls.begin(), urls.end());
+    if (urls.size() < 2) break;
+  }
+  EXPECT_EQ(walked,
+            (std::set<std::string>{"http://a.test/1", "http://a.test/2", "http://b.test/1"}));
+}
+
 }  // namespace
 }  // namespace crawler::storage
