@@ -205,7 +205,12 @@ Database open_crawl_database(const std::string& path) {
                            ", newer than this crawler's " + std::to_string(kSchemaVersion),
                        SQLITE_ERROR);
   }
-  db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  // The writer's page cache: 16 MiB instead of SQLite's 2. With 2, the
+  // indexes a crawl inserts into at random (urls by URL, links by target,
+  // the full-text index) did not fit, every insert read pages back from the
+  // file, and bench/crawl_site ran 25-30 % slower. Pages are allocated only
+  // when used, so a small crawl does not pay for it.
+  db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384");
   add_crawl_functions(db);
   // Each step in its own transaction: a crash mid-way leaves a valid older version.
   for (const Migration& step : kMigrations) {
