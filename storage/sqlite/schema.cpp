@@ -145,12 +145,20 @@ constexpr const char* kSchemaV6 = R"sql(
 CREATE INDEX pages_redirect_to ON pages(redirect_to) WHERE redirect_to IS NOT NULL;
 )sql";
 
+// Version 7: the full-text index merges its segments 16 at a time instead
+// of 4. Each batch of pages adds a segment, and with 4 every indexed word
+// was rewritten about twice as often: bench/crawl_site ran 6-28 % faster
+// (median 15 %, four interleaved pairs). A search reads a few more segments.
+constexpr const char* kSchemaV7 = R"sql(
+INSERT INTO pages_fts(pages_fts, rank) VALUES ('automerge', 16);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
-                                     {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
+                                     {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");

@@ -60,6 +60,8 @@ TEST_F(PageStoreTest, CreatesTheSchemaInWalModeWithItsVersion) {
   PageStore store(db_path());
   EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(scalar("PRAGMA journal_mode"), "wal");
+  // Version 7: the full-text index merges 16 segments at a time.
+  EXPECT_EQ(scalar("SELECT v FROM pages_fts_config WHERE k = 'automerge'"), "16");
 }
 
 TEST_F(PageStoreTest, WritesPagesAndTheirLinks) {
