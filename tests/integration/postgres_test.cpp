@@ -48,7 +48,12 @@ TEST_F(PostgresTest, AResumedCrawlFetchesWhatIsLeftAndNothingTwice) {
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "60");
   options_.max_pages.reset();
+  ::testing::internal::CaptureStderr();
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
+  // The seen set is counted (to size it), then loaded, from the database.
+  std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(said, ::testing::HasSubstr(" URL(s) earlier runs saw"));
+  EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("cannot load the URLs seen")));
 
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "200");
   expect_states_consistent();
