@@ -9,10 +9,17 @@
 // the pages per second the database absorbed and its own CPU time, and
 // checks that every page was stored exactly once.
 //
+// Batches are B pages each, or, with --rate P, what a crawler's writer
+// would find waiting: each worker stands for a crawler fetching P pages a
+// second, and writes every page fetched by now (at least one) in a batch,
+// as PageWriter does. A database that keeps up absorbs W x P pages a
+// second; one that falls behind gets bigger batches, as a fleet's does.
+//
 //   pg_write_replay --from crawl.db --to postgresql://... [--workers W]
-//                   [--repeat R] [--batch B] [--search-index on|off]
+//                   [--repeat R] [--batch B | --rate P] [--search-index on|off]
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <chrono>
@@ -39,6 +46,7 @@ struct Options {
   int workers = 1;
   int repeat = 1;
   std::size_t batch = 64;
+  double rate = 0;  // pages a second each worker's crawler fetches; 0: fixed batches
   bool index_text = true;
 };
 
@@ -122,6 +130,8 @@ Options parse(int argc, char** argv) {
       options.repeat = std::atoi(value.c_str());
     else if (flag == "--batch")
       options.batch = static_cast<std::size_t>(std::atoi(value.c_str()));
+    else if (flag == "--rate")
+      options.rate = std::atof(value.c_str());
     else if (flag == "--search-index")
       options.index_text = value != "off";
     else {
@@ -130,10 +140,10 @@ Options parse(int argc, char** argv) {
     }
   }
   if (options.from.empty() || options.to.empty() || options.workers < 1 || options.repeat < 1 ||
-      options.batch < 1) {
+      options.batch < 1 || options.rate < 0) {
     std::fprintf(stderr,
                  "usage: pg_write_replay --from crawl.db --to postgresql://... [--workers W]"
-                 " [--repeat R] [--batch B] [--search-index on|off]\n");
+                 " [--repeat R] [--batch B | --rate P] [--search-index on|off]\n");
     std::exit(2);
   }
   return options;
@@ -187,37 +197,62 @@ int main(int argc, char** argv) {
   for (int w = 0; w < options.workers; ++w)
     workers.emplace_back([&] {
       auto store = crawler::storage::open_crawl_store(options.to, store_options);
+      using Clock = std::chrono::steady_clock;
+      const auto interval = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(options.rate > 0 ? 1 / options.rate : 0));
+      // With --rate, the crawler keeps a quarter second of work claimed ahead.
+      const std::size_t lookahead =
+          options.rate > 0 ? std::max<std::size_t>(1, static_cast<std::size_t>(options.rate / 4))
+                           : 1;
       for (std::size_t d = 0; d < waves.size(); ++d) {
         std::size_t wave_pages = wave_total[d];
         // Origins are held to the end of the wave, as a crawler holds an
         // origin while it works there: claims move on to the others.
         crawler::storage::LeaseRound release;
+        std::vector<PageRecord> mine;            // claimed; from `first` on, not written yet
+        std::vector<Clock::time_point> fetched;  // with --rate: when each of mine is fetched
+        std::size_t first = 0;
         while (wave_done[d] < wave_pages && !late) {
-          crawler::storage::LeaseRound claim;
-          claim.claim = 8;
-          auto grant = store->lease(claim);
-          ++rounds;
-          std::vector<PageRecord> mine;
-          for (const std::string& origin : grant.claimed) {
-            release.release.push_back(origin);
-            auto it = waves[d].find(origin);
-            if (it == waves[d].end()) continue;  // queued for a later wave
-            std::lock_guard lock(taken_mutex);
-            if (!taken.emplace(d, origin).second) continue;  // written already
-            mine.insert(mine.end(), std::make_move_iterator(it->second.begin()),
-                        std::make_move_iterator(it->second.end()));
-          }
-          for (std::size_t i = 0; i < mine.size(); i += options.batch) {
-            std::size_t n = std::min(options.batch, mine.size() - i);
-            std::size_t left_out = store->write(std::span(mine.data() + i, n));
-            written += n - left_out;
-            fenced += left_out;
-            wave_done[d] += n;
-            ++batches;
-          }
-          // Nothing free: the other workers are finishing the wave.
-          if (grant.claimed.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
           if (std::chrono::steady_clock::now() > deadline) late = true;
+          if (mine.size() - first < lookahead) {
+            crawler::storage::LeaseRound claim;
+            claim.claim = 8;
+            auto grant = store->lease(claim);
+            ++rounds;
+            auto claimed_at = Clock::now();
+            for (const std::string& origin : grant.claimed) {
+              release.release.push_back(origin);
+              auto it = waves[d].find(origin);
+              if (it == waves[d].end()) continue;  // queued for a later wave
+              std::lock_guard lock(taken_mutex);
+              if (!taken.emplace(d, origin).second) continue;  // written already
+              for (PageRecord& page : it->second) {
+                // One page every 1/P s, none before its origin is claimed.
+                fetched.push_back(
+                    fetched.empty() ? claimed_at : std::max(fetched.back() + interval, claimed_at));
+                mine.push_back(std::move(page));
+              }
+            }
+            // Nothing free: the other workers are finishing the wave.
+            if (grant.claimed.empty() && first == mine.size())
+              std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          }
+          if (first == mine.size()) continue;
+          // A fixed batch, or (as PageWriter does) every page fetched by now.
+          std::size_t n = std::min(options.batch, mine.size() - first);
+          if (options.rate > 0) {
+            std::this_thread::sleep_until(fetched[first]);
+            n = static_cast<std::size_t>(
+                std::upper_bound(fetched.begin() + static_cast<std::ptrdiff_t>(first),
+                                 fetched.end(), Clock::now()) -
+                (fetched.begin() + static_cast<std::ptrdiff_t>(first)));
+          }
+          std::size_t left_out = store->write(std::span(mine.data() + first, n));
+          first += n;
+          written += n - left_out;
+          fenced += left_out;
+          wave_done[d] += n;
+          ++batches;
         }
         store->lease(release);
         ++rounds;
@@ -235,9 +270,12 @@ int main(int argc, char** argv) {
               counts.int64(0, 1) == counts.int64(0, 0);
   std::printf(
       "workers=%d pages=%zu stored=%lld distinct=%lld fenced=%zu lease_rounds=%zu batches=%zu "
-      "seconds=%.3f pages_per_second=%.1f driver_cpu_s=%.2f exactly_once=%s\n",
+      "seconds=%.3f pages_per_second=%.1f offered_per_second=%.0f pages_per_batch=%.1f "
+      "driver_cpu_s=%.2f exactly_once=%s\n",
       options.workers, total, static_cast<long long>(counts.int64(0, 0)),
       static_cast<long long>(counts.int64(0, 1)), fenced.load(), rounds.load(), batches.load(),
-      seconds, written.load() / seconds, driver_cpu, once ? "yes" : "no");
+      seconds, written.load() / seconds, options.rate * options.workers,
+      static_cast<double>(written.load()) / static_cast<double>(std::max<std::size_t>(batches, 1)),
+      driver_cpu, once ? "yes" : "no");
   return once ? 0 : 1;
 }
