@@ -1,6 +1,7 @@
 // libpq wrappers: see pg.hpp.
 #include "storage/postgres/pg.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
@@ -131,7 +132,16 @@ Connection::Values Connection::values_of(const std::vector<Param>& params) {
   values.repaired.reserve(params.size());  // no reallocation: pointers go into it
   values.pointers.reserve(params.size());
   for (const Param& param : params) {
-    if (param && !parsers::is_valid_utf8(*param, true)) {
+    if (param.is_binary() && values.formats.empty()) {
+      values.formats.assign(params.size(), 0);
+      values.lengths.assign(params.size(), 0);
+    }
+    if (param.is_binary()) {
+      std::size_t i = values.pointers.size();
+      values.formats[i] = 1;
+      values.lengths[i] = static_cast<int>(param->size());
+      values.pointers.push_back(param->data());
+    } else if (param && !parsers::is_valid_utf8(*param, true)) {
       values.pointers.push_back(
           values.repaired.emplace_back(parsers::to_valid_utf8(*param, true)).c_str());
     } else {
@@ -146,7 +156,8 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
   if (!deferred_.empty()) return run_pipeline(sql, params, false);
   Values values = values_of(params);
   return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-                              values.pointers.data(), nullptr, nullptr, 0));
+                              values.pointers.data(), values.lengths_or_null(),
+                              values.formats_or_null(), 0));
 }
 
 std::pair<const std::string*, bool> Connection::statement_name(const std::string& sql) {
@@ -168,7 +179,8 @@ Result Connection::exec_prepared(const std::string& sql, const std::vector<Param
   }
   Values values = values_of(params);
   return checked(PQexecPrepared(conn_.get(), name->c_str(), static_cast<int>(params.size()),
-                                values.pointers.data(), nullptr, nullptr, 0));
+                                values.pointers.data(), values.lengths_or_null(),
+                                values.formats_or_null(), 0));
 }
 
 void Connection::defer(const std::string& sql, std::vector<Param> params) {
@@ -200,10 +212,10 @@ Result Connection::run_pipeline(const std::string& sql, const std::vector<Param>
         sent.emplace_back(Kind::kPrepare, &text);
       }
     }
-    int queued = name ? PQsendQueryPrepared(conn, name->c_str(), count, v.pointers.data(), nullptr,
-                                            nullptr, 0)
+    int queued = name ? PQsendQueryPrepared(conn, name->c_str(), count, v.pointers.data(),
+                                            v.lengths_or_null(), v.formats_or_null(), 0)
                       : PQsendQueryParams(conn, text.c_str(), count, nullptr, v.pointers.data(),
-                                          nullptr, nullptr, 0);
+                                          v.lengths_or_null(), v.formats_or_null(), 0);
     if (queued != 1) return false;
     sent.emplace_back(kind, nullptr);
     return true;
@@ -321,6 +333,49 @@ std::string array_literal(const std::vector<Param>& items) {
     }
   }
   return out + "}";
+}
+
+namespace {
+
+void append_big_endian(std::string& out, std::uint64_t value, int bytes) {
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8)
+    out += static_cast<char>(value >> shift & 0xff);
+}
+
+// array_recv's form: dimensions, NULL flag, element type, then one
+// dimension's size and lower bound, then each element's length (-1: NULL)
+// and bytes; all big-endian.
+std::string array_header(unsigned element_type, std::size_t count, bool nulls) {
+  std::string out;
+  append_big_endian(out, 1, 4);
+  append_big_endian(out, nulls ? 1 : 0, 4);
+  append_big_endian(out, element_type, 4);
+  append_big_endian(out, count, 4);
+  append_big_endian(out, 1, 4);
+  return out;
+}
+
+}  // namespace
+
+Param binary_array(unsigned element_type, const std::vector<Param>& items) {
+  bool nulls = std::any_of(items.begin(), items.end(), [](const Param& p) { return !p; });
+  std::string out = array_header(element_type, items.size(), nulls);
+  for (const Param& item : items) {
+    append_big_endian(out, item ? item->size() : 0xffffffffU, 4);
+    if (item) out += *item;
+  }
+  return Param::binary(std::move(out));
+}
+
+Param binary_array(const std::vector<std::int64_t>& items) {
+  constexpr unsigned kInt8Oid = 20;
+  std::string out = array_header(kInt8Oid, items.size(), false);
+  out.reserve(out.size() + items.size() * 12);
+  for (std::int64_t item : items) {
+    append_big_endian(out, 8, 4);
+    append_big_endian(out, static_cast<std::uint64_t>(item), 8);
+  }
+  return Param::binary(std::move(out));
 }
 
 std::string array_literal(const std::vector<std::int64_t>& items) {

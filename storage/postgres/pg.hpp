@@ -40,8 +40,28 @@ class Result {
   PGresult* result_;
 };
 
-/// A parameter: text, or SQL NULL.
-using Param = std::optional<std::string>;
+/// A parameter: text, SQL NULL, or bytes in its type's binary form, which
+/// the server takes without parsing text (binary()).
+class Param {
+ public:
+  Param() = default;  // NULL
+  Param(std::string text) : value_(std::move(text)) {}  // NOLINT: text converts
+  Param(const char* text) : value_(text) {}              // NOLINT
+  static Param binary(std::string bytes) {
+    Param param(std::move(bytes));
+    param.binary_ = true;
+    return param;
+  }
+
+  explicit operator bool() const { return value_.has_value(); }
+  const std::string& operator*() const { return *value_; }
+  const std::string* operator->() const { return &*value_; }
+  bool is_binary() const { return binary_; }
+
+ private:
+  std::optional<std::string> value_;
+  bool binary_ = false;
+};
 
 class Connection {
  public:
@@ -85,6 +105,9 @@ class Connection {
   struct Values {
     std::vector<std::string> repaired;
     std::vector<const char*> pointers;
+    std::vector<int> lengths, formats;  // empty when every parameter is text
+    const int* lengths_or_null() const { return lengths.empty() ? nullptr : lengths.data(); }
+    const int* formats_or_null() const { return formats.empty() ? nullptr : formats.data(); }
   };
   static Values values_of(const std::vector<Param>& params);
 
@@ -125,6 +148,14 @@ std::string array_literal(const std::vector<std::string>& items);
 std::string array_literal(const std::vector<std::int64_t>& items);
 /// The same with NULLs: an empty Param is an unquoted NULL element.
 std::string array_literal(const std::vector<Param>& items);
+
+/// A one-dimensional array in binary form, for $n::type[] with a binary
+/// parameter: `element_type` is the elements' type OID (kTsvectorOid), and
+/// each element is binary or NULL.
+Param binary_array(unsigned element_type, const std::vector<Param>& items);
+/// bigint[] in binary form.
+Param binary_array(const std::vector<std::int64_t>& items);
+constexpr unsigned kTsvectorOid = 3614;
 
 /// bytea in text form ("\\x" and two hex digits a byte), both ways.
 std::string bytea_literal(std::string_view bytes);

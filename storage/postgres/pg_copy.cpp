@@ -65,7 +65,7 @@ struct SearchSource {
       return bytes ? std::string_view(*bytes) : std::string_view();
     };
     const auto* flag = std::get_if<std::int64_t>(&row[indexed]);
-    if (!flag || *flag != 1) return std::nullopt;
+    if (!flag || *flag != 1) return Param{};
     return search_vector_literal(cell(title), cell(text));
   }
 };
@@ -134,7 +134,7 @@ class Target final : public CopyTarget {
     if (const auto* real = std::get_if<double>(&cell)) return real_text(*real);
     if (const auto* bytes = std::get_if<std::string>(&cell))
       return is_bytea(column.kind) ? bytea_literal(*bytes) : *bytes;
-    return std::nullopt;
+    return Param{};
   }
 
   Connection conn_;

@@ -62,7 +62,8 @@ std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool
   push_next_visit(params, page);
   params.push_back(number(indexed ? 1 : 0));
   params.push_back(number(static_cast<std::int64_t>(page.links_dropped)));
-  params.push_back(searchable ? Param{pg::search_vector_literal(page.title, page.text)} : Param{});
+  params.push_back(searchable ? Param::binary(pg::search_vector_binary(page.title, page.text))
+                              : Param{});
   return params;
 }
 
@@ -378,7 +379,9 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
     for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(std::move(row[c]));
   }
   std::vector<Param> arrays;
-  for (const auto& column : columns) arrays.emplace_back(pg::array_literal(column));
+  for (std::size_t c = 0; c + 1 < columns.size(); ++c)
+    arrays.emplace_back(pg::array_literal(columns[c]));
+  arrays.emplace_back(pg::binary_array(pg::kTsvectorOid, columns.back()));  // the search vectors
   pg::Result inserted = writer_.exec_prepared(kInsertPages, arrays);
   std::unordered_map<std::int64_t, std::int64_t> page_ids;  // url id -> page id
   for (int row = 0; row < inserted.rows(); ++row)
@@ -520,7 +523,7 @@ void PgStore::write_links(const Staged& staged, const UrlIds& ids) {
   }
   writer_.defer(
       "INSERT INTO links(from_page, to_url) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
-      {pg::array_literal(from), pg::array_literal(to)});
+      {pg::binary_array(from), pg::binary_array(to)});
 }
 
 void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
@@ -576,10 +579,11 @@ LeftByEarlierRuns PgStore::left_by_earlier_runs() {
   return {left.int64(0, 0) != 0, left.int64(0, 1) != 0};
 }
 
+// A probe of each held origin, as the lease claim's (OFFSET 0: see lease()).
 std::optional<std::string> PgStore::queued_origin_after(const std::string& after) {
-  pg::Result found = refills_.exec(
+  pg::Result found = refills_.exec_prepared(
       "SELECT h.origin FROM hosts h WHERE h.holder = $2 AND h.origin > $1 AND EXISTS"
-      " (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = h.origin)"
+      " (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = h.origin OFFSET 0)"
       " ORDER BY h.origin LIMIT 1",
       {after, worker_});
   if (found.rows() == 0) return std::nullopt;
@@ -587,7 +591,7 @@ std::optional<std::string> PgStore::queued_origin_after(const std::string& after
 }
 
 std::vector<QueuedUrl> PgStore::oldest_queued(const std::string& origin, std::size_t limit) {
-  pg::Result found = refills_.exec(
+  pg::Result found = refills_.exec_prepared(
       "SELECT url, coalesce(depth, 0) FROM urls WHERE state = 'queued' AND origin = $1"
       " ORDER BY id LIMIT $2",
       {origin, number(static_cast<std::int64_t>(limit))});

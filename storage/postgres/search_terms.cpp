@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "parsers/utf8.hpp"
@@ -96,37 +95,107 @@ void append_lexeme(std::string& out, std::string_view lexeme) {
 
 }  // namespace
 
-std::string search_vector_literal(std::string_view title, std::string_view text) {
-  // Positions take 14 bits; the top one says the word was in the title (weight A).
-  constexpr std::uint16_t kTitle = 0x8000;
-  std::unordered_map<std::string, std::vector<std::uint16_t>> positions;
-  int position = 0;
-  auto add = [&](std::uint16_t weight) {
-    return [&, weight](const std::string& word) {
-      position = std::min(position + 1, kLastPosition);
-      auto& at = positions[word];
-      if (at.size() < kPositionsPerWord)
-        at.push_back(static_cast<std::uint16_t>(position | weight));
+namespace {
+
+// A page's words, each with its positions in order: position 14 bits, the
+// top bit set for a title word (weight A), as a tsvector keeps them.
+class PageWords {
+ public:
+  static constexpr std::uint16_t kTitle = 0x8000;
+
+  PageWords(std::string_view title, std::string_view text) {
+    // Each occurrence, its word kept in one buffer: a page's few thousand
+    // words cost two allocations, not one or two each.
+    int position = 0;
+    auto add = [&](std::uint16_t weight) {
+      return [&, weight](const std::string& word) {
+        position = std::min(position + 1, kLastPosition);
+        occurrences_.push_back({static_cast<std::uint32_t>(words_.size()),
+                                static_cast<std::uint32_t>(word.size()),
+                                static_cast<std::uint16_t>(position | weight)});
+        words_ += word;
+      };
     };
-  };
-  for_each_word(title.substr(0, kTextBytes), add(kTitle));
-  for_each_word(text.substr(0, kTextBytes), add(0));
-  std::vector<const std::pair<const std::string, std::vector<std::uint16_t>>*> words;
-  words.reserve(positions.size());
-  for (const auto& entry : positions) words.push_back(&entry);
-  std::sort(words.begin(), words.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  std::string out;
-  for (const auto* entry : words) {
-    if (!out.empty()) out += ' ';
-    append_lexeme(out, entry->first);
-    char separator = ':';
-    for (std::uint16_t at : entry->second) {
-      out += separator;
-      out += std::to_string(at & ~kTitle);
-      out += (at & kTitle) ? 'A' : 'B';
-      separator = ',';
+    for_each_word(title.substr(0, kTextBytes), add(kTitle));
+    for_each_word(text.substr(0, kTextBytes), add(0));
+    // By word (as tsvector orders lexemes: bytewise), then position.
+    std::stable_sort(occurrences_.begin(), occurrences_.end(),
+                     [&](const Occurrence& a, const Occurrence& b) { return word(a) < word(b); });
+  }
+
+  /// Calls `each(word, positions)` for each distinct word, in order. At
+  /// most 256 positions a word, each once (the last position repeats).
+  template <typename Each>
+  void for_each(Each each) const {
+    std::vector<std::uint16_t> positions;
+    for (std::size_t i = 0; i < occurrences_.size();) {
+      std::string_view current = word(occurrences_[i]);
+      positions.clear();
+      for (; i < occurrences_.size() && word(occurrences_[i]) == current; ++i) {
+        std::uint16_t at = occurrences_[i].position;
+        bool repeated = !positions.empty() && ((positions.back() ^ at) & ~kTitle) == 0;
+        if (positions.size() < kPositionsPerWord && !repeated) positions.push_back(at);
+      }
+      each(current, positions);
     }
   }
+
+ private:
+  struct Occurrence {
+    std::uint32_t offset, length;
+    std::uint16_t position;
+  };
+  std::string_view word(const Occurrence& o) const {
+    return std::string_view(words_).substr(o.offset, o.length);
+  }
+
+  std::string words_;
+  std::vector<Occurrence> occurrences_;
+};
+
+void append_big_endian(std::string& out, std::uint32_t value, int bytes) {
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8)
+    out += static_cast<char>(value >> shift & 0xff);
+}
+
+}  // namespace
+
+std::string search_vector_literal(std::string_view title, std::string_view text) {
+  std::string out;
+  PageWords(title, text).for_each([&](std::string_view word, const auto& positions) {
+    if (!out.empty()) out += ' ';
+    append_lexeme(out, word);
+    char separator = ':';
+    for (std::uint16_t at : positions) {
+      out += separator;
+      out += std::to_string(at & ~PageWords::kTitle);
+      out += (at & PageWords::kTitle) ? 'A' : 'B';
+      separator = ',';
+    }
+  });
+  return out;
+}
+
+// tsvectorrecv's form: the lexeme count, then each lexeme NUL-terminated
+// with its position count and positions (weight in the top two bits:
+// A = 3, B = 2), all big-endian.
+std::string search_vector_binary(std::string_view title, std::string_view text) {
+  std::string out(4, '\0');
+  std::uint32_t lexemes = 0;
+  PageWords(title, text).for_each([&](std::string_view word, const auto& positions) {
+    ++lexemes;
+    out += word;
+    out += '\0';
+    append_big_endian(out, static_cast<std::uint32_t>(positions.size()), 2);
+    for (std::uint16_t at : positions) {
+      std::uint16_t weight = (at & PageWords::kTitle) ? 3 : 2;
+      append_big_endian(out, static_cast<std::uint32_t>(weight << 14 | (at & ~PageWords::kTitle)),
+                        2);
+    }
+  });
+  std::string count;
+  append_big_endian(count, lexemes, 4);
+  out.replace(0, 4, count);
   return out;
 }
 

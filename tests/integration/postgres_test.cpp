@@ -16,6 +16,7 @@
 
 #include "crawler/commands.hpp"
 #include "storage/postgres/pg.hpp"
+#include "storage/postgres/search_terms.hpp"
 #include "tests/integration/postgres_fixture.hpp"
 
 namespace crawler {
@@ -355,6 +356,41 @@ TEST_F(PostgresTest, ADeferredStatementThatFailsRollsItsTransactionBackWhole) {
   }
   EXPECT_EQ(conn.exec_prepared(count, {"0"}).int64(0, 0), 2);
   EXPECT_EQ(conn.exec_prepared(count, {"3"}).int64(0, 0), 1);
+}
+
+// The writer sends search vectors and link ids in binary form: the server
+// must read them as it reads their text form, in a pipeline or not.
+TEST_F(PostgresTest, BinaryParametersReadAsTheirTextForms) {
+  storage::pg::Connection conn(options_.db_path);
+  std::string many;
+  for (int i = 0; i < 20'000; ++i) many += "w ";
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"Opening Hours", "Our opening hours: 9-17. It's a \\ 'quoted' page"},
+      {"", "ÉCOLE Straße ДОМ example.com/x_y"},
+      {"Title only", ""},
+      {"", many + "last"}};
+  std::vector<storage::pg::Param> binary, literal;
+  for (const auto& [title, text] : pages) {
+    binary.push_back(
+        storage::pg::Param::binary(storage::pg::search_vector_binary(title, text)));
+    literal.push_back(storage::pg::search_vector_literal(title, text));
+  }
+  binary.emplace_back();  // NULL
+  literal.emplace_back();
+  const std::string same =
+      "SELECT count(*) FILTER (WHERE a IS NOT DISTINCT FROM b), count(*) FROM"
+      " unnest($1::tsvector[], $2::tsvector[]) AS v(a, b)";
+  auto equal = conn.exec_prepared(
+      same, {storage::pg::binary_array(storage::pg::kTsvectorOid, binary),
+             storage::pg::array_literal(literal)});
+  EXPECT_EQ(equal.int64(0, 0), 5);
+  EXPECT_EQ(equal.int64(0, 1), 5);
+
+  const std::vector<std::int64_t> ids = {1, -2, 9'007'199'254'740'993, 0};
+  conn.defer("CREATE TEMP TABLE ids AS SELECT unnest($1::bigint[]) AS id",
+             {storage::pg::binary_array(ids)});
+  auto back = conn.exec("SELECT string_agg(id::text, ',') FROM ids");
+  EXPECT_EQ(back.text(0, 0), "1,-2,9007199254740993,0");
 }
 
 }  // namespace

@@ -37,6 +37,16 @@ TEST(SearchVector, KeepsAtMost256PositionsOfAWordAndStopsCountingAt16383) {
   EXPECT_EQ(commas, 255u);  // 256 positions of 'w'
 }
 
+TEST(SearchVector, HasABinaryFormWithTheSameLexemesPositionsAndWeights) {
+  using namespace std::string_literals;
+  // 2 lexemes; 'b' at 2 (weight B = 2); 't' at 1 (A = 3) and 3 (B).
+  EXPECT_EQ(search_vector_binary("T", "b t"),
+            "\0\0\0\x02"
+            "b\0\0\x01\x80\x02"
+            "t\0\0\x02\xc0\x01\x80\x03"s);
+  EXPECT_EQ(search_vector_binary("", ""), "\0\0\0\0"s);
+}
+
 TEST(SearchQuery, AllWordsMustMatch) {
   EXPECT_EQ(search_query_literal("Opening  hours"), "('opening') & ('hours')");
 }
