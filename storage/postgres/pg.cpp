@@ -367,6 +367,28 @@ Param binary_array(unsigned element_type, const std::vector<Param>& items) {
   return Param::binary(std::move(out));
 }
 
+Param binary_text_array(const std::vector<Param>& items) {
+  constexpr unsigned kTextOid = 25;
+  bool nulls = std::any_of(items.begin(), items.end(), [](const Param& p) { return !p; });
+  std::size_t bytes = 0;
+  for (const Param& item : items) bytes += item ? item->size() + 4 : 4;
+  std::string out = array_header(kTextOid, items.size(), nulls);
+  out.reserve(out.size() + bytes);
+  for (const Param& item : items) {
+    if (!item) {
+      append_big_endian(out, 0xffffffffU, 4);
+    } else if (parsers::is_valid_utf8(*item, true)) {
+      append_big_endian(out, item->size(), 4);
+      out += *item;
+    } else {  // repaired, as values_of() repairs a text parameter
+      std::string repaired = parsers::to_valid_utf8(*item, true);
+      append_big_endian(out, repaired.size(), 4);
+      out += repaired;
+    }
+  }
+  return Param::binary(std::move(out));
+}
+
 Param binary_array(const std::vector<std::int64_t>& items) {
   constexpr unsigned kInt8Oid = 20;
   std::string out = array_header(kInt8Oid, items.size(), false);

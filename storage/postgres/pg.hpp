@@ -153,6 +153,8 @@ std::string array_literal(const std::vector<Param>& items);
 /// parameter: `element_type` is the elements' type OID (kTsvectorOid), and
 /// each element is binary or NULL.
 Param binary_array(unsigned element_type, const std::vector<Param>& items);
+/// text[] in binary form, each element repaired as a text parameter is.
+Param binary_text_array(const std::vector<Param>& items);
 /// bigint[] in binary form.
 Param binary_array(const std::vector<std::int64_t>& items);
 constexpr unsigned kTsvectorOid = 3614;

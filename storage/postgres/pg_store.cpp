@@ -380,7 +380,9 @@ std::size_t PgStore::insert_pages(const std::vector<const PageRecord*>& fresh, c
   }
   std::vector<Param> arrays;
   for (std::size_t c = 0; c + 1 < columns.size(); ++c)
-    arrays.emplace_back(pg::array_literal(columns[c]));
+    arrays.emplace_back(kPageColumns[c].second == std::string_view("text")
+                            ? pg::binary_text_array(columns[c])
+                            : pg::array_literal(columns[c]));
   arrays.emplace_back(pg::binary_array(pg::kTsvectorOid, columns.back()));  // the search vectors
   pg::Result inserted = writer_.exec_prepared(kInsertPages, arrays);
   std::unordered_map<std::int64_t, std::int64_t> page_ids;  // url id -> page id
