@@ -391,6 +391,16 @@ TEST_F(PostgresTest, BinaryParametersReadAsTheirTextForms) {
              {storage::pg::binary_array(ids)});
   auto back = conn.exec("SELECT string_agg(id::text, ',') FROM ids");
   EXPECT_EQ(back.text(0, 0), "1,-2,9007199254740993,0");
+
+  // Text that PostgreSQL cannot hold is repaired, as in a text parameter.
+  auto texts = conn.exec_prepared(
+      "SELECT coalesce(t, 'NULL') FROM unnest($1::text[]) WITH ORDINALITY AS a(t, i) ORDER BY i",
+      {storage::pg::binary_text_array({"plain", std::string("bad \xff byte"), {}, "é\"'{,}"})});
+  ASSERT_EQ(texts.rows(), 4);
+  EXPECT_EQ(texts.text(0, 0), "plain");
+  EXPECT_EQ(texts.text(1, 0), "bad \uFFFD byte");
+  EXPECT_EQ(texts.text(2, 0), "NULL");
+  EXPECT_EQ(texts.text(3, 0), "é\"'{,}");
 }
 
 }  // namespace
