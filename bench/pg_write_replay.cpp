@@ -215,6 +215,9 @@ int main(int argc, char** argv) {
         while (wave_done[d] < wave_pages && !late) {
           if (std::chrono::steady_clock::now() > deadline) late = true;
           if (mine.size() - first < lookahead) {
+            mine.erase(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(first));
+            fetched.erase(fetched.begin(), fetched.begin() + static_cast<std::ptrdiff_t>(first));
+            first = 0;
             crawler::storage::LeaseRound claim;
             claim.claim = 8;
             auto grant = store->lease(claim);
