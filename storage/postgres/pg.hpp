@@ -44,9 +44,9 @@ class Result {
 /// the server takes without parsing text (binary()).
 class Param {
  public:
-  Param() = default;  // NULL
+  Param() = default;                                    // NULL
   Param(std::string text) : value_(std::move(text)) {}  // NOLINT: text converts
-  Param(const char* text) : value_(text) {}              // NOLINT
+  Param(const char* text) : value_(text) {}             // NOLINT
   static Param binary(std::string bytes) {
     Param param(std::move(bytes));
     param.binary_ = true;

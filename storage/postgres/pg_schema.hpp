@@ -14,10 +14,11 @@
 
 namespace crawler::storage::pg {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
-/// Creates or migrates the schema, under an advisory lock so that workers
-/// starting together migrate once. Throws StorageError for a newer schema.
-void migrate(Connection& conn);
+/// Creates or migrates the schema (to `target`: tests make older ones),
+/// under an advisory lock so that workers starting together migrate once.
+/// Throws StorageError for a newer schema.
+void migrate(Connection& conn, int target = kSchemaVersion);
 
 }  // namespace crawler::storage::pg

@@ -16,6 +16,7 @@
 
 #include "crawler/commands.hpp"
 #include "storage/postgres/pg.hpp"
+#include "storage/postgres/pg_schema.hpp"
 #include "storage/postgres/search_terms.hpp"
 #include "tests/integration/postgres_fixture.hpp"
 
@@ -358,6 +359,36 @@ TEST_F(PostgresTest, ADeferredStatementThatFailsRollsItsTransactionBackWhole) {
   EXPECT_EQ(conn.exec_prepared(count, {"3"}).int64(0, 0), 1);
 }
 
+// Schema version 4 keeps a version 3 crawl whole: its URLs then compare
+// as bytes, as in SQLite, and the views over them answer as before.
+TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
+  storage::pg::Connection conn(options_.db_path);
+  storage::pg::migrate(conn, 3);
+  conn.run_script(
+      "INSERT INTO urls(id, url, state, origin) VALUES (1, 'http://h/a', 'done', 'http://h'),"
+      " (2, 'http://h/B', 'queued', 'http://h'), (3, 'http://h/é', 'linked', NULL);"
+      "INSERT INTO pages(id, url_id, url, depth, fetched_at) VALUES (1, 1, 'http://h/a', 0, 'x');"
+      "INSERT INTO links(from_page, to_url) VALUES (1, 2), (1, 3)");
+  storage::pg::migrate(conn);
+  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0), 4);
+  auto collations = conn.exec(
+      "SELECT string_agg(table_name || '.' || column_name || ' ' || collation_name, ', '"
+      " ORDER BY table_name, column_name) FROM information_schema.columns"
+      " WHERE (table_name, column_name) IN (('urls', 'url'), ('urls', 'origin'),"
+      " ('hosts', 'origin'))");
+  EXPECT_EQ(collations.text(0, 0), "hosts.origin C, urls.origin C, urls.url C");
+  auto ordered = conn.exec("SELECT string_agg(url, ' ' ORDER BY url) FROM urls");
+  EXPECT_EQ(ordered.text(0, 0), "http://h/B http://h/a http://h/é");  // bytewise
+  auto states = conn.exec("SELECT string_agg(state, ',' ORDER BY url) FROM url_states");
+  EXPECT_EQ(states.text(0, 0), "queued,done,linked");
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM link_urls WHERE from_url = 'http://h/a'").int64(0, 0),
+            2);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM urls WHERE url = ANY($1::text[])",
+                      {storage::pg::array_literal(std::vector<std::string>{"http://h/B"})})
+                .int64(0, 0),
+            1);
+}
+
 // The writer sends search vectors and link ids in binary form: the server
 // must read them as it reads their text form, in a pipeline or not.
 TEST_F(PostgresTest, BinaryParametersReadAsTheirTextForms) {
@@ -371,8 +402,7 @@ TEST_F(PostgresTest, BinaryParametersReadAsTheirTextForms) {
       {"", many + "last"}};
   std::vector<storage::pg::Param> binary, literal;
   for (const auto& [title, text] : pages) {
-    binary.push_back(
-        storage::pg::Param::binary(storage::pg::search_vector_binary(title, text)));
+    binary.push_back(storage::pg::Param::binary(storage::pg::search_vector_binary(title, text)));
     literal.push_back(storage::pg::search_vector_literal(title, text));
   }
   binary.emplace_back();  // NULL
@@ -380,9 +410,9 @@ TEST_F(PostgresTest, BinaryParametersReadAsTheirTextForms) {
   const std::string same =
       "SELECT count(*) FILTER (WHERE a IS NOT DISTINCT FROM b), count(*) FROM"
       " unnest($1::tsvector[], $2::tsvector[]) AS v(a, b)";
-  auto equal = conn.exec_prepared(
-      same, {storage::pg::binary_array(storage::pg::kTsvectorOid, binary),
-             storage::pg::array_literal(literal)});
+  auto equal =
+      conn.exec_prepared(same, {storage::pg::binary_array(storage::pg::kTsvectorOid, binary),
+                                storage::pg::array_literal(literal)});
   EXPECT_EQ(equal.int64(0, 0), 5);
   EXPECT_EQ(equal.int64(0, 1), 5);
 
