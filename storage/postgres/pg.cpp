@@ -131,11 +131,11 @@ Connection::Values Connection::values_of(const std::vector<Param>& params) {
   Values values;
   values.repaired.reserve(params.size());  // no reallocation: pointers go into it
   values.pointers.reserve(params.size());
+  if (std::any_of(params.begin(), params.end(), [](const Param& p) { return p.is_binary(); })) {
+    values.formats.assign(params.size(), 0);  // text, but for those marked binary
+    values.lengths.assign(params.size(), 0);  // read for binary ones only
+  }
   for (const Param& param : params) {
-    if (param.is_binary() && values.formats.empty()) {
-      values.formats.assign(params.size(), 0);
-      values.lengths.assign(params.size(), 0);
-    }
     if (param.is_binary()) {
       std::size_t i = values.pointers.size();
       values.formats[i] = 1;
@@ -355,38 +355,38 @@ std::string array_header(unsigned element_type, std::size_t count, bool nulls) {
   return out;
 }
 
-}  // namespace
-
-Param binary_array(unsigned element_type, const std::vector<Param>& items) {
+// Each non-NULL element's bytes are bytes_of(its value).
+template <typename BytesOf>
+Param binary_array_of(unsigned element_type, const std::vector<Param>& items, BytesOf bytes_of) {
   bool nulls = std::any_of(items.begin(), items.end(), [](const Param& p) { return !p; });
   std::string out = array_header(element_type, items.size(), nulls);
   for (const Param& item : items) {
-    append_big_endian(out, item ? item->size() : 0xffffffffU, 4);
-    if (item) out += *item;
+    if (!item) {
+      append_big_endian(out, 0xffffffffU, 4);
+      continue;
+    }
+    std::string_view bytes = bytes_of(*item);
+    append_big_endian(out, bytes.size(), 4);
+    out += bytes;
   }
   return Param::binary(std::move(out));
 }
 
+}  // namespace
+
+Param binary_array(unsigned element_type, const std::vector<Param>& items) {
+  return binary_array_of(element_type, items,
+                         [](const std::string& bytes) -> std::string_view { return bytes; });
+}
+
 Param binary_text_array(const std::vector<Param>& items) {
   constexpr unsigned kTextOid = 25;
-  bool nulls = std::any_of(items.begin(), items.end(), [](const Param& p) { return !p; });
-  std::size_t bytes = 0;
-  for (const Param& item : items) bytes += item ? item->size() + 4 : 4;
-  std::string out = array_header(kTextOid, items.size(), nulls);
-  out.reserve(out.size() + bytes);
-  for (const Param& item : items) {
-    if (!item) {
-      append_big_endian(out, 0xffffffffU, 4);
-    } else if (parsers::is_valid_utf8(*item, true)) {
-      append_big_endian(out, item->size(), 4);
-      out += *item;
-    } else {  // repaired, as values_of() repairs a text parameter
-      std::string repaired = parsers::to_valid_utf8(*item, true);
-      append_big_endian(out, repaired.size(), 4);
-      out += repaired;
-    }
-  }
-  return Param::binary(std::move(out));
+  std::string repaired;  // as values_of() repairs a text parameter
+  return binary_array_of(kTextOid, items, [&](const std::string& text) -> std::string_view {
+    if (parsers::is_valid_utf8(text, true)) return text;
+    repaired = parsers::to_valid_utf8(text, true);
+    return repaired;
+  });
 }
 
 Param binary_array(const std::vector<std::int64_t>& items) {
