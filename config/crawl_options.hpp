@@ -53,6 +53,7 @@ struct CrawlOptions {
   // Transfers.
   long connect_timeout_ms = 10'000;
   long total_timeout_ms = 30'000;
+  long parse_budget_ms = 1000;  // CPU time of one page's HTML parse
   long low_speed_bytes = 100;  // abort below this many bytes/s ...
   long low_speed_time_s = 30;  // ... sustained this long
   std::size_t max_body_bytes = 10 * 1024 * 1024;

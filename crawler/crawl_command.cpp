@@ -76,8 +76,16 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
     return kExitUsage;
   }
   {
-    async::SignalWatch sigint(loop.get(), SIGINT, [&engine] { engine->stop(); });
-    async::SignalWatch sigterm(loop.get(), SIGTERM, [&engine] { engine->stop(); });
+    // The second SIGINT or SIGTERM ends the process within a second: the
+    // engine cancels fetches and parses at once, and if anything still
+    // holds on, exit_within ends it.
+    int stops = 0;
+    auto stop = [&engine, &stops] {
+      if (++stops == 2) exit_within(std::chrono::milliseconds(900));
+      engine->stop();
+    };
+    async::SignalWatch sigint(loop.get(), SIGINT, stop);
+    async::SignalWatch sigterm(loop.get(), SIGTERM, stop);
     std::optional<SeedReloader> sighup;
     ProgressReporter progress(loop.get(), *engine, options.max_pages);
     std::optional<ConsoleHistory> history;

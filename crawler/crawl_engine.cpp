@@ -71,6 +71,7 @@ parsers::HtmlLimits html_limits_from(const config::CrawlOptions& options) {
   parsers::HtmlLimits limits;
   limits.max_links = options.max_links_per_page;
   limits.max_url_length = options.max_url_length;
+  limits.cpu_budget = Millis(options.parse_budget_ms);
   return limits;
 }
 
@@ -161,6 +162,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                    }),
       sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
       sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {
+  html_limits_.cancel = &parses_cancelled_;
   if (store_.leases_hosts())
     frontier_.set_owner([this](std::string_view origin) { return fetchable(origin); });
 }
@@ -171,7 +173,9 @@ CrawlEngine::~CrawlEngine() {
 
 void CrawlEngine::stop() {
   if (stopping_) {
-    multis_.cancel_all();  // asked twice: do not wait for the grace period
+    // Asked twice: do not wait for the grace period, nor for a parse.
+    multis_.cancel_all();
+    parses_cancelled_ = true;
     return;
   }
   stopping_ = true;
@@ -523,7 +527,7 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
   } else if (result.is_redirect()) {
     follow_redirect(url, result, record);
   } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
-    co_await read_html(url, result, record);
+    if (!co_await read_html(url, result, record)) co_return Visit::kAbandoned;
   }
   if (request_kept_raw(options_, url) && result.ok() && !record.unchanged) {
     record.raw_request = std::move(result.raw_request);
@@ -674,27 +678,34 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
   }
 }
 
-async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
+// False when the parse was cancelled: the page is left for the next run.
+async::Task<bool> CrawlEngine::read_html(const FrontierUrl& url, async::FetchResult& result,
                                          storage::PageRecord& record) {
   // Decoding and parsing both run on the pool; gumbo only ever sees UTF-8.
   // Links are capped and length-checked there too, so a hostile page costs
   // the loop thread and the writer no more than an ordinary one.
-  bool binary = false;
   async::ByteBudget::Permit permit =
       co_await parse_budget_.acquire(std::min(result.body.size(), html_limits_.max_html_bytes));
-  auto parse = [&result, &binary, this] {
-    // Only what gumbo will read is decoded: a 10 MiB page is not copied whole.
-    std::string_view html = std::string_view(result.body).substr(0, html_limits_.max_html_bytes);
-    parsers::DecodedHtml decoded = parsers::decode_html(html, result.content_type);
-    binary = parsers::looks_binary(decoded.utf8);
-    if (binary) return parsers::HtmlPage{};
-    return parsers::parse_html_page(decoded.utf8, result.final_url, agent_, html_limits_);
+  auto parse = [&result, this] {
+    return parsers::parse_html_body(result.body, result.content_type, result.final_url, agent_,
+                                    html_limits_);
   };
   parsers::HtmlPage page = co_await async::offload(loop_.get(), parse);
-  if (binary) {
-    record.error = "binary";
-    record.error_detail = "served as " + result.content_type + " but binary: not parsed";
-    co_return;
+  switch (page.outcome) {
+    case parsers::HtmlOutcome::kParsed:
+      break;
+    case parsers::HtmlOutcome::kBinary:
+      record.error = "binary";
+      record.error_detail = "served as " + result.content_type + " but binary: not parsed";
+      co_return true;
+    case parsers::HtmlOutcome::kOverBudget:
+      // Kept with what its start held; the error says why the rest is missing.
+      record.error = "parse_budget";
+      record.error_detail = "parsing took over " + std::to_string(options_.parse_budget_ms) +
+                            " ms of CPU (--parse-budget): only the first 64 KiB were read";
+      break;
+    case parsers::HtmlOutcome::kCancelled:
+      co_return false;
   }
   record.links_dropped = page.links_dropped;
   if (page.links_dropped > 0)
@@ -733,6 +744,7 @@ async::Task<void> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
       record.queued.push_back(link.url);
     record.links.push_back(std::move(link.url));
   }
+  co_return true;
 }
 
 // A new URL's share of its host's budgets: origins, then pages.

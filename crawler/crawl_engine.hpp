@@ -7,6 +7,7 @@
 // cancelled (and not stored), everything fetched is written.
 #pragma once
 
+#include <atomic>
 #include <array>
 #include <cstddef>
 #include <map>
@@ -169,7 +170,7 @@ class CrawlEngine {
   bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
-  async::Task<void> read_html(const FrontierUrl& url, async::FetchResult& result,
+  async::Task<bool> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
   SkipReason take_budgets(const std::string& url);
@@ -191,6 +192,7 @@ class CrawlEngine {
   Frontier frontier_;
   UrlFilter filter_;
   AdmissionGate gate_;
+  std::atomic<bool> parses_cancelled_{false};  // read by the parse pool (HtmlLimits::cancel)
   parsers::HtmlLimits html_limits_;
   async::ByteBudget parse_budget_;  // HTML bytes being parsed
   RobotsCache robots_;

@@ -2,7 +2,9 @@
 #include "crawler/crawl_signals.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <exception>
+#include <thread>
 
 #include "config/seeds_file.hpp"
 #include "crawler/log.hpp"
@@ -25,6 +27,14 @@ void SeedReloader::reload() noexcept {
   } catch (const std::exception& e) {
     log::error(std::string("SIGHUP: ") + e.what());
   }
+}
+
+void exit_within(std::chrono::milliseconds limit) {
+  std::thread([limit] {
+    std::this_thread::sleep_for(limit);
+    log::warning("asked twice to stop: exiting now; what was committed is kept");
+    std::_Exit(128 + SIGINT);
+  }).detach();
 }
 
 }  // namespace crawler

@@ -1,8 +1,9 @@
-// SIGHUP for a running crawl: reads the seed list again and adds the seeds
-// that are new. (SIGINT and SIGTERM are plain async::SignalWatch calls of
-// CrawlEngine::stop.)
+// Signals for a running crawl. SIGHUP reads the seed list again and adds
+// the seeds that are new. SIGINT and SIGTERM stop the crawl (CrawlEngine::
+// stop); the second one means it: see exit_within.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "crawler/async/timer.hpp"
@@ -24,5 +25,11 @@ class SeedReloader {
   CrawlEngine& engine_;
   async::SignalWatch signal_;
 };
+
+/// Ends the process `limit` from now, whatever is still running then (a
+/// parse, a commit, a thread being joined). What is committed stays
+/// committed (SQLite's WAL, PostgreSQL's transactions); the rest is left
+/// queued for the next run.
+void exit_within(std::chrono::milliseconds limit);
 
 }  // namespace crawler

@@ -19,4 +19,11 @@ inline bool ascii_iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+/// `text` holds `part`, ignoring ASCII case.
+inline bool ascii_icontains(std::string_view text, std::string_view part) {
+  for (std::size_t i = 0; i + part.size() <= text.size(); ++i)
+    if (ascii_iequals(text.substr(i, part.size()), part)) return true;
+  return false;
+}
+
 }  // namespace crawler::parsers

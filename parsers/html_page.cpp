@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csetjmp>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 
 #include "parsers/ascii.hpp"
-#include "parsers/nesting_guard.hpp"
+#include "parsers/charset.hpp"
+#include "parsers/markup_guard.hpp"
 #include "parsers/parse_arena.hpp"
 #include "parsers/url.hpp"
 
@@ -151,15 +153,12 @@ struct Walker {
   }
 };
 
-}  // namespace
-
-HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::string_view agent,
-                         const HtmlLimits& limits) {
-  html = html.substr(0, std::min(limits.max_html_bytes, html.size()));
-  html = html.substr(0, nesting_safe_length(html));
-  // One arena per pool thread, reused from page to page.
-  thread_local ParseArena arena;
-  arena.reset();
+// Runs gumbo until the arena's deadline: null when it passed (or the
+// parse was cancelled). No C++ object lives in this frame, so the arena's
+// longjmp back into it skips no destructor; gumbo's own state is all in
+// the arena, which the next parse resets.
+GumboOutput* parse_within(std::string_view html, ParseArena& arena, std::int64_t deadline_ns,
+                          const std::atomic<bool>* cancel) {
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &ParseArena::gumbo_allocate;
   options.deallocator = &ParseArena::gumbo_deallocate;
@@ -167,14 +166,78 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::
   // Parse errors are not read, and each one copies the stack of open
   // elements: 3,000 unclosed <div>s made 78 MB of error records.
   options.max_errors = 0;
-  // The tree lives in the arena: no gumbo_destroy_output.
+  std::jmp_buf escape;
+  if (setjmp(escape) != 0) return nullptr;
+  arena.arm(&escape, deadline_ns, cancel);
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
-  HtmlPage page;
-  if (!output) return page;
+  arena.disarm();
+  return output;
+}
 
+HtmlPage extract(const GumboOutput& output, std::string_view page_url, std::string_view agent,
+                 const HtmlLimits& limits);
+
+HtmlPage page_with(HtmlOutcome outcome) {
+  HtmlPage page;
+  page.outcome = outcome;
+  return page;
+}
+
+// What a page past its budget still yields: the start of the document,
+// parsed under a fifth of the budget, so the whole stays within 1.2 times it.
+constexpr std::size_t kFallbackBytes = 64 * 1024;
+
+}  // namespace
+
+HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::string_view agent,
+                         const HtmlLimits& limits) {
+  std::int64_t budget_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(limits.cpu_budget).count();
+  std::int64_t deadline_ns = thread_cpu_ns() + budget_ns;
+  html = html.substr(0, std::min(limits.max_html_bytes, html.size()));
+  GuardedMarkup guarded = guard_markup(html, limits.markup);
+  html = guarded.view(html);
+  // One arena per pool thread, reused from page to page; the tree lives in
+  // it, so there is no gumbo_destroy_output.
+  thread_local ParseArena arena;
+  arena.reset();
+  if (GumboOutput* output = parse_within(html, arena, deadline_ns, limits.cancel))
+    return extract(*output, page_url, agent, limits);
+  if (limits.cancel && limits.cancel->load()) return page_with(HtmlOutcome::kCancelled);
+
+  arena.reset();
+  std::size_t prefix = html.size() > kFallbackBytes ? html.rfind('<', kFallbackBytes) : html.size();
+  if (prefix == std::string_view::npos) prefix = kFallbackBytes;
+  GumboOutput* output =
+      parse_within(html.substr(0, prefix), arena, thread_cpu_ns() + budget_ns / 5, limits.cancel);
+  HtmlPage page = output ? extract(*output, page_url, agent, limits) : HtmlPage{};
+  page.outcome = HtmlOutcome::kOverBudget;
+  return page;
+}
+
+HtmlPage parse_html_body(std::string_view body, std::string_view content_type,
+                         std::string_view page_url, std::string_view agent,
+                         const HtmlLimits& limits) {
+  // Only what gumbo will read is decoded: a 10 MiB page is not copied whole.
+  body = body.substr(0, std::min(limits.max_html_bytes, body.size()));
+  // Judged on the bytes received: a decoder can turn anything into text.
+  // UTF-16 is full of NULs, so it is judged once decoded.
+  bool utf16 = body.starts_with("\xff\xfe") || body.starts_with("\xfe\xff") ||
+               ascii_icontains(content_type, "utf-16");
+  if (!utf16 && looks_binary(body)) return page_with(HtmlOutcome::kBinary);
+  DecodedHtml decoded = decode_html(body, content_type);
+  if (looks_binary(decoded.utf8)) return page_with(HtmlOutcome::kBinary);
+  return parse_html_page(decoded.utf8, page_url, agent, limits);
+}
+
+namespace {
+
+HtmlPage extract(const GumboOutput& output, std::string_view page_url, std::string_view agent,
+                 const HtmlLimits& limits) {
+  HtmlPage page;
   Walker walker;
   walker.agent = agent;
-  walker.walk(output->document);
+  walker.walk(output.document);
 
   std::string base(page_url);
   if (walker.base_href) {
@@ -220,6 +283,8 @@ HtmlPage parse_html_page(std::string_view html, std::string_view page_url, std::
   page.text = std::move(walker.text);
   return page;
 }
+
+}  // namespace
 
 bool looks_binary(std::string_view body) {
   std::string_view head = body.substr(0, 1024);

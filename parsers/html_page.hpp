@@ -5,10 +5,14 @@
 // Pure function of its input: safe to run on any thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "parsers/markup_guard.hpp"
 
 namespace crawler::parsers {
 
@@ -29,6 +33,18 @@ struct HtmlLimits {
   std::size_t max_links = 5'000;                 // distinct links kept, in document order
   std::size_t max_url_length = 2048;             // longer links are dropped
   std::size_t max_text_bytes = 512 * 1024;       // visible text kept
+  /// CPU time one parse may take: past it, gumbo is stopped (see ParseArena).
+  std::chrono::milliseconds cpu_budget{1000};
+  MarkupLimits markup;  // the shapes gumbo is slow on, capped before it sees them
+  /// When set, every parse running stops at once (the process is ending).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+enum class HtmlOutcome {
+  kParsed,      // whole, within HtmlLimits
+  kBinary,      // not text: not parsed
+  kOverBudget,  // past HtmlLimits::cpu_budget: only what the first 64 KiB held
+  kCancelled,   // stopped by HtmlLimits::cancel: nothing
 };
 
 struct HtmlPage {
@@ -39,6 +55,7 @@ struct HtmlPage {
   std::size_t links_too_long = 0;  // past HtmlLimits::max_url_length: dropped
   std::string canonical;           // normalized <link rel=canonical href>, or empty
   RobotsDirectives robots;         // from <meta name=robots> and <meta name=AGENT>
+  HtmlOutcome outcome = HtmlOutcome::kParsed;
 };
 
 /// Parses UTF-8 `html` fetched from `page_url` (the URL after redirects).
@@ -46,6 +63,12 @@ struct HtmlPage {
 /// like <meta name=robots>.
 HtmlPage parse_html_page(std::string_view html, std::string_view page_url,
                          std::string_view agent = {}, const HtmlLimits& limits = {});
+
+/// A fetched body as the crawler reads it: judged binary on the bytes
+/// received, decoded to UTF-8 (charset.hpp), then parsed as above.
+HtmlPage parse_html_body(std::string_view body, std::string_view content_type,
+                         std::string_view page_url, std::string_view agent = {},
+                         const HtmlLimits& limits = {});
 
 /// True when `body` looks binary (NUL or many control bytes in its first
 /// KiB): a file served as HTML that is not text is not parsed.

@@ -1,6 +1,8 @@
 // ParseArena: see parse_arena.hpp.
 #include "parsers/parse_arena.hpp"
 
+#include <ctime>
+
 namespace crawler::parsers {
 
 void* ParseArena::allocate(std::size_t size) {
@@ -33,8 +35,36 @@ void ParseArena::reset() {
   left_ = blocks_.empty() ? 0 : kBlockSize;
 }
 
-void* ParseArena::gumbo_allocate(void* arena, std::size_t size) {
-  return static_cast<ParseArena*>(arena)->allocate(size);
+void* ParseArena::gumbo_allocate(void* userdata, std::size_t size) {
+  auto* arena = static_cast<ParseArena*>(userdata);
+  if (arena->escape_ && --arena->until_check_ == 0) arena->check_deadline();
+  return arena->allocate(size);
+}
+
+void ParseArena::arm(std::jmp_buf* escape, std::int64_t deadline_ns,
+                     const std::atomic<bool>* cancel) {
+  escape_ = escape;
+  deadline_ns_ = deadline_ns;
+  cancel_ = cancel;
+  until_check_ = kCheckEvery;
+}
+
+// Nothing with a destructor lives here or in gumbo's frames below: the
+// jump skips only C frames and this one.
+void ParseArena::check_deadline() {
+  until_check_ = kCheckEvery;
+  bool cancelled = cancel_ && cancel_->load(std::memory_order_relaxed);
+  if (cancelled || thread_cpu_ns() >= deadline_ns_) {
+    std::jmp_buf* escape = escape_;
+    escape_ = nullptr;
+    std::longjmp(*escape, 1);
+  }
+}
+
+std::int64_t thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
 }  // namespace crawler::parsers

@@ -461,7 +461,7 @@ TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
     EXPECT_EQ(key.env_var, environment_variable(key.name));
     EXPECT_TRUE(names.insert(key.name).second) << key.name;
   }
-  EXPECT_EQ(names.size(), 49u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 50u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------
