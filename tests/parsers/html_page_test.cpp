@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+
+#include "parsers/parse_arena.hpp"
 
 namespace crawler::parsers {
 namespace {
@@ -98,6 +102,107 @@ TEST(ParseHtmlPage, ReadsMetaRobotsAndTheAgentsOwnMeta) {
   EXPECT_TRUE(ours.robots.nofollow);
   auto others = parse_html_page("<meta name=otherbot content='none'>", "http://x.com/", "crawler");
   EXPECT_FALSE(others.robots.noindex || others.robots.nofollow);
+}
+
+std::string ordinary_page(std::size_t bytes) {
+  std::string html = "<title>t</title>";
+  for (int i = 0; html.size() < bytes; ++i)
+    html += "<div><p>Some <b>text</b> and <a href=/p" + std::to_string(i) + ">a link</a></div>";
+  return html;
+}
+
+TEST(ParseHtmlPage, StopsAPageThatOutrunsItsCpuBudget) {
+  HtmlLimits limits;
+  limits.max_html_bytes = 16 << 20;
+  limits.cpu_budget = std::chrono::milliseconds(20);
+  std::string html = ordinary_page(8 << 20);  // seconds of gumbo, even on a fast machine
+  std::int64_t before = thread_cpu_ns();
+  HtmlPage page = parse_html_page(html, "http://a.test/", {}, limits);
+  double seconds = static_cast<double>(thread_cpu_ns() - before) / 1e9;
+  EXPECT_EQ(page.outcome, HtmlOutcome::kOverBudget);
+  EXPECT_LT(seconds, 0.5);  // the budget, the markup guard and a prefix's parse: generous
+}
+
+TEST(ParseHtmlPage, KeepsWhatThePrefixHeldWhenOverBudget) {
+  HtmlLimits limits;
+  limits.max_html_bytes = 16 << 20;
+  limits.cpu_budget = std::chrono::milliseconds(400);  // a fifth of it reads 64 KiB easily
+  HtmlPage page = parse_html_page(ordinary_page(16 << 20), "http://a.test/", {}, limits);
+  ASSERT_EQ(page.outcome, HtmlOutcome::kOverBudget);
+  EXPECT_EQ(page.title, "t");
+  EXPECT_GT(page.links.size(), 100u);
+  EXPECT_EQ(page.links.front().url, "http://a.test/p0");
+}
+
+TEST(ParseHtmlPage, ACancelledParseStopsAtOnce) {
+  std::atomic<bool> cancel{true};
+  HtmlLimits limits;
+  limits.cancel = &cancel;
+  limits.cpu_budget = std::chrono::hours(1);
+  std::int64_t before = thread_cpu_ns();
+  HtmlPage page = parse_html_page(ordinary_page(2 << 20), "http://a.test/", {}, limits);
+  EXPECT_EQ(page.outcome, HtmlOutcome::kCancelled);
+  EXPECT_TRUE(page.links.empty());
+  EXPECT_LT(static_cast<double>(thread_cpu_ns() - before) / 1e9, 0.1);
+}
+
+TEST(ParseHtmlPage, TheParserIsUsableAfterAParseWasStopped) {
+  HtmlLimits tight;
+  tight.cpu_budget = std::chrono::milliseconds(1);
+  tight.max_html_bytes = 16 << 20;
+  EXPECT_EQ(parse_html_page(ordinary_page(8 << 20), "http://a.test/", {}, tight).outcome,
+            HtmlOutcome::kOverBudget);
+  HtmlPage page = parse_html_page("<title>x</title><a href=/y>y</a>", "http://a.test/");
+  EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
+  EXPECT_EQ(page.title, "x");
+  EXPECT_THAT(urls(page), ElementsAre("http://a.test/y"));
+}
+
+TEST(ParseHtmlPage, KeepsTheLinkAfterATagOfAHundredThousandAttributes) {
+  std::string html = "<div";
+  for (int i = 0; i < 100'000; ++i) html += " a" + std::to_string(i) + "=1";
+  html += ">text <a href=/after>after</a></div>";
+  HtmlLimits limits;
+  limits.cpu_budget = std::chrono::hours(1);  // the guard alone must make it cheap
+  std::int64_t before = thread_cpu_ns();
+  HtmlPage page = parse_html_page(html, "http://a.test/", {}, limits);
+  EXPECT_LT(static_cast<double>(thread_cpu_ns() - before) / 1e9, 1.0);  // 14 s unguarded
+  EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
+  EXPECT_THAT(urls(page), ElementsAre("http://a.test/after"));
+}
+
+TEST(ParseHtmlPage, AdoptionAgencyBombsCostLittle) {
+  std::string html;
+  for (int i = 0; i < 2900; ++i) html += "<b x=" + std::to_string(i) + ">";
+  for (int i = 0; i < 40'000; ++i) html += "<div>q</b>";
+  HtmlLimits limits;
+  limits.cpu_budget = std::chrono::hours(1);
+  std::int64_t before = thread_cpu_ns();
+  HtmlPage page = parse_html_page(html, "http://a.test/", {}, limits);
+  EXPECT_LT(static_cast<double>(thread_cpu_ns() - before) / 1e9, 1.0);  // 60 s unguarded
+  EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
+}
+
+TEST(ParseHtmlBody, JudgesBinaryOnTheBytesReceived) {
+  std::string body(1 << 16, '\0');
+  unsigned state = 1;
+  for (char& c : body) c = static_cast<char>((state = state * 1103515245 + 12345) >> 16);
+  body[0] = 'x';  // no BOM
+  // Bytes a legacy decoding turns into harmless-looking text.
+  for (char& c : body)
+    if (c == 0) c = 1;
+  EXPECT_EQ(parse_html_body(body, "text/html; charset=windows-1252", "http://a.test/").outcome,
+            HtmlOutcome::kBinary);
+  EXPECT_EQ(parse_html_body("<title>t</title>", "text/html", "http://a.test/").outcome,
+            HtmlOutcome::kParsed);
+}
+
+TEST(ParseHtmlBody, ReadsUtf16ThoughItsBytesHoldNuls) {
+  std::string body = "\xff\xfe";
+  for (char c : std::string("<title>t</title>")) body += std::string{c, '\0'};
+  HtmlPage page = parse_html_body(body, "text/html", "http://a.test/");
+  EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
+  EXPECT_EQ(page.title, "t");
 }
 
 TEST(ParseRobotsDirectives, ReadsCommaSeparatedCaseInsensitiveTokens) {
