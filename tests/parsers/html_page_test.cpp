@@ -183,6 +183,18 @@ TEST(ParseHtmlPage, AdoptionAgencyBombsCostLittle) {
   EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
 }
 
+// Old HTML opens <font> and <b> and never closes them: the page is read
+// whole, not cut where its formatting elements would count as nesting.
+TEST(ParseHtmlPage, ReadsOldHtmlOfUnclosedFormattingWhole) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 3000; ++i)
+    html += "<p><font face=arial size=" + std::to_string(i % 7) + "><b>Text <a href=/a" +
+            std::to_string(i) + ">link</a><br>";
+  HtmlPage page = parse_html_page(html, "http://a.test/");
+  EXPECT_EQ(page.outcome, HtmlOutcome::kParsed);
+  EXPECT_EQ(page.links.size(), 3000u);
+}
+
 TEST(ParseHtmlBody, JudgesBinaryOnTheBytesReceived) {
   std::string body(1 << 16, '\0');
   unsigned state = 1;
