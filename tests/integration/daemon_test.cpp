@@ -181,6 +181,31 @@ TEST_F(CrawlTest, AReadOnlyDatabaseIsRefusedBeforeAnythingIsFetched) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "0");
 }
 
+// The second signal means it: fetches in flight are given up at once, and
+// the process ends within a second; what was committed stays, the rest is
+// queued for the next run.
+TEST_F(CrawlTest, ASecondSigintEndsTheCrawlWithinASecond) {
+  TestServer server;
+  std::vector<std::string> seeds;
+  for (int i = 0; i < 8; ++i)
+    seeds.push_back(server.url("/hostile/drip-body?i=" + std::to_string(i)));
+  write_seeds(seeds);
+  CrawlerProcess crawl({"crawl", "--seeds", options_.seeds_path, "--db", options_.db_path,
+                        "--delay", "0", "--per-host", "8", "--grace", "60", "--no-sitemaps"});
+  for (int i = 0; i < 500 && server.request_count() < 9; ++i)  // robots.txt and the drips
+    std::this_thread::sleep_for(10ms);
+  crawl.signal(SIGINT);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(crawl.wait(0ms)) << "the grace period (60 s) was not waited for";
+  auto second = std::chrono::steady_clock::now();
+  crawl.signal(SIGINT);
+  auto code = crawl.wait(10s);
+  ASSERT_TRUE(code) << "a second SIGINT did not end the crawl";
+  EXPECT_LT(std::chrono::steady_clock::now() - second, 2s);  // "within a second", and slack
+  EXPECT_EQ(scalar("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "8");
+}
+
 TEST_F(CrawlTest, SigtermExitsZeroWithinTheGracePeriodAndLosesNothing) {
   TestServer server;
   std::vector<std::string> seeds;

@@ -323,6 +323,11 @@ TEST_F(CrawlTest, TheHostileCatalogueIsCrawledWithBoundedMemory) {
   EXPECT_EQ(outcome("/hostile/binary"), "binary truncated=0 dropped=0");
   EXPECT_THAT(outcome("/hostile/http09"), ::testing::Not(HasSubstr("none")));
   EXPECT_EQ(outcome("/hostile/internal-redirect"), "blocked truncated=0 dropped=0");
+  // Parse bombs: each parsed within its budget (else it would say parse_budget).
+  EXPECT_EQ(outcome("/hostile/unmatched-end-tags"), "none truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/adoption-agency"), "none truncated=0 dropped=0");
+  EXPECT_EQ(outcome("/hostile/many-attributes"), "none truncated=0 dropped=0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM link_urls WHERE to_url LIKE '%/after-attributes'"), "1");
   // Nothing is lost: every entry has its record, and the text kept is bounded.
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"),
             std::to_string(testing::hostile_catalogue().size() + 1));

@@ -30,6 +30,9 @@ const std::vector<HostileRoute> kCatalogue = {
     {"/hostile/binary", "1 MiB of binary served as text/html"},
     {"/hostile/http09", "an HTTP/0.9 reply: a body with no status line"},
     {"/hostile/internal-redirect", "a redirect to 127.0.0.1:1 (an internal address)"},
+    {"/hostile/unmatched-end-tags", "<div></x> 230,000 times: nesting that end tags do not undo"},
+    {"/hostile/adoption-agency", "2,900 distinct open <b>, then <div>q</b> 100,000 times"},
+    {"/hostile/many-attributes", "one tag of 100,000 attributes, then a link"},
 };
 
 std::string zeros_compressed(int window_bits) {
@@ -161,6 +164,22 @@ RouteReply route_hostile(std::string_view path) {
   if (path == "/hostile/http09") return raw("<html><title>0.9</title>no status line</html>\n");
   if (path == "/hostile/internal-redirect")
     return raw(head("302 Found\r\nLocation: http://127.0.0.1:1/secret\r\nContent-Length: 0"));
+  if (path == "/hostile/unmatched-end-tags") {
+    std::string body = "<!DOCTYPE html><title>Unmatched</title>";
+    for (int i = 0; i < 230'000; ++i) body += "<div></x>";
+    return html_page(std::move(body));
+  }
+  if (path == "/hostile/adoption-agency") {
+    std::string body = "<!DOCTYPE html><title>Adoption</title>";
+    for (int i = 0; i < 2900; ++i) body += "<b x=" + std::to_string(i) + ">";
+    for (int i = 0; i < 100'000; ++i) body += "<div>q</b>";
+    return html_page(std::move(body));
+  }
+  if (path == "/hostile/many-attributes") {
+    std::string body = "<!DOCTYPE html><title>Attributes</title><div";
+    for (int i = 0; i < 100'000; ++i) body += " a" + std::to_string(i) + "=1";
+    return html_page(body + "><a href=/hostile/after-attributes>after</a></div>");
+  }
   return raw(head("404 Not Found\r\nContent-Length: 0"));
 }
 
