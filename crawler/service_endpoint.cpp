@@ -138,19 +138,49 @@ class Service {
       if (auto file = console_file(path)) return respond(std::move(*file));
       return respond(plain(404, "not found: / /api/ /healthz /metrics /status\n"));
     }
-    // refuse() let through only GET and HEAD, and POST to /api/.
-    if (request.method == "POST") return act(request, std::move(respond));
-    read(request, std::move(respond));
+    // refuse() let through only a known path asked with its own method.
+    if (const ApiRoute* route = api_route(path)) return (this->*route->answer)(request, respond);
+    respond(json_reply(404, error_json("no such view or action")));
   }
 
  private:
+  // One row per /api/ path (kApiRoutes, below): an action takes POST
+  // only, a view GET and HEAD.
+  struct ApiRoute {
+    std::string_view path;
+    bool action;
+    void (Service::*answer)(const HttpRequest&, Respond&);
+  };
+
+  static const ApiRoute* api_route(std::string_view path) {
+    for (const ApiRoute& route : kApiRoutes)
+      if (route.path == path) return &route;
+    return nullptr;
+  }
+
+  // The methods `path` takes, for a 405's Allow (RFC 9110 15.5.6).
+  static std::string_view allowed(std::string_view path, bool api) {
+    const ApiRoute* route = api_route(path);
+    if (route) return route->action ? "POST" : "GET, HEAD";
+    return api ? "GET, HEAD, POST" : "GET, HEAD";
+  }
+
+  static HttpReply not_allowed(std::string_view path, bool api) {
+    std::string allow(allowed(path, api));
+    return {405,
+            kJson,
+            error_json(std::string(path) + " takes " + allow + " only"),
+            {{"Allow", allow}, {"Cache-Control", "no-store"}}};
+  }
+
   // Why a request is refused, if it is: wrong method, a Host that is not
   // ours (a DNS rebinding page), a cross-site action, a missing token.
   std::optional<HttpReply> refuse(const HttpRequest& request, bool api) const {
     bool post = request.method == "POST";
-    if (!post && request.method != "GET" && request.method != "HEAD")
-      return json_reply(405, error_json("GET, HEAD or POST only"));
-    if (post && !api) return json_reply(405, error_json("GET only"));
+    bool get = request.method == "GET" || request.method == "HEAD";
+    const ApiRoute* route = api ? api_route(request.path) : nullptr;
+    if ((!post && !get) || (post && !api) || (route && route->action != post))
+      return not_allowed(request.path, api);
     // A rebinding page reaches us under its own host name. On loopback only
     // loopback names and addresses are ours; elsewhere a request by name
     // must carry the token, as an action would.
@@ -193,67 +223,74 @@ class Service {
                        host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'));
   }
 
-  void act(const HttpRequest& request, Respond respond) {
-    if (request.path == "/api/seeds")
-      return respond(json_reply(200, add_seeds_json(engine_, request.body)));
-    if (request.path == "/api/pause" || request.path == "/api/resume") {
-      engine_.pause(request.path == "/api/pause");
-      return respond(
-          json_reply(200, engine_.paused() ? R"({"paused":true})" : R"({"paused":false})"));
-    }
-    respond(json_reply(404, error_json("no such action")));
+  void add_seeds(const HttpRequest& request, Respond& respond) {
+    respond(json_reply(200, add_seeds_json(engine_, request.body)));
   }
 
-  void read(const HttpRequest& request, Respond respond) {
-    const std::string& path = request.path;
-    if (path == "/api/overview") {
-      std::optional<double> since;
-      if (auto text = request.param("since")) {
-        double value = 0;
-        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-        if (ec != std::errc{} || end != text->data() + text->size())
-          return respond(json_reply(400, error_json("since: not a number")));
-        since = value;
-      }
-      return respond(json_reply(200, overview_json(engine_, history_, since)));
-    }
-    if (path == "/api/hosts") {
-      auto limit = bounded(request, "limit", 100, 1, 1000);
-      if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 1000")));
-      auto body = hosts_json(engine_, request.param("sort").value_or("queued"),
-                             static_cast<std::size_t>(*limit));
-      if (!body)
-        return respond(
-            json_reply(400, error_json("sort: one of queued, fetched, errors, mean_ms, origin")));
-      return respond(json_reply(200, std::move(*body)));
-    }
-    if (path == "/api/errors") {
-      auto limit = bounded(request, "limit", 5, 0, 100);
-      if (!limit) return respond(json_reply(400, error_json("limit: a number from 0 to 100")));
-      return respond(json_reply(200, errors_json(engine_, static_cast<std::size_t>(*limit))));
-    }
-    if (path == "/api/search") {
-      auto query = request.param("q");
-      auto limit = bounded(request, "limit", 20, 1, 100);
-      if (!query || query->empty()) return respond(json_reply(400, error_json("q: missing")));
-      if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 100")));
-      auto work = [db = settings_.db_path, q = *query, n = static_cast<int>(*limit)] {
-        return json_reply(200, search_json(db, q, n));
-      };
-      return answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
-    }
-    if (path == "/api/page") {
-      auto url = request.param("url");
-      if (!url || url->empty()) return respond(json_reply(400, error_json("url: missing")));
-      auto work = [db = settings_.db_path, url = *url] {
-        auto body = page_json(db, url);
-        return body ? json_reply(200, std::move(*body))
-                    : json_reply(404, error_json("no stored page for " + url));
-      };
-      return answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
-    }
-    respond(json_reply(404, error_json("no such view")));
+  // POST /api/pause and POST /api/resume.
+  void pause(const HttpRequest& request, Respond& respond) {
+    engine_.pause(request.path == "/api/pause");
+    respond(json_reply(200, engine_.paused() ? R"({"paused":true})" : R"({"paused":false})"));
   }
+
+  void overview(const HttpRequest& request, Respond& respond) {
+    std::optional<double> since;
+    if (auto text = request.param("since")) {
+      double value = 0;
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+      if (ec != std::errc{} || end != text->data() + text->size())
+        return respond(json_reply(400, error_json("since: not a number")));
+      since = value;
+    }
+    respond(json_reply(200, overview_json(engine_, history_, since)));
+  }
+
+  void hosts(const HttpRequest& request, Respond& respond) {
+    auto limit = bounded(request, "limit", 100, 1, 1000);
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 1000")));
+    auto body = hosts_json(engine_, request.param("sort").value_or("queued"),
+                           static_cast<std::size_t>(*limit));
+    if (!body)
+      return respond(
+          json_reply(400, error_json("sort: one of queued, fetched, errors, mean_ms, origin")));
+    respond(json_reply(200, std::move(*body)));
+  }
+
+  void errors(const HttpRequest& request, Respond& respond) {
+    auto limit = bounded(request, "limit", 5, 0, 100);
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 0 to 100")));
+    respond(json_reply(200, errors_json(engine_, static_cast<std::size_t>(*limit))));
+  }
+
+  void search(const HttpRequest& request, Respond& respond) {
+    auto query = request.param("q");
+    auto limit = bounded(request, "limit", 20, 1, 100);
+    if (!query || query->empty()) return respond(json_reply(400, error_json("q: missing")));
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 100")));
+    auto work = [db = settings_.db_path, q = *query, n = static_cast<int>(*limit)] {
+      return json_reply(200, search_json(db, q, n));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  void page(const HttpRequest& request, Respond& respond) {
+    auto url = request.param("url");
+    if (!url || url->empty()) return respond(json_reply(400, error_json("url: missing")));
+    auto work = [db = settings_.db_path, url = *url] {
+      auto body = page_json(db, url);
+      return body ? json_reply(200, std::move(*body))
+                  : json_reply(404, error_json("no stored page for " + url));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  // After the members it names: an initializer here sees only what precedes it.
+  static constexpr ApiRoute kApiRoutes[] = {
+      {"/api/seeds", true, &Service::add_seeds}, {"/api/pause", true, &Service::pause},
+      {"/api/resume", true, &Service::pause},    {"/api/overview", false, &Service::overview},
+      {"/api/hosts", false, &Service::hosts},    {"/api/errors", false, &Service::errors},
+      {"/api/search", false, &Service::search},  {"/api/page", false, &Service::page},
+  };
 
   CrawlEngine& engine_;
   const ConsoleHistory& history_;

@@ -1,6 +1,7 @@
 // HttpEndpoint: see http_endpoint.hpp.
 #include "crawler/async/http_endpoint.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <new>
@@ -85,19 +86,21 @@ std::optional<std::string> HttpRequest::param(std::string_view name) const {
 }
 
 // One accepted client: reads the request, writes the reply, closes. Two
-// handles: the socket and an idle timer that closes a client which does
-// not finish its request in time. Freed when both have closed.
+// handles: the socket and a deadline timer, armed first for the request
+// and then for the answer's write, that closes a client too slow for
+// either. Freed when both have closed.
 struct HttpEndpoint::Connection {
   HttpEndpoint* owner = nullptr;
   std::uint64_t id = 0;
   uv_tcp_t tcp{};
-  uv_timer_t idle{};
+  uv_timer_t deadline{};
   uv_write_t write{};
   std::string received;
   std::size_t head_size = 0;  // with its blank line; 0 until complete
   HttpRequest request;        // its header fields once the head is complete
   std::size_t body_size = 0;
   std::string reply;
+  bool request_done = false;  // the whole request is in (or was refused): no longer reading
   int open_handles = 0;
   bool closing = false;
 
@@ -110,15 +113,14 @@ struct HttpEndpoint::Connection {
     };
     bool has_timer = open_handles == 2;  // no close callback has run yet
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp), closed);
-    if (has_timer) uv_close(reinterpret_cast<uv_handle_t*>(&idle), closed);
+    if (has_timer) uv_close(reinterpret_cast<uv_handle_t*>(&deadline), closed);
   }
 };
 
 HttpEndpoint::HttpEndpoint(uv_loop_t* loop, const std::string& host, int port, Handler handler,
-                           long idle_timeout_ms, std::size_t max_connections)
+                           HttpLimits limits)
     : loop_(loop),
-      idle_timeout_ms_(idle_timeout_ms),
-      max_connections_(max_connections),
+      limits_(limits),
       handler_(std::move(handler)),
       listener_(UvHandle<uv_tcp_t>::open([loop](uv_tcp_t* t) { return uv_tcp_init(loop, t); })) {
   sockaddr_storage address{};
@@ -168,18 +170,21 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
   }
   connection->tcp.data = connection;
   connection->open_handles = 1;
-  if (uv_timer_init(self->loop_, &connection->idle) == 0) {
-    connection->idle.data = connection;
+  // A client without a deadline is not served: it could stay for ever. One
+  // that cannot be accepted is closed at once (left pending, libuv would
+  // report it again and again).
+  bool timed = uv_timer_init(self->loop_, &connection->deadline) == 0;
+  if (timed) {
+    connection->deadline.data = connection;
     connection->open_handles = 2;
-    uv_timer_start(
-        &connection->idle, [](uv_timer_t* t) { finish(static_cast<Connection*>(t->data)); },
-        static_cast<std::uint64_t>(self->idle_timeout_ms_), 0);
   }
-  // Past the cap a client is accepted only to be closed: left pending, it
-  // would make libuv report it again and again.
-  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0 ||
-      self->connections_.size() >= self->max_connections_) {
+  if (!timed || uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp)) != 0) {
     connection->close();
+    return;
+  }
+  if (self->connections_.size() >= self->limits_.max_connections) self->make_room();
+  if (self->connections_.size() >= self->limits_.max_connections) {
+    connection->close();  // a cap of 0: nothing to make room in
     return;
   }
   try {
@@ -188,7 +193,10 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
     connection->close();
     return;
   }
-  uv_read_start(
+  // The whole request, head and body, is due this long after the connect,
+  // however the client spreads its bytes: a trickle does not renew it.
+  arm_deadline(connection, self->limits_.request_timeout_ms);
+  int reading = uv_read_start(
       reinterpret_cast<uv_stream_t*>(&connection->tcp),
       [](uv_handle_t*, size_t, uv_buf_t* buf) {
         static thread_local char buffer[4096];
@@ -206,6 +214,27 @@ void HttpEndpoint::on_connection(uv_stream_t* server, int status) {
           finish(connection);  // nothing may cross the C frame
         }
       });
+  if (reading != 0) finish(connection);
+}
+
+// Past the cap, the newcomer stays and an older connection goes: the oldest
+// still sending its request (idle or slow, it had the longest to finish),
+// else the oldest being answered. So a probe is never turned away at the
+// door, and it is answered in the loop turn its head arrives unless
+// `max_connections` newer clients connect before that. Bounded: one pass
+// over at most max_connections entries.
+void HttpEndpoint::make_room() {
+  Connection* victim = nullptr;
+  for (const auto& [id, connection] : connections_) {
+    if (!connection->request_done) {
+      victim = connection;
+      break;
+    }
+  }
+  if (!victim && !connections_.empty()) victim = connections_.begin()->second;
+  if (!victim) return;
+  ++evicted_;
+  finish(victim);
 }
 
 void HttpEndpoint::receive(Connection* connection, std::string_view data) {
@@ -226,8 +255,9 @@ void HttpEndpoint::receive(Connection* connection, std::string_view data) {
   bool refused = connection->head_size > kMaxHead || connection->body_size > kMaxBody;
   if (!refused && received.size() < connection->head_size + connection->body_size) return;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&connection->tcp));
-  // The client is done; a handler that answers later is not its idleness.
-  if (connection->open_handles == 2) uv_timer_stop(&connection->idle);
+  // The client is done; a handler that answers later is not its slowness.
+  connection->request_done = true;
+  uv_timer_stop(&connection->deadline);
 
   std::string_view head = received.substr(0, std::min(received.size(), connection->head_size));
   auto line = connection->head_size > kMaxHead ? std::nullopt : parse_request_line(head);
@@ -269,9 +299,17 @@ void HttpEndpoint::answer(std::uint64_t id, const HttpReply& reply) {
   if (!head_only) out += reply.body;
   uv_buf_t buffer = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
   connection->write.data = connection;
+  // A client that does not read its answer would hold its place for ever.
+  arm_deadline(connection, limits_.write_timeout_ms);
   if (uv_write(&connection->write, reinterpret_cast<uv_stream_t*>(&connection->tcp), &buffer, 1,
                [](uv_write_t* w, int) { finish(static_cast<Connection*>(w->data)); }) != 0)
     finish(connection);
+}
+
+void HttpEndpoint::arm_deadline(Connection* connection, long ms) {
+  uv_timer_start(
+      &connection->deadline, [](uv_timer_t* t) { finish(static_cast<Connection*>(t->data)); },
+      static_cast<std::uint64_t>(std::max(ms, 0L)), 0);
 }
 
 void HttpEndpoint::finish(Connection* connection) {

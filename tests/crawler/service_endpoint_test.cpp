@@ -3,6 +3,7 @@
 // cross-site posts, the token for actions and, when asked, for reads.
 #include "crawler/service_endpoint.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -39,7 +40,8 @@ class ServiceEndpointTest : public ::testing::Test {
 
   // The answer of a handler with `settings` to one request (answered at once).
   async::HttpReply ask(const ServiceSettings& settings, std::string method, std::string path,
-                       std::vector<std::pair<std::string, std::string>> headers = {}) {
+                       std::vector<std::pair<std::string, std::string>> headers = {},
+                       std::string body = "") {
     auto handler = service_handler(engine_, history_, settings);
     async::HttpRequest request;
     request.method = std::move(method);
@@ -47,6 +49,7 @@ class ServiceEndpointTest : public ::testing::Test {
     request.path = path.substr(0, question);
     if (question != std::string::npos) request.query = path.substr(question + 1);
     request.headers = std::move(headers);
+    request.body = std::move(body);
     std::optional<async::HttpReply> reply;
     handler(request, [&](async::HttpReply r) { reply = std::move(r); });
     if (!reply) throw std::logic_error("no answer at once to " + path);
@@ -86,6 +89,53 @@ TEST_F(ServiceEndpointTest, ActionsNeedTheirHeaderAndThenPause) {
   EXPECT_FALSE(engine_.paused());
   EXPECT_EQ(ask(loopback(), "POST", "/metrics").status, 405);
   EXPECT_EQ(ask(loopback(), "DELETE", "/api/pause").status, 405);
+}
+
+// Every action, not just pause: without X-Crawler-Action it is refused
+// and does nothing; with it, it acts.
+TEST_F(ServiceEndpointTest, EveryActionIsRefusedWithoutItsHeaderAndDoesNothing) {
+  const std::string seed = "http://127.0.0.1:1/a\n";
+  const std::vector<std::pair<std::string, std::string>> action = {{"X-Crawler-Action", "1"}};
+
+  EXPECT_EQ(ask(loopback(), "POST", "/api/seeds", {}, seed).status, 403);
+  auto added = ask(loopback(), "POST", "/api/seeds", action, seed);
+  EXPECT_EQ(added.status, 200);
+  EXPECT_NE(added.body.find(R"("added":1)"), std::string::npos)
+      << "the refused post added the seed already: " << added.body;
+
+  EXPECT_EQ(ask(loopback(), "POST", "/api/pause").status, 403);
+  EXPECT_FALSE(engine_.paused());
+  EXPECT_EQ(ask(loopback(), "POST", "/api/pause", action).status, 200);
+  EXPECT_TRUE(engine_.paused());
+  EXPECT_EQ(ask(loopback(), "POST", "/api/resume").status, 403);
+  EXPECT_TRUE(engine_.paused());
+  EXPECT_EQ(ask(loopback(), "POST", "/api/resume", action).status, 200);
+  EXPECT_FALSE(engine_.paused());
+}
+
+// A known path asked with a method it does not take is 405 naming the ones
+// it does (RFC 9110 15.5.6), not 404; an unknown path is still 404.
+TEST_F(ServiceEndpointTest, AWrongMethodIs405WithAllow) {
+  const std::vector<std::pair<std::string, std::string>> action = {{"X-Crawler-Action", "1"}};
+  for (const char* path : {"/api/seeds", "/api/pause", "/api/resume"}) {
+    for (const char* method : {"GET", "HEAD", "PUT"}) {
+      auto reply = ask(loopback(), method, path, action);
+      EXPECT_EQ(reply.status, 405) << method << " " << path;
+      EXPECT_THAT(reply.headers,
+                  ::testing::Contains(std::pair<std::string, std::string>("Allow", "POST")))
+          << method << " " << path;
+    }
+  }
+  EXPECT_FALSE(engine_.paused());
+  for (const char* path : {"/api/overview", "/api/hosts", "/api/errors", "/api/search", "/api/page",
+                           "/healthz", "/metrics", "/status", "/"}) {
+    auto reply = ask(loopback(), "POST", path, action);
+    EXPECT_EQ(reply.status, 405) << path;
+    EXPECT_THAT(reply.headers,
+                ::testing::Contains(std::pair<std::string, std::string>("Allow", "GET, HEAD")))
+        << path;
+  }
+  EXPECT_EQ(ask(loopback(), "POST", "/api/nothing", action).status, 404);
 }
 
 TEST_F(ServiceEndpointTest, ATokenGuardsActionsAndReadsWhenAsked) {

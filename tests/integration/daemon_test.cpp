@@ -7,7 +7,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <random>
 #include <sstream>
@@ -271,8 +273,9 @@ TEST_F(CrawlTest, ReadersWorkWhileACrawlWrites) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "60");
 }
 
-// GET `path` from 127.0.0.1:`port`; the body, or empty when the request failed.
-std::string http_get(int port, const std::string& path) {
+// A TCP socket connected to 127.0.0.1:`port` whose reads time out after
+// 2 s, or -1.
+int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -280,15 +283,23 @@ std::string http_get(int port, const std::string& path) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   timeval timeout{2, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// GET `path` from 127.0.0.1:`port`; the body, or empty when the request failed.
+std::string http_get(int port, const std::string& path) {
+  int fd = connect_loopback(port);
   std::string response;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+  if (fd >= 0) {
     std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) > 0) {
       char buffer[4096];
       for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
     }
+    ::close(fd);
   }
-  ::close(fd);
   auto body = response.find("\r\n\r\n");
   if (!response.starts_with("HTTP/1.1 200") || body == std::string::npos) return {};
   return response.substr(body + 4);
@@ -401,6 +412,78 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait(10s), 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "18");
+}
+
+// The port `serve` reports on stderr once listening ("serving
+// http://127.0.0.1:PORT ..."), having bound port 0 itself; 0 if it says
+// nothing within 10 s.
+int served_port(const std::string& log_path) {
+  const std::string mark = "serving http://127.0.0.1:";
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in(log_path);
+    std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto at = log.find(mark); at != std::string::npos) return std::atoi(&log[at + mark.size()]);
+    std::this_thread::sleep_for(20ms);
+  }
+  return 0;
+}
+
+// The attack of issue 21: as many clients as serve takes (64) each send a
+// partial request head and then a byte now and then, reconnecting when
+// closed. /healthz must answer every time, and the deadline (5 s from the
+// connect, however the bytes trickle) must close every first client.
+TEST_F(CrawlTest, ServeAnswersHealthzWhileItsConnectionsAreHeldBySlowClients) {
+  TestServer server;
+  write_seeds({server.url("/site/3/0")});
+  std::vector<std::string> args = crawl_args(options_);
+  args[0] = "serve";
+  args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  std::string log_path = (dir_ / "serve.log").string();
+  CrawlerProcess serve(args, {.stderr_path = log_path});
+  int port = served_port(log_path);
+  ASSERT_GT(port, 0) << "serve did not say where it listens";
+  ASSERT_EQ(http_get(port, "/healthz"), "ok\n");
+
+  constexpr int kSlow = 64;
+  const std::string partial = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+  auto open_slow = [&] {
+    int fd = connect_loopback(port);
+    if (fd >= 0) ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
+    return fd;
+  };
+  auto closed = [](int fd) {
+    char byte;
+    ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  };
+  std::vector<int> slow;
+  std::vector<bool> first(kSlow, true);  // still the client opened at the start
+  int first_closed = 0;
+  for (int i = 0; i < kSlow; ++i) slow.push_back(open_slow());
+  std::vector<std::string> answers;
+  auto started = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - started < 8s) {
+    for (int i = 0; i < kSlow; ++i) {
+      if (slow[i] >= 0 && !closed(slow[i])) {
+        ::send(slow[i], "a", 1, MSG_NOSIGNAL);
+        continue;
+      }
+      if (first[i]) ++first_closed;
+      first[i] = false;
+      if (slow[i] >= 0) ::close(slow[i]);
+      slow[i] = open_slow();
+    }
+    answers.push_back(http_get(port, "/healthz"));
+    std::this_thread::sleep_for(250ms);
+  }
+  for (int fd : slow)
+    if (fd >= 0) ::close(fd);
+  EXPECT_GE(answers.size(), 10u);
+  for (std::size_t i = 0; i < answers.size(); ++i)
+    EXPECT_EQ(answers[i], "ok\n") << "probe " << i << " of " << answers.size();
+  EXPECT_EQ(first_closed, kSlow) << "slow clients outlived the request deadline";
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(10s), 0);
 }
 
 TEST_F(CrawlTest, ServeRevisitsPagesStoringChangesAndKeepingUnchangedOnes) {

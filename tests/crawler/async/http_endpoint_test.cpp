@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,7 +88,7 @@ CO_TEST(HttpEndpoint, AnswersAndClosesTheConnection) {
 }
 
 CO_TEST(HttpEndpoint, DisconnectsASilentClient) {
-  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, 100);
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, {.request_timeout_ms = 100});
   std::string silent;
   std::atomic<bool> done = false;
   auto started = std::chrono::steady_clock::now();
@@ -100,42 +102,202 @@ CO_TEST(HttpEndpoint, DisconnectsASilentClient) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);  // not the client's 5 s timeout
 }
 
-// Silent clients hold their places; the one past the cap is closed at once
-// (a read sees the end, not a 5 s timeout), and a place freed is usable.
-CO_TEST(HttpEndpoint, ClosesClientsPastItsConnectionCap) {
-  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, 10'000, 4);
+// True once the peer has closed `fd` (a read sees the end or a reset),
+// waiting at most `limit`; never reads more than it is given.
+bool closed_within(int fd, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {  // looks at least once
+    char byte;
+    ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+// Each step on the loop side waits for what the endpoint holds, not for time.
+Task<void> wait_until(uv_loop_t* loop, const std::function<bool()>& done) {
+  for (int i = 0; i < 1000 && !done(); ++i) co_await sleep_for(loop, 5ms);
+}
+
+// At the cap, a newcomer is let in and the oldest silent client is closed
+// to make room (at once: a read sees the end, not a 5 s timeout).
+CO_TEST(HttpEndpoint, ANewcomerPastTheCapClosesTheOldestSilentClient) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, {.max_connections = 4});
   std::vector<int> held;
-  std::string extra, after;
-  std::atomic<bool> connected = false, accepted = false, freed = false, done = false;
+  std::string after;
+  bool oldest_closed = false, others_open = true;
+  std::atomic<bool> connected = false, full = false, done = false;
   std::thread client([&] {
     for (int i = 0; i < 4; ++i) held.push_back(connect_to(endpoint.port()));
     connected = true;
-    while (!accepted) std::this_thread::sleep_for(1ms);
-    int fd = connect_to(endpoint.port());
-    char byte;
-    auto started = std::chrono::steady_clock::now();
-    extra = ::recv(fd, &byte, 1, 0) == 0 && std::chrono::steady_clock::now() - started < 4s
-                ? "closed"
-                : "open";
-    ::close(fd);
-    ::close(held.back());
-    held.pop_back();
-    while (!freed) std::this_thread::sleep_for(1ms);
+    while (!full) std::this_thread::sleep_for(1ms);
     after = exchange(endpoint.port(), "GET /hi HTTP/1.1\r\n\r\n");
+    oldest_closed = closed_within(held[0], 3s);
+    for (std::size_t i = 1; i < held.size(); ++i) others_open &= !closed_within(held[i], 10ms);
     done = true;
   });
-  // The loop side: each step waits for what the endpoint holds, not for time.
-  for (int i = 0; i < 1000 && !(connected && endpoint.connections() == 4); ++i)
-    co_await sleep_for(loop.get(), 5ms);
+  co_await wait_until(loop.get(), [&] { return connected && endpoint.connections() == 4; });
   EXPECT_EQ(endpoint.connections(), 4u);
-  accepted = true;
-  for (int i = 0; i < 1000 && endpoint.connections() != 3; ++i) co_await sleep_for(loop.get(), 5ms);
-  freed = true;
+  full = true;
   co_await wait_for(loop.get(), done);
+  done = true;
   client.join();
   for (int fd : held) ::close(fd);
-  EXPECT_EQ(extra, "closed");
   EXPECT_TRUE(after.starts_with("HTTP/1.1 200")) << after;
+  EXPECT_TRUE(oldest_closed);
+  EXPECT_TRUE(others_open);
+  EXPECT_EQ(endpoint.evicted(), 1u);
+}
+
+// Slowloris: a full house of clients that each trickle a head that never
+// ends. /healthz is still answered, each time, at once; the deadline is
+// long here so that only the eviction can make room.
+CO_TEST(HttpEndpoint, AnswersWhileTheCapIsHeldByClientsTricklingHeads) {
+  constexpr std::size_t kCap = 64;
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello,
+                        {.request_timeout_ms = 60'000, .max_connections = kCap});
+  std::vector<int> slow;
+  std::vector<std::string> probes;
+  std::chrono::steady_clock::duration slowest{};
+  std::atomic<bool> connected = false, full = false, done = false;
+  std::thread client([&] {
+    for (std::size_t i = 0; i < kCap; ++i) {
+      int fd = connect_to(endpoint.port());
+      ::send(fd, "GET /hi HTTP/1.1\r\nX-Slow: ", 26, MSG_NOSIGNAL);
+      slow.push_back(fd);
+    }
+    connected = true;
+    while (!full) std::this_thread::sleep_for(1ms);
+    for (int round = 0; round < 5; ++round) {
+      // The slow clients go on trickling, and reconnect when closed.
+      for (int& fd : slow) {
+        if (closed_within(fd, 0ms)) {
+          ::close(fd);
+          fd = connect_to(endpoint.port());
+          ::send(fd, "GET /hi HTTP/1.1\r\nX-Slow: ", 26, MSG_NOSIGNAL);
+        } else {
+          ::send(fd, "a", 1, MSG_NOSIGNAL);
+        }
+      }
+      auto started = std::chrono::steady_clock::now();
+      probes.push_back(exchange(endpoint.port(), "GET /hi HTTP/1.1\r\n\r\n"));
+      slowest = std::max(slowest, std::chrono::steady_clock::now() - started);
+    }
+    done = true;
+  });
+  co_await wait_until(loop.get(), [&] { return connected && endpoint.connections() == kCap; });
+  EXPECT_EQ(endpoint.connections(), kCap);
+  full = true;
+  co_await wait_for(loop.get(), done);
+  done = true;
+  client.join();
+  for (int fd : slow) ::close(fd);
+  EXPECT_EQ(probes.size(), 5u);
+  for (const std::string& probe : probes) EXPECT_TRUE(probe.starts_with("HTTP/1.1 200")) << probe;
+  EXPECT_LT(slowest, 2s);
+  EXPECT_GE(endpoint.evicted(), 5u);
+}
+
+// The deadline runs from the connect: a client that sends half a head and
+// then a byte now and then is closed when it passes, not kept alive.
+CO_TEST(HttpEndpoint, ClosesAClientThatTricklesHalfAHeadAtItsDeadline) {
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0, &hello, {.request_timeout_ms = 400});
+  std::string received;
+  std::chrono::steady_clock::duration lasted{};
+  bool closed = false;
+  std::atomic<bool> done = false;
+  std::thread client([&] {
+    auto started = std::chrono::steady_clock::now();
+    int fd = connect_to(endpoint.port());
+    ::send(fd, "GET /hi HTTP/1.1\r\nX-Slow: ", 26, MSG_NOSIGNAL);
+    while (!closed && std::chrono::steady_clock::now() - started < 4s) {
+      ::send(fd, "a", 1, MSG_NOSIGNAL);
+      closed = closed_within(fd, 50ms);
+    }
+    lasted = std::chrono::steady_clock::now() - started;
+    ::close(fd);
+    done = true;
+  });
+  co_await wait_for(loop.get(), done);
+  client.join();
+  EXPECT_TRUE(closed) << "still open after 4 s";
+  EXPECT_GE(lasted, 350ms);  // the deadline, not something sooner
+  EXPECT_LT(lasted, 3s);
+  EXPECT_EQ(endpoint.connections(), 0u);
+}
+
+// A client being answered is not the first to go: past the cap, the one
+// still sending its request is closed, and the answer still arrives.
+CO_TEST(HttpEndpoint, PrefersToCloseAClientStillSendingOverOneBeingAnswered) {
+  std::vector<HttpEndpoint::Respond> pending;
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0,
+                        [&](const HttpRequest& request, HttpEndpoint::Respond respond) {
+                          if (request.path == "/late") return pending.push_back(std::move(respond));
+                          respond({200, "text/plain", "now\n"});
+                        },
+                        {.max_connections = 2});
+  std::string late, now;
+  bool slow_closed = false;
+  std::atomic<bool> waiting = false, slow_sent = false, full = false, answered = false,
+                    done = false;
+  std::thread late_client([&] {
+    late = exchange(endpoint.port(), "GET /late HTTP/1.1\r\n\r\n");
+    answered = true;
+  });
+  std::thread client([&] {
+    while (!waiting) std::this_thread::sleep_for(1ms);
+    int slow = connect_to(endpoint.port());
+    ::send(slow, "GET /hi HTTP/1.1\r\n", 18, MSG_NOSIGNAL);
+    slow_sent = true;
+    while (!full) std::this_thread::sleep_for(1ms);
+    now = exchange(endpoint.port(), "GET /now HTTP/1.1\r\n\r\n");
+    slow_closed = closed_within(slow, 3s);
+    ::close(slow);
+    done = true;
+  });
+  co_await wait_until(loop.get(), [&] { return !pending.empty(); });
+  waiting = true;
+  co_await wait_until(loop.get(), [&] { return slow_sent && endpoint.connections() == 2; });
+  EXPECT_EQ(endpoint.connections(), 2u);
+  full = true;
+  co_await wait_for(loop.get(), done);
+  done = true;
+  if (!pending.empty()) pending[0]({200, "text/plain", "late\n"});
+  co_await wait_for(loop.get(), answered);
+  endpoint.close();  // lets an unanswered client go if the test fails
+  client.join();
+  late_client.join();
+  EXPECT_TRUE(now.ends_with("now\n")) << now;
+  EXPECT_TRUE(slow_closed);
+  EXPECT_TRUE(late.ends_with("late\n")) << "the client being answered was closed: " << late;
+}
+
+// A client that asks and never reads its answer is closed once the write
+// deadline passes, though the answer is far more than the socket buffers.
+CO_TEST(HttpEndpoint, ClosesAClientThatDoesNotReadItsAnswer) {
+  std::string big(32 * 1024 * 1024, 'x');
+  HttpEndpoint endpoint(loop.get(), "127.0.0.1", 0,
+                        [&](const HttpRequest&, HttpEndpoint::Respond respond) {
+                          respond({200, "text/plain", big});
+                        },
+                        {.write_timeout_ms = 300});
+  int fd = -1;
+  std::atomic<bool> sent = false;
+  std::thread client([&] {
+    fd = connect_to(endpoint.port());
+    ::send(fd, "GET /big HTTP/1.1\r\n\r\n", 22, MSG_NOSIGNAL);
+    sent = true;  // and never reads
+  });
+  co_await wait_for(loop.get(), sent);
+  client.join();
+  co_await wait_until(loop.get(), [&] { return endpoint.connections() == 1; });
+  auto started = std::chrono::steady_clock::now();
+  co_await wait_until(loop.get(), [&] { return endpoint.connections() == 0; });
+  auto lasted = std::chrono::steady_clock::now() - started;
+  ::close(fd);
+  EXPECT_EQ(endpoint.connections(), 0u);
+  EXPECT_LT(lasted, 3s);
 }
 
 TEST(RequestLine, SplitsHeaderFieldsAfterTheFirstLine) {
