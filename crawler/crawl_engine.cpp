@@ -102,6 +102,8 @@ RobotsCacheOptions robots_options(const config::CrawlOptions& options, storage::
   robots.user_agent = options.user_agent;
   robots.timeout_ms = options.total_timeout_ms;
   robots.unreachable_ttl = Millis(options.robots_retry_ms);
+  // An origin's robots.txt is retried as often as a page would be, then given up.
+  robots.unreachable_attempts = std::max(0, options.max_retries) + 1;
   robots.stored = [&store](const std::string& origin) {
     std::optional<StoredRobots> stored;
     if (auto file = store.kept_robots(origin))
@@ -276,6 +278,9 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   g.write_backlog = writer_.backlog();
   g.last_batch_seconds = writer_.last_batch_seconds();
   g.uptime_seconds = std::chrono::duration<double>(now - started_).count();
+  constexpr std::size_t kWaitsShown = 5;
+  g.waiting = robots_.waits([this](std::string_view origin) { return frontier_.holds(origin); },
+                            kWaitsShown, g.waiting_origins);
   return g;
 }
 
@@ -302,7 +307,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     }
     if (frontier_.refill_wanted()) refill_wake_.notify();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
-    if (frontier_.finished() && !keep_running_) {
+    if (frontier_.finished() && settling_.empty() && !keep_running_) {
       if (fleet_done() || frontier_.page_limit_reached()) break;
       lease_wake_.notify();  // ask the fleet now, not at the next round
     }
@@ -332,6 +337,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
+    co_await settlers_.join();
     co_await refills_.join();
     co_await seen_loader_.join();
     co_await lease_rounds_.join();
@@ -594,19 +600,36 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
     }
   }
   if (robots.status == RobotsStatus::kUnreachable) {
-    if (robots.cancelled || (stopping_ && url.attempt < options_.max_retries)) {
+    if (robots.cancelled || (stopping_ && !robots.given_up)) {
       outcome = Visit::kAbandoned;  // asked again by the next run
       co_return false;
     }
-    if (url.attempt < options_.max_retries) {
-      ++summary_.retries;
-      frontier_.retry(std::move(url), Clock::now() + Millis(options_.robots_retry_ms));
+    // The attempts are the origin's (RobotsCache counts its fetches), not
+    // each URL's: its pages wait together and are settled together.
+    std::string origin_name(origin);
+    if (robots.fresh) {
+      std::string attempts = std::to_string(robots.attempts) + " of " +
+                             std::to_string(std::max(0, options_.max_retries) + 1);
+      if (robots.given_up) {
+        log::warning("robots.txt of " + origin_name + " unreachable (" + robots.detail +
+                     "), attempt " + attempts +
+                     ": giving the origin up; its queued URLs are recorded as robots_unreachable");
+      } else {
+        ++summary_.retries;
+        auto wait = std::chrono::ceil<std::chrono::seconds>(robots.retry_at - Clock::now());
+        log::warning("robots.txt of " + origin_name + " unreachable (" + robots.detail +
+                     "), attempt " + attempts + ": its URLs wait; asking again in " +
+                     std::to_string(std::max<std::int64_t>(0, wait.count())) + " s");
+      }
+    }
+    if (!robots.given_up) {
+      frontier_.retry(std::move(url), robots.retry_at);
       outcome = Visit::kRetried;
       co_return false;
     }
     ++summary_.robots_unreachable;
-    record.error = "robots_unreachable";
-    record.error_detail = "robots.txt unreachable: " + robots.detail;
+    record = unreachable_record(url, robots.detail);
+    give_up_origin(origin_name, robots.detail);
     co_return false;
   }
   std::string_view path = std::string_view(url.url).substr(origin.size());

@@ -110,6 +110,10 @@ class CrawlEngine {
     std::size_t write_backlog = 0;
     double last_batch_seconds = 0;
     double uptime_seconds = 0;
+    // What the crawl waits for besides fetches: origins whose robots.txt is
+    // unreachable and will be asked again (the soonest few), and how many.
+    std::vector<RobotsWait> waiting;
+    std::size_t waiting_origins = 0;
   };
   const CrawlSummary& counters();
 
@@ -141,8 +145,9 @@ class CrawlEngine {
   // URL was not finished: no record, so it stays queued for the next run.
   enum class Visit { kDone, kRetried, kAbandoned };
 
-  // Sitemap documents read per origin (indexes included): generous for real
-  // sites, and a ceiling for recursive or hostile indexes.
+  // Sitemap documents offered per origin (indexes included, counted when
+  // queued): generous for real sites, and a ceiling for recursive or
+  // hostile indexes.
   static constexpr std::uint32_t kMaxSitemapsPerOrigin = 64;
   // Sitemap entries (URLs) offered per origin, over all its sitemaps: what
   // a sitemap costs is its entries, not its documents.
@@ -150,10 +155,15 @@ class CrawlEngine {
   // Revisits read per poll, and outstanding (queued or in flight) at most.
   static constexpr int kRevisitsPerPoll = 1000;
   static constexpr std::size_t kMaxRevisitsQueued = 20'000;
+  // Queued URLs of a given-up origin read back from the database at a time.
+  static constexpr std::size_t kSettleChunk = 5'000;
 
   async::Task<void> crawl_page(FrontierUrl url);
   async::Task<Visit> visit(FrontierUrl& url);
   async::Task<bool> robots_allow(FrontierUrl& url, storage::PageRecord& record, Visit& visit);
+  void give_up_origin(std::string_view origin, const std::string& detail);
+  async::Task<void> settle_origin(std::string origin, std::string detail);
+  storage::PageRecord unreachable_record(const FrontierUrl& url, const std::string& detail);
   std::optional<Visit> retry_later(FrontierUrl& url, const async::FetchResult& result);
   void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
                        storage::PageRecord& record);
@@ -168,12 +178,16 @@ class CrawlEngine {
   bool fetchable(std::string_view origin) const;
   void drop_host(std::string_view origin);
   bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
+  // A first visit's revisit interval before clamping (a day), and the clamp.
+  static constexpr double kFirstRevisitS = 86400;
+  std::int64_t revisit_interval_s(double seconds) const;
   void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                      storage::PageRecord& record);
   async::Task<bool> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
   SkipReason take_budgets(const std::string& url);
+  bool sitemap_budget_left(std::string_view url);
   void offer_sitemap(const std::string& url);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
                       bool has_robots_txt);
@@ -202,6 +216,9 @@ class CrawlEngine {
   PageWriter writer_;
   async::TaskScope pages_;
   async::TaskScope revisits_;
+  async::TaskScope settlers_;  // settle_origin, one per given-up origin at a time
+  // Origins being settled; true: more of its URLs came meanwhile, settle again.
+  std::unordered_map<std::string, bool> settling_;
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
   async::TaskScope seen_loader_;
@@ -216,7 +233,7 @@ class CrawlEngine {
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
-  HostTally sitemaps_per_origin_;               // sitemap documents read
+  HostTally sitemaps_per_origin_;               // sitemap documents queued
   HostTally sitemap_entries_per_origin_;        // and the entries they offered
   CrawlSummary summary_;
   FetchLog fetch_log_;

@@ -45,21 +45,24 @@ async::Task<void> CrawlEngine::poll_revisits() {
   }
 }
 
+// Intervals are kept in whole seconds, never below one, within
+// --revisit-min and --revisit-max.
+std::int64_t CrawlEngine::revisit_interval_s(double seconds) const {
+  double low = std::max(1.0, options_.revisit_min_ms / 1000.0);
+  double high = std::max(low, options_.revisit_max_ms / 1000.0);
+  return static_cast<std::int64_t>(std::clamp(seconds, low, high));
+}
+
 // What a visit learns for the next one: validators, a hash of the body, and
 // the revisit interval: doubled while the page stays the same (304 or the
 // same hash), halved when it changed, kept after a failure; within bounds.
 void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
                                 storage::PageRecord& record) {
-  // Intervals are kept in whole seconds, never below one.
-  auto clamp = [this](double seconds) {
-    double low = std::max(1.0, options_.revisit_min_ms / 1000.0);
-    double high = std::max(low, options_.revisit_max_ms / 1000.0);
-    return static_cast<std::int64_t>(std::clamp(seconds, low, high));
-  };
+  auto clamp = [this](double seconds) { return revisit_interval_s(seconds); };
   record.etag = std::string(result.header("etag"));
   record.last_modified = std::string(result.header("last-modified"));
   if (!url.revisit) {
-    record.revisit_after_s = clamp(86400);
+    record.revisit_after_s = clamp(kFirstRevisitS);
     return;
   }
   const storage::DuePage& before = *url.revisit;

@@ -1,7 +1,11 @@
 // CrawlEngine, sitemaps: which sitemaps an origin gets (robots.txt's
 // Sitemap lines; /sitemap.xml where there is no robots.txt) and what
-// reading one does: an index
-// queues its sitemaps, a URL set offers its URLs and queues them durably.
+// reading one does: an index queues its sitemaps, a URL set offers its URLs
+// and queues them durably. An origin's budget of sitemap documents is taken
+// when a document is offered (queued), not when it is read: an origin never
+// has more than kMaxSitemapsPerOrigin of them queued and fetched in a run,
+// however its indexes nest, and one past the budget is skipped as
+// "sitemap_document_budget".
 #include <algorithm>
 
 #include "crawler/async/offload.hpp"
@@ -23,23 +27,32 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
     return;
   if (sitemaps_per_origin_.contains(origin)) return;
   sitemaps_per_origin_.add(origin, 0);
-  // A robots.txt may list thousands; no more are read than an origin's cap.
-  std::size_t count = std::min<std::size_t>(listed.size(), kMaxSitemapsPerOrigin);
-  std::vector<std::string> queue(listed.begin(), listed.begin() + count);
+  // A robots.txt may list thousands; offer_sitemap refuses those past the budget.
+  std::vector<std::string> queue(listed.begin(), listed.end());
   if (queue.empty() && !has_robots_txt) queue.push_back(std::string(origin) + "/sitemap.xml");
   for (const auto& sitemap : queue)
     if (auto url = parsers::normalize_url(sitemap)) offer_sitemap(*url);
 }
 
 // A sitemap is a request like a page: admitted by the gate (scope,
-// patterns, addresses) before it is queued.
+// patterns, addresses) before it is queued, and paid for from its origin's
+// document budget when it is queued (a duplicate costs nothing).
+bool CrawlEngine::sitemap_budget_left(std::string_view url) {
+  std::string_view origin = parsers::normalized_origin(url);
+  if (sitemaps_per_origin_.count(origin) < kMaxSitemapsPerOrigin) return true;
+  ++summary_.skipped["sitemap_document_budget"];
+  return false;
+}
+
 void CrawlEngine::offer_sitemap(const std::string& url) {
   SkipReason reason = gate_.check(url, RequestKind::kSitemap);
   if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
     return;
   }
-  frontier_.add_sitemap(url);
+  if (frontier_.seen(url) == Seen::kYes || !sitemap_budget_left(url)) return;
+  if (frontier_.add_sitemap(url) == AddOutcome::kQueued)
+    sitemaps_per_origin_.add(parsers::normalized_origin(url));
 }
 
 // An index queues the sitemaps it names (a bounded number per origin; an
@@ -49,7 +62,6 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
   auto parse = [&result] { return parsers::parse_sitemap(result.body); };
   parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
   ++summary_.sitemaps;
-  std::uint32_t read = sitemaps_per_origin_.add(parsers::normalized_origin(url.url));
   // The URLs it queues are written down like a page's links, so a crawl
   // stopped before it reached them still has them.
   storage::PageRecord queued;
@@ -61,7 +73,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
     auto loc = parsers::resolve_url(result.final_url, entry.loc);
     if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
-      if (read < kMaxSitemapsPerOrigin) offer_sitemap(*loc);
+      offer_sitemap(*loc);
       continue;
     }
     // Counted as offered: duplicates and refusals do not use the budget up.
@@ -85,11 +97,13 @@ void CrawlEngine::follow_sitemap_redirect(const FrontierUrl& url,
   auto target = parsers::resolve_url(url.url, result.header("location"));
   if (!target) return;
   SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
-  if (reason == SkipReason::kNone) {
-    frontier_.add_redirect(*target, url);
-  } else {
+  if (reason != SkipReason::kNone) {
     ++summary_.skipped[std::string(to_string(reason))];
+    return;
   }
+  if (frontier_.seen(*target) == Seen::kYes || !sitemap_budget_left(*target)) return;
+  if (frontier_.add_redirect(*target, url) == AddOutcome::kQueued)
+    sitemaps_per_origin_.add(parsers::normalized_origin(*target));
 }
 
 }  // namespace crawler

@@ -109,6 +109,27 @@ std::vector<std::string> Frontier::drop_host(std::string_view name) {
   return revisits;
 }
 
+std::vector<FrontierUrl> Frontier::take_queued(std::string_view name) {
+  std::vector<FrontierUrl> taken;
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return taken;
+  Host& h = it->second;
+  for (FrontierUrl& url : h.urls) {
+    if (url.attempt > 0) --retries_queued_;
+    taken.push_back(std::move(url));
+  }
+  queued_ -= h.urls.size();
+  h.urls.clear();
+  return taken;
+}
+
+void Frontier::read_again(std::string_view name) {
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return;
+  it->second.awaiting_done = false;
+  check_starving(it->first, it->second);
+}
+
 bool Frontier::idle(std::string_view name, TimePoint now) const {
   auto it = hosts_.find(name);
   if (it == hosts_.end()) return true;

@@ -147,6 +147,18 @@ class Frontier {
   /// database keeps them for the new holder); fetches in flight end as usual.
   /// Returns the URLs of the revisits among them.
   std::vector<std::string> drop_host(std::string_view origin);
+  /// Takes every URL of the origin queued in memory out of the frontier
+  /// (not those in flight), to be finished by the caller without a fetch
+  /// (an origin given up). They stay held, so a refill does not read them
+  /// back, until the caller reports each committed().
+  std::vector<FrontierUrl> take_queued(std::string_view origin);
+  /// The origin's URLs in the database changed behind the frontier (the
+  /// caller settled them): if it has spilled, the next refill reads it again.
+  void read_again(std::string_view origin);
+  /// Holds `url`, read from the database by someone other than a refill, so
+  /// a refill does not queue it too; false when it is held already (in
+  /// memory, in flight, or finishing). Release it with committed().
+  bool hold(std::string_view url) { return held_.insert(SeenSet::fingerprint(url)).second; }
   /// Nothing of the origin is queued, in flight, spilled, resting or
   /// waiting out its delay: its lease can go.
   bool idle(std::string_view origin, TimePoint now) const;

@@ -1,6 +1,8 @@
 // Metrics text: see metrics.hpp.
 #include "crawler/metrics.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "crawler/json_text.hpp"
@@ -110,6 +112,18 @@ std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
   for (const auto& [reason, count] : c.skipped)
     skipped += (skipped.size() > 1 ? "," : "") + json_string(reason) + ":" + std::to_string(count);
   skipped += "}";
+  // Origins whose robots.txt is to be asked again: what the crawl waits for.
+  std::string waiting = "[";
+  auto now = Clock::now();
+  for (const RobotsWait& wait : g.waiting) {
+    double left = std::max(0.0, std::chrono::duration<double>(wait.retry_at - now).count());
+    waiting += (waiting.size() > 1 ? "," : "") + std::string("{\"origin\":") +
+               json_string(wait.origin) +
+               ",\"reason\":" + json_string("robots.txt unreachable: " + wait.detail) +
+               ",\"attempts\":" + std::to_string(wait.attempts) +
+               ",\"retry_in_seconds\":" + number(left) + "}";
+  }
+  waiting += "]";
   return "{\"pages\":" + std::to_string(c.pages) +
          ",\"fetch_errors\":" + std::to_string(c.fetch_errors) +
          ",\"http_errors\":" + std::to_string(c.http_errors) +
@@ -121,6 +135,7 @@ std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
          ",\"hosts_active\":" + std::to_string(g.hosts_active) +
          ",\"hosts_resting\":" + std::to_string(g.hosts_resting) +
          ",\"write_backlog\":" + std::to_string(g.write_backlog) + ",\"skipped\":" + skipped +
+         ",\"waiting\":" + waiting + ",\"waiting_origins\":" + std::to_string(g.waiting_origins) +
          ",\"uptime_seconds\":" + number(g.uptime_seconds) +
          ",\"pages_per_second\":" + number(g.uptime_seconds > 0 ? c.pages / g.uptime_seconds : 0) +
          "}\n";

@@ -3,9 +3,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
+#include "crawler/json_text.hpp"
 #include "crawler/log.hpp"
 #include "crawler/progress_bar.hpp"
 
@@ -35,6 +38,20 @@ ProgressReporter::~ProgressReporter() {
   if (terminal_) std::fputs("\r\033[K", out_);  // leave the terminal clean for the summary
 }
 
+// What the crawl waits for besides fetches, in words: the origin whose
+// robots.txt is retried soonest, why, and when; empty when nothing waits.
+std::string waiting_text(const CrawlEngine::Gauges& gauges) {
+  if (gauges.waiting.empty()) return {};
+  const RobotsWait& first = gauges.waiting.front();
+  auto left = std::chrono::ceil<std::chrono::seconds>(first.retry_at - Clock::now()).count();
+  std::string text = "robots.txt of " + first.origin + " (" + first.detail + "), attempt " +
+                     std::to_string(first.attempts) + ", again in " +
+                     std::to_string(std::max<std::int64_t>(0, left)) + " s";
+  if (gauges.waiting_origins > 1)
+    text += " and " + std::to_string(gauges.waiting_origins - 1) + " more origin(s)";
+  return text;
+}
+
 void ProgressReporter::report() {
   const CrawlSummary& counters = engine_.counters();
   CrawlEngine::Gauges gauges = engine_.gauges();
@@ -43,6 +60,7 @@ void ProgressReporter::report() {
   last_pages_ = counters.pages;
   last_seconds_ = gauges.uptime_seconds;
   std::size_t errors = counters.fetch_errors + counters.http_errors;
+  std::string waiting = waiting_text(gauges);
   if (terminal_) {
     // A bounded crawl shows how far it is; pages started count toward the
     // bound, so the bar follows the pages written.
@@ -53,10 +71,10 @@ void ProgressReporter::report() {
                         : -1;
       bar = progress_bar(counters.pages, *max_pages_) + " eta " + eta_text(left) + " ";
     }
-    std::fprintf(out_,
-                 "\r\033[K%spages=%zu pages_per_second=%.1f queued=%zu%s in_flight=%zu errors=%zu",
-                 bar.c_str(), counters.pages, rate, gauges.queued, gauges.spilled ? "+" : "",
-                 gauges.in_flight, errors);
+    std::fprintf(
+        out_, "\r\033[K%spages=%zu pages_per_second=%.1f queued=%zu%s in_flight=%zu errors=%zu%s%s",
+        bar.c_str(), counters.pages, rate, gauges.queued, gauges.spilled ? "+" : "",
+        gauges.in_flight, errors, waiting.empty() ? "" : " waiting: ", waiting.c_str());
   } else {
     if (log::settings().level > log::Level::kInfo) return;
     char per_second[32];
@@ -68,6 +86,11 @@ void ProgressReporter::report() {
                                     {"spilled", gauges.spilled ? "1" : "0"},
                                     {"in_flight", std::to_string(gauges.in_flight)},
                                     {"errors", std::to_string(errors)}});
+    if (!waiting.empty()) {
+      // One more field, quoted (a JSON string in either format).
+      line.insert(line.size() - (log::settings().json ? 2 : 1),
+                  (log::settings().json ? ",\"waiting\":" : " waiting=") + json_string(waiting));
+    }
     std::fputs(line.c_str(), out_);
   }
   std::fflush(out_);

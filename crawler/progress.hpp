@@ -3,7 +3,8 @@
 // progress bar when the crawl is bounded (--max-pages); otherwise
 // (or when logs are JSON) it writes an info log line every 30 seconds.
 // "queued" counts the URLs held in memory; "+" (or spilled=1) says that
-// more wait in the database. It only reads the
+// more wait in the database; "waiting" names an origin whose robots.txt is
+// to be asked again, and when. It only reads the
 // engine's counters, on the loop thread.
 #pragma once
 
@@ -12,11 +13,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include "crawler/async/timer.hpp"
 #include "crawler/crawl_engine.hpp"
 
 namespace crawler {
+
+/// What the crawl waits for besides fetches (an origin's robots.txt to be
+/// asked again), as the progress line says it; empty when nothing waits.
+std::string waiting_text(const CrawlEngine::Gauges& gauges);
 
 class ProgressReporter {
  public:

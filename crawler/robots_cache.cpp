@@ -46,10 +46,21 @@ async::Task<RobotsOutcome> RobotsCache::rules_for(std::string origin) {
     outcome.detail = "internal error";
     outcome.cancelled = true;
   }
+  auto now = std::chrono::steady_clock::now();
+  entry->expires = now + lifetime;
+  if (outcome.status != RobotsStatus::kUnreachable) {
+    entry->unreachable = 0;
+  } else if (!outcome.cancelled) {
+    // Counted per origin, however many of its pages wait: past the last
+    // attempt the origin is given up for the run and never asked again.
+    outcome.attempts = ++entry->unreachable;
+    outcome.given_up = outcome.attempts >= options_.unreachable_attempts;
+    if (outcome.given_up) entry->expires = std::chrono::steady_clock::time_point::max();
+    outcome.retry_at = entry->expires;
+  }
   entry->outcome = outcome;
-  entry->outcome.fresh = false;  // for whoever asks next
-  entry->outcome.body = {};      // the fetcher writes it down; the cache need not hold it
-  entry->expires = std::chrono::steady_clock::now() + lifetime;
+  entry->outcome.fresh = false;       // for whoever asks next
+  entry->outcome.body = {};           // the fetcher writes it down; the cache need not hold it
   entry->known = !outcome.cancelled;  // a cancelled fetch taught us nothing
   entry->fetching = false;
   for (auto waiter : std::exchange(entry->waiters, {})) waiter.resume();
@@ -143,6 +154,28 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
     outcome.rules = std::make_shared<parsers::RobotsTxt>(parsers::RobotsTxt::allow_all());
   }
   co_return outcome;
+}
+
+std::vector<RobotsWait> RobotsCache::waits(const std::function<bool(std::string_view)>& wanted,
+                                           std::size_t limit, std::size_t& total) const {
+  std::vector<RobotsWait> found;
+  total = 0;
+  for (const auto& [origin, entry] : entries_) {
+    const RobotsOutcome& outcome = entry->outcome;
+    if (entry->fetching || !entry->known || outcome.status != RobotsStatus::kUnreachable ||
+        outcome.given_up || !wanted(origin))
+      continue;
+    ++total;
+    found.push_back({origin, outcome.detail, outcome.attempts, entry->expires});
+  }
+  auto soonest = [](const RobotsWait& a, const RobotsWait& b) { return a.retry_at < b.retry_at; };
+  if (found.size() > limit) {
+    std::partial_sort(found.begin(), found.begin() + limit, found.end(), soonest);
+    found.resize(limit);
+  } else {
+    std::sort(found.begin(), found.end(), soonest);
+  }
+  return found;
 }
 
 std::string_view RobotsCache::state(const std::string& origin) const {

@@ -3,7 +3,10 @@
 // pages wait, one fetch runs per origin; the rest wait on it. Rules are kept
 // for a time to live (24 h by default); an unreachable robots.txt (5xx or a
 // network error) means "disallow everything for now" and is asked again
-// after a short while (RFC 9309 section 2.3.1). Before fetching, it asks the
+// after a short while (RFC 9309 section 2.3.1), up to `unreachable_attempts`
+// fetches in a row: then the origin is given up for the rest of the run (its
+// entry stays unreachable and is not fetched again), so a dead origin costs
+// a few robots.txt retries, not one per URL. Before fetching, it asks the
 // crawl's database (through `stored`, on the thread pool) for a file an
 // earlier run kept, so a restart does not ask the server again.
 //
@@ -43,6 +46,20 @@ struct RobotsOutcome {
   std::string body;        // the file, for kParsed: kept with the crawl
   bool fresh = false;      // fetched for this caller just now (not from the cache)
   bool cancelled = false;  // the crawl stopped during the fetch: nothing was learned
+  // Unreachable only: fetches in a row that found it so (this one included),
+  // whether that was the last one allowed, and when it is asked again.
+  int attempts = 0;
+  bool given_up = false;
+  std::chrono::steady_clock::time_point retry_at{};
+};
+
+/// An origin whose robots.txt is unreachable and will be asked again: what
+/// its URLs wait for.
+struct RobotsWait {
+  std::string origin;
+  std::string detail;  // why it is unreachable
+  int attempts = 0;    // fetches so far, of RobotsCacheOptions::unreachable_attempts
+  std::chrono::steady_clock::time_point retry_at{};
 };
 
 /// A robots.txt the crawl kept: parsed (2xx) or not (4xx: allow all), and its age.
@@ -57,6 +74,9 @@ struct RobotsCacheOptions {
   long timeout_ms = 30'000;
   std::chrono::milliseconds ttl = std::chrono::hours(24);
   std::chrono::milliseconds unreachable_ttl = std::chrono::minutes(1);
+  /// Fetches in a row that may find robots.txt unreachable before the
+  /// origin is given up for the run.
+  int unreachable_attempts = 3;
   std::size_t max_origins = 20'000;
   /// Finds a kept file for an origin; runs on the thread pool. May be empty.
   std::function<std::optional<StoredRobots>(const std::string& origin)> stored;
@@ -76,12 +96,18 @@ class RobotsCache {
   /// "unreachable", "fetching" or "unknown" (never asked, or forgotten).
   std::string_view state(const std::string& origin) const;
   std::size_t size() const { return entries_.size(); }
+  /// Origins whose robots.txt is unreachable and not given up, for which
+  /// `wanted` is true (e.g. the frontier holds their URLs); at most `limit`,
+  /// soonest retry first. `total` gets how many there are in all.
+  std::vector<RobotsWait> waits(const std::function<bool(std::string_view)>& wanted,
+                                std::size_t limit, std::size_t& total) const;
 
  private:
   struct Entry {
     bool fetching = false;
     bool known = false;
     bool looked_up = false;  // the database was asked
+    int unreachable = 0;     // fetches in a row that found robots.txt unreachable
     RobotsOutcome outcome;   // without the file's text
     std::chrono::steady_clock::time_point expires{};
     std::chrono::steady_clock::time_point last_used{};

@@ -6,11 +6,21 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "crawler/async/timer.hpp"
+#include "crawler/metrics.hpp"
+#include "crawler/progress.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/crawler_process.hpp"
 #include "tests/support/hostile_routes.hpp"
@@ -62,6 +72,178 @@ TEST_F(CrawlTest, ADeadOriginDoesNotStallALiveOneOnTheSameHost) {
   for (const auto& request : live_pages) EXPECT_LT(request.at - started, 2000ms) << request.target;
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error = 'robots_unreachable'"), "40");
   expect_states_consistent();
+}
+
+// A dead port that stays dead: a TCP socket bound on loopback and never
+// listening, held for the test's life, so no other process can take the
+// port meanwhile. A connection to it is refused.
+class HeldDeadPort {
+ public:
+  HeldDeadPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+      throw std::runtime_error("cannot hold a loopback port");
+    port_ = ntohs(address.sin_port);
+  }
+  HeldDeadPort(const HeldDeadPort&) = delete;
+  HeldDeadPort& operator=(const HeldDeadPort&) = delete;
+  ~HeldDeadPort() { ::close(fd_); }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+// A live site whose index links a dead origin of its own host: `dead_urls`
+// URLs there, beside `pages` live pages (/live/0 .. /live/pages-1).
+void serve_site_linking_a_dead_origin(TestServer& live, const std::string& dead, int pages,
+                                      int dead_urls) {
+  std::string index = "<title>index</title>";
+  for (int p = 0; p < pages; ++p) {
+    index += "<a href='/live/" + std::to_string(p) + "'>live</a>";
+    live.set_response("/live/" + std::to_string(p),
+                      html("<title>live " + std::to_string(p) + "</title>"));
+  }
+  for (int d = 0; d < dead_urls; ++d)
+    index += "<a href='" + dead + "/d" + std::to_string(d) + "'>x</a>";
+  live.set_response("/", html(index));
+}
+
+// An origin whose robots.txt cannot be reached is asked again a few times,
+// then given up: every URL of it queued, in memory or spilled to the
+// database, is recorded as robots_unreachable at once, and the crawl ends
+// (it used to retry each URL on its own, about 25 minutes for 500 URLs).
+TEST_F(CrawlTest, ADeadOriginIsGivenUpAndTheCrawlEnds) {
+  TestServer live;
+  HeldDeadPort dead;
+  constexpr int kPages = 20, kDeadUrls = 500;
+  serve_site_linking_a_dead_origin(live, dead.origin(), kPages, kDeadUrls);
+  write_seeds({live.url("/")});
+  std::string log = (dir_ / "stderr.txt").string();
+  testing::ChildSetup setup;
+  setup.stderr_path = log;
+  auto started = std::chrono::steady_clock::now();
+  // A small window: most of the dead origin's URLs wait in the database.
+  // A politeness delay: URLs settled one by one would take 100 s.
+  testing::CrawlerProcess crawler(
+      {"crawl", "--seeds", options_.seeds_path, "--db", options_.db_path, "--delay", "0.2",
+       "--robots-retry", "0.5", "--retries", "2", "--allow-address", "127.0.0.0/8",
+       "--frontier-memory", "100", "--host-window", "40", "--no-sitemaps"},
+      setup);
+  auto code = crawler.wait(60s);
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(code) << "the crawl did not end within 60 s";
+  EXPECT_EQ(*code, 0);
+  // Three attempts half a second apart, beside the live site's 21 pages 0.2 s
+  // apart: seconds, not minutes.
+  EXPECT_LT(took, 20s);
+  RecordProperty(
+      "dead_origin_crawl_ms",
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '" + dead.origin() +
+                   "/%' AND error = 'robots_unreachable'"),
+            std::to_string(kDeadUrls));
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '" + dead.origin() + "/%'"),
+            std::to_string(kDeadUrls));
+  // Settled at once, not one politeness delay after another.
+  EXPECT_EQ(scalar("SELECT (julianday(max(fetched_at)) - julianday(min(fetched_at))) * 86400 < 1"
+                   " FROM pages WHERE url LIKE '" +
+                   dead.origin() + "/%'"),
+            "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '" + live.base_url() +
+                   "/%' AND error IS NULL"),
+            std::to_string(kPages + 1));
+  // Each live page fetched once (counted at the server).
+  EXPECT_EQ(requests_for(live, "/live/").size(), static_cast<std::size_t>(kPages));
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+  // `serve` comes back to them as to any page: a recrawl may reach them.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error = 'robots_unreachable'"
+                   " AND next_visit_ms IS NULL"),
+            "0");
+  expect_states_consistent();
+
+  std::ifstream in(log);
+  std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(said, HasSubstr("robots.txt of " + dead.origin() + " unreachable"));
+  EXPECT_THAT(said, HasSubstr("attempt 1 of 3: its URLs wait; asking again in"));
+  EXPECT_THAT(said, HasSubstr("attempt 3 of 3: giving the origin up"));
+}
+
+// While an origin waits for its robots.txt, the progress line and /status
+// say which origin, why, and when it is asked again.
+TEST_F(CrawlTest, AnOriginWaitingForItsRobotsTxtIsReported) {
+  TestServer live;
+  HeldDeadPort dead;
+  serve_site_linking_a_dead_origin(live, dead.origin(), 2, 10);
+  options_.robots_retry_ms = 1500;
+  options_.max_retries = 1;
+  options_.allow_addresses = {"127.0.0.0/8"};
+  storage::SqliteStore store(options_.db_path);
+  async::Loop loop;
+  std::string status, progress;
+  std::size_t waiting_origins = 0;
+  CrawlSummary summary;
+  auto started = std::chrono::steady_clock::now();
+  {
+    CrawlEngine engine(loop, options_, store);
+    async::Timer look(loop.get(), [&] {
+      CrawlEngine::Gauges gauges = engine.gauges();
+      waiting_origins = gauges.waiting_origins;
+      status = status_json(engine.counters(), gauges);
+      progress = waiting_text(gauges);
+    });
+    look.start(500ms);
+    summary = async::run_until_done(loop, engine.run({live.url("/")}));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
+  EXPECT_EQ(waiting_origins, 1u);
+  EXPECT_THAT(status, HasSubstr("\"waiting\":[{\"origin\":\"" + dead.origin() +
+                                "\",\"reason\":\"robots.txt unreachable: connect"));
+  EXPECT_THAT(status, HasSubstr("\"attempts\":1,\"retry_in_seconds\":"));
+  EXPECT_THAT(progress, HasSubstr("robots.txt of " + dead.origin() + " (connect"));
+  EXPECT_THAT(progress, HasSubstr("attempt 1, again in "));
+  EXPECT_EQ(summary.robots_unreachable, 10u);
+}
+
+// The sitemap budget is taken when a document is offered: an index of 100
+// indexes, each naming 100 more, costs the origin its 64 documents, not the
+// thousands its entries name.
+TEST_F(CrawlTest, NestedSitemapIndexesAreBoundedByWhatIsOffered) {
+  TestServer site;
+  auto index_of = [](const std::vector<std::string>& locs) {
+    std::string xml = "<?xml version='1.0'?><sitemapindex>";
+    for (const auto& loc : locs) xml += "<sitemap><loc>" + loc + "</loc></sitemap>";
+    return xml + "</sitemapindex>";
+  };
+  std::vector<std::string> children;
+  for (int i = 0; i < 100; ++i) {
+    std::string child = "/sm/" + std::to_string(i) + ".xml";
+    children.push_back(site.url(child));
+    std::vector<std::string> grandchildren;
+    for (int j = 0; j < 100; ++j)
+      grandchildren.push_back(
+          site.url("/sm/" + std::to_string(i) + "/" + std::to_string(j) + ".xml"));
+    site.set_response(child, {200, {}, index_of(grandchildren)});
+  }
+  site.set_response("/robots.txt", {200, {}, "Sitemap: " + site.url("/sm/index.xml") + "\n"});
+  site.set_response("/sm/index.xml", {200, {}, index_of(children)});
+  site.set_response("/", html("<title>home</title>"));
+  options_.max_depth = 1;
+  auto started = std::chrono::steady_clock::now();
+  CrawlSummary summary = crawl_with_engine({site.url("/")});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
+
+  // Counted at the server: the index, and 63 of its children.
+  EXPECT_EQ(requests_for(site, "/sm/").size(), 64u);
+  EXPECT_EQ(summary.sitemaps, 64u);
+  EXPECT_EQ(summary.skipped["sitemap_document_budget"], 37u + 63u * 100u);
 }
 
 // Seeded at one loopback origin, the crawl must not reach any other, however
