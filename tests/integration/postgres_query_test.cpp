@@ -155,7 +155,7 @@ TEST_F(PostgresQueryTest, AStatementPastTheTimeoutIsStopped) {
   TestServer server;
   crawl_three_pages(server);
   auto start = std::chrono::steady_clock::now();
-  Outcome slow = query("SELECT 1 AS one FROM pg_sleep(20)", options_.db_path, 0.3);
+  Outcome slow = query("SELECT 1 AS one FROM pg_sleep(5)", options_.db_path, 0.3);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_EQ(slow.exit, kExitUsage);
   EXPECT_THAT(slow.err, HasSubstr("longer than the query timeout (300 ms, --timeout)"));
