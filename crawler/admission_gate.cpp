@@ -108,7 +108,22 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
     co_return refused(request.url, kind, reason);
   request.resolve = resolve_;
   if (exempt(request.url)) {
-    request.connect_check = [](const sockaddr*) { return std::optional<std::string>(); };
+    // The exemption is of the address the seed named: the literal address,
+    // or the loopback for localhost. Without --resolve libcurl connects to
+    // nothing else; with it, any other address is judged by the policy, so
+    // --resolve cannot turn an exempt origin into a way to anywhere.
+    std::optional<IpBytes> named = parse_ip(parsers::normalized_host(request.url));
+    request.connect_check = [this, named](const sockaddr* address) -> std::optional<std::string> {
+      auto ip = ip_of(address);
+      if (!ip) return "not an IP address";
+      if (named ? *ip == *named : classify(*ip) == AddressClass::kLoopback) return std::nullopt;
+      auto why = policy_.refusal(*ip);
+      if (why)
+        *why +=
+            " (a seed's origin may be internal only at the address the seed names, not "
+            "where --resolve points it; see --allow-address)";
+      return why;
+    };
   } else {
     request.connect_check = [this](const sockaddr* address) -> std::optional<std::string> {
       auto ip = ip_of(address);

@@ -4,7 +4,9 @@
 // a literal internal address or a localhost name, and for pages and
 // sitemaps the UrlFilter: scope, patterns, trap limits) and then, at connect
 // time, the address libcurl is about to use (AddressPolicy). The origins of
-// seeds given by address (or as localhost) are exempt from the policy. fetch() is the crawler's
+// seeds given by address (or as localhost) are exempt from the policy, but
+// only at the address the seed names (the loopback for localhost): where
+// --resolve points one elsewhere, the policy applies. fetch() is the crawler's
 // only way to the network: async::fetch refuses a request without the
 // connect check this gate sets (a test fails if anything calls it elsewhere).
 #pragma once

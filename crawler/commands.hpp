@@ -29,6 +29,7 @@ struct QueryOptions {
   std::string db_path;
   std::string sql;
   bool json = false;
+  double timeout_seconds = 300;  // the statement is stopped after it; 0: never
 };
 
 int run_query_command(const QueryOptions& options);

@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
       ->required();
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
+  query_cmd
+      ->add_option("--timeout", query.timeout_seconds,
+                   "Seconds the statement may run before it is stopped (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0 * 365));
 
   std::string copy_from, copy_to;
   CLI::App* copy_cmd = app.add_subcommand(

@@ -2,6 +2,8 @@
 // or as JSON lines. The table is buffered to align its columns; JSON lines
 // stream, so --json suits large results.
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -86,7 +88,8 @@ int run_query_command(const QueryOptions& options) {
             for (const auto& cell : row) texts.push_back(cell_text(cell));
             rows.push_back(std::move(texts));
           }
-        });
+        },
+        std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)));
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler query: " << storage::display_name(options.db_path) << ": " << e.what()
               << "\n";

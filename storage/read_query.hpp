@@ -4,6 +4,7 @@
 // the engine's message before any row is produced.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,9 +23,15 @@ struct QueryColumns {
 };
 
 /// Streams the rows of `sql` run on the database `db` names (a SQLite
-/// path or a postgresql:// URI). Throws StorageError when refused.
+/// path or a postgresql:// URI). Throws StorageError when refused. A
+/// `timeout` above zero bounds the statement's run: past it, the statement
+/// is cancelled and StorageError thrown (rows already given stay given).
 void run_read_query(const std::string& db, const std::string& sql,
                     const std::function<void(const QueryColumns&)>& on_columns,
-                    const std::function<void(const std::vector<Cell>&)>& on_row);
+                    const std::function<void(const std::vector<Cell>&)>& on_row,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds::zero());
+
+/// The message of a statement stopped by run_read_query's `timeout`.
+std::string timeout_refusal(std::chrono::milliseconds timeout);
 
 }  // namespace crawler::storage

@@ -252,6 +252,14 @@ Result Connection::run_pipeline(const std::string& sql, const std::vector<Param>
   return std::move(*wanted);
 }
 
+Result Connection::describe(const std::string& sql) {
+  ensure_connected();
+  if (!deferred_.empty())  // their failure would be reported as this statement's
+    throw StorageError("describe() with statements deferred", Failure::kBadRequest);
+  checked(PQprepare(conn_.get(), "", sql.c_str(), 0, nullptr));
+  return checked(PQdescribePrepared(conn_.get(), ""));
+}
+
 void Connection::run_script(const std::string& sql) {
   ensure_connected();
   checked(PQexec(conn_.get(), sql.c_str()));

@@ -86,6 +86,12 @@ class Connection {
   void defer(const std::string& sql, std::vector<Param> params = {});
   /// Forgets what was deferred (its transaction went with a lost session).
   void drop_deferred() { deferred_.clear(); }
+  /// Prepares `sql` as the unnamed statement without running it, and returns
+  /// the server's description of it: PQnfields, PQfname, PQftype and PQfmod
+  /// give its result columns (none for a statement that returns no rows).
+  /// Throws StorageError when the server refuses it (bad SQL, or several
+  /// statements: Parse takes one).
+  Result describe(const std::string& sql);
   /// Runs statements separated by semicolons, without parameters (a migration).
   void run_script(const std::string& sql);
   /// Whether the session is known to be gone (the next exec reconnects).

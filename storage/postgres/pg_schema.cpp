@@ -159,7 +159,41 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}};
 
+// One statement, so that two clusters' first crawls racing to create the
+// role (roles are cluster-wide; the advisory lock is per database) settle it
+// in the server: the loser's CREATE ROLE fails as a duplicate and is ignored.
+// A superuser needs no GRANT: it may SET ROLE to any role already. A right
+// missing (a CREATEROLE role refused pg_read_all_data) undoes the block and
+// is ignored too: a crawl needs no reader role, and `query` says what to run.
+// The role's name is kReaderRole.
+constexpr const char* kEnsureReaderRole = R"sql(
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crawler_reader') THEN
+    BEGIN
+      CREATE ROLE crawler_reader NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+    GRANT pg_read_all_data TO crawler_reader;
+  END IF;
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+     AND NOT pg_has_role(current_user, 'crawler_reader', 'MEMBER') THEN
+    EXECUTE format('GRANT crawler_reader TO %I', current_user);
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  NULL;
+END
+$$)sql";
+
 }  // namespace
+
+void ensure_reader_role(Connection& conn) {
+  Result may =
+      conn.exec("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user");
+  if (may.rows() == 0 || may.text(0, 0) != "t") return;
+  conn.exec(kEnsureReaderRole);
+}
 
 void migrate(Connection& conn, int target) {
   conn.exec(std::string("SELECT pg_advisory_lock(") + kLockKey + ")");
@@ -191,6 +225,7 @@ void migrate(Connection& conn, int target) {
     throw;
   }
   unlock();
+  ensure_reader_role(conn);
 }
 
 }  // namespace crawler::storage::pg

@@ -2,6 +2,7 @@
 #include "storage/sqlite/read_query.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <string_view>
 
 #include "storage/sqlite/sqlite.hpp"
@@ -44,8 +45,19 @@ bool is_reading_pragma(std::string_view sql) {
 
 void run_sqlite_read_query(const std::string& path, const std::string& sql,
                            const std::function<void(const QueryColumns&)>& on_columns,
-                           const std::function<void(const std::vector<Cell>&)>& on_row) {
+                           const std::function<void(const std::vector<Cell>&)>& on_row,
+                           std::chrono::milliseconds timeout) {
   Database db(path, SQLITE_OPEN_READONLY);
+  // Past the deadline SQLite's progress handler interrupts the statement
+  // (sqlite3_step returns SQLITE_INTERRUPT); it is asked every 10,000 steps
+  // of the VM, which is well under a millisecond.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point deadline = Clock::now() + timeout;
+  if (timeout > std::chrono::milliseconds::zero())
+    sqlite3_progress_handler(
+        db.get(), 10000,
+        [](void* at) { return Clock::now() > *static_cast<Clock::time_point*>(at) ? 1 : 0; },
+        &deadline);
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   if (sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) !=
@@ -70,6 +82,7 @@ void run_sqlite_read_query(const std::string& path, const std::string& sql,
   for (;;) {
     int rc = sqlite3_step(raw);
     if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_INTERRUPT) throw sqlite_error(timeout_refusal(timeout), rc);
     if (rc != SQLITE_ROW) throw sqlite_error(sqlite3_errmsg(db.get()), rc);
     for (int i = 0; i < count; ++i) {
       auto& cell = row[static_cast<std::size_t>(i)];

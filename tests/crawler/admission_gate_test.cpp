@@ -82,6 +82,42 @@ CO_TEST(AdmissionGate, ARefusedRequestSendsNothing) {
   multis.shutdown();
 }
 
+// The exemption is of the address a seed names: --resolve pointing an
+// exempt origin at another internal address does not carry it along.
+CO_TEST(AdmissionGate, ResolveDoesNotWidenASeedsExemption) {
+  testing::TestServer inner("127.0.0.2");
+  std::string port = std::to_string(inner.port());
+  std::string seed = "http://127.0.0.1:" + port + "/";
+  async::FetchRequest request;
+  request.url = seed + "robots.txt";
+  async::CurlMultiSet multis(loop.get(), 1);
+  UrlFilter filter({});
+
+  AdmissionGate gate(multis, filter, AddressPolicy(), {"127.0.0.1:" + port + ":127.0.0.2"});
+  gate.add_seed(seed);
+  async::FetchResult refused = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_EQ(refused.error, async::FetchError::kBlocked) << refused.error_message;
+  EXPECT_NE(refused.error_message.find("127.0.0.2 is a loopback address"), std::string::npos)
+      << refused.error_message;
+  EXPECT_EQ(inner.request_count(), 0u);
+
+  // --allow-address lets it through; so does a localhost seed's loopback.
+  AdmissionGate allowed(multis, filter, AddressPolicy({"127.0.0.2/32"}),
+                        {"127.0.0.1:" + port + ":127.0.0.2"});
+  allowed.add_seed(seed);
+  async::FetchResult fetched = co_await allowed.fetch(RequestKind::kRobots, request);
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  EXPECT_EQ(inner.request_count(), 1u);
+
+  AdmissionGate localhost(multis, filter, AddressPolicy(), {"localhost:" + port + ":127.0.0.2"});
+  localhost.add_seed("http://localhost:" + port + "/");
+  request.url = "http://localhost:" + port + "/robots.txt";
+  fetched = co_await localhost.fetch(RequestKind::kRobots, request);
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  EXPECT_EQ(inner.request_count(), 2u);
+  multis.shutdown();
+}
+
 // The gate is the only caller of async::fetch in the crawler: any other path
 // to the network would bypass it (and, with no connect check, be refused at
 // run time). A new caller must go through AdmissionGate::fetch.

@@ -349,6 +349,29 @@ TEST_F(CrawlTest, ASeedGivenByNameMustResolveToAPublicAddress) {
   EXPECT_EQ(scalar("SELECT status FROM pages WHERE url = '" + seed + "'"), "404");
 }
 
+// A seed given by address is exempt at that address only: --resolve
+// pointing its origin at another internal address does not carry the
+// exemption along (issue 21); --allow-address does allow it.
+TEST_F(CrawlTest, ResolveDoesNotCarryASeedsExemptionToAnotherAddress) {
+  TestServer inner("127.0.0.2");
+  std::string port = std::to_string(inner.port());
+  std::string seed = "http://127.0.0.1:" + port + "/";
+  write_seeds({seed});
+  options_.resolve = {"127.0.0.1:" + port + ":127.0.0.2"};
+  crawl_with_engine({seed});
+  EXPECT_EQ(inner.request_count(), 0u);
+  auto refused = rows("SELECT error, error_detail FROM pages WHERE url = '" + seed + "'");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0][0], "blocked");
+  EXPECT_THAT(refused[0][1], HasSubstr("127.0.0.2 is a loopback address"));
+
+  remove_database();
+  options_.allow_addresses = {"127.0.0.2"};
+  crawl_with_engine({seed});
+  EXPECT_EQ(requests_for(inner, "/robots.txt").size(), 1u);
+  EXPECT_EQ(scalar("SELECT status FROM pages WHERE url = '" + seed + "'"), "404");
+}
+
 // Include patterns choose the pages followed; the operator's seeds, and the
 // sitemaps that list pages, are not refused by them.
 TEST_F(CrawlTest, IncludePatternsDoNotRefuseSeedsOrSitemaps) {

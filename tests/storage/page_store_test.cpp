@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -199,6 +200,23 @@ TEST_F(PageStoreTest, ReadQueryRefusesWritesAndLeavesTheFileUntouched) {
   EXPECT_THROW(run_read_query(db_path(), "SELECT 1; DELETE FROM pages", none, none), StorageError);
   EXPECT_THROW(run_read_query(db_path(), "SELEKT nonsense", none, none), StorageError);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
+}
+
+TEST_F(PageStoreTest, AReadQueryPastItsTimeoutIsStopped) {
+  { PageStore store(db_path()); }
+  auto none = [](const auto&) {};
+  auto start = std::chrono::steady_clock::now();
+  try {
+    run_read_query(
+        db_path(),
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+        "SELECT count(*) FROM n",
+        none, none, std::chrono::milliseconds(200));
+    ADD_FAILURE() << "a statement of many seconds finished";
+  } catch (const StorageError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("longer than the query timeout (200 ms"));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST_F(PageStoreTest, ReadQueryAllowsTrailingSemicolonAndComments) {
