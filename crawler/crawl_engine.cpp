@@ -637,6 +637,8 @@ async::Task<bool> CrawlEngine::robots_allow(FrontierUrl& url, storage::PageRecor
   if (decision.allowed) co_return true;
   ++summary_.robots_denied;
   record.error = "robots_disallowed";
+  if (decision.too_costly)
+    record.error_detail = "robots.txt too costly to match against this URL: refused";
   if (decision.rule)
     record.error_detail = "robots.txt line " + std::to_string(decision.rule->line) +
                           ": Disallow: " + decision.rule->pattern;

@@ -1,8 +1,8 @@
 // robots.txt (RFC 9309): parsing a file into groups of allow/disallow rules,
 // and deciding whether a crawler may fetch a path. Pure code over bytes: any
 // input parses (garbage is ignored line by line), only the first
-// kMaxRobotsBytes count, and matching a path costs at most
-// O(path length x pattern length) per rule, whatever the patterns hold.
+// kMaxRobotsBytes count, and matching a path compares at most
+// kMaxMatchWork bytes, whatever the patterns hold.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +15,9 @@ namespace crawler::parsers {
 
 /// Parsing limit; RFC 9309 section 2.5 requires at least 500 KiB.
 inline constexpr std::size_t kMaxRobotsBytes = 512 * 1024;
+/// Bytes one check may compare (under a millisecond): an ordinary file
+/// takes a few thousand; one built to be slow is refused past this.
+inline constexpr std::size_t kMaxMatchWork = 1'000'000;
 
 /// One allow or disallow line of a group.
 struct RobotsRule {
@@ -27,6 +30,7 @@ struct RobotsRule {
 struct RobotsDecision {
   bool allowed = true;
   std::optional<RobotsRule> rule;  // the rule that decided; empty when none matched
+  bool too_costly = false;         // refused: matching passed kMaxMatchWork
 };
 
 /// A parsed robots.txt file. Cheap to query from several threads at once

@@ -525,3 +525,33 @@ TEST(RobotsProductToken, TakesTheLeadingLettersHyphensAndUnderscores) {
 
 }  // namespace
 }  // namespace crawler::parsers
+
+namespace crawler::parsers {
+namespace {
+
+// A file of near-miss wildcard patterns: each costs |path| x |literal|
+// byte comparisons by a plain search (430 ms a check for this one).
+TEST(RobotsTxtCost, AFileBuiltToBeSlowIsRefusedNotMatchedForever) {
+  std::string txt = "User-agent: *\n";
+  for (int i = 0; txt.size() < 500 * 1024; ++i)
+    txt += "Disallow: /*aaaaaaaaaaaaaaaaab" + std::to_string(i) + "\n";
+  RobotsTxt robots = RobotsTxt::parse(txt);
+  RobotsDecision decision = robots.check("crawler", "/" + std::string(2000, 'a'));
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_TRUE(decision.too_costly);
+}
+
+TEST(RobotsTxtCost, ALargeOrdinaryFileIsStillMatchedInFull) {
+  std::string txt = "User-agent: *\n";
+  for (int i = 0; i < 5000; ++i) txt += "Disallow: /*?sort=" + std::to_string(i) + "$\n";
+  txt += "Disallow: /private/*.pdf\n";
+  RobotsTxt robots = RobotsTxt::parse(txt);
+  std::string long_path = "/a/" + std::string(1500, 'b') + "?page=2";
+  EXPECT_TRUE(robots.check("crawler", long_path).allowed);
+  EXPECT_FALSE(robots.check("crawler", long_path).too_costly);
+  EXPECT_FALSE(robots.check("crawler", "/x?sort=4999").allowed);
+  EXPECT_FALSE(robots.check("crawler", "/private/" + std::string(1500, 'c') + ".pdf").allowed);
+}
+
+}  // namespace
+}  // namespace crawler::parsers
