@@ -120,7 +120,7 @@ TEST(ParseHtmlPage, StopsAPageThatOutrunsItsCpuBudget) {
   HtmlPage page = parse_html_page(html, "http://a.test/", {}, limits);
   double seconds = static_cast<double>(thread_cpu_ns() - before) / 1e9;
   EXPECT_EQ(page.outcome, HtmlOutcome::kOverBudget);
-  EXPECT_LT(seconds, 0.5);  // the budget, the markup guard and a prefix's parse: generous
+  EXPECT_LT(seconds, 1.0);  // the budget, the markup guard and a prefix's parse: generous
 }
 
 TEST(ParseHtmlPage, KeepsWhatThePrefixHeldWhenOverBudget) {
@@ -143,7 +143,8 @@ TEST(ParseHtmlPage, ACancelledParseStopsAtOnce) {
   HtmlPage page = parse_html_page(ordinary_page(2 << 20), "http://a.test/", {}, limits);
   EXPECT_EQ(page.outcome, HtmlOutcome::kCancelled);
   EXPECT_TRUE(page.links.empty());
-  EXPECT_LT(static_cast<double>(thread_cpu_ns() - before) / 1e9, 0.1);
+  EXPECT_LT(static_cast<double>(thread_cpu_ns() - before) / 1e9,
+            0.5);  // the markup guard runs first; gumbo stops at once
 }
 
 TEST(ParseHtmlPage, TheParserIsUsableAfterAParseWasStopped) {
