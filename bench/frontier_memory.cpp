@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "crawler/frontier.hpp"
-#include "crawler/frontier_refill.hpp"
+#include "crawler/frontier/frontier.hpp"
+#include "crawler/frontier/frontier_refill.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace {

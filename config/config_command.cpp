@@ -10,7 +10,7 @@ namespace crawler::config {
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;  // as crawler::kExitUsage (crawler/commands.hpp)
+constexpr int kExitUsage = 2;  // as crawler::kExitUsage (crawler/commands/commands.hpp)
 
 }  // namespace
 

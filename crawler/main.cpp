@@ -10,8 +10,8 @@
 #include "config/crawl_options.hpp"
 #include "config/option_flags.hpp"
 #include "config/option_table.hpp"
-#include "crawler/commands.hpp"
-#include "crawler/url_command.hpp"
+#include "crawler/commands/commands.hpp"
+#include "crawler/commands/url_command.hpp"
 
 namespace {
 

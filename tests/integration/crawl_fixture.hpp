@@ -15,7 +15,7 @@
 #include "config/crawl_options.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
-#include "crawler/crawl_engine.hpp"
+#include "crawler/engine/crawl_engine.hpp"
 #include "storage/sqlite/read_query.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/support/test_server.hpp"

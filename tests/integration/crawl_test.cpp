@@ -11,9 +11,9 @@
 
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
-#include "crawler/commands.hpp"
-#include "crawler/crawl_engine.hpp"
-#include "crawler/progress.hpp"
+#include "crawler/commands/commands.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/progress.hpp"
 #include "storage/crawl_queries.hpp"
 #include "storage/sqlite/read_query.hpp"
 #include "storage/sqlite/sqlite_store.hpp"

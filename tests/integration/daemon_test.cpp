@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "crawler/commands.hpp"
+#include "crawler/commands/commands.hpp"
 #include "storage/sqlite/page_store.hpp"
 #include "storage/sqlite/writer_lock.hpp"
 #include "tests/integration/crawl_fixture.hpp"

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "crawler/async/timer.hpp"
-#include "crawler/metrics.hpp"
-#include "crawler/progress.hpp"
+#include "crawler/service/metrics.hpp"
+#include "crawler/service/progress.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/crawler_process.hpp"
 #include "tests/support/hostile_routes.hpp"

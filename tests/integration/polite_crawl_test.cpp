@@ -8,7 +8,7 @@
 
 #include <zlib.h>
 
-#include "crawler/commands.hpp"
+#include "crawler/commands/commands.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/support/test_server.hpp"
 

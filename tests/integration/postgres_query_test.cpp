@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "crawler/commands.hpp"
+#include "crawler/commands/commands.hpp"
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_schema.hpp"
 #include "tests/integration/crawler_process.hpp"

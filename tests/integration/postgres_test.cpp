@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "crawler/commands.hpp"
+#include "crawler/commands/commands.hpp"
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_schema.hpp"
 #include "storage/postgres/search_terms.hpp"

@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "crawler/commands.hpp"
+#include "crawler/commands/commands.hpp"
 #include "storage/sqlite/page_store.hpp"
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/sqlite.hpp"

@@ -1,0 +1,139 @@
+// AdmissionGate: see admission_gate.hpp.
+#include "crawler/admission/admission_gate.hpp"
+
+#include <cctype>
+#include <utility>
+
+#include "parsers/ascii.hpp"
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+namespace {
+
+// RFC 6761 6.3: "localhost" and names under it are the loopback, whatever
+// a resolver says; refused by name before any lookup.
+bool is_localhost_name(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);
+  return parsers::ascii_iequals(host, "localhost") || host.ends_with(".localhost");
+}
+
+std::string_view authority_of(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  std::string_view authority = url.substr(scheme_end + 3);
+  return authority.substr(0, authority.find_first_of("/?#"));
+}
+
+std::string_view kind_name(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::kPage:
+      return "page";
+    case RequestKind::kRobots:
+      return "robots.txt";
+    case RequestKind::kSitemap:
+      return "sitemap";
+  }
+  return "page";
+}
+
+async::FetchResult refused(const std::string& url, RequestKind kind, SkipReason reason) {
+  async::FetchResult result;
+  result.error = async::FetchError::kBlocked;
+  result.final_url = url;
+  result.error_message = std::string(kind_name(kind)) + " refused before fetching (" +
+                         std::string(to_string(reason)) + ")";
+  return result;
+}
+
+// A host given as an address, or localhost: what it reaches cannot change.
+bool is_address_or_localhost(std::string_view host) {
+  return is_localhost_name(host) || parse_ip(host).has_value();
+}
+
+}  // namespace
+
+AdmissionGate::AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filter,
+                             AddressPolicy policy, std::vector<std::string> resolve)
+    : multis_(multis), filter_(filter), policy_(std::move(policy)), resolve_(std::move(resolve)) {}
+
+// Only seeds given by address (or as localhost) are exempt: a seed given by
+// name could be pointed inward later by whoever owns the name (a public
+// site whose DNS turns to 169.254.169.254); such crawls say --allow-address.
+void AdmissionGate::add_seed(std::string_view url) {
+  auto key = parsers::normalize_url(url);
+  if (key && is_address_or_localhost(parsers::normalized_host(*key)))
+    seed_origins_.emplace(parsers::normalized_origin(*key));
+}
+
+bool AdmissionGate::exempt(std::string_view url) const {
+  return seed_origins_.contains(parsers::normalized_origin(url));
+}
+
+SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
+  if (SkipReason refused = request_refusal(url); refused != SkipReason::kNone) return refused;
+  switch (kind) {
+    case RequestKind::kPage:
+      return filter_.check(url);
+    case RequestKind::kSitemap:
+      return filter_.check(url, UrlFilter::Patterns::kSkip);
+    case RequestKind::kRobots:
+      break;
+  }
+  return SkipReason::kNone;
+}
+
+SkipReason AdmissionGate::request_refusal(std::string_view url) const {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) return SkipReason::kBadScheme;
+  // Crawl keys carry no userinfo; a URL that does was not normalized here.
+  if (authority_of(url).find('@') != std::string_view::npos) return SkipReason::kUserinfo;
+  // The hot path (every link of every page): a name that is neither an
+  // address nor localhost costs a glance; the seeds' origins are looked up
+  // only for the rare internal one.
+  std::string_view host = parsers::normalized_host(url);
+  bool literal = !host.empty() &&
+                 (host.front() == '[' || std::isdigit(static_cast<unsigned char>(host.front())));
+  bool internal = is_localhost_name(host);
+  if (!internal && literal) {
+    auto ip = parse_ip(host);
+    internal = ip && policy_.refusal(*ip);
+  }
+  if (internal && !exempt(url)) return SkipReason::kInternalAddress;
+  return SkipReason::kNone;
+}
+
+async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
+                                                     async::FetchRequest request) {
+  if (SkipReason reason = request_refusal(request.url); reason != SkipReason::kNone)
+    co_return refused(request.url, kind, reason);
+  request.resolve = resolve_;
+  if (exempt(request.url)) {
+    // The exemption is of the address the seed named: the literal address,
+    // or the loopback for localhost. Without --resolve libcurl connects to
+    // nothing else; with it, any other address is judged by the policy, so
+    // --resolve cannot turn an exempt origin into a way to anywhere.
+    std::optional<IpBytes> named = parse_ip(parsers::normalized_host(request.url));
+    request.connect_check = [this, named](const sockaddr* address) -> std::optional<std::string> {
+      auto ip = ip_of(address);
+      if (!ip) return "not an IP address";
+      if (named ? *ip == *named : classify(*ip) == AddressClass::kLoopback) return std::nullopt;
+      auto why = policy_.refusal(*ip);
+      if (why)
+        *why +=
+            " (a seed's origin may be internal only at the address the seed names, not "
+            "where --resolve points it; see --allow-address)";
+      return why;
+    };
+  } else {
+    request.connect_check = [this](const sockaddr* address) -> std::optional<std::string> {
+      auto ip = ip_of(address);
+      if (!ip) return "not an IP address";
+      auto why = policy_.refusal(*ip);
+      if (why) *why += " (only seeds given by address may be internal; see --allow-address)";
+      return why;
+    };
+  }
+  co_return co_await async::fetch(multis_.next(), std::move(request));
+}
+
+}  // namespace crawler

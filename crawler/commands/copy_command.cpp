@@ -1,0 +1,38 @@
+// `crawler copy --from DB --to DB`: moves a crawl, frontier included,
+// between SQLite and PostgreSQL, either way (storage/crawl_copy.hpp). A
+// crawl that outgrows one machine's file goes to PostgreSQL this way, and
+// resuming on the copy fetches nothing twice.
+#include <filesystem>
+#include <iostream>
+
+#include "crawler/commands/commands.hpp"
+#include "storage/crawl_copy.hpp"
+#include "storage/crawl_store.hpp"
+
+namespace crawler {
+
+int run_copy_command(const std::string& from, const std::string& to) {
+  using storage::display_name;
+  if (from == to) {
+    std::cerr << "crawler copy: --from and --to name the same database\n";
+    return kExitUsage;
+  }
+  if (!storage::is_postgres_uri(from) && !std::filesystem::exists(from)) {
+    std::cerr << "crawler copy: no database at '" << from << "'\n";
+    return kExitUsage;
+  }
+  try {
+    storage::copy_crawl(from, to, [](const std::string& table, std::int64_t rows) {
+      std::cerr << "crawler copy: " << table << ": " << rows << " row(s)\n";
+    });
+  } catch (const storage::StorageError& e) {
+    std::cerr << "crawler copy: " << e.what() << "; '" << display_name(to)
+              << "' is left as it was\n";
+    return e.failure() == storage::Failure::kBadRequest ? kExitUsage : kExitFailed;
+  }
+  std::cerr << "crawler copy: copied '" << display_name(from) << "' to '" << display_name(to)
+            << "'\n";
+  return kExitOk;
+}
+
+}  // namespace crawler

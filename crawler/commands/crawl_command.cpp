@@ -1,0 +1,162 @@
+// `crawler crawl` and `crawler serve` (one engine, one database format):
+// loads the seeds, opens the database (one writer at a
+// time), resumes what an earlier run left queued, crawls, and prints a
+// summary. SIGINT and SIGTERM stop the crawl gracefully: fetches in flight
+// get a grace period, what was fetched is written, the rest stays queued.
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "config/seeds_file.hpp"
+#include "crawler/async/http_endpoint.hpp"
+#include "crawler/async/loop.hpp"
+#include "crawler/async/run.hpp"
+#include "crawler/commands/commands.hpp"
+#include "crawler/service/console_history.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/crawl_signals.hpp"
+#include "crawler/base/log.hpp"
+#include "crawler/service/progress.hpp"
+#include "crawler/service/service_endpoint.hpp"
+#include "crawler/base/unix_time.hpp"
+#include "storage/crawl_store.hpp"
+
+namespace crawler {
+
+int run_crawl_command(const config::CrawlOptions& options) {
+  return run_engine(options, false);
+}
+
+int run_serve_command(const config::CrawlOptions& options) {
+  return run_engine(options, true);
+}
+
+int run_engine(const config::CrawlOptions& options, bool serve) {
+  log::configure({log::parse_level(options.log_level).value_or(log::Level::kInfo),
+                  options.log_format == "json", stderr});
+  config::SeedList seeds = config::load_seed_list(options.seeds_path);
+  for (const auto& warning : seeds.warnings) log::warning(warning);
+  if (!seeds.error.empty()) {
+    log::error(seeds.error);
+    return kExitUsage;
+  }
+
+  std::unique_ptr<storage::CrawlStore> store;
+  try {
+    store = storage::open_crawl_store(
+        options.db_path, {.index_text = options.search_index, .exclusive_writer = true});
+  } catch (const storage::StorageError& e) {
+    log::error(e.what());
+    return kExitUsage;
+  }
+
+  async::Loop loop;
+  CrawlSummary summary;
+  std::optional<CrawlEngine> engine;
+  try {
+    engine.emplace(loop, options, *store);
+    // Every URL an earlier run queued or fetched goes into the seen test
+    // (bounded: --seen-memory), loaded while the crawl already goes on; the
+    // queued ones come back through refills.
+    storage::LeftByEarlierRuns left = store->left_by_earlier_runs();
+    if (left.seen) engine->load_seen();
+    if (left.queued) {
+      engine->resume_stored_urls();
+      log::info("resuming: the URLs earlier runs queued are read back from the database");
+    }
+    // Seeds are queued durably before anything is fetched.
+    store->queue(seeds.urls, 0);
+  } catch (const std::invalid_argument& e) {
+    log::error(e.what());
+    return kExitUsage;
+  } catch (const storage::StorageError& e) {
+    log::error(e.what());
+    return kExitUsage;
+  }
+  {
+    // The second SIGINT or SIGTERM ends the process within a second: the
+    // engine cancels fetches and parses at once, and if anything still
+    // holds on, exit_within ends it.
+    int stops = 0;
+    auto stop = [&engine, &stops] {
+      if (++stops == 2) exit_within(std::chrono::milliseconds(900));
+      engine->stop();
+    };
+    async::SignalWatch sigint(loop.get(), SIGINT, stop);
+    async::SignalWatch sigterm(loop.get(), SIGTERM, stop);
+    std::optional<SeedReloader> sighup;
+    ProgressReporter progress(loop.get(), *engine, options.max_pages);
+    std::optional<ConsoleHistory> history;
+    std::optional<async::HttpEndpoint> endpoint;
+    if (serve) {
+      engine->keep_running(true);
+      sighup.emplace(loop.get(), options.seeds_path, *engine);
+      history.emplace(loop.get(), *engine);
+      try {
+        auto [host, port] = split_listen(options.listen);
+        ServiceSettings settings{loop.get(), options.db_path, options.console_token,
+                                 options.console_token_reads, is_loopback_host(host)};
+        if (!settings.loopback && settings.token.empty()) {
+          log::error("--listen " + options.listen +
+                     " is not a loopback address: set serve.console_token (--console-token or "
+                     "CRAWLER_SERVE_CONSOLE_TOKEN) so that only you can steer the crawl");
+          return kExitUsage;
+        }
+        endpoint.emplace(loop.get(), host, port, service_handler(*engine, *history, settings));
+        log::info("serving http://" + options.listen.substr(0, options.listen.rfind(':')) + ":" +
+                  std::to_string(endpoint->port()) + " (console at /, /healthz /metrics /status)");
+      } catch (const std::exception& e) {
+        log::error(e.what());
+        return kExitUsage;
+      }
+    }
+    summary = async::run_until_done(loop, engine->run(std::move(seeds.urls)));
+  }
+  engine.reset();
+  loop.close();
+
+  std::printf(
+      "pages=%zu fetch_errors=%zu http_errors=%zu retries=%zu robots_denied=%zu "
+      "sitemap_urls=%zu seconds=%.3f pages_per_second=%.1f\n",
+      summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
+      summary.robots_denied, summary.sitemap_urls, summary.seconds, summary.pages_per_second());
+  std::printf("writes: batches=%zu seconds=%.3f\n", summary.write_batches, summary.write_seconds);
+  std::size_t failed = 0;
+  std::string kinds;
+  for (const auto& [kind, count] : summary.failed) {
+    failed += count;
+    kinds += " " + kind + "=" + std::to_string(count);
+  }
+  std::printf("stored: ok=%zu failed=%zu%s%s\n", summary.stored_ok, failed,
+              kinds.empty() ? "" : " by kind:", kinds.c_str());
+  if (!summary.skipped.empty()) {
+    std::string line = "skipped:";
+    for (const auto& [reason, count] : summary.skipped)
+      line += " " + reason + "=" + std::to_string(count);
+    std::printf("%s\n", line.c_str());
+  }
+  std::fflush(stdout);
+  // A crawl that fetched nothing at all says so, rather than a page count.
+  if (summary.stored_ok == 0 && failed > 0)
+    log::warning("nothing could be fetched: all " + std::to_string(failed) + " page(s) failed (" +
+                 kinds.substr(1) +
+                 "); is the network (or the site) reachable from here? --log-level debug "
+                 "shows each failure");
+  if (!summary.fatal_error.empty()) {
+    log::error("crawl stopped, the database failed (disk full? out of reach?): " +
+               summary.fatal_error + "; what was written before is kept");
+    return kExitFailed;
+  }
+  if (summary.write_failures > 0)
+    log::warning(std::to_string(summary.write_failures) +
+                 " page(s) could not be stored; the first because: " + summary.write_error);
+  if (summary.fenced > 0)
+    log::info(std::to_string(summary.fenced) +
+              " page(s) fenced off: another crawler took their hosts over and fetches them");
+  if (summary.stopped) log::info("stopped; queued URLs are kept for the next run");
+  return kExitOk;
+}
+
+}  // namespace crawler

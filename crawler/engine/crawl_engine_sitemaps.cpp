@@ -1,0 +1,109 @@
+// CrawlEngine, sitemaps: which sitemaps an origin gets (robots.txt's
+// Sitemap lines; /sitemap.xml where there is no robots.txt) and what
+// reading one does: an index queues its sitemaps, a URL set offers its URLs
+// and queues them durably. An origin's budget of sitemap documents is taken
+// when a document is offered (queued), not when it is read: an origin never
+// has more than kMaxSitemapsPerOrigin of them queued and fetched in a run,
+// however its indexes nest, and one past the budget is skipped as
+// "sitemap_document_budget".
+#include <algorithm>
+
+#include "crawler/async/offload.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+#include "parsers/sitemap.hpp"
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+// Once per origin: the sitemaps robots.txt lists. A site without a
+// robots.txt may still have /sitemap.xml, so that one is tried; a site
+// whose robots.txt names no sitemap is taken at its word: the guess would
+// cost every such origin a request and a politeness delay, mostly for a
+// 404. Sitemaps are fetched through the frontier: they wait their turn
+// like pages.
+void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
+                                 bool has_robots_txt) {
+  if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
+    return;
+  if (sitemaps_per_origin_.contains(origin)) return;
+  sitemaps_per_origin_.add(origin, 0);
+  // A robots.txt may list thousands; offer_sitemap refuses those past the budget.
+  std::vector<std::string> queue(listed.begin(), listed.end());
+  if (queue.empty() && !has_robots_txt) queue.push_back(std::string(origin) + "/sitemap.xml");
+  for (const auto& sitemap : queue)
+    if (auto url = parsers::normalize_url(sitemap)) offer_sitemap(*url);
+}
+
+// A sitemap is a request like a page: admitted by the gate (scope,
+// patterns, addresses) before it is queued, and paid for from its origin's
+// document budget when it is queued (a duplicate costs nothing).
+bool CrawlEngine::sitemap_budget_left(std::string_view url) {
+  std::string_view origin = parsers::normalized_origin(url);
+  if (sitemaps_per_origin_.count(origin) < kMaxSitemapsPerOrigin) return true;
+  ++summary_.skipped["sitemap_document_budget"];
+  return false;
+}
+
+void CrawlEngine::offer_sitemap(const std::string& url) {
+  SkipReason reason = gate_.check(url, RequestKind::kSitemap);
+  if (reason != SkipReason::kNone) {
+    ++summary_.skipped[std::string(to_string(reason))];
+    return;
+  }
+  if (frontier_.seen(url) == Seen::kYes || !sitemap_budget_left(url)) return;
+  if (frontier_.add_sitemap(url) == AddOutcome::kQueued)
+    sitemaps_per_origin_.add(parsers::normalized_origin(url));
+}
+
+// An index queues the sitemaps it names (a bounded number per origin; an
+// index that names itself is caught by the seen set); a URL set offers its
+// URLs as links of depth 1. A malformed document keeps what parsed first.
+async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::FetchResult& result) {
+  auto parse = [&result] { return parsers::parse_sitemap(result.body); };
+  parsers::Sitemap sitemap = co_await async::offload(loop_.get(), parse);
+  ++summary_.sitemaps;
+  // The URLs it queues are written down like a page's links, so a crawl
+  // stopped before it reached them still has them.
+  storage::PageRecord queued;
+  queued.queue_only = true;
+  queued.queued_depth = 1;
+  queued.queued_source = storage::QueueSource::kSitemap;
+  std::string origin(parsers::normalized_origin(url.url));
+  for (const auto& entry : sitemap.entries) {
+    auto loc = parsers::resolve_url(result.final_url, entry.loc);
+    if (!loc || frontier_.seen(*loc) == Seen::kYes) continue;
+    if (sitemap.kind == parsers::SitemapKind::kIndex) {
+      offer_sitemap(*loc);
+      continue;
+    }
+    // Counted as offered: duplicates and refusals do not use the budget up.
+    if (sitemap_entries_per_origin_.count(origin) >= kMaxSitemapEntriesPerOrigin) {
+      summary_.skipped["sitemap_budget"] += 1;
+    } else if (offer_link(*loc, 1)) {
+      sitemap_entries_per_origin_.add(origin);
+      ++summary_.sitemap_urls;
+      queued.queued.push_back(std::move(*loc));
+    }
+  }
+  if (!queued.queued.empty()) writer_.add(std::move(queued));
+}
+
+// A redirect is a new sitemap request, admitted and counted like any other;
+// five hops at most, as RFC 9309 2.3.1.2 asks of robots.txt.
+void CrawlEngine::follow_sitemap_redirect(const FrontierUrl& url,
+                                          const async::FetchResult& result) {
+  constexpr std::size_t kMaxSitemapRedirects = 5;
+  if (url.redirect_chain.size() >= kMaxSitemapRedirects) return;
+  auto target = parsers::resolve_url(url.url, result.header("location"));
+  if (!target) return;
+  SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
+  if (reason != SkipReason::kNone) {
+    ++summary_.skipped[std::string(to_string(reason))];
+    return;
+  }
+  if (frontier_.seen(*target) == Seen::kYes || !sitemap_budget_left(*target)) return;
+  if (frontier_.add_redirect(*target, url) == AddOutcome::kQueued)
+    sitemaps_per_origin_.add(parsers::normalized_origin(*target));
+}
+
+}  // namespace crawler

@@ -1,0 +1,255 @@
+// The web console's JSON answers: see console_api.hpp.
+#include "crawler/service/console_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "config/seeds_file.hpp"
+#include "crawler/async/request_line.hpp"
+#include "crawler/base/unix_time.hpp"
+#include "storage/crawl_queries.hpp"
+
+namespace crawler {
+
+namespace {
+
+using nlohmann::json;
+
+// Crawled text may hold invalid UTF-8; it is replaced, never refused.
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+double unix_seconds_now() {
+  return static_cast<double>(unix_ms_now()) / 1000;
+}
+
+// A steady-clock time point as Unix seconds; null for "never" (the epoch).
+json unix_seconds(TimePoint at) {
+  if (at == TimePoint{}) return nullptr;
+  auto offset = std::chrono::duration<double>(at - Clock::now()).count();
+  return unix_seconds_now() + offset;
+}
+
+std::string iso_time(std::int64_t unix_ms) {
+  std::time_t seconds = unix_ms / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// A kept response head's fields (its status line dropped).
+json header_fields(std::string_view head) {
+  json fields = json::array();
+  for (auto [name, value] : async::parse_header_fields(head))
+    fields.push_back({std::string(name), std::string(value)});
+  return fields;
+}
+
+}  // namespace
+
+std::string error_json(std::string_view message) {
+  return dump(json{{"error", std::string(message)}});
+}
+
+std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
+                          std::optional<double> since) {
+  const CrawlSummary& c = engine.counters();
+  CrawlEngine::Gauges g = engine.gauges();
+  json classes = json::object();
+  for (int i = 1; i <= 5; ++i) classes[std::to_string(i) + "xx"] = c.responses[i];
+  json series = {{"t", json::array()},
+                 {"pages_per_s", json::array()},
+                 {"bytes_per_s", json::array()},
+                 {"errors_per_s", json::array()},
+                 {"queued", json::array()},
+                 {"in_flight", json::array()},
+                 {"hosts_active", json::array()},
+                 {"hosts_resting", json::array()},
+                 {"hosts_backing_off", json::array()},
+                 {"write_latency_ms", json::array()}};
+  for (const ConsoleSample& s : history.samples()) {
+    if (since && s.t <= *since) continue;
+    series["t"].push_back(s.t);
+    series["pages_per_s"].push_back(s.pages_per_s);
+    series["bytes_per_s"].push_back(s.bytes_per_s);
+    series["errors_per_s"].push_back(s.errors_per_s);
+    series["queued"].push_back(s.queued);
+    series["in_flight"].push_back(s.in_flight);
+    series["hosts_active"].push_back(s.hosts_active);
+    series["hosts_resting"].push_back(s.hosts_waiting);
+    series["hosts_backing_off"].push_back(s.hosts_backing_off);
+    series["write_latency_ms"].push_back(s.write_latency_ms);
+  }
+  json out = {
+      {"now", unix_seconds_now()},
+      {"paused", engine.paused()},
+      {"totals",
+       {{"pages", c.pages},
+        {"fetch_errors", c.fetch_errors},
+        {"http_errors", c.http_errors},
+        {"bytes", c.bytes},
+        {"retries", c.retries},
+        {"robots_denied", c.robots_denied},
+        {"revisits", c.revisits},
+        {"write_failures", c.write_failures},
+        {"uptime_seconds", g.uptime_seconds}}},
+      {"status_classes", classes},
+      {"errors", c.errors},
+      // "resting" here is the word for an origin waiting out its
+      // delay; /metrics calls those "waiting" and backing-off ones "resting".
+      {"gauges",
+       {{"queued", g.queued},
+        {"spilled", g.spilled},
+        {"in_flight", g.in_flight},
+        {"hosts_active", g.hosts_active},
+        {"hosts_resting", g.hosts_waiting},
+        {"hosts_backing_off", g.hosts_resting},
+        {"write_backlog", g.write_backlog},
+        {"write_latency_ms", g.last_batch_seconds * 1000}}},
+      {"series", series},
+  };
+  return dump(out);
+}
+
+std::optional<std::string> hosts_json(const CrawlEngine& engine, std::string_view sort,
+                                      std::size_t limit) {
+  std::vector<CrawlEngine::OriginStatus> origins = engine.origins();
+  auto fetched = [](const CrawlEngine::OriginStatus& o) { return o.tally ? o.tally->fetched : 0; };
+  auto errors = [](const CrawlEngine::OriginStatus& o) { return o.tally ? o.tally->errors : 0; };
+  auto mean_ms = [](const CrawlEngine::OriginStatus& o) {
+    return o.tally && o.tally->fetched ? o.tally->total_ms / o.tally->fetched : 0.0;
+  };
+  using O = CrawlEngine::OriginStatus;
+  std::function<bool(const O&, const O&)> before;
+  if (sort == "queued") {
+    before = [](const O& a, const O& b) { return a.frontier.queued > b.frontier.queued; };
+  } else if (sort == "fetched") {
+    before = [&](const O& a, const O& b) { return fetched(a) > fetched(b); };
+  } else if (sort == "errors") {
+    before = [&](const O& a, const O& b) { return errors(a) > errors(b); };
+  } else if (sort == "mean_ms") {
+    before = [&](const O& a, const O& b) { return mean_ms(a) > mean_ms(b); };
+  } else if (sort == "origin") {
+    before = [](const O& a, const O& b) { return a.frontier.origin < b.frontier.origin; };
+  } else {
+    return std::nullopt;
+  }
+  std::size_t shown = std::min(limit, origins.size());
+  std::partial_sort(origins.begin(), origins.begin() + static_cast<std::ptrdiff_t>(shown),
+                    origins.end(), [&](const O& a, const O& b) {
+                      if (before(a, b)) return true;
+                      if (before(b, a)) return false;
+                      return a.frontier.origin < b.frontier.origin;  // stable for the eye
+                    });
+  json hosts = json::array();
+  TimePoint now = Clock::now();
+  for (std::size_t i = 0; i < shown; ++i) {
+    const O& o = origins[i];
+    json last_fetch = nullptr;
+    if (o.tally && o.tally->last_fetch_ms > 0)
+      last_fetch = static_cast<double>(o.tally->last_fetch_ms) / 1000;
+    json next_fetch =
+        o.frontier.queued > 0 ? unix_seconds(std::max(o.frontier.next_start, now)) : json(nullptr);
+    json backoff =
+        o.frontier.resting_until > now ? unix_seconds(o.frontier.resting_until) : json(nullptr);
+    hosts.push_back({{"origin", std::string(o.frontier.origin)},
+                     {"queued", o.frontier.queued},
+                     {"spilled", o.frontier.spilled},
+                     {"in_flight", o.frontier.in_flight},
+                     {"fetched", fetched(o)},
+                     {"errors", errors(o)},
+                     {"mean_ms", mean_ms(o)},
+                     {"last_fetch", last_fetch},
+                     {"next_fetch", next_fetch},
+                     {"robots", std::string(o.robots)},
+                     {"backoff_until", backoff}});
+  }
+  return dump(json{{"now", unix_seconds_now()}, {"hosts", hosts}, {"total", origins.size()}});
+}
+
+std::string errors_json(CrawlEngine& engine, std::size_t examples) {
+  struct Kind {
+    std::size_t count = 0;
+    json examples = json::array();
+  };
+  std::map<std::string, Kind> kinds;
+  const auto& failures = engine.fetch_log().failures();
+  for (auto failure = failures.rbegin(); failure != failures.rend(); ++failure) {
+    Kind& kind = kinds[failure->kind];
+    ++kind.count;
+    if (kind.examples.size() < examples)
+      kind.examples.push_back({{"url", failure->url},
+                               {"detail", failure->detail},
+                               {"at", static_cast<double>(failure->at_ms) / 1000}});
+  }
+  json out_kinds = json::array();
+  for (auto& [name, kind] : kinds)
+    out_kinds.push_back({{"kind", name}, {"count", kind.count}, {"examples", kind.examples}});
+  std::stable_sort(out_kinds.begin(), out_kinds.end(),
+                   [](const json& a, const json& b) { return a["count"] > b["count"]; });
+  json skipped = json::array();
+  for (const auto& [reason, count] : engine.counters().skipped)
+    skipped.push_back({{"reason", reason}, {"count", count}});
+  return dump(json{{"kinds", out_kinds}, {"skipped", skipped}});
+}
+
+std::string add_seeds_json(CrawlEngine& engine, std::string_view body) {
+  config::SeedList seeds = config::parse_seed_text(body, "the console's seeds");
+  std::vector<std::string> added =
+      seeds.urls.empty() ? std::vector<std::string>{} : engine.add_seeds(seeds.urls);
+  json rejected = json::array();
+  for (const auto& r : seeds.rejected)
+    rejected.push_back({{"line", r.line}, {"input", r.input}, {"reason", "not an http(s) URL"}});
+  return dump(json{{"added", added.size()},
+                   {"known", seeds.urls.size() - added.size()},
+                   {"rejected", rejected}});
+}
+
+std::string search_json(const std::string& db_path, const std::string& query, int limit) {
+  json hits = json::array();
+  // Control characters mark matches: unlike brackets, page text hardly ever holds them.
+  for (const auto& hit : storage::search_pages(db_path, query, limit, std::nullopt, "\x02", "\x03"))
+    hits.push_back(
+        {{"url", hit.url}, {"title", hit.title}, {"snippet", hit.snippet}, {"rank", hit.rank}});
+  return dump(json{{"hits", hits}});
+}
+
+std::optional<std::string> page_json(const std::string& db_path, const std::string& url) {
+  constexpr int kMaxLinks = 200;
+  auto view = storage::page_view(db_path, url, kMaxLinks);
+  if (!view) return std::nullopt;
+  const storage::ExportedPage& p = view->page;
+  auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  return dump(json{
+      {"url", p.url},
+      {"final_url", or_null(p.final_url)},
+      {"status", p.status ? json(p.status) : json(nullptr)},
+      {"content_type", or_null(p.content_type)},
+      {"fetched_at", p.fetched_at},
+      {"next_revisit", view->next_visit_ms ? json(iso_time(*view->next_visit_ms)) : json(nullptr)},
+      {"error", or_null(p.error)},
+      {"error_detail", or_null(view->error_detail)},
+      {"bytes", p.bytes},
+      {"duration_ms", p.duration_ms},
+      {"depth", p.depth},
+      {"title", p.title},
+      {"text", p.text},
+      {"headers", view->head ? header_fields(*view->head) : json(nullptr)},
+      {"redirects", view->redirects},
+      {"links_out", view->links_out},
+      {"links_out_total", view->links_out_total},
+      {"links_in", view->links_in},
+      {"links_in_total", view->links_in_total},
+  });
+}
+
+}  // namespace crawler

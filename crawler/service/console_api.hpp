@@ -1,0 +1,43 @@
+// The web console's JSON answers (docs/console.md). The live views are
+// built on the loop thread from the engine's state; search and page views
+// read the database and run on the thread pool, so they take only what
+// they need by value. Every string from the web goes through the JSON
+// encoder (invalid UTF-8 replaced), never into markup.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crawler/service/console_history.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+
+namespace crawler {
+
+/// GET /api/overview: totals, gauges and the samples after `since` (Unix seconds).
+std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
+                          std::optional<double> since);
+
+/// GET /api/hosts: origins sorted by `sort` (queued, fetched, errors, mean_ms, origin).
+/// Empty when `sort` is not one of those.
+std::optional<std::string> hosts_json(const CrawlEngine& engine, std::string_view sort,
+                                      std::size_t limit);
+
+/// GET /api/errors: recent failures by kind with `examples` each, skips by reason.
+std::string errors_json(CrawlEngine& engine, std::size_t examples);
+
+/// POST /api/seeds: the body's seed URLs, added to the crawl.
+std::string add_seeds_json(CrawlEngine& engine, std::string_view body);
+
+/// GET /api/search, on the thread pool. Throws storage::StorageError.
+std::string search_json(const std::string& db_path, const std::string& query, int limit);
+
+/// GET /api/page, on the thread pool; empty when the URL has no stored page.
+/// Throws storage::StorageError.
+std::optional<std::string> page_json(const std::string& db_path, const std::string& url);
+
+/// {"error": message}
+std::string error_json(std::string_view message);
+
+}  // namespace crawler

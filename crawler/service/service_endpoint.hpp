@@ -1,0 +1,37 @@
+// The HTTP endpoint of `crawler serve`: /healthz (503 once database writes
+// fail), /metrics (Prometheus text), /status (JSON) and the web console (/
+// and /api/, docs/console.md), answered on the crawl's own loop; database
+// reads for the console run on the thread pool.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "crawler/async/http_endpoint.hpp"
+#include "crawler/service/console_history.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+
+namespace crawler {
+
+struct ServiceSettings {
+  uv_loop_t* loop = nullptr;
+  std::string db_path;  // read by the console's search and page views
+  std::string token;    // empty: none; else actions (and reads, below) need it
+  bool token_reads = false;
+  bool loopback = true;  // listening on a loopback address only
+};
+
+/// The endpoint's answers; `engine` and `history` must outlive the endpoint.
+async::HttpEndpoint::Handler service_handler(CrawlEngine& engine, const ConsoleHistory& history,
+                                             ServiceSettings settings);
+
+/// "HOST:PORT" or "[::1]:PORT" (port 0: any free one) as host and port.
+/// Throws std::invalid_argument naming the problem.
+std::pair<std::string, int> split_listen(const std::string& listen);
+
+/// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(std::string_view host);
+/// True for an IPv4 or IPv6 address (not a name).
+bool is_address(std::string_view host);
+
+}  // namespace crawler
