@@ -18,15 +18,12 @@
 #include <vector>
 
 #include "crawler/admission/address_policy.hpp"
+#include "crawler/admission/url_filter.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/task.hpp"
-#include "crawler/admission/url_filter.hpp"
 
 namespace crawler {
-
-/// What a request is for; a redirect hop keeps the kind it continues.
-enum class RequestKind { kPage, kRobots, kSitemap };
 
 class AdmissionGate {
  public:

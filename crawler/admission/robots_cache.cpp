@@ -116,12 +116,8 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   // RFC 9309 2.3.1.2: follow at least five redirects, each hop admitted by
   // the gate (a robots.txt redirecting to an internal address is refused).
   for (int hop = 0;; ++hop) {
-    async::FetchRequest request;
-    request.url = url;
-    request.user_agent = options_.user_agent;
-    request.total_timeout_ms = options_.timeout_ms;
-    request.max_body_bytes = parsers::kMaxRobotsBytes;
-    result = co_await gate_.fetch(RequestKind::kRobots, std::move(request));
+    result = co_await gate_.fetch(RequestKind::kRobots,
+                                  options_.requests.build(url, RequestKind::kRobots));
     if (!result.is_redirect()) break;
     auto target = parsers::resolve_url(url, result.header("location"));
     if (!target || hop == kMaxRobotsRedirects) break;  // no file: RFC 9309 says allow all

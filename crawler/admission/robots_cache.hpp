@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "crawler/admission/admission_gate.hpp"
+#include "crawler/admission/request_builder.hpp"
 #include "crawler/async/task.hpp"
 #include "parsers/robots_txt.hpp"
 
@@ -70,8 +71,7 @@ struct StoredRobots {
 };
 
 struct RobotsCacheOptions {
-  std::string user_agent;
-  long timeout_ms = 30'000;
+  RequestBuilder requests;  // the crawl's own: the same agent and limits as its pages
   std::chrono::milliseconds ttl = std::chrono::hours(24);
   std::chrono::milliseconds unreachable_ttl = std::chrono::minutes(1);
   /// Fetches in a row that may find robots.txt unreachable before the

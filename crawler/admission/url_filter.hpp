@@ -17,6 +17,8 @@
 
 #include "crawler/admission/host_tally.hpp"
 
+#include "crawler/admission/skip_reason.hpp"
+
 namespace re2 {
 class RE2;
 }
@@ -25,30 +27,10 @@ namespace crawler {
 
 enum class Scope { kHost, kDomain, kAny };
 
-enum class SkipReason {
-  kNone,
-  kOutOfScope,
-  kExcluded,     // matched an exclude pattern
-  kNotIncluded,  // include patterns given, none matched
-  kUrlTooLong,
-  kRepeatedSegments,
-  kPathTooDeep,
-  kTooManyParams,
-  kHostBudget,  // the host's page budget is spent
-  // The admission gate's own (see AdmissionGate):
-  kBadScheme,        // not http or https
-  kUserinfo,         // credentials in the URL
-  kInternalAddress,  // a non-public address, or a localhost name, off the seeds' origins
-  kTooManyLinks,     // past the page's link cap (--max-links-per-page)
-  kTooManyOrigins,   // a host name with kMaxOriginsPerHost origins (ports, schemes) already
-};
-
 /// Origins (scheme and port) one host name may have: politeness is per
 /// origin, so a page listing a host's 65,535 ports must not make the crawl
 /// a port scanner. http and https on their usual and a few other ports fit.
 inline constexpr std::uint32_t kMaxOriginsPerHost = 16;
-
-std::string_view to_string(SkipReason reason);
 
 struct UrlFilterOptions {
   Scope scope = Scope::kHost;

@@ -9,9 +9,9 @@
 
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
-#include "crawler/frontier/frontier_refill.hpp"
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
+#include "crawler/frontier/frontier_refill.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
@@ -99,8 +99,7 @@ UrlFilterOptions filter_from(const config::CrawlOptions& options) {
 // on the pool) before a server is asked.
 RobotsCacheOptions robots_options(const config::CrawlOptions& options, storage::CrawlStore& store) {
   RobotsCacheOptions robots;
-  robots.user_agent = options.user_agent;
-  robots.timeout_ms = options.total_timeout_ms;
+  robots.requests = RequestBuilder(options);
   robots.unreachable_ttl = Millis(options.robots_retry_ms);
   // An origin's robots.txt is retried as often as a page would be, then given up.
   robots.unreachable_attempts = std::max(0, options.max_retries) + 1;
@@ -145,6 +144,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       options_(options),
       store_(store),
       agent_(parsers::robots_product_token(options.user_agent)),
+      requests_(options),
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
@@ -469,25 +469,14 @@ async::Task<CrawlEngine::Visit> CrawlEngine::visit(FrontierUrl& url) {
     co_return outcome;
   }
 
-  async::FetchRequest request;
-  request.url = url.url;
-  request.user_agent = options_.user_agent;
-  request.connect_timeout_ms = options_.connect_timeout_ms;
-  request.total_timeout_ms = options_.total_timeout_ms;
-  request.low_speed_bytes = options_.low_speed_bytes;
-  request.low_speed_time_s = options_.low_speed_time_s;
-  request.max_body_bytes = options_.max_body_bytes;
+  RequestKind kind = url.kind == UrlKind::kSitemap ? RequestKind::kSitemap : RequestKind::kPage;
+  async::FetchRequest request = requests_.build(url.url, kind);
   request.keep_raw = request_kept_raw(options_, url);
   if (url.revisit) {
     if (!url.revisit->etag.empty())
       request.headers.push_back("If-None-Match: " + url.revisit->etag);
     if (!url.revisit->last_modified.empty())
       request.headers.push_back("If-Modified-Since: " + url.revisit->last_modified);
-  }
-  RequestKind kind = RequestKind::kPage;
-  if (url.kind == UrlKind::kSitemap) {
-    kind = RequestKind::kSitemap;
-    request.max_body_bytes = parsers::kMaxSitemapBytes;
   }
   async::FetchResult result = co_await gate_.fetch(kind, std::move(request));
   if (result.error == async::FetchError::kCancelled) co_return Visit::kAbandoned;

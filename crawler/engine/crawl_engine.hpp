@@ -7,8 +7,8 @@
 // cancelled (and not stored), everything fetched is written.
 #pragma once
 
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -18,6 +18,9 @@
 
 #include "config/crawl_options.hpp"
 #include "crawler/admission/admission_gate.hpp"
+#include "crawler/admission/host_tally.hpp"
+#include "crawler/admission/robots_cache.hpp"
+#include "crawler/admission/url_filter.hpp"
 #include "crawler/async/byte_budget.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
@@ -27,12 +30,9 @@
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/engine/fetch_log.hpp"
+#include "crawler/engine/page_writer.hpp"
 #include "crawler/frontier/frontier.hpp"
 #include "crawler/frontier/host_leases.hpp"
-#include "crawler/admission/host_tally.hpp"
-#include "crawler/engine/page_writer.hpp"
-#include "crawler/admission/robots_cache.hpp"
-#include "crawler/admission/url_filter.hpp"
 #include "parsers/html_page.hpp"
 #include "storage/crawl_store.hpp"
 
@@ -202,6 +202,7 @@ class CrawlEngine {
   config::CrawlOptions options_;
   storage::CrawlStore& store_;  // refills, the seen set and due revisits read it on the pool
   std::string agent_;           // robots product token
+  RequestBuilder requests_;
   async::CurlMultiSet multis_;
   Frontier frontier_;
   UrlFilter filter_;

@@ -8,8 +8,8 @@
 #include <unordered_set>
 
 #include "crawler/async/offload.hpp"
-#include "crawler/engine/crawl_engine.hpp"
 #include "crawler/base/log.hpp"
+#include "crawler/engine/crawl_engine.hpp"
 
 namespace crawler {
 

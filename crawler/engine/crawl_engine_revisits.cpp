@@ -6,8 +6,8 @@
 
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
-#include "crawler/engine/crawl_engine.hpp"
 #include "crawler/base/unix_time.hpp"
+#include "crawler/engine/crawl_engine.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler {

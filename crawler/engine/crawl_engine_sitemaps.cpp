@@ -40,7 +40,7 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
 bool CrawlEngine::sitemap_budget_left(std::string_view url) {
   std::string_view origin = parsers::normalized_origin(url);
   if (sitemaps_per_origin_.count(origin) < kMaxSitemapsPerOrigin) return true;
-  ++summary_.skipped["sitemap_document_budget"];
+  ++summary_.skipped[std::string(to_string(SkipReason::kSitemapDocuments))];
   return false;
 }
 
@@ -78,7 +78,7 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
     }
     // Counted as offered: duplicates and refusals do not use the budget up.
     if (sitemap_entries_per_origin_.count(origin) >= kMaxSitemapEntriesPerOrigin) {
-      summary_.skipped["sitemap_budget"] += 1;
+      ++summary_.skipped[std::string(to_string(SkipReason::kSitemapEntries))];
     } else if (offer_link(*loc, 1)) {
       sitemap_entries_per_origin_.add(origin);
       ++summary_.sitemap_urls;

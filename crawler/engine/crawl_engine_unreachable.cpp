@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "crawler/async/offload.hpp"
-#include "crawler/engine/crawl_engine.hpp"
 #include "crawler/base/log.hpp"
+#include "crawler/engine/crawl_engine.hpp"
 
 namespace crawler {
 

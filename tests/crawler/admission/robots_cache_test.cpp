@@ -15,6 +15,12 @@
 namespace crawler {
 namespace {
 
+RequestBuilder requests_as(std::string agent) {
+  config::CrawlOptions options;
+  options.user_agent = std::move(agent);
+  return RequestBuilder(options);
+}
+
 using async::Task;
 using crawler::testing::TestServer;
 
@@ -30,7 +36,7 @@ CO_TEST(RobotsCache, KeepsAtMostItsOriginsAndFindsForgottenOnesInTheDatabase) {
     server->set_response("/robots.txt", {200, {}, "User-agent: *\nDisallow: /private\n"});
   async::CurlMultiSet multis(loop.get(), 8);
   RobotsCacheOptions options;
-  options.user_agent = "crawler-test";
+  options.requests = requests_as("crawler-test");
   options.max_origins = 2;
   std::size_t lookups = 0;
   // The database kept b's file an hour ago; nothing else.
@@ -79,7 +85,7 @@ struct SeededCache {
   }
   ~SeededCache() { multis.shutdown(); }
   static RobotsCacheOptions with_agent(RobotsCacheOptions options) {
-    options.user_agent = "crawler-test";
+    options.requests = requests_as("crawler-test");
     return options;
   }
 };

@@ -1,0 +1,47 @@
+#include "crawler/admission/request_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include "parsers/robots_txt.hpp"
+#include "parsers/sitemap.hpp"
+
+namespace crawler {
+namespace {
+
+config::CrawlOptions unusual_options() {
+  config::CrawlOptions options;
+  options.user_agent = "probe/1.0";
+  options.connect_timeout_ms = 1234;
+  options.total_timeout_ms = 5678;
+  options.low_speed_bytes = 42;
+  options.low_speed_time_s = 7;
+  options.max_body_bytes = 999;
+  return options;
+}
+
+// Every kind gets the crawl's agent and limits: robots.txt requests had
+// lost the connect and low-speed limits when they copied them by hand.
+TEST(RequestBuilder, EveryKindCarriesTheCrawlsAgentAndTimeLimits) {
+  RequestBuilder builder(unusual_options());
+  for (RequestKind kind : {RequestKind::kPage, RequestKind::kRobots, RequestKind::kSitemap}) {
+    async::FetchRequest request = builder.build("http://a.test/x", kind);
+    EXPECT_EQ(request.url, "http://a.test/x");
+    EXPECT_EQ(request.user_agent, "probe/1.0");
+    EXPECT_EQ(request.connect_timeout_ms, 1234);
+    EXPECT_EQ(request.total_timeout_ms, 5678);
+    EXPECT_EQ(request.low_speed_bytes, 42);
+    EXPECT_EQ(request.low_speed_time_s, 7);
+  }
+}
+
+TEST(RequestBuilder, EachKindHasItsOwnBodyCap) {
+  RequestBuilder builder(unusual_options());
+  EXPECT_EQ(builder.build("http://a.test/", RequestKind::kPage).max_body_bytes, 999u);
+  EXPECT_EQ(builder.build("http://a.test/robots.txt", RequestKind::kRobots).max_body_bytes,
+            parsers::kMaxRobotsBytes);
+  EXPECT_EQ(builder.build("http://a.test/s.xml", RequestKind::kSitemap).max_body_bytes,
+            parsers::kMaxSitemapBytes);
+}
+
+}  // namespace
+}  // namespace crawler
