@@ -33,6 +33,8 @@ std::string_view to_string(SkipReason reason) {
       return "too_many_links";
     case SkipReason::kTooManyOrigins:
       return "too_many_origins";
+    case SkipReason::kTooDeep:
+      return "too_deep";
     case SkipReason::kSitemapEntries:
       return "sitemap_budget";
     case SkipReason::kSitemapDocuments:

@@ -23,6 +23,7 @@ enum class SkipReason {
   kInternalAddress,  // a non-public address, or a localhost name, off the seeds' origins
   kTooManyLinks,     // past the page's link cap (--max-links-per-page)
   kTooManyOrigins,   // a host name with kMaxOriginsPerHost origins (ports, schemes) already
+  kTooDeep,          // past --max-depth
   // Sitemaps' own budgets, per origin:
   kSitemapEntries,    // sitemap entries (page URLs) past the origin's budget
   kSitemapDocuments,  // sitemap documents past the origin's budget, counted when offered

@@ -36,10 +36,6 @@ constexpr std::size_t kMaxParseBytes = 4 << 20;
 // crawl: the queued URLs it cannot read would never be fetched.
 constexpr int kMaxRefillFailures = 10;
 
-// Origins whose sitemaps are counted (see HostTally): a forgotten one only
-// costs a lookup, as its sitemaps are in the seen set.
-constexpr std::size_t kCountedOrigins = std::size_t{1} << 18;
-
 // Bodies up to this size are hashed on the loop thread (about 0.1 ms).
 constexpr std::size_t kInlineHashBytes = 128 * 1024;
 
@@ -57,7 +53,6 @@ FrontierLimits limits_from(const config::CrawlOptions& options) {
   limits.max_in_flight = options.concurrency;
   limits.max_per_host = options.per_host;
   limits.max_pages = options.max_pages;
-  limits.max_depth = options.max_depth;
   limits.min_delay = Millis(options.delay_ms);
   limits.backoff_base = Millis(options.backoff_base_ms);
   limits.backoff_cap = Millis(options.backoff_cap_ms);
@@ -149,6 +144,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
       gate_(multis_, filter_, AddressPolicy(options.allow_addresses), options.resolve),
+      admission_(gate_, filter_, options.max_depth, summary_.skipped),
       html_limits_(html_limits_from(options)),
       parse_budget_(kMaxParseBytes),
       robots_(loop.get(), gate_, robots_options(options, store)),
@@ -157,13 +153,10 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       writer_(
           loop.get(), store, [this] { wake_.notify(); }, Millis(options.db_outage_ms)),
       leases_(Millis(options.lease_ms), options.lease_hosts),
-      lease_timer_(loop.get(),
-                   [this] {
-                     lease_due_ = true;
-                     lease_wake_.notify();
-                   }),
-      sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
-      sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {
+      lease_timer_(loop.get(), [this] {
+        lease_due_ = true;
+        lease_wake_.notify();
+      }) {
   html_limits_.cancel = &parses_cancelled_;
   if (store_.leases_hosts())
     frontier_.set_owner([this](std::string_view origin) { return fetchable(origin); });
@@ -671,19 +664,14 @@ void CrawlEngine::follow_redirect(const FrontierUrl& url, const async::FetchResu
     record.error = "too_many_redirects";
     return;
   }
-  SkipReason reason = gate_.check(*target, RequestKind::kPage);
+  bool maybe_new = frontier_.seen(*target) == Seen::kNo || !frontier_.seen_complete();
+  SkipReason reason = admission_.admit(*target, url.depth, RequestKind::kPage, maybe_new);
   if (reason == SkipReason::kInternalAddress || reason == SkipReason::kBadScheme) {
     // Not a matter of scope: the server tried to send the crawler somewhere it must not go.
     record.error = "blocked";
     record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
   }
-  if (reason == SkipReason::kNone &&
-      (frontier_.seen(*target) == Seen::kNo || !frontier_.seen_complete()))
-    reason = take_budgets(*target);
-  if (reason != SkipReason::kNone) {
-    ++summary_.skipped[std::string(to_string(reason))];
-    return;
-  }
+  if (reason != SkipReason::kNone) return;
   if (AddOutcome added = frontier_.add_redirect(*target, url);
       added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
     record.queued.push_back(*target);
@@ -722,10 +710,8 @@ async::Task<bool> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
       co_return false;
   }
   record.links_dropped = page.links_dropped;
-  if (page.links_dropped > 0)
-    summary_.skipped[std::string(to_string(SkipReason::kTooManyLinks))] += page.links_dropped;
-  if (page.links_too_long > 0)
-    summary_.skipped[std::string(to_string(SkipReason::kUrlTooLong))] += page.links_too_long;
+  if (page.links_dropped > 0) admission_.count(SkipReason::kTooManyLinks, page.links_dropped);
+  if (page.links_too_long > 0) admission_.count(SkipReason::kUrlTooLong, page.links_too_long);
 
   parsers::RobotsDirectives robots = page.robots;
   for (std::string_view value : result.headers_named("x-robots-tag")) {
@@ -761,29 +747,16 @@ async::Task<bool> CrawlEngine::read_html(const FrontierUrl& url, async::FetchRes
   co_return true;
 }
 
-// A new URL's share of its host's budgets: origins, then pages.
-SkipReason CrawlEngine::take_budgets(const std::string& url) {
-  if (!filter_.take_origin(url)) return SkipReason::kTooManyOrigins;
-  if (!filter_.take_host_budget(parsers::normalized_host(url))) return SkipReason::kHostBudget;
-  return SkipReason::kNone;
-}
-
 // True when the link is to be queued durably with its page.
 bool CrawlEngine::offer_link(const std::string& link, int depth) {
   Seen seen = frontier_.seen(link);
   if (seen == Seen::kYes) return false;
-  SkipReason reason = gate_.check(link, RequestKind::kPage);
-  if (reason == SkipReason::kNone && options_.max_depth && depth > *options_.max_depth)
-    return false;
   // A "perhaps seen" link is most likely a duplicate: it does not use up the
   // budget; while the seen set loads, every unknown link pays, or a page
   // could pass the origin budget then.
-  if (reason == SkipReason::kNone && (seen == Seen::kNo || !frontier_.seen_complete()))
-    reason = take_budgets(link);
-  if (reason != SkipReason::kNone) {
-    ++summary_.skipped[std::string(to_string(reason))];
+  bool maybe_new = seen == Seen::kNo || !frontier_.seen_complete();
+  if (admission_.admit(link, depth, RequestKind::kPage, maybe_new) != SkipReason::kNone)
     return false;
-  }
   AddOutcome added = frontier_.add(link, depth);
   return added == AddOutcome::kQueued || added == AddOutcome::kUncertain;
 }

@@ -19,6 +19,7 @@
 #include "config/crawl_options.hpp"
 #include "crawler/admission/admission_gate.hpp"
 #include "crawler/admission/host_tally.hpp"
+#include "crawler/admission/queue_admission.hpp"
 #include "crawler/admission/robots_cache.hpp"
 #include "crawler/admission/url_filter.hpp"
 #include "crawler/async/byte_budget.hpp"
@@ -145,13 +146,6 @@ class CrawlEngine {
   // URL was not finished: no record, so it stays queued for the next run.
   enum class Visit { kDone, kRetried, kAbandoned };
 
-  // Sitemap documents offered per origin (indexes included, counted when
-  // queued): generous for real sites, and a ceiling for recursive or
-  // hostile indexes.
-  static constexpr std::uint32_t kMaxSitemapsPerOrigin = 64;
-  // Sitemap entries (URLs) offered per origin, over all its sitemaps: what
-  // a sitemap costs is its entries, not its documents.
-  static constexpr std::uint32_t kMaxSitemapEntriesPerOrigin = 200'000;
   // Revisits read per poll, and outstanding (queued or in flight) at most.
   static constexpr int kRevisitsPerPoll = 1000;
   static constexpr std::size_t kMaxRevisitsQueued = 20'000;
@@ -186,8 +180,6 @@ class CrawlEngine {
   async::Task<bool> read_html(const FrontierUrl& url, async::FetchResult& result,
                               storage::PageRecord& record);
   bool offer_link(const std::string& link, int depth);
-  SkipReason take_budgets(const std::string& url);
-  bool sitemap_budget_left(std::string_view url);
   void offer_sitemap(const std::string& url);
   void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
                       bool has_robots_txt);
@@ -200,6 +192,7 @@ class CrawlEngine {
 
   async::Loop& loop_;
   config::CrawlOptions options_;
+  CrawlSummary summary_;
   storage::CrawlStore& store_;  // refills, the seen set and due revisits read it on the pool
   std::string agent_;           // robots product token
   RequestBuilder requests_;
@@ -207,6 +200,7 @@ class CrawlEngine {
   Frontier frontier_;
   UrlFilter filter_;
   AdmissionGate gate_;
+  QueueAdmission admission_;                   // counts into summary_.skipped
   std::atomic<bool> parses_cancelled_{false};  // read by the parse pool (HtmlLimits::cancel)
   parsers::HtmlLimits html_limits_;
   async::ByteBudget parse_budget_;  // HTML bytes being parsed
@@ -234,9 +228,6 @@ class CrawlEngine {
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
-  HostTally sitemaps_per_origin_;               // sitemap documents queued
-  HostTally sitemap_entries_per_origin_;        // and the entries they offered
-  CrawlSummary summary_;
   FetchLog fetch_log_;
   std::size_t notes_since_prune_ = 0;
   bool paused_ = false;

@@ -25,8 +25,7 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
                                  bool has_robots_txt) {
   if (!options_.use_sitemaps || stopping_ || (options_.max_depth && *options_.max_depth < 1))
     return;
-  if (sitemaps_per_origin_.contains(origin)) return;
-  sitemaps_per_origin_.add(origin, 0);
+  if (!admission_.first_look_at_sitemaps(origin)) return;
   // A robots.txt may list thousands; offer_sitemap refuses those past the budget.
   std::vector<std::string> queue(listed.begin(), listed.end());
   if (queue.empty() && !has_robots_txt) queue.push_back(std::string(origin) + "/sitemap.xml");
@@ -34,25 +33,13 @@ void CrawlEngine::start_sitemaps(std::string_view origin, const std::vector<std:
     if (auto url = parsers::normalize_url(sitemap)) offer_sitemap(*url);
 }
 
-// A sitemap is a request like a page: admitted by the gate (scope,
-// patterns, addresses) before it is queued, and paid for from its origin's
-// document budget when it is queued (a duplicate costs nothing).
-bool CrawlEngine::sitemap_budget_left(std::string_view url) {
-  std::string_view origin = parsers::normalized_origin(url);
-  if (sitemaps_per_origin_.count(origin) < kMaxSitemapsPerOrigin) return true;
-  ++summary_.skipped[std::string(to_string(SkipReason::kSitemapDocuments))];
-  return false;
-}
-
+// A sitemap is a request like a page: admitted (scope, patterns,
+// addresses, its origin's document budget) before it is queued, and paid
+// for when it is queued (a duplicate costs nothing).
 void CrawlEngine::offer_sitemap(const std::string& url) {
-  SkipReason reason = gate_.check(url, RequestKind::kSitemap);
-  if (reason != SkipReason::kNone) {
-    ++summary_.skipped[std::string(to_string(reason))];
-    return;
-  }
-  if (frontier_.seen(url) == Seen::kYes || !sitemap_budget_left(url)) return;
-  if (frontier_.add_sitemap(url) == AddOutcome::kQueued)
-    sitemaps_per_origin_.add(parsers::normalized_origin(url));
+  if (frontier_.seen(url) == Seen::kYes) return;
+  if (admission_.admit_sitemap(url) != SkipReason::kNone) return;
+  if (frontier_.add_sitemap(url) == AddOutcome::kQueued) admission_.sitemap_queued(url);
 }
 
 // An index queues the sitemaps it names (a bounded number per origin; an
@@ -77,10 +64,8 @@ async::Task<void> CrawlEngine::read_sitemap(const FrontierUrl& url, async::Fetch
       continue;
     }
     // Counted as offered: duplicates and refusals do not use the budget up.
-    if (sitemap_entries_per_origin_.count(origin) >= kMaxSitemapEntriesPerOrigin) {
-      ++summary_.skipped[std::string(to_string(SkipReason::kSitemapEntries))];
-    } else if (offer_link(*loc, 1)) {
-      sitemap_entries_per_origin_.add(origin);
+    if (admission_.sitemap_entries_left(origin) && offer_link(*loc, 1)) {
+      admission_.sitemap_entry_queued(origin);
       ++summary_.sitemap_urls;
       queued.queued.push_back(std::move(*loc));
     }
@@ -96,14 +81,10 @@ void CrawlEngine::follow_sitemap_redirect(const FrontierUrl& url,
   if (url.redirect_chain.size() >= kMaxSitemapRedirects) return;
   auto target = parsers::resolve_url(url.url, result.header("location"));
   if (!target) return;
-  SkipReason reason = gate_.check(*target, RequestKind::kSitemap);
-  if (reason != SkipReason::kNone) {
-    ++summary_.skipped[std::string(to_string(reason))];
-    return;
-  }
-  if (frontier_.seen(*target) == Seen::kYes || !sitemap_budget_left(*target)) return;
+  if (frontier_.seen(*target) == Seen::kYes) return;
+  if (admission_.admit_sitemap(*target) != SkipReason::kNone) return;
   if (frontier_.add_redirect(*target, url) == AddOutcome::kQueued)
-    sitemaps_per_origin_.add(parsers::normalized_origin(*target));
+    admission_.sitemap_queued(*target);
 }
 
 }  // namespace crawler

@@ -52,7 +52,6 @@ AddOutcome Frontier::add_sitemap(const std::string& url) {
 }
 
 AddOutcome Frontier::add(const std::string& url, int depth) {
-  if (limits_.max_depth && depth > *limits_.max_depth) return AddOutcome::kTooDeep;
   return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr}, true);
 }
 

@@ -46,7 +46,6 @@ struct FrontierLimits {
   std::size_t max_in_flight = 64;
   std::size_t max_per_host = 1;
   std::optional<std::size_t> max_pages;  // distinct URLs started, in all
-  std::optional<int> max_depth;          // seeds are depth 0
   Millis min_delay{1000};                // between starts of fetches on one host
   Millis backoff_base{1000};             // first back-off of a failing host
   Millis backoff_cap{10 * 60 * 1000};    // longest back-off
@@ -74,7 +73,7 @@ struct FrontierUrl {
 // kUncertain: the seen test, no longer exact, says "perhaps seen". The
 // caller queues the URL durably all the same: the database knows, and if the
 // URL is new a walk over the database's hosts brings it to the frontier.
-enum class AddOutcome { kQueued, kDuplicate, kTooDeep, kUncertain };
+enum class AddOutcome { kQueued, kDuplicate, kUncertain };
 
 enum class Seen { kNo, kYes, kPerhaps };
 

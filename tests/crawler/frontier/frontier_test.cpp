@@ -54,14 +54,6 @@ TEST(Frontier, WhileTheSeenSetLoadsAnUnknownUrlIsLeftToTheDatabase) {
   EXPECT_EQ(frontier.add("http://a.com/other", 1), AddOutcome::kQueued);
 }
 
-TEST(Frontier, EnforcesTheDepthLimitButNotOnSeeds) {
-  FrontierLimits l = limits();
-  l.max_depth = 0;
-  Frontier frontier(l);
-  EXPECT_EQ(frontier.add_seed("http://a.com/"), AddOutcome::kQueued);
-  EXPECT_EQ(frontier.add("http://a.com/x", 1), AddOutcome::kTooDeep);
-}
-
 TEST(Frontier, CapsFetchesPerHostAndOverall) {
   Frontier frontier(limits(3, 2));
   for (int i = 0; i < 5; ++i) {
@@ -197,7 +189,6 @@ TEST(Frontier, AtThePageLimitSitemapsAndRevisitsStillGo) {
 
 TEST(Frontier, ARedirectKeepsItsDepthAndExtendsTheChain) {
   FrontierLimits l = limits();
-  l.max_depth = 1;
   Frontier frontier(l);
   frontier.add("http://a.com/old", 1);
   auto old = frontier.next(kT0);
