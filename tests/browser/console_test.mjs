@@ -139,12 +139,16 @@ async function storedRows(db) {
 
 const problems = [];  // console errors and uncaught exceptions of the pages
 let allowedConsoleErrors = null;  // a RegExp while a step expects some (401s)
+let allowedConsoleErrorsSeen = 0;
 
 function watchPage(page, label) {
   page.setDefaultTimeout(10000);
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
-    if (allowedConsoleErrors && allowedConsoleErrors.test(message.text())) return;
+    if (allowedConsoleErrors && allowedConsoleErrors.test(message.text())) {
+      ++allowedConsoleErrorsSeen;
+      return;
+    }
     problems.push(`${label}: console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`${label}: uncaught: ${error.message}`));
@@ -342,6 +346,37 @@ async function main(browser) {
     await page.locator(testid('page-title'), {hasText: 'Page 1'}).waitFor();
     await page.locator(`${testid('links-in')} a[href="#/page?url=${encodeURIComponent(root)}"]`).waitFor();
     await assertNothingInjected(page);
+  }, page);
+
+  // What a page elsewhere could make the browser send: an action without the
+  // header (adding one needs a CORS preflight serve never grants). Each is
+  // refused and does nothing.
+  await step('every action without X-Crawler-Action is refused with 403 and does nothing', async () => {
+    const refusedSeed = `${site}/site/7/0?refused=1`;
+    const seen = allowedConsoleErrorsSeen;
+    allowedConsoleErrors = /status of 403/;
+    try {
+      const answers = await page.evaluate(async (seed) => {
+        const out = [];
+        for (const [action, body] of [['/api/pause', undefined], ['/api/resume', undefined],
+                                      ['/api/seeds', seed]]) {
+          const response = await fetch(action, {method: 'POST', body, cache: 'no-store'});
+          out.push({action, status: response.status, error: (await response.json()).error});
+        }
+        return out;
+      }, refusedSeed);
+      for (const {action, status, error} of answers) {
+        assert.equal(status, 403, `POST ${action} without the header`);
+        assert.match(error, /X-Crawler-Action/, `POST ${action}`);
+      }
+      assert.equal((await getJson('/api/overview')).paused, false, 'a refused pause paused the crawl');
+      // The browser logs each refusal; wait for them while they are allowed.
+      await waitFor('the three 403s in the console', () => allowedConsoleErrorsSeen >= seen + 3, 5000, 50);
+      const [row] = await queryDb(db, `SELECT count(*) AS n FROM urls WHERE url = '${refusedSeed}'`);
+      assert.equal(Number(row.n), 0, 'a refused seed was queued');
+    } finally {
+      allowedConsoleErrors = null;
+    }
   }, page);
 
   await step('pause stops the crawl, the numbers then agree exactly, resume restarts it', async () => {

@@ -58,12 +58,11 @@ class CrawlTest : public ::testing::Test {
     return summary;
   }
 
-  // The durable frontier agrees with the pages after a finished crawl: no URL
-  // stored twice, none left queued, every stored page's URL done and every
-  // done URL stored.
+  // The durable frontier agrees with the pages after a finished crawl: none
+  // left queued, every stored page's URL done and every done URL stored.
+  // (A URL cannot have two rows, pages.url_id is UNIQUE: whether a page was
+  // fetched twice shows only at the server, see fetch_counts.hpp.)
   void expect_states_consistent() {
-    EXPECT_EQ(scalar("SELECT count(DISTINCT url_id) FROM pages"),
-              scalar("SELECT count(*) FROM pages"));
     EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
     EXPECT_EQ(scalar("SELECT count(*) FROM urls u LEFT JOIN pages p ON p.url_id = u.id"
                      " WHERE u.state = 'done' AND p.id IS NULL"),

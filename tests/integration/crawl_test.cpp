@@ -18,6 +18,7 @@
 #include "storage/sqlite/read_query.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/integration/crawl_fixture.hpp"
+#include "tests/integration/fetch_counts.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace crawler {
@@ -313,7 +314,7 @@ TEST_F(CrawlTest, AResumeWhileTheSeenSetLoadsFetchesNothingTwice) {
     EXPECT_EQ(loop.close(), 0);
   }
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "200");
-  EXPECT_EQ(requests_for(server, "/site/").size(), 200u) << "a page was fetched twice";
+  testing::expect_each_fetched_once(server.requests(), "/site/200/", 200);
   expect_states_consistent();
 }
 

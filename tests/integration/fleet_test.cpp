@@ -13,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "tests/integration/crawler_process.hpp"
+#include "tests/integration/fetch_counts.hpp"
 #include "tests/integration/postgres_fixture.hpp"
 
 namespace crawler {
@@ -93,10 +95,30 @@ std::string read_file(const std::filesystem::path& path) {
 
 class FleetTest : public PostgresTest {
  protected:
-  // Every page stored once, nothing left queued, one stored page per URL done.
-  void expect_crawled_once(const LoopbackWeb& web) {
+  // Every page stored, nothing left queued, one stored page per URL done;
+  // and, counted at the servers, every page (the hub and its site) fetched
+  // once, or again only after a fetch by one of the `killed` workers (by
+  // user agent), which its kill lost. No worker fetched a page twice.
+  void expect_crawled_once(const LoopbackWeb& web, const std::set<std::string>& killed = {}) {
     EXPECT_EQ(scalar("SELECT count(*) FROM pages"), std::to_string(web.pages()));
     expect_states_consistent();
+    for (const auto& server : web.servers()) {
+      std::map<std::string, std::vector<std::string>> fetchers;  // target -> user agents
+      for (const auto& request : server->requests())
+        if (request.target == "/hub" || request.target.starts_with("/site/"))
+          fetchers[request.target].push_back(request.user_agent);
+      EXPECT_EQ(fetchers.size(), static_cast<std::size_t>(LoopbackWeb::kPagesPerHost))
+          << server->base_url();
+      for (const auto& [target, agents] : fetchers) {
+        std::set<std::string> distinct(agents.begin(), agents.end());
+        EXPECT_EQ(distinct.size(), agents.size())
+            << server->base_url() << target << ": a worker fetched it twice";
+        for (std::size_t i = 0; i + 1 < agents.size(); ++i)
+          EXPECT_TRUE(killed.contains(agents[i]))
+              << server->base_url() << target << " fetched by " << agents[i]
+              << " (not killed), then by " << agents[i + 1];
+      }
+    }
   }
 };
 
@@ -134,10 +156,6 @@ TEST_F(FleetTest, ThreeWorkersShareAHundredOriginsPolitelyAndStoreEachPageOnce) 
     }
     // robots.txt is kept in the database: the next holder reads it there.
     EXPECT_EQ(robots, 1) << server->base_url();
-    std::map<std::string, int> fetched;
-    for (const auto& request : requests) ++fetched[request.target];
-    for (const auto& [target, times] : fetched)
-      EXPECT_EQ(times, 1) << server->base_url() << target << " was fetched more than once";
   }
   EXPECT_EQ(requests_by_worker.size(), 3u) << "the work was not shared";
   std::cout << "origins handed over between workers: " << handed_over << "\n";
@@ -155,21 +173,23 @@ TEST_F(FleetTest, AKilledWorkersOriginsAreTakenOverAndEveryPageIsStoredOnce) {
   std::cout << "kill schedule seed: " << seed << std::endl;  // flushed before any fork
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> pause_ms(300, 1500), which(0, 2);
-  int kills = 0;
+  std::vector<int> worker_ids = {1, 2, 3};
+  std::set<std::string> killed;  // their user agents
   for (int round = 0; round < 3; ++round) {
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
     int victim = which(random);
     if (workers[victim]->wait(0ms)) continue;  // it finished already
     workers[victim]->signal(SIGKILL);
     EXPECT_EQ(workers[victim]->wait(10s), 128 + SIGKILL);
-    ++kills;
+    killed.insert("fleet-worker-" + std::to_string(worker_ids[victim]));
+    worker_ids[victim] = 10 * (round + 1) + victim;
     workers[victim] =
-        std::make_unique<CrawlerProcess>(worker_args(options_, fleet, 10 * (round + 1) + victim));
+        std::make_unique<CrawlerProcess>(worker_args(options_, fleet, worker_ids[victim]));
   }
   for (auto& worker : workers) EXPECT_EQ(worker->wait(180s), 0);
 
-  EXPECT_GE(kills, 1) << "the crawl ended before any worker was killed";
-  expect_crawled_once(web);
+  EXPECT_GE(killed.size(), 1u) << "the crawl ended before any worker was killed";
+  expect_crawled_once(web, killed);
 }
 
 // A worker frozen (SIGSTOP) past its lease with fetches in flight: another
@@ -209,6 +229,15 @@ TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
   EXPECT_EQ(stored_by_successor, "16");
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "16");
   expect_states_consistent();
+  // Counted at the servers: the successor fetched every page once, and the
+  // frozen worker none twice.
+  for (const auto& server : servers) {
+    std::vector<RequestRecord> by_successor, by_stalled;
+    for (const auto& request : server->requests())
+      (request.user_agent == "fleet-worker-2" ? by_successor : by_stalled).push_back(request);
+    testing::expect_each_fetched_once(by_successor, "/delay/600", 4);
+    testing::expect_none_fetched_twice(by_stalled, "/delay/600");
+  }
   std::string said = read_file(stalled_log);
   EXPECT_THAT(said, ::testing::HasSubstr("fenced off")) << said;
   EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("could not be stored"))) << said;
@@ -243,9 +272,8 @@ TEST_F(FleetTest, AServeClaimsOriginsWhosePagesAreDueAndRevisitsThem) {
   ASSERT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
 
   // A serve on the same database: the pages come due a second later.
-  int port = TestServer().port();  // a free one, for its HTTP endpoint
   std::vector<std::string> args = args_of("serve", 2);
-  args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
+  args.insert(args.end(), {"--listen", "127.0.0.1:0"});  // a port of its own choosing
   CrawlerProcess serve(args);
   auto fetched_twice = [&] {
     return std::all_of(servers.begin(), servers.end(), [](const auto& server) {

@@ -6,11 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -23,24 +18,19 @@
 #include "crawler/service/progress.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/crawler_process.hpp"
+#include "tests/integration/fetch_counts.hpp"
+#include "tests/support/held_dead_port.hpp"
 #include "tests/support/hostile_routes.hpp"
 
 namespace crawler {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::HeldDeadPort;
 using namespace std::chrono_literals;
 
 testing::CannedResponse html(std::string body) {
   return {200, {{"Content-Type", "text/html; charset=utf-8"}}, std::move(body)};
-}
-
-// A port where nothing listens: a server's, after it stopped.
-int dead_port() {
-  TestServer gone;
-  int port = gone.port();
-  gone.stop();
-  return port;
 }
 
 // The stall found on a real site: pages of a live origin also link to a
@@ -48,7 +38,8 @@ int dead_port() {
 // URLs wait robots_retry_ms; the live origin's must not wait with them.
 TEST_F(CrawlTest, ADeadOriginDoesNotStallALiveOneOnTheSameHost) {
   TestServer live;
-  std::string dead = "http://127.0.0.1:" + std::to_string(dead_port());
+  HeldDeadPort held;
+  std::string dead = held.origin();
   std::string index = "<title>index</title>";
   for (int i = 0; i < 40; ++i) {
     index += "<a href='" + dead + "/d" + std::to_string(i) + "'>dead</a>";
@@ -71,33 +62,10 @@ TEST_F(CrawlTest, ADeadOriginDoesNotStallALiveOneOnTheSameHost) {
   // Every live page was fetched long before the dead origin's retry was due.
   for (const auto& request : live_pages) EXPECT_LT(request.at - started, 2000ms) << request.target;
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error = 'robots_unreachable'"), "40");
+  // Counted at the server: robots.txt, the index and each live page once.
+  testing::expect_none_fetched_twice(live.requests(), "/");
   expect_states_consistent();
 }
-
-// A dead port that stays dead: a TCP socket bound on loopback and never
-// listening, held for the test's life, so no other process can take the
-// port meanwhile. A connection to it is refused.
-class HeldDeadPort {
- public:
-  HeldDeadPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-      throw std::runtime_error("cannot hold a loopback port");
-    port_ = ntohs(address.sin_port);
-  }
-  HeldDeadPort(const HeldDeadPort&) = delete;
-  HeldDeadPort& operator=(const HeldDeadPort&) = delete;
-  ~HeldDeadPort() { ::close(fd_); }
-  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
 
 // A live site whose index links a dead origin of its own host: `dead_urls`
 // URLs there, beside `pages` live pages (/live/0 .. /live/pages-1).
@@ -159,8 +127,9 @@ TEST_F(CrawlTest, ADeadOriginIsGivenUpAndTheCrawlEnds) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url LIKE '" + live.base_url() +
                    "/%' AND error IS NULL"),
             std::to_string(kPages + 1));
-  // Each live page fetched once (counted at the server).
-  EXPECT_EQ(requests_for(live, "/live/").size(), static_cast<std::size_t>(kPages));
+  // Each live page fetched once, and the index (counted at the server).
+  testing::expect_each_fetched_once(live.requests(), "/live/", kPages);
+  testing::expect_none_fetched_twice(live.requests(), "/");
   EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
   // `serve` comes back to them as to any page: a recrawl may reach them.
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE error = 'robots_unreachable'"

@@ -10,7 +10,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <sstream>
 #include <thread>
 
@@ -18,6 +17,7 @@
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_schema.hpp"
 #include "storage/postgres/search_terms.hpp"
+#include "tests/integration/fetch_counts.hpp"
 #include "tests/integration/postgres_fixture.hpp"
 
 namespace crawler {
@@ -30,12 +30,17 @@ TEST_F(PostgresTest, ACrawlStoresInPostgresWhatTheSameCrawlStoresInSqlite) {
   options_.db_path = sqlite_path_;
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   auto in_sqlite = stored();
+  testing::expect_each_fetched_once(server.requests(), "/site/150/", 150);
+  std::size_t sqlite_requests = server.request_count();
   options_.db_path = postgres;
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   auto in_postgres = stored();
 
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "150");
   EXPECT_EQ(in_postgres, in_sqlite);
+  // Each crawl fetched each page once.
+  testing::expect_each_fetched_once(testing::requests_since(server, sqlite_requests), "/site/150/",
+                                    150);
   expect_states_consistent();
   // Titles are in the full-text column, weighted above the text.
   EXPECT_EQ(scalar("SELECT url FROM pages WHERE search @@ to_tsquery('simple', 'page17')"
@@ -59,10 +64,7 @@ TEST_F(PostgresTest, AResumedCrawlFetchesWhatIsLeftAndNothingTwice) {
 
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "200");
   expect_states_consistent();
-  std::map<std::string, int> fetched;
-  for (const auto& request : requests_for(server, "/site/")) ++fetched[request.target];
-  EXPECT_EQ(fetched.size(), 200u);
-  for (const auto& [target, times] : fetched) EXPECT_EQ(times, 1) << target;
+  testing::expect_each_fetched_once(server.requests(), "/site/200/", 200);
 }
 
 TEST_F(PostgresTest, ConnectionsKilledMidCrawlAreReestablishedAndNothingIsLost) {
@@ -94,6 +96,8 @@ TEST_F(PostgresTest, ConnectionsKilledMidCrawlAreReestablishedAndNothingIsLost) 
   EXPECT_EQ(exit_code, kExitOk);
   EXPECT_GE(killed.load(), 1) << "the crawl ended before its connections were killed";
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "150");
+  // The batches whose connection died were written again, not fetched again.
+  testing::expect_each_fetched_once(server.requests(), "/site/150/", 150);
   expect_states_consistent();
 }
 
@@ -126,6 +130,7 @@ TEST_F(PostgresTest, ADatabaseAwayPastTheOutageLimitStopsTheCrawlWithNothingHalf
     }
   });
   int exit_code = run_crawl_command(options_);
+  std::vector<std::chrono::steady_clock::time_point> run_ends = {std::chrono::steady_clock::now()};
   done = true;
   cutter.join();
   storage::pg::Connection(admin_uri_).exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
@@ -138,6 +143,9 @@ TEST_F(PostgresTest, ADatabaseAwayPastTheOutageLimitStopsTheCrawlWithNothingHalf
   EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "150");
+  // The next run fetched again only what the first could not write.
+  testing::expect_refetches_within_the_backlog(
+      testing::count_refetches(server.requests(), "/site/150/", run_ends), options_.concurrency);
   expect_states_consistent();
 }
 
@@ -291,10 +299,7 @@ TEST_F(PostgresTest, CopyMovesACrawlBothWaysAndTheCopyResumes) {
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "120");
   expect_states_consistent();
-  std::map<std::string, int> fetched;
-  for (const auto& request : requests_for(server, "/site/")) ++fetched[request.target];
-  EXPECT_EQ(fetched.size(), 120u);
-  for (const auto& [target, times] : fetched) EXPECT_EQ(times, 1) << target;
+  testing::expect_each_fetched_once(server.requests(), "/site/120/", 120);
 
   auto finished = stored();
   std::string back = (dir_ / "back.db").string();
