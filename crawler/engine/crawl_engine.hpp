@@ -1,14 +1,13 @@
-// CrawlEngine: the crawl itself. A scheduler coroutine takes URLs from the
-// Frontier when their host may be fetched and spawns one crawl_page
-// coroutine per URL. A page asks robots.txt, fetches, retries or backs off
-// on failure, follows redirects itself, parses HTML on the thread pool,
-// feeds new links through the UrlFilter to the Frontier and hands its record
-// to the PageWriter. stop() ends the crawl early: in-flight fetches are
-// cancelled (and not stored), everything fetched is written.
+// CrawlEngine: the scheduler and the lifecycle of a crawl. A scheduler
+// coroutine takes URLs from the Frontier when their origin may be fetched
+// and runs one PageVisit per URL (the visit's steps are in page_visit.hpp
+// and steps/); beside it run the frontier's refill, the seen-set loader,
+// the fleet's lease rounds and the revisit poller. stop() ends the crawl
+// early: in-flight fetches get a grace period, everything fetched is
+// written.
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -22,7 +21,6 @@
 #include "crawler/admission/queue_admission.hpp"
 #include "crawler/admission/robots_cache.hpp"
 #include "crawler/admission/url_filter.hpp"
-#include "crawler/async/byte_budget.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/loop.hpp"
@@ -30,44 +28,20 @@
 #include "crawler/async/task_scope.hpp"
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
+#include "crawler/engine/crawl_summary.hpp"
 #include "crawler/engine/fetch_log.hpp"
+#include "crawler/engine/origin_settler.hpp"
+#include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
+#include "crawler/engine/sitemap_source.hpp"
+#include "crawler/engine/steps/record_sink.hpp"
+#include "crawler/engine/steps/revisit_policy.hpp"
+#include "crawler/engine/steps/visit_context.hpp"
 #include "crawler/frontier/frontier.hpp"
 #include "crawler/frontier/host_leases.hpp"
-#include "parsers/html_page.hpp"
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
-
-struct CrawlSummary {
-  std::size_t pages = 0;                       // records written
-  std::size_t fetch_errors = 0;                // no HTTP response (refused, timeout, reset, ...)
-  std::size_t http_errors = 0;                 // 4xx and 5xx responses
-  std::size_t retries = 0;                     // fetches tried again
-  std::size_t robots_denied = 0;               // URLs robots.txt disallowed
-  std::size_t sitemaps = 0;                    // sitemap documents read
-  std::size_t sitemap_urls = 0;                // URLs they added to the frontier
-  std::size_t write_failures = 0;              // records the store refused
-  std::string write_error;                     // the first refusal's message
-  std::size_t fenced = 0;                      // pages left out: another crawler took their host
-  std::map<std::string, std::size_t> skipped;  // links not queued, by reason
-  std::map<std::string, std::size_t> errors;   // fetch failures by kind
-  std::size_t stored_ok = 0;                   // page records without an error
-  std::map<std::string, std::size_t> failed;   // page records with one, by error
-  std::array<std::size_t, 6> responses{};      // HTTP responses by status class (1xx..5xx)
-  std::size_t bytes = 0;                       // body bytes received
-  std::size_t robots_unreachable = 0;          // pages given up for want of robots.txt
-  std::size_t revisits = 0;                    // stored pages fetched again
-  std::size_t revisits_changed = 0;            // ... that had changed
-  std::size_t refills = 0;                     // reads of queued URLs back from the database
-  double seconds = 0;
-  double write_seconds = 0;  // spent in write batches (off the loop thread)
-  std::size_t write_batches = 0;
-  bool stopped = false;     // ended by stop(), not by running out of work
-  std::string fatal_error;  // non-empty: the crawl could not go on
-
-  double pages_per_second() const { return seconds > 0 ? pages / seconds : 0; }
-};
 
 class CrawlEngine {
  public:
@@ -130,7 +104,7 @@ class CrawlEngine {
   };
   /// Valid until the engine next runs.
   std::vector<OriginStatus> origins() const;
-  const FetchLog& fetch_log() const { return fetch_log_; }
+  const FetchLog& fetch_log() const { return sink_.fetch_log(); }
   /// The crawl cannot go on (its database writes, or reads of its queued URLs, fail).
   bool failed() const { return fatal(); }
   Gauges gauges() const;
@@ -141,26 +115,11 @@ class CrawlEngine {
   void stop();
 
  private:
-  // kDone: finished (a record was written, or there was nothing to write);
-  // kRetried: back in the frontier; kAbandoned: the crawl is stopping and the
-  // URL was not finished: no record, so it stays queued for the next run.
-  enum class Visit { kDone, kRetried, kAbandoned };
-
   // Revisits read per poll, and outstanding (queued or in flight) at most.
   static constexpr int kRevisitsPerPoll = 1000;
   static constexpr std::size_t kMaxRevisitsQueued = 20'000;
-  // Queued URLs of a given-up origin read back from the database at a time.
-  static constexpr std::size_t kSettleChunk = 5'000;
 
   async::Task<void> crawl_page(FrontierUrl url);
-  async::Task<Visit> visit(FrontierUrl& url);
-  async::Task<bool> robots_allow(FrontierUrl& url, storage::PageRecord& record, Visit& visit);
-  void give_up_origin(std::string_view origin, const std::string& detail);
-  async::Task<void> settle_origin(std::string origin, std::string detail);
-  storage::PageRecord unreachable_record(const FrontierUrl& url, const std::string& detail);
-  std::optional<Visit> retry_later(FrontierUrl& url, const async::FetchResult& result);
-  void follow_redirect(const FrontierUrl& url, const async::FetchResult& result,
-                       storage::PageRecord& record);
   async::Task<void> poll_revisits();
   async::Task<void> refill_frontier();
   async::Task<void> load_seen_chunks(std::size_t chunk);
@@ -168,25 +127,9 @@ class CrawlEngine {
   void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                   TimePoint asked_at);
   async::Task<void> release_leases();
-  async::Task<void> writes_committed();
   bool fetchable(std::string_view origin) const;
   void drop_host(std::string_view origin);
   bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
-  // A first visit's revisit interval before clamping (a day), and the clamp.
-  static constexpr double kFirstRevisitS = 86400;
-  std::int64_t revisit_interval_s(double seconds) const;
-  void judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
-                     storage::PageRecord& record);
-  async::Task<bool> read_html(const FrontierUrl& url, async::FetchResult& result,
-                              storage::PageRecord& record);
-  bool offer_link(const std::string& link, int depth);
-  void offer_sitemap(const std::string& url);
-  void start_sitemaps(std::string_view origin, const std::vector<std::string>& listed,
-                      bool has_robots_txt);
-  async::Task<void> read_sitemap(const FrontierUrl& url, async::FetchResult& result);
-  void follow_sitemap_redirect(const FrontierUrl& url, const async::FetchResult& result);
-  storage::PageRecord start_record(const FrontierUrl& url) const;
-  void store(storage::PageRecord record);
   void arm_wakeup();
   bool fatal() const { return writer_.fatal() || !refill_error_.empty() || !lease_error_.empty(); }
 
@@ -195,25 +138,26 @@ class CrawlEngine {
   CrawlSummary summary_;
   storage::CrawlStore& store_;  // refills, the seen set and due revisits read it on the pool
   std::string agent_;           // robots product token
-  RequestBuilder requests_;
+  bool stopping_ = false;
   async::CurlMultiSet multis_;
   Frontier frontier_;
   UrlFilter filter_;
   AdmissionGate gate_;
-  QueueAdmission admission_;                   // counts into summary_.skipped
-  std::atomic<bool> parses_cancelled_{false};  // read by the parse pool (HtmlLimits::cancel)
-  parsers::HtmlLimits html_limits_;
-  async::ByteBudget parse_budget_;  // HTML bytes being parsed
+  QueueAdmission admission_;  // counts into summary_.skipped
   RobotsCache robots_;
   async::WakeSignal wake_;
   async::Timer wake_timer_;
   async::Timer grace_timer_;
   PageWriter writer_;
+  // The visit: its context, the steps' shared parts, the chain itself.
+  VisitContext context_;
+  RecordSink sink_;
+  RevisitPolicy revisit_policy_;
+  SitemapSource sitemaps_;
+  OriginSettler settler_;
+  PageVisit visit_;
   async::TaskScope pages_;
   async::TaskScope revisits_;
-  async::TaskScope settlers_;  // settle_origin, one per given-up origin at a time
-  // Origins being settled; true: more of its URLs came meanwhile, settle again.
-  std::unordered_map<std::string, bool> settling_;
   async::WakeSignal refill_wake_;
   async::TaskScope refills_;
   async::TaskScope seen_loader_;
@@ -228,10 +172,7 @@ class CrawlEngine {
   int refill_failures_ = 0;  // in a row
   std::string refill_error_;
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
-  FetchLog fetch_log_;
-  std::size_t notes_since_prune_ = 0;
   bool paused_ = false;
-  bool stopping_ = false;
   bool keep_running_ = false;
   Clock::time_point started_ = Clock::now();
 };

@@ -25,12 +25,6 @@ void CrawlEngine::drop_host(std::string_view origin) {
   for (const std::string& url : frontier_.drop_host(origin)) revisiting_.erase(url);
 }
 
-async::Task<void> CrawlEngine::writes_committed() {
-  async::WakeSignal committed;
-  writer_.after_pending([&committed] { committed.notify(); });
-  co_await committed.wait();
-}
-
 async::Task<void> CrawlEngine::keep_leases() {
   const Millis every = std::min(Millis(1000), leases_.lease() / 6);
   TimePoint renewed_at{};
@@ -52,7 +46,7 @@ async::Task<void> CrawlEngine::keep_leases() {
       round.release.push_back(std::move(origin));
     }
     bool finished = frontier_.finished();
-    if (!round.release.empty() || finished) co_await writes_committed();
+    if (!round.release.empty() || finished) co_await writer_.committed();
     if (now - renewed_at >= leases_.lease() / 4) round.renew = leases_.origins();
     // A round claims no more origins than fetches may run at once: workers
     // that start together share the hosts instead of the first taking all.

@@ -1,6 +1,5 @@
 // CrawlEngine, revisits: the service mode's poller that queues stored pages
-// when they are due, and the policy that judges a revisit (validators, body
-// hash, an interval that doubles while unchanged and halves on change).
+// when they are due (the policy that judges a revisit is RevisitPolicy).
 #include <algorithm>
 #include <chrono>
 
@@ -42,46 +41,6 @@ async::Task<void> CrawlEngine::poll_revisits() {
       frontier_.revisit(std::move(page));
     }
     if (!due.empty()) wake_.notify();
-  }
-}
-
-// Intervals are kept in whole seconds, never below one, within
-// --revisit-min and --revisit-max.
-std::int64_t CrawlEngine::revisit_interval_s(double seconds) const {
-  double low = std::max(1.0, options_.revisit_min_ms / 1000.0);
-  double high = std::max(low, options_.revisit_max_ms / 1000.0);
-  return static_cast<std::int64_t>(std::clamp(seconds, low, high));
-}
-
-// What a visit learns for the next one: validators, a hash of the body, and
-// the revisit interval: doubled while the page stays the same (304 or the
-// same hash), halved when it changed, kept after a failure; within bounds.
-void CrawlEngine::judge_revisit(const FrontierUrl& url, const async::FetchResult& result,
-                                storage::PageRecord& record) {
-  auto clamp = [this](double seconds) { return revisit_interval_s(seconds); };
-  record.etag = std::string(result.header("etag"));
-  record.last_modified = std::string(result.header("last-modified"));
-  if (!url.revisit) {
-    record.revisit_after_s = clamp(kFirstRevisitS);
-    return;
-  }
-  const storage::DuePage& before = *url.revisit;
-  record.revisit = true;
-  record.unchanged = false;  // decided below
-  ++summary_.revisits;
-  double interval = static_cast<double>(std::max<std::int64_t>(before.revisit_after_s, 1));
-  bool same = result.ok() && (result.status == 304 ||
-                              (result.status == 200 && record.content_hash == before.content_hash));
-  if (same) {
-    record.unchanged = true;
-    record.revisit_after_s = clamp(interval * 2);
-  } else if (result.ok() && result.status < 500) {
-    ++summary_.revisits_changed;
-    record.revisit_after_s = clamp(interval / 2);
-  } else {
-    // A failed revisit keeps the stored page as it was; it comes back as planned.
-    record.unchanged = true;
-    record.revisit_after_s = clamp(interval);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
+#include "crawler/async/wake_signal.hpp"
 #include "crawler/base/log.hpp"
 
 namespace crawler {
@@ -176,6 +177,12 @@ async::Task<void> PageWriter::drain() {
 
 async::Task<void> PageWriter::flush() {
   co_await scope_.join();
+}
+
+async::Task<void> PageWriter::committed() {
+  async::WakeSignal done;
+  after_pending([&done] { done.notify(); });
+  co_await done.wait();
 }
 
 }  // namespace crawler

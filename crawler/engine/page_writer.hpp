@@ -37,6 +37,9 @@ class PageWriter {
 
   /// Completes when every record added so far has been written (or failed).
   async::Task<void> flush();
+  /// Completes once every record added so far is committed (after_pending
+  /// as an awaitable): unlike flush(), it starts no batch itself.
+  async::Task<void> committed();
 
   /// Records waiting for the writer; callers hold back new work when it is large.
   std::size_t backlog() const { return pending_.size() + writing_; }

@@ -1,0 +1,73 @@
+// PageVisit: see page_visit.hpp.
+#include "crawler/engine/page_visit.hpp"
+
+#include <utility>
+
+#include "parsers/html_page.hpp"
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+PageVisit::PageVisit(VisitContext& context, AdmissionGate& gate, RobotsCache& robots,
+                     SitemapSource& sitemaps, OriginSettler& settler, RecordSink& sink,
+                     const RevisitPolicy& revisits)
+    : context_(context),
+      robots_(context, robots, sitemaps, settler),
+      fetch_(context, gate),
+      retry_(context),
+      redirect_(context),
+      html_(context),
+      sitemaps_(sitemaps),
+      sink_(sink),
+      revisits_(revisits) {}
+
+async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
+  storage::PageRecord record = sink_.start(url);
+  bool page = url.kind == UrlKind::kPage;
+  if (!context_.options.obey_robots) {
+    sitemaps_.start(parsers::normalized_origin(url.url), {}, false);
+  } else {
+    switch (co_await robots_.check(url, record)) {
+      case RobotsVerdict::kAllowed:
+        break;
+      case RobotsVerdict::kRefused:
+        if (page) sink_.store(std::move(record));
+        co_return VisitOutcome::kDone;
+      case RobotsVerdict::kWaiting:
+        co_return VisitOutcome::kRetried;
+      case RobotsVerdict::kAbandoned:
+        co_return VisitOutcome::kAbandoned;
+    }
+  }
+
+  async::FetchResult result = co_await fetch_.fetch(url);
+  if (result.error == async::FetchError::kCancelled) co_return VisitOutcome::kAbandoned;
+  if (auto decided = retry_.retry_later(url, result)) co_return *decided;
+  if (!page) co_return co_await read_sitemap(url, result);
+
+  co_await fetch_.record_response(result, record);
+  revisits_.judge(url, result, record);
+  if (record.unchanged) {
+    // Nothing new to read: the stored content, links and index stand.
+  } else if (result.is_redirect()) {
+    redirect_.follow(url, result, record);
+  } else if (result.ok() && parsers::is_html_content_type(result.content_type)) {
+    if (!co_await html_.read(url, result, record)) co_return VisitOutcome::kAbandoned;
+  }
+  if (fetch_.keeps_raw(url) && result.ok() && !record.unchanged) {
+    record.raw_request = std::move(result.raw_request);
+    record.raw_head = std::move(result.raw_response_head);
+    record.raw_body = std::move(result.body);
+  }
+  sink_.store(std::move(record));
+  co_return VisitOutcome::kDone;
+}
+
+// Sitemaps are means, not pages: read them, store nothing.
+async::Task<VisitOutcome> PageVisit::read_sitemap(FrontierUrl& url, async::FetchResult& result) {
+  if (result.ok() && result.status == 200) co_await sitemaps_.read(url, result);
+  if (result.is_redirect()) sitemaps_.follow_redirect(url, result);
+  co_return VisitOutcome::kDone;
+}
+
+}  // namespace crawler

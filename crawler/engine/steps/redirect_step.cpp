@@ -1,0 +1,46 @@
+// RedirectStep: see redirect_step.hpp.
+#include "crawler/engine/steps/redirect_step.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "parsers/url.hpp"
+
+namespace crawler {
+
+void RedirectStep::follow(const FrontierUrl& url, const async::FetchResult& result,
+                          storage::PageRecord& record) {
+  auto target = parsers::resolve_url(url.url, result.header("location"));
+  if (!target) {
+    record.error = "bad_redirect";
+    record.error_detail = "Location: " + std::string(result.header("location"));
+    return;
+  }
+  record.redirect_to = *target;
+  const auto& chain = url.redirect_chain;
+  if (*target == url.url || std::find(chain.begin(), chain.end(), *target) != chain.end()) {
+    record.error = "redirect_loop";
+    return;
+  }
+  if (static_cast<int>(chain.size()) >= context_.options.max_redirects) {
+    record.error = "too_many_redirects";
+    return;
+  }
+  Frontier& frontier = context_.frontier;
+  bool maybe_new = frontier.seen(*target) == Seen::kNo || !frontier.seen_complete();
+  SkipReason reason = context_.admission.admit(*target, url.depth, RequestKind::kPage, maybe_new);
+  if (reason == SkipReason::kInternalAddress || reason == SkipReason::kBadScheme) {
+    // Not a matter of scope: the server tried to send the crawler somewhere it must not go.
+    record.error = "blocked";
+    record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
+  }
+  if (reason != SkipReason::kNone) return;
+  if (AddOutcome added = frontier.add_redirect(*target, url);
+      added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
+    record.queued.push_back(*target);
+    record.queued_depth = url.depth;
+    record.queued_source = storage::QueueSource::kRedirect;
+  }
+}
+
+}  // namespace crawler
