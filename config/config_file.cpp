@@ -191,17 +191,6 @@ class TomlApplier {
 
 }  // namespace
 
-std::vector<ConfigKeyInfo> config_keys() {
-  const CrawlOptions defaults;
-  std::vector<ConfigKeyInfo> infos;
-  for (const Option& option : options_table()) {
-    infos.push_back({std::string(option.key), environment_variable(option.key),
-                     std::string(type_name(option.kind)), toml_text(option, defaults).value_or(""),
-                     std::string(option.help)});
-  }
-  return infos;
-}
-
 std::optional<ConfigError> apply_config_file(const std::string& path, CrawlOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))

@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "config/crawl_options.hpp"
 #include "config/option_table.hpp"
@@ -22,19 +21,6 @@ namespace crawler::config {
 struct ConfigError {
   std::string message;
 };
-
-/// One configuration key as documented: what `crawler config example` and
-/// docs/config.md show for it.
-struct ConfigKeyInfo {
-  std::string name;           ///< dotted, as in the file: "politeness.delay"
-  std::string env_var;        ///< "CRAWLER_POLITENESS_DELAY"
-  std::string type;           ///< "integer", "seconds", "boolean", "string", ...
-  std::string default_value;  ///< TOML literal of the default; empty: unset
-  std::string doc;            ///< one sentence on what the key means
-};
-
-/// Every key, in file order.
-std::vector<ConfigKeyInfo> config_keys();
 
 /// Applies the settings in the TOML file at `path` onto `options` (keys absent
 /// keep their value). Errors (unreadable file, TOML syntax, unknown key, wrong

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/option_table.hpp"
+#include "parsers/ascii.hpp"
 
 namespace crawler::config {
 
@@ -15,7 +16,7 @@ std::string group_name(std::string_view key) {
   auto dot = key.find('.');
   if (dot == std::string_view::npos) return "Options";
   std::string name(key.substr(0, dot));
-  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  name[0] = parsers::ascii_upper(name[0]);
   return name;
 }
 

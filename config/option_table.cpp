@@ -3,12 +3,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <type_traits>
+
+#include "parsers/ascii.hpp"
 
 namespace crawler::config {
 
@@ -423,24 +424,12 @@ std::string bound_text(const Option& option, std::int64_t bound) {
   return std::to_string(bound);
 }
 
-std::string trim(std::string_view text) {
-  auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // "a, b\,c" -> {"a", "b,c"}; blank items are dropped.
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> items;
   std::string item;
   auto flush = [&] {
-    std::string trimmed = trim(item);
+    std::string trimmed(parsers::trim_ascii_space(item));
     if (!trimmed.empty()) items.push_back(std::move(trimmed));
     item.clear();
   };
@@ -472,7 +461,8 @@ std::optional<double> size_bytes(std::string_view text, std::int64_t bare_unit) 
   double number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec != std::errc() || number < 0) return std::nullopt;
-  std::string suffix = lower(trim(std::string_view(end, text.data() + text.size() - end)));
+  const std::string suffix = parsers::ascii_lowercase(
+      parsers::trim_ascii_space(std::string_view(end, text.data() + text.size() - end)));
   static constexpr std::pair<std::string_view, double> kSuffixes[] = {
       {"b", 1},         {"kb", 1e3},        {"mb", 1e6},           {"gb", 1e9},
       {"kib", 1024.0},  {"mib", 1048576.0}, {"gib", 1073741824.0}, {"k", 1024.0},
@@ -602,14 +592,14 @@ Checked check_string(const Option& option, std::string text) {
 }
 
 Checked check_text(const Option& option, const std::string& raw) {
-  std::string text = trim(raw);
+  std::string text(parsers::trim_ascii_space(raw));
   auto got = [&] {
     return Checked{Value{},
                    "expected " + std::string(expected_text(option.kind)) + ", got " + quote(raw)};
   };
   switch (option.kind) {
     case Kind::kBoolean: {
-      std::string word = lower(text);
+      const std::string word = parsers::ascii_lowercase(text);
       if (word == "true" || word == "1") return {true, {}};
       if (word == "false" || word == "0") return {false, {}};
       return {Value{}, "expected true, false, 1 or 0, got " + quote(raw)};
@@ -685,8 +675,7 @@ std::optional<std::string> toml_text(const Option& option, const CrawlOptions& o
 
 std::string environment_variable(std::string_view key) {
   std::string name = "CRAWLER_";
-  for (char c : key)
-    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key) name += c == '.' ? '_' : parsers::ascii_upper(c);
   return name;
 }
 

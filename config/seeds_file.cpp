@@ -7,20 +7,10 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "parsers/ascii.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler::config {
-
-namespace {
-
-std::string trim(const std::string& line) {
-  auto first = line.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  auto last = line.find_last_not_of(" \t\r\n");
-  return line.substr(first, last - first + 1);
-}
-
-}  // namespace
 
 namespace {
 
@@ -29,7 +19,7 @@ void read_seeds(std::istream& in, const std::string& source, SeedList& list) {
   std::unordered_set<std::string> seen;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    std::string text = trim(line);
+    std::string text(parsers::trim_ascii_space(line));
     if (text.empty() || text.front() == '#') continue;
     auto url = parsers::normalize_url(text);
     if (!url) {

@@ -314,29 +314,6 @@ unsigned char byte_at(std::string_view s, std::size_t i) {
   return static_cast<unsigned char>(s[i]);
 }
 
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
-bool is_ascii_alpha(char c) {
-  const char lower = ascii_lower(c);
-  return lower >= 'a' && lower <= 'z';
-}
-
-std::string_view trim_ascii_space(std::string_view s) {
-  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool starts_with_ignoring_case(std::string_view s, std::string_view lower_prefix) {
-  if (s.size() < lower_prefix.size()) return false;
-  for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-    if (ascii_lower(s[i]) != lower_prefix[i]) return false;
-  }
-  return true;
-}
-
 void append_code_point(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -549,10 +526,11 @@ std::string header_charset(std::string_view content_type) {
   std::size_t pos = content_type.find(';');
   while (pos != std::string_view::npos && pos < content_type.size()) {
     ++pos;  // past ';'
-    while (pos < content_type.size() && is_ascii_space(content_type[pos])) ++pos;
+    while (pos < content_type.size() && is_html_space(content_type[pos])) ++pos;
     const std::size_t name_end = content_type.find_first_of("=;", pos);
     if (name_end == std::string_view::npos) return {};
-    const std::string_view name = trim_ascii_space(content_type.substr(pos, name_end - pos));
+    const std::string_view name =
+        trim_ascii_space(content_type.substr(pos, name_end - pos), is_html_space);
     if (content_type[name_end] == ';') {
       pos = name_end;
       continue;
@@ -570,7 +548,7 @@ std::string header_charset(std::string_view content_type) {
       value = content_type.substr(pos, end == std::string_view::npos ? end : end - pos);
       pos = end;
     }
-    if (name.size() == 7 && starts_with_ignoring_case(name, "charset")) {
+    if (ascii_iequals(name, "charset")) {
       return canonical_encoding(value);
     }
   }
@@ -617,13 +595,13 @@ std::string charset_from_content(std::string_view content) {
     const std::size_t found = content.find("charset", pos);
     if (found == std::string_view::npos) return {};
     std::size_t i = found + 7;
-    while (i < content.size() && is_ascii_space(content[i])) ++i;
+    while (i < content.size() && is_html_space(content[i])) ++i;
     if (i >= content.size() || content[i] != '=') {
       pos = i;
       continue;
     }
     ++i;
-    while (i < content.size() && is_ascii_space(content[i])) ++i;
+    while (i < content.size() && is_html_space(content[i])) ++i;
     if (i >= content.size()) return {};
     const char quote = content[i];
     if (quote == '"' || quote == '\'') {
@@ -644,8 +622,8 @@ std::string MetaPrescan::run() {
       const std::size_t close = in_.find("-->", pos_ + 2);
       if (close == std::string_view::npos) return {};
       pos_ = close + 3;
-    } else if (starts_with_ignoring_case(rest, "<meta") && rest.size() > 5 &&
-               (is_ascii_space(rest[5]) || rest[5] == '/')) {
+    } else if (ascii_istarts_with(rest, "<meta") && rest.size() > 5 &&
+               (is_html_space(rest[5]) || rest[5] == '/')) {
       pos_ += 6;
       std::string charset = meta_charset();
       if (exhausted_) return {};
@@ -703,7 +681,7 @@ std::string MetaPrescan::meta_charset() {
 
 // "Get an attribute": nothing at '>' or at the end of input.
 std::optional<MetaPrescan::Attribute> MetaPrescan::next_attribute() {
-  while (!ran_out() && (is_ascii_space(in_[pos_]) || in_[pos_] == '/')) ++pos_;
+  while (!ran_out() && (is_html_space(in_[pos_]) || in_[pos_] == '/')) ++pos_;
   if (exhausted_ || in_[pos_] == '>') return std::nullopt;
   Attribute attribute;
   while (true) {  // the name
@@ -714,12 +692,12 @@ std::optional<MetaPrescan::Attribute> MetaPrescan::next_attribute() {
       if (!read_attribute_value(attribute)) return std::nullopt;
       return attribute;
     }
-    if (is_ascii_space(c)) break;
+    if (is_html_space(c)) break;
     if (c == '/' || c == '>') return attribute;
     attribute.name += ascii_lower(c);
     ++pos_;
   }
-  while (!ran_out() && is_ascii_space(in_[pos_])) ++pos_;
+  while (!ran_out() && is_html_space(in_[pos_])) ++pos_;
   if (exhausted_) return std::nullopt;
   if (in_[pos_] != '=') return attribute;  // a name without a value
   ++pos_;
@@ -729,7 +707,7 @@ std::optional<MetaPrescan::Attribute> MetaPrescan::next_attribute() {
 
 // The value after '='; false when the input ran out first.
 bool MetaPrescan::read_attribute_value(Attribute& attribute) {
-  while (!ran_out() && is_ascii_space(in_[pos_])) ++pos_;
+  while (!ran_out() && is_html_space(in_[pos_])) ++pos_;
   if (exhausted_) return false;
   const char first = in_[pos_];
   if (first == '"' || first == '\'') {
@@ -745,7 +723,7 @@ bool MetaPrescan::read_attribute_value(Attribute& attribute) {
   if (first == '>') return true;
   for (; !ran_out(); ++pos_) {
     const char c = in_[pos_];
-    if (is_ascii_space(c) || c == '>') return true;
+    if (is_html_space(c) || c == '>') return true;
     attribute.value += ascii_lower(c);
   }
   return false;
@@ -754,10 +732,9 @@ bool MetaPrescan::read_attribute_value(Attribute& attribute) {
 }  // namespace
 
 std::string canonical_encoding(std::string_view label) {
-  label = trim_ascii_space(label);
+  label = trim_ascii_space(label, is_html_space);
   if (label.empty() || label.size() > kMaxLabelLength) return {};
-  std::string lower(label);
-  std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
+  const std::string lower = ascii_lowercase(label);
   for (const Label& entry : kLabels) {
     if (entry.label == lower) return std::string(entry.encoding);
   }

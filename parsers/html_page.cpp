@@ -4,7 +4,6 @@
 #include <gumbo.h>
 
 #include <algorithm>
-#include <cctype>
 #include <csetjmp>
 #include <memory>
 #include <optional>
@@ -20,23 +19,15 @@ namespace crawler::parsers {
 
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
 // Appends `text` to `out` with runs of whitespace collapsed to one space.
 void append_collapsed(std::string& out, std::string_view text) {
   for (char c : text) {
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
     } else {
       out.push_back(c);
     }
   }
-}
-
-void trim_trailing_space(std::string& s) {
-  while (!s.empty() && s.back() == ' ') s.pop_back();
 }
 
 const char* attribute(const GumboElement& element, const char* name) {
@@ -48,9 +39,9 @@ const char* attribute(const GumboElement& element, const char* name) {
 bool has_token(std::string_view list, std::string_view token) {
   std::size_t pos = 0;
   while (pos < list.size()) {
-    while (pos < list.size() && is_space(list[pos])) ++pos;
+    while (pos < list.size() && is_ascii_space(list[pos])) ++pos;
     std::size_t end = pos;
-    while (end < list.size() && !is_space(list[end])) ++end;
+    while (end < list.size() && !is_ascii_space(list[end])) ++end;
     if (end > pos && ascii_iequals(list.substr(pos, end - pos), token)) return true;
     pos = end;
   }
@@ -270,15 +261,14 @@ HtmlPage extract(const GumboOutput& output, std::string_view page_url, std::stri
     if (auto canonical = resolve_url(base, walker.canonical)) page.canonical = *canonical;
   }
   page.robots = walker.robots;
-  trim_trailing_space(walker.title);
-  if (!walker.title.empty() && walker.title.front() == ' ') walker.title.erase(0, 1);
+  walker.title = std::string(trim_ascii_space(walker.title));
   if (walker.text.size() > limits.max_text_bytes) {
     // Cut on a UTF-8 boundary: the text goes to SQLite and the index as UTF-8.
     std::size_t cut = limits.max_text_bytes;
     while (cut > 0 && (static_cast<unsigned char>(walker.text[cut]) & 0xc0) == 0x80) --cut;
     walker.text.resize(cut);
   }
-  trim_trailing_space(walker.text);
+  walker.text = std::string(trim_ascii_space(walker.text));
   page.title = std::move(walker.title);
   page.text = std::move(walker.text);
   return page;
@@ -302,8 +292,7 @@ RobotsDirectives parse_robots_directives(std::string_view content) {
   while (pos <= content.size()) {
     std::size_t end = std::min(content.find(',', pos), content.size());
     std::string_view token = content.substr(pos, end - pos);
-    while (!token.empty() && is_space(token.front())) token.remove_prefix(1);
-    while (!token.empty() && is_space(token.back())) token.remove_suffix(1);
+    token = trim_ascii_space(token);
     if (ascii_iequals(token, "noindex") || ascii_iequals(token, "none")) directives.noindex = true;
     if (ascii_iequals(token, "nofollow") || ascii_iequals(token, "none"))
       directives.nofollow = true;
@@ -315,8 +304,7 @@ RobotsDirectives parse_robots_directives(std::string_view content) {
 bool is_html_content_type(std::string_view content_type) {
   std::string lower;
   for (char c : content_type.substr(0, content_type.find(';')))
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!is_ascii_space(c)) lower.push_back(ascii_lower(c));
   return lower == "text/html" || lower == "application/xhtml+xml";
 }
 

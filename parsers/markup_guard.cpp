@@ -18,13 +18,6 @@ namespace {
 // are enough to tell them apart, and a 1 MB name costs no hashing.
 constexpr std::size_t kMaxNameLength = 32;
 
-bool is_space(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-}
-bool is_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 template <std::size_t N>
 bool one_of(std::string_view name, const std::array<std::string_view, N>& names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -90,7 +83,7 @@ Tag read_tag(std::string_view html, std::size_t pos, bool closing, std::size_t m
   Tag tag;
   tag.closing = closing;
   std::size_t name_end = pos;
-  while (name_end < html.size() && !is_space(html[name_end]) && html[name_end] != '/' &&
+  while (name_end < html.size() && !is_html_space(html[name_end]) && html[name_end] != '/' &&
          html[name_end] != '>')
     ++name_end;
   for (std::size_t i = pos; i < std::min(name_end, pos + kMaxNameLength); ++i)
@@ -104,26 +97,26 @@ Tag read_tag(std::string_view html, std::size_t pos, bool closing, std::size_t m
       tag.self_closing = at > pos && html[at - 1] == '/';
       return tag;
     }
-    if (is_space(c) || c == '/') {
+    if (is_html_space(c) || c == '/') {
       ++at;
       continue;
     }
     std::size_t attribute_start = at;
     ++at;  // a name's first character may be '='
-    while (at < html.size() && !is_space(html[at]) && html[at] != '/' && html[at] != '>' &&
+    while (at < html.size() && !is_html_space(html[at]) && html[at] != '/' && html[at] != '>' &&
            html[at] != '=')
       ++at;
     std::size_t after_name = at;
-    while (at < html.size() && is_space(html[at])) ++at;
+    while (at < html.size() && is_html_space(html[at])) ++at;
     if (at < html.size() && html[at] == '=') {
       ++at;
-      while (at < html.size() && is_space(html[at])) ++at;
+      while (at < html.size() && is_html_space(html[at])) ++at;
       if (at < html.size() && (html[at] == '"' || html[at] == '\'')) {
         std::size_t close = html.find(html[at], at + 1);
         if (close == std::string_view::npos) return tag;
         at = close + 1;
       } else {
-        while (at < html.size() && !is_space(html[at]) && html[at] != '>') ++at;
+        while (at < html.size() && !is_html_space(html[at]) && html[at] != '>') ++at;
       }
     } else {
       at = after_name;
@@ -265,7 +258,7 @@ GuardedMarkup guard_markup(std::string_view html, const MarkupLimits& limits) {
     }
     bool closing = rest.starts_with("</");
     std::size_t name_at = pos + (closing ? 2 : 1);
-    if (name_at >= html.size() || !is_letter(html[name_at])) {
+    if (name_at >= html.size() || !is_ascii_alpha(html[name_at])) {
       pos = name_at;  // a stray '<' is text
       continue;
     }

@@ -20,22 +20,6 @@ namespace {
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string ascii_lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kOther };
 
 Key classify_key(std::string_view key) {
@@ -51,21 +35,14 @@ Key classify_key(std::string_view key) {
 }
 
 // "User-agent: *" (optionally followed by blanks and more text, as Google's
-// parser accepts) names every crawler.
+// parser accepts) names every crawler. A line holds no CR or LF, so the
+// blanks of is_ascii_space are space, tab, VT and FF.
 bool is_global_agent(std::string_view value) {
-  return !value.empty() && value[0] == '*' && (value.size() == 1 || is_blank(value[1]));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return !value.empty() && value[0] == '*' && (value.size() == 1 || is_ascii_space(value[1]));
 }
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return is_ascii_alnum(static_cast<char>(c)) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 void append_encoded(std::string& out, unsigned char c) {
@@ -196,7 +173,7 @@ std::string robots_product_token(std::string_view user_agent) {
   std::size_t n = 0;
   while (n < user_agent.size()) {
     const char c = user_agent[n];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-')) break;
+    if (!(is_ascii_alpha(c) || c == '_' || c == '-')) break;
     ++n;
   }
   return std::string(user_agent.substr(0, n));
@@ -241,9 +218,9 @@ RobotsTxt RobotsTxt::parse(std::string_view content) {
     line = line.substr(0, line.find('#'));
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    const std::string_view value = trim(line.substr(colon + 1));
+    const std::string_view value = trim_ascii_space(line.substr(colon + 1));
 
-    const Key key = classify_key(trim(line.substr(0, colon)));
+    const Key key = classify_key(trim_ascii_space(line.substr(0, colon)));
     switch (key) {
       case Key::kUserAgent: {
         if (!collecting_agents) {
@@ -255,7 +232,7 @@ RobotsTxt RobotsTxt::parse(std::string_view content) {
         if (is_global_agent(value)) {
           g.global = true;
         } else if (std::string token = robots_product_token(value); !token.empty()) {
-          g.agents.push_back(ascii_lowered(token));
+          g.agents.push_back(ascii_lowercase(token));
         }
         break;
       }
@@ -288,7 +265,7 @@ RobotsTxt RobotsTxt::parse(std::string_view content) {
 }
 
 std::vector<const RobotsTxt::Group*> RobotsTxt::groups_for(std::string_view agent) const {
-  const std::string token = ascii_lowered(robots_product_token(agent));
+  const std::string token = ascii_lowercase(robots_product_token(agent));
   std::vector<const Group*> specific;
   std::vector<const Group*> global;
   for (const Group& g : groups_) {

@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::parsers {
 namespace {
 
@@ -32,16 +34,6 @@ constexpr std::size_t kMaxFeedBytes = 1024 * 1024 * 1024;
 bool is_gzip(std::string_view body) {
   return body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
          static_cast<unsigned char>(body[1]) == 0x8b;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // "sm:urlset" -> "urlset".
@@ -151,7 +143,7 @@ class SitemapReader {
     if (!seen_content_) {
       // Tolerate blank lines before "<?xml" (expat rejects them), keeping
       // line numbers true by counting what is skipped.
-      while (!bytes.empty() && is_space(bytes.front())) {
+      while (!bytes.empty() && is_xml_space(bytes.front())) {
         if (bytes.front() == '\n') ++skipped_lines_;
         bytes.remove_prefix(1);
       }
@@ -232,7 +224,7 @@ class SitemapReader {
     if (depth_ == 3 && field_ != Field::kNone) {
       // The first <loc> or <lastmod> of an item wins.
       std::string& target = field_ == Field::kLoc ? item_.loc : item_.lastmod;
-      if (target.empty()) target = trim(text_);
+      if (target.empty()) target = trim_ascii_space(text_, is_xml_space);
       field_ = Field::kNone;
     } else if (depth_ == 2 && in_item_) {
       in_item_ = false;
@@ -294,18 +286,6 @@ class SitemapReader {
   SitemapEntry item_;
 };
 
-bool starts_with_http(std::string_view line) {
-  for (const std::string_view scheme : {"http://", "https://"}) {
-    if (line.size() > scheme.size() &&
-        std::equal(scheme.begin(), scheme.end(), line.begin(), [](char a, char b) {
-          return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-        })) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string_view to_string(SitemapKind kind) {
@@ -336,37 +316,6 @@ Sitemap parse_sitemap(std::string_view body, SitemapLimits limits) {
     }
   }
   return reader.finish();
-}
-
-std::vector<std::string> parse_text_sitemap(std::string_view body, std::size_t max_entries) {
-  std::string inflated;
-  if (is_gzip(body)) {
-    GzipStream gzip(body);
-    bool complete = true;
-    for (auto chunk = gzip.next(); !chunk.empty(); chunk = gzip.next()) {
-      const std::size_t room = kMaxSitemapBytes - inflated.size();
-      inflated.append(chunk.substr(0, room));
-      if (chunk.size() > room) {
-        complete = false;
-        break;
-      }
-    }
-    if (!complete || !gzip.error().empty()) {
-      const auto last_newline = inflated.find_last_of("\r\n");
-      inflated.resize(last_newline == std::string::npos ? 0 : last_newline);
-    }
-    body = inflated;
-  }
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);  // UTF-8 BOM
-
-  std::vector<std::string> urls;
-  while (!body.empty() && urls.size() < max_entries) {
-    const auto end = body.find_first_of("\r\n");
-    const std::string_view line = trim(body.substr(0, end));
-    body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
-    if (starts_with_http(line)) urls.emplace_back(line);
-  }
-  return urls;
 }
 
 }  // namespace crawler::parsers

@@ -1,6 +1,6 @@
 // Sitemaps (sitemaps.org protocol 0.9): XML urlsets and sitemap indexes,
-// gzipped or not, and plain-text sitemaps. Pure code over bytes, no network:
-// the crawler fetches, resolves and normalizes. Whatever the input, work and
+// gzipped or not. Pure code over bytes, no network: the crawler fetches,
+// resolves and normalizes. Whatever the input, work and
 // memory stay bounded by SitemapLimits: gzip is inflated in chunks and never
 // past max_bytes, no DTD is ever read (so no entity can expand and nothing
 // external is fetched), and parsing stops after max_entries entries.
@@ -55,12 +55,5 @@ struct SitemapLimits {
 /// direct child of <url> (urlset) or <sitemap> (index), and an item without
 /// one is skipped. A document with a DOCTYPE is rejected.
 Sitemap parse_sitemap(std::string_view body, SitemapLimits limits = {});
-
-/// Parses a plain-text sitemap: one URL per line, trimmed; only lines that
-/// start with http:// or https:// (any case) count, at most max_entries of
-/// them. A gzipped body is inflated first, up to kMaxSitemapBytes; a line cut
-/// by that cap or by corrupt gzip data is dropped.
-std::vector<std::string> parse_text_sitemap(std::string_view body,
-                                            std::size_t max_entries = kMaxSitemapEntries);
 
 }  // namespace crawler::parsers

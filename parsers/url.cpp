@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "parsers/ascii.hpp"
 #include "parsers/url_encoding.hpp"
 #include "parsers/url_host.hpp"
 
@@ -55,26 +56,15 @@ std::string clean_input(std::string_view input) {
   return out;
 }
 
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 // Length of the scheme when input starts with one and a ':', else kNone.
 size_t scheme_length(std::string_view input) {
-  if (input.empty() || !is_alpha(input[0])) return kNone;
+  if (input.empty() || !is_ascii_alpha(input[0])) return kNone;
   for (size_t i = 1; i < input.size(); ++i) {
     char c = input[i];
     if (c == ':') return i;
-    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return kNone;
+    if (!is_ascii_alnum(c) && c != '+' && c != '-' && c != '.') return kNone;
   }
   return kNone;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 bool is_special(std::string_view scheme) {
@@ -105,7 +95,7 @@ bool is_single_dot(std::string_view segment) {
 
 bool is_double_dot(std::string_view segment) {
   if (segment.size() < 2 || segment.size() > 6) return false;
-  std::string lower = to_lower(segment);
+  std::string lower = ascii_lowercase(segment);
   return lower == ".." || lower == ".%2e" || lower == "%2e." || lower == "%2e%2e";
 }
 
@@ -316,7 +306,7 @@ Error parse(std::string_view input, const UrlRecord* base, UrlRecord& url) {
     }
     return parse_relative(input, *base, url);
   }
-  url.scheme = to_lower(input.substr(0, scheme_end));
+  url.scheme = ascii_lowercase(input.substr(0, scheme_end));
   url.special = is_special(url.scheme);
   std::string_view rest = input.substr(scheme_end + 1);
   if (url.scheme == "file") return parse_file(rest, base, url);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::parsers {
 
 /// The WHATWG percent-encode sets, each a superset of the one before it
@@ -58,14 +60,6 @@ inline void append_encoded(std::string& out, char byte, EncodeSet set) {
 /// Appends `text` to `out`, percent-encoding the bytes in `set`.
 inline void append_encoded(std::string& out, std::string_view text, EncodeSet set) {
   for (char c : text) append_encoded(out, c, set);
-}
-
-/// The value of a hex digit, or -1.
-constexpr int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// Decodes every valid %XX; a '%' not followed by two hex digits stays as is.

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "parsers/ascii.hpp"
 #include "parsers/url_encoding.hpp"
 
 namespace crawler::parsers {
@@ -173,9 +174,7 @@ HostResult domain_to_ascii(const std::string& domain) {
   }
   std::string out;
   if (ascii && !has_punycode_label(domain)) {
-    out = domain;
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out = ascii_lowercase(domain);
   } else {
     char* converted = nullptr;
     int rc = idn2_to_ascii_8z(domain.c_str(), &converted, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);

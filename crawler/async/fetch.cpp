@@ -4,7 +4,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 #include "parsers/ascii.hpp"
@@ -32,12 +31,6 @@ HeaderList make_list(const std::vector<std::string>& items) {
     }
   }
   return list;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // Lives on the fetch coroutine's frame for the whole transfer; the curl
@@ -131,8 +124,9 @@ size_t on_header(char* data, size_t size, size_t count, void* userp) {
     }
     if (sink->keep_raw) sink->result->raw_response_head.append(line);
     if (header)
-      sink->result->headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                         std::string(trim(line.substr(colon + 1))));
+      sink->result->headers.emplace_back(
+          std::string(parsers::trim_ascii_space(line.substr(0, colon))),
+          std::string(parsers::trim_ascii_space(line.substr(colon + 1))));
   } catch (...) {
     return 0;
   }
@@ -276,9 +270,9 @@ std::vector<std::string_view> FetchResult::headers_named(std::string_view name) 
 }
 
 std::optional<std::chrono::milliseconds> FetchResult::retry_after() const {
-  std::string value(trim(header("retry-after")));
+  std::string value(parsers::trim_ascii_space(header("retry-after")));
   if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+  if (std::all_of(value.begin(), value.end(), parsers::is_ascii_digit)) {
     if (value.size() > 9) return std::chrono::hours(24 * 365);  // absurd, but a clear "later"
     return std::chrono::seconds(std::stol(value));
   }

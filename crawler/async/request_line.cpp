@@ -2,7 +2,8 @@
 #include "crawler/async/request_line.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "parsers/ascii.hpp"
 
 namespace crawler::async {
 
@@ -18,7 +19,7 @@ std::optional<RequestLine> parse_request_line(std::string_view head) {
   std::string_view version = line.substr(second + 1);
   // RFC 9110 5.6.2: a method is a token; a target has no space or control byte.
   auto token = [](unsigned char c) {
-    return std::isalnum(c) ||
+    return parsers::is_ascii_alnum(static_cast<char>(c)) ||
            std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
   };
   auto visible = [](unsigned char c) { return c > 0x20 && c < 0x7f; };
@@ -32,12 +33,6 @@ std::optional<RequestLine> parse_request_line(std::string_view head) {
 
 std::vector<std::pair<std::string_view, std::string_view>> parse_header_fields(
     std::string_view head) {
-  auto trim = [](std::string_view value) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    return value;
-  };
   std::vector<std::pair<std::string_view, std::string_view>> fields;
   std::size_t at = head.find("\r\n");
   while (at != std::string_view::npos && at + 2 < head.size()) {
@@ -46,7 +41,9 @@ std::vector<std::pair<std::string_view, std::string_view>> parse_header_fields(
     std::string_view line = head.substr(start, end == std::string_view::npos ? end : end - start);
     std::size_t colon = line.find(':');
     if (colon != std::string_view::npos)
-      fields.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
+      fields.emplace_back(
+          line.substr(0, colon),
+          parsers::trim_ascii_space(line.substr(colon + 1), parsers::is_space_or_tab));
     at = end;
   }
   return fields;

@@ -1,20 +1,18 @@
 // WarcWriter: see warc_writer.hpp.
 #include "crawler/commands/warc_writer.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <sstream>
+
+#include "parsers/ascii.hpp"
 
 namespace crawler {
 
 namespace {
 
-bool header_named(const std::string& line, const char* name) {
-  std::size_t n = std::char_traits<char>::length(name);
-  if (line.size() <= n || line[n] != ':') return false;
-  for (std::size_t i = 0; i < n; ++i)
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-  return true;
+bool header_named(std::string_view line, std::string_view name) {
+  return line.size() > name.size() && line[name.size()] == ':' &&
+         parsers::ascii_istarts_with(line, name);
 }
 
 // "2026-11-27T04:00:00.123Z" -> "2026-11-27T04:00:00Z" (WARC-Date needs no fraction).

@@ -213,7 +213,6 @@ class Frontier {
     if (!seen_.contains(url)) return seen_complete_ ? Seen::kNo : Seen::kPerhaps;
     return seen_.exact() ? Seen::kYes : Seen::kPerhaps;
   }
-  std::size_t seen_count() const { return seen_.size(); }
   std::size_t seen_memory_bytes() const { return seen_.memory_bytes(); }
   bool seen_exact() const { return seen_.exact(); }
   std::size_t host_count() const { return hosts_.size(); }

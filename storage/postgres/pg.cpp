@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "parsers/ascii.hpp"
 #include "parsers/utf8.hpp"
 
 namespace crawler::storage::pg {
@@ -68,12 +69,12 @@ std::string bytea_literal(std::string_view bytes) {
 }
 
 std::string bytes_of_bytea(std::string_view literal) {
-  auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   std::string out;
   if (literal.size() < 2) return out;
   out.reserve((literal.size() - 2) / 2);
   for (std::size_t i = 2; i + 1 < literal.size(); i += 2)
-    out += static_cast<char>(digit(literal[i]) << 4 | digit(literal[i + 1]));
+    out +=
+        static_cast<char>(parsers::hex_value(literal[i]) << 4 | parsers::hex_value(literal[i + 1]));
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "parsers/ascii.hpp"
 #include "parsers/utf8.hpp"
 
 namespace crawler::storage::pg {
@@ -65,11 +66,11 @@ void for_each_word(std::string_view text, Word word) {
     std::size_t length = parsers::utf8_length(text, i);
     // A stray byte separates words, as punctuation does.
     char32_t c = length == 0 ? U' ' : decode(text, i, length);
-    bool letter = c < 0x80 ? (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+    bool letter = c < 0x80 ? parsers::is_ascii_alnum(static_cast<char>(c))
                            : !ctype || iswalnum_l(static_cast<wint_t>(c), ctype);
     if (letter) {
       if (c < 0x80) {
-        current += static_cast<char>(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
+        current += parsers::ascii_lower(static_cast<char>(c));
       } else {
         append_utf8(current,
                     ctype ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), ctype)) : c);
@@ -228,9 +229,7 @@ std::string search_query_literal(std::string_view query) {
       end = query.find_first_of(" \t\r\n", i);
       if (end == std::string_view::npos) end = query.size();
       term.text = query.substr(i, end - i);
-      std::string lower(term.text);
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](char ch) { return ch | 0x20; });
-      if (!term.negated && lower == "or") {
+      if (!term.negated && parsers::ascii_iequals(term.text, "or")) {
         pending_or = !terms.empty();
         i = end;
         continue;

@@ -1,10 +1,10 @@
 // ReadQuery: see read_query.hpp.
 #include "storage/sqlite/read_query.hpp"
 
-#include <cctype>
 #include <chrono>
 #include <string_view>
 
+#include "parsers/ascii.hpp"
 #include "storage/sqlite/sqlite.hpp"
 
 namespace crawler::storage {
@@ -14,7 +14,7 @@ namespace {
 // True when `rest` holds only whitespace and SQL comments.
 bool only_trivia(std::string_view rest) {
   while (!rest.empty()) {
-    if (std::isspace(static_cast<unsigned char>(rest.front())) || rest.front() == ';') {
+    if (parsers::is_ascii_space(rest.front()) || rest.front() == ';') {
       rest.remove_prefix(1);
     } else if (rest.starts_with("--")) {
       auto end = rest.find('\n');
@@ -33,12 +33,9 @@ bool only_trivia(std::string_view rest) {
 // "PRAGMA user_version". SQLite does not call these read-only, but on a
 // connection opened read-only they cannot change the file.
 bool is_reading_pragma(std::string_view sql) {
-  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())))
-    sql.remove_prefix(1);
-  if (sql.size() < 6) return false;
-  std::string head;
-  for (char c : sql.substr(0, 6)) head.push_back(static_cast<char>(std::toupper(c)));
-  return head == "PRAGMA" && sql.find_first_of("=(") == std::string_view::npos;
+  sql = parsers::trim_ascii_space(sql);
+  return parsers::ascii_istarts_with(sql, "PRAGMA") &&
+         sql.find_first_of("=(") == std::string_view::npos;
 }
 
 }  // namespace

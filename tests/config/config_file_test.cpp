@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "config/config_command.hpp"
+#include "config/option_table.hpp"
 
 #ifndef CRAWLER_SOURCE_DIR
 #error "CRAWLER_SOURCE_DIR must name the repository root (compile definition)"
@@ -453,13 +454,14 @@ TEST_F(ConfigFileTest, TheExampleWithItsCommentedKeysEnabledIsValid) {
   EXPECT_TRUE(o.max_depth.has_value());
 }
 
-TEST(ConfigKeysTest, EveryKeyHasATypeAndADocAndAUniqueName) {
-  std::set<std::string> names;
-  for (const ConfigKeyInfo& key : config_keys()) {
-    EXPECT_FALSE(key.type.empty()) << key.name;
-    EXPECT_FALSE(key.doc.empty()) << key.name;
-    EXPECT_EQ(key.env_var, environment_variable(key.name));
-    EXPECT_TRUE(names.insert(key.name).second) << key.name;
+TEST(OptionTableTest, EveryKeyHasATypeAndADocAndAUniqueNameAndVariable) {
+  std::set<std::string_view> names;
+  std::set<std::string> variables;
+  for (const Option& option : options_table()) {
+    EXPECT_FALSE(type_name(option.kind).empty()) << option.key;
+    EXPECT_FALSE(option.help.empty()) << option.key;
+    EXPECT_TRUE(names.insert(option.key).second) << option.key;
+    EXPECT_TRUE(variables.insert(environment_variable(option.key)).second) << option.key;
   }
   EXPECT_EQ(names.size(), 50u);  // one per field of CrawlOptions
 }
@@ -482,8 +484,8 @@ TEST(ConfigDocsTest, DocsHoldTheReferenceTheTablePrints) {
   ASSERT_NE(to, std::string::npos) << "docs/config.md lacks " << end;
   EXPECT_EQ(text.substr(from + begin.size(), to - from - begin.size()), reference_markdown())
       << "docs/config.md is out of date: paste `crawler config docs` between the markers";
-  for (const ConfigKeyInfo& key : config_keys())
-    EXPECT_NE(text.find("| `" + key.name + "` |"), std::string::npos) << key.name;
+  for (const Option& option : options_table())
+    EXPECT_NE(text.find("| `" + std::string(option.key) + "` |"), std::string::npos) << option.key;
 }
 
 // ---- config_command ---------------------------------------------------------
@@ -497,9 +499,9 @@ TEST_F(ConfigFileTest, ConfigExamplePrintsAFileOfTheDefaultsNamingEveryKey) {
   auto error = apply_config_file(write(out.str()), o);
   ASSERT_FALSE(error) << error->message;
   EXPECT_EQ(fields(o), fields(CrawlOptions{}));
-  for (const ConfigKeyInfo& key : config_keys()) {
-    std::string name = key.name.substr(key.name.rfind('.') + 1);
-    EXPECT_THAT(out.str(), HasSubstr(name + " = ")) << key.name;
+  for (const Option& option : options_table()) {
+    const std::string_view name = option.key.substr(option.key.rfind('.') + 1);
+    EXPECT_THAT(out.str(), HasSubstr(std::string(name) + " = ")) << option.key;
   }
 }
 

@@ -7,12 +7,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "parsers/ascii.hpp"
 #include "storage/postgres/pg.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 
@@ -25,8 +25,7 @@ inline std::string run_script(const std::string& command) {
   char buffer[256];
   while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
   if (::pclose(pipe) != 0) output.clear();
-  while (!output.empty() && std::isspace(static_cast<unsigned char>(output.back())))
-    output.pop_back();
+  while (!output.empty() && parsers::is_ascii_space(output.back())) output.pop_back();
   return output;
 }
 
@@ -47,9 +46,8 @@ class PostgresTest : public CrawlTest {
     CrawlTest::SetUp();
     ASSERT_FALSE(admin_uri_.empty()) << "scripts/pg-cluster could not start PostgreSQL";
     sqlite_path_ = options_.db_path;
-    std::string name = "t_";
-    for (char c : std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()))
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string name = "t_" + parsers::ascii_lowercase(
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
     name = name.substr(0, 60);
     storage::pg::Connection admin(admin_uri_);
     admin.exec("DROP DATABASE IF EXISTS " + name);

@@ -1,7 +1,7 @@
 // Tests for parsers/sitemap.cpp: XML urlsets and indexes (plain, gzipped,
 // any namespace prefix), the limits that bound a hostile document (gzip
-// bombs, DOCTYPE entity bombs, too many entries), malformed input keeping
-// what came before it, and plain-text sitemaps. Gzip bodies are built here
+// bombs, DOCTYPE entity bombs, too many entries), and malformed input
+// keeping what came before it. Gzip bodies are built here
 // with zlib, so nothing is read from disk or the network.
 #include "parsers/sitemap.hpp"
 
@@ -360,41 +360,6 @@ TEST(SitemapTest, EmptyBodyIsAnError) {
 
 TEST(SitemapTest, GzippedEmptyBodyIsAnError) {
   EXPECT_EQ(parse_sitemap(gzip("")).error, "empty body");
-}
-
-TEST(TextSitemapTest, KeepsTrimmedHttpAndHttpsLinesOnly) {
-  const auto urls = parse_text_sitemap(
-      "\xEF\xBB\xBFhttps://example.com/a\r\n"
-      "  http://example.com/b  \n"
-      "\n"
-      "# a comment\n"
-      "ftp://example.com/c\n"
-      "/relative\n"
-      "HTTPS://EXAMPLE.COM/D\n"
-      "http://\n"
-      "https://example.com/e");
-  EXPECT_THAT(urls, ElementsAre("https://example.com/a", "http://example.com/b",
-                                "HTTPS://EXAMPLE.COM/D", "https://example.com/e"));
-}
-
-TEST(TextSitemapTest, StopsAfterMaxEntries) {
-  EXPECT_THAT(parse_text_sitemap("http://a/1\nhttp://a/2\nhttp://a/3\n", 2),
-              ElementsAre("http://a/1", "http://a/2"));
-}
-
-TEST(TextSitemapTest, GzippedBodyIsInflated) {
-  EXPECT_THAT(parse_text_sitemap(gzip("http://a/1\nhttp://a/2\n")),
-              ElementsAre("http://a/1", "http://a/2"));
-}
-
-TEST(TextSitemapTest, LineCutByCorruptGzipIsDropped) {
-  std::string text;
-  for (int i = 0; i < 5000; ++i) text += "https://example.com/page/" + std::to_string(i) + "\n";
-  const std::string body = gzip(text);
-  const auto urls = parse_text_sitemap(std::string_view(body).substr(0, body.size() / 2));
-  ASSERT_THAT(urls, Not(IsEmpty()));
-  EXPECT_LT(urls.size(), 5000u);
-  EXPECT_EQ(urls.back(), "https://example.com/page/" + std::to_string(urls.size() - 1));
 }
 
 }  // namespace

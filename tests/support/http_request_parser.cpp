@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <charconv>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::testing {
 namespace {
 
 bool is_token_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+  return parsers::is_ascii_alnum(c) ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
@@ -19,21 +21,13 @@ bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // True if the comma-separated header value contains `token` (case-insensitive).
 bool has_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const auto comma = value.find(',');
-    if (equals_ignore_case(trim(value.substr(0, comma)), token)) return true;
+    const std::string_view item =
+        parsers::trim_ascii_space(value.substr(0, comma), parsers::is_space_or_tab);
+    if (parsers::ascii_iequals(item, token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -61,14 +55,9 @@ bool parse_request_line(std::string_view line, HttpRequest& out) {
 
 }  // namespace
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (equals_ignore_case(key, name)) return value;
+    if (parsers::ascii_iequals(key, name)) return value;
   }
   return {};
 }
@@ -117,8 +106,9 @@ HttpRequestParser::Status HttpRequestParser::next(HttpRequest& out) {
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
       return Status::kBadRequest;
     }
-    out.headers.emplace_back(std::string(line.substr(0, colon)),
-                             std::string(trim(line.substr(colon + 1))));
+    out.headers.emplace_back(
+        std::string(line.substr(0, colon)),
+        std::string(parsers::trim_ascii_space(line.substr(colon + 1), parsers::is_space_or_tab)));
   }
   buffer_.erase(0, pos);
 

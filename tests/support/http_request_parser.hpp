@@ -49,7 +49,4 @@ class HttpRequestParser {
   std::uint64_t body_to_skip_ = 0;
 };
 
-/// Case-insensitive ASCII comparison.
-bool equals_ignore_case(std::string_view a, std::string_view b);
-
 }  // namespace crawler::testing

@@ -2,14 +2,14 @@
 // Reason phrases follow RFC 9110 §15; unknown codes get "Unknown" (clients must not care).
 #include "tests/support/http_response.hpp"
 
-#include "tests/support/http_request_parser.hpp"
+#include "parsers/ascii.hpp"
 
 namespace crawler::testing {
 namespace {
 
 bool has_header(const CannedResponse& response, std::string_view name) {
   for (const auto& header : response.headers) {
-    if (equals_ignore_case(header.first, name)) return true;
+    if (parsers::ascii_iequals(header.first, name)) return true;
   }
   return false;
 }

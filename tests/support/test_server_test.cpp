@@ -24,6 +24,8 @@
 
 #include <gtest/gtest.h>
 
+#include "parsers/ascii.hpp"
+
 namespace crawler::testing {
 namespace {
 
@@ -38,11 +40,7 @@ struct Response {
 
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-      if (key.size() == name.size() &&
-          std::equal(key.begin(), key.end(), name.begin(),
-                     [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-        return value;
-      }
+      if (parsers::ascii_iequals(key, name)) return value;
     }
     return std::nullopt;
   }
