@@ -1,0 +1,200 @@
+// The visit's steps, each alone: a step needs a VisitContext, not an engine.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "crawler/async/curl_multi_set.hpp"
+#include "crawler/async/run.hpp"
+#include "crawler/engine/steps/record_sink.hpp"
+#include "crawler/engine/steps/redirect_step.hpp"
+#include "crawler/engine/steps/retry_step.hpp"
+#include "crawler/engine/steps/revisit_policy.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace crawler {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string scratch_db() {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("steps_test_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return (dir / "crawl.db").string();
+}
+
+FrontierLimits no_delay() {
+  FrontierLimits limits;
+  limits.min_delay = 0ms;
+  limits.max_per_host = 8;
+  limits.backoff_base = 1000ms;
+  return limits;
+}
+
+// Closes the loop after everything built on it is gone.
+struct LoopOwner {
+  async::Loop loop;
+  ~LoopOwner() { loop.close(); }
+};
+
+// Everything a step may touch, real and small; no engine.
+struct Steps : LoopOwner {
+  config::CrawlOptions options;
+  CrawlSummary summary;
+  bool stopping = false;
+  async::CurlMultiSet multis{loop.get(), 1};
+  Frontier frontier{no_delay()};
+  UrlFilter filter{UrlFilterOptions{}};
+  AdmissionGate gate{multis, filter, AddressPolicy(std::vector<std::string>{})};
+  QueueAdmission admission{gate, filter, std::nullopt, summary.skipped};
+  storage::SqliteStore store{scratch_db()};
+  PageWriter writer{loop.get(), store, {}};
+  VisitContext context{loop, options, "crawler", frontier, admission, writer, summary, stopping};
+
+  Steps() {
+    options.max_retries = 2;
+    options.max_redirects = 2;
+    filter.add_seed("http://a.test/");
+    gate.add_seed("http://a.test/");
+  }
+  ~Steps() { multis.shutdown(); }
+  // The URL as the frontier hands it out: in flight.
+  FrontierUrl take(const std::string& url) {
+    frontier.add_seed(url);
+    std::optional<FrontierUrl> next = frontier.next(Clock::now());
+    if (!next) throw std::logic_error("the frontier did not hand out " + url);
+    return std::move(*next);
+  }
+};
+
+async::FetchResult response(long status,
+                            std::vector<std::pair<std::string, std::string>> headers = {}) {
+  async::FetchResult result;
+  result.status = status;
+  result.headers = std::move(headers);
+  return result;
+}
+
+TEST(RetryStep, ATransientFailureGoesBackToTheFrontierWithinTheBudget) {
+  Steps s;
+  RetryStep retry(s.context);
+  FrontierUrl url = s.take("http://a.test/x");
+  EXPECT_EQ(retry.retry_later(url, response(503)), VisitOutcome::kRetried);
+  EXPECT_EQ(s.summary.retries, 1u);
+  EXPECT_EQ(s.frontier.in_flight(), 0u);  // handed back, waiting out the back-off
+  EXPECT_EQ(s.frontier.queued(), 1u);
+}
+
+TEST(RetryStep, APermanentAnswerOrASpentBudgetIsFinal) {
+  Steps s;
+  RetryStep retry(s.context);
+  FrontierUrl url = s.take("http://a.test/x");
+  EXPECT_FALSE(retry.retry_later(url, response(404)));
+  url.attempt = 2;  // --retries 2: tried three times
+  EXPECT_FALSE(retry.retry_later(url, response(503)));
+  EXPECT_EQ(s.summary.retries, 0u);
+}
+
+TEST(RetryStep, WhileStoppingATransientFailureIsLeftForTheNextRun) {
+  Steps s;
+  RetryStep retry(s.context);
+  FrontierUrl url = s.take("http://a.test/x");
+  s.stopping = true;
+  async::FetchResult refused;
+  refused.error = async::FetchError::kConnect;
+  EXPECT_EQ(retry.retry_later(url, refused), VisitOutcome::kAbandoned);
+}
+
+TEST(RedirectStep, QueuesTheTargetAtTheSameDepthWithItsChain) {
+  Steps s;
+  RedirectStep redirect(s.context);
+  FrontierUrl url = s.take("http://a.test/old");
+  storage::PageRecord record;
+  redirect.follow(url, response(301, {{"Location", "/new"}}), record);
+  EXPECT_EQ(record.error, "");
+  EXPECT_EQ(record.redirect_to, "http://a.test/new");
+  EXPECT_EQ(record.queued, std::vector<std::string>{"http://a.test/new"});
+  s.frontier.done(url);
+  auto target = s.frontier.next(Clock::now());
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->redirect_chain, std::vector<std::string>{"http://a.test/old"});
+}
+
+TEST(RedirectStep, RefusesLoopsLongChainsAndInternalTargets) {
+  Steps s;
+  RedirectStep redirect(s.context);
+  FrontierUrl url = s.take("http://a.test/a");
+  storage::PageRecord loop_record;
+  redirect.follow(url, response(302, {{"Location", "/a"}}), loop_record);
+  EXPECT_EQ(loop_record.error, "redirect_loop");
+
+  url.redirect_chain = {"http://a.test/1", "http://a.test/2"};  // --max-redirects 2
+  storage::PageRecord long_record;
+  redirect.follow(url, response(302, {{"Location", "/3"}}), long_record);
+  EXPECT_EQ(long_record.error, "too_many_redirects");
+
+  url.redirect_chain.clear();
+  storage::PageRecord inward;
+  redirect.follow(url, response(302, {{"Location", "http://127.0.0.1:6379/"}}), inward);
+  EXPECT_EQ(inward.error, "blocked");
+  EXPECT_EQ(s.summary.skipped["internal_address"], 1u);
+  EXPECT_TRUE(inward.queued.empty());
+}
+
+TEST(RevisitPolicy, AnUnchangedPageWaitsTwiceAsLongAndAChangedOneHalf) {
+  Steps s;
+  s.options.revisit_min_ms = 60'000;
+  s.options.revisit_max_ms = 30L * 86400 * 1000;
+  RevisitPolicy policy(s.context);
+  FrontierUrl url = s.take("http://a.test/x");
+  storage::PageRecord first;
+  policy.judge(url, response(200, {{"ETag", "\"v1\""}}), first);
+  EXPECT_EQ(first.revisit_after_s, 86'400);
+  EXPECT_EQ(first.etag, "\"v1\"");
+
+  storage::DuePage due;
+  due.url = url.url;
+  due.revisit_after_s = 1000;
+  due.content_hash = "abc";
+  url.revisit = std::make_shared<storage::DuePage>(due);
+  storage::PageRecord same;
+  policy.judge(url, response(304), same);
+  EXPECT_TRUE(same.unchanged);
+  EXPECT_EQ(same.revisit_after_s, 2000);
+  storage::PageRecord changed;
+  changed.content_hash = "def";
+  policy.judge(url, response(200), changed);
+  EXPECT_FALSE(changed.unchanged);
+  EXPECT_EQ(changed.revisit_after_s, 500);
+  EXPECT_EQ(s.summary.revisits, 2u);
+  EXPECT_EQ(s.summary.revisits_changed, 1u);
+}
+
+TEST(RecordSink, CountsEachRecordByItsOutcomeAndNotesItsOrigin) {
+  Steps s;
+  RecordSink sink(s.context);
+  FrontierUrl url = s.take("http://a.test/x");
+  storage::PageRecord ok = sink.start(url);
+  EXPECT_EQ(ok.url, "http://a.test/x");
+  EXPECT_EQ(ok.attempts, 1);
+  sink.store(ok);
+  storage::PageRecord failed = sink.start(s.take("http://a.test/y"));
+  failed.error = "http_404";
+  sink.store(failed);
+  EXPECT_EQ(s.summary.stored_ok, 1u);
+  EXPECT_EQ(s.summary.failed["http_404"], 1u);
+  EXPECT_NE(sink.fetch_log().tally("http://a.test"), nullptr);
+  EXPECT_EQ(s.writer.backlog(), 2u);
+  async::run_until_done(s.loop, s.writer.flush());
+  EXPECT_EQ(s.writer.written(), 2u);
+}
+
+}  // namespace
+}  // namespace crawler
