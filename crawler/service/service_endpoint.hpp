@@ -17,7 +17,8 @@ namespace crawler {
 
 struct ServiceSettings {
   uv_loop_t* loop = nullptr;
-  // Read by the console's search and page views, on the thread pool; a
+  // Read by the console's search and page views, on the thread pool (must
+  // be set: serve opens it with open_crawl_reader after the store); a
   // read still running holds it past the endpoint.
   std::shared_ptr<const storage::CrawlReader> reader;
   std::string token;  // empty: none; else actions (and reads, below) need it
