@@ -12,6 +12,7 @@
 #include "config/option_table.hpp"
 #include "crawler/commands/commands.hpp"
 #include "crawler/commands/url_command.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace {
 
@@ -43,10 +44,10 @@ int main(int argc, char** argv) {
   add_crawl_options(*serve_cmd, serve_crawl, serve_config, true);
 
   crawler::QueryOptions query;
+  std::string query_db;
   CLI::App* query_cmd =
       app.add_subcommand("query", "Run one read-only SQL statement on a crawl database");
-  query_cmd->add_option("--db", query.db_path, "SQLite file or postgresql:// URI to read")
-      ->required();
+  query_cmd->add_option("--db", query_db, "SQLite file or postgresql:// URI to read")->required();
   query_cmd->add_option("sql", query.sql, "The SQL statement")->required();
   query_cmd->add_flag("--json", query.json, "Print JSON lines instead of a table");
   query_cmd
@@ -62,10 +63,10 @@ int main(int argc, char** argv) {
   copy_cmd->add_option("--to", copy_to, "SQLite file or postgresql:// URI to create")->required();
 
   crawler::SearchOptions search;
+  std::string search_db;
   CLI::App* search_cmd =
       app.add_subcommand("search", "Full-text search over the crawled titles and text");
-  search_cmd->add_option("--db", search.db_path, "SQLite file or postgresql:// URI to read")
-      ->required();
+  search_cmd->add_option("--db", search_db, "SQLite file or postgresql:// URI to read")->required();
   search_cmd
       ->add_option("query", search.query,
                    "Terms: FTS5 query syntax on SQLite, web-search syntax on PostgreSQL")
@@ -81,9 +82,9 @@ int main(int argc, char** argv) {
   stats_cmd->add_option("--db", stats_db, "SQLite file or postgresql:// URI to read")->required();
 
   crawler::ExportOptions export_options;
+  std::string export_db;
   CLI::App* export_cmd = app.add_subcommand("export", "Export the stored pages");
-  export_cmd->add_option("--db", export_options.db_path, "SQLite file or postgresql:// URI to read")
-      ->required();
+  export_cmd->add_option("--db", export_db, "SQLite file or postgresql:// URI to read")->required();
   export_cmd
       ->add_option("--format", export_options.format,
                    "jsonl, csv, or warc (WARC 1.1; needs a crawl run with --keep-raw)")
@@ -158,10 +159,26 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return crawler::run_serve_command(serve_crawl);
   if (*robots_cmd) return crawler::run_robots_command(robots);
   if (*health_cmd) return crawler::run_healthcheck_command(health_url);
-  if (*copy_cmd) return crawler::run_copy_command(copy_from, copy_to);
-  if (*search_cmd) return crawler::run_search_command(search);
-  if (*stats_cmd) return crawler::run_stats_command(stats_db);
-  if (*export_cmd) return crawler::run_export_command(export_options);
   if (*url_cmd) return crawler::run_url_command(url);
-  return crawler::run_query_command(query);
+  // The read commands: each opens its database here, through open_crawl_reader.
+  using Reader = crawler::storage::CrawlReader;
+  if (*copy_cmd) {
+    return crawler::run_on_reader("copy", copy_from, [&](const Reader& from) {
+      return crawler::run_copy_command(from, copy_to);
+    });
+  }
+  if (*search_cmd) {
+    return crawler::run_on_reader("search", search_db, [&](const Reader& reader) {
+      return crawler::run_search_command(reader, search);
+    });
+  }
+  if (*stats_cmd) return crawler::run_on_reader("stats", stats_db, crawler::run_stats_command);
+  if (*export_cmd) {
+    return crawler::run_on_reader("export", export_db, [&](const Reader& reader) {
+      return crawler::run_export_command(reader, export_options);
+    });
+  }
+  return crawler::run_on_reader("query", query_db, [&](const Reader& reader) {
+    return crawler::run_query_command(reader, query);
+  });
 }

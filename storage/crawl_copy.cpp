@@ -3,9 +3,8 @@
 
 #include <memory>
 
+#include "storage/crawl_reader.hpp"
 #include "storage/crawl_store.hpp"
-#include "storage/postgres/pg_copy.hpp"
-#include "storage/sqlite/sqlite_copy.hpp"
 
 namespace crawler::storage {
 
@@ -76,12 +75,10 @@ std::string column_list(const CopyTable& table) {
   return list;
 }
 
-void copy_crawl(const std::string& from, const std::string& to,
+void copy_crawl(const CrawlReader& from, const std::string& to,
                 const std::function<void(const std::string& table, std::int64_t rows)>& on_table) {
-  std::unique_ptr<CopySource> source =
-      is_postgres_uri(from) ? pg::open_copy_source(from) : sqlite::open_copy_source(from);
-  std::unique_ptr<CopyTarget> target =
-      is_postgres_uri(to) ? pg::open_copy_target(to) : sqlite::open_copy_target(to);
+  std::unique_ptr<CopySource> source = from.open_copy_source();
+  std::unique_ptr<CopyTarget> target = open_copy_target(to);
   constexpr std::size_t kBatch = 500;  // rows per insert
   for (const CopyTable& table : copied_tables()) {
     std::vector<CopyRow> batch;

@@ -56,10 +56,13 @@ class CopyTarget {
   virtual void commit() = 0;
 };
 
-/// Copies the crawl in `from` into `to` (SQLite paths or postgresql://
-/// URIs); `on_table` hears each table's row count when it is done. Throws
-/// StorageError (kBadRequest when `to` already holds a crawl).
-void copy_crawl(const std::string& from, const std::string& to,
+class CrawlReader;  // crawl_reader.hpp
+
+/// Copies the crawl `from` reads into `to` (a SQLite path or a postgresql://
+/// URI, opened by open_copy_target); `on_table` hears each table's row
+/// count when it is done. Throws StorageError (kBadRequest when `to`
+/// already holds a crawl).
+void copy_crawl(const CrawlReader& from, const std::string& to,
                 const std::function<void(const std::string& table, std::int64_t rows)>& on_table);
 
 }  // namespace crawler::storage

@@ -1,9 +1,6 @@
-// The read queries behind `crawler search`, `crawler stats`, `crawler
-// export` and the console's search and page views, on either backend: a
-// SQLite file (opened read-only) or a postgresql:// URI (in READ ONLY
-// transactions). Each runs beside a crawl that writes and never changes the
-// database. Failures throw StorageError with a message naming the database
-// (or quoting the search engine on a bad query).
+// The values the read queries of CrawlReader (storage/crawl_reader.hpp)
+// answer with, behind `crawler search`, `crawler stats`, `crawler export`
+// and the console's search and page views; the same on either backend.
 #pragma once
 
 #include <cstdint>
@@ -20,14 +17,6 @@ struct SearchHit {
   std::string snippet;  // matches wrapped in the markers asked for
   double rank = 0;      // lower is better (bm25; on PostgreSQL, minus ts_rank)
 };
-
-/// Pages matching a query over titles and text, best first: FTS5 query
-/// syntax on SQLite, web-search syntax (words, "a phrase", or, -word) on
-/// PostgreSQL. `site` keeps pages of that host only. Snippets wrap matches
-/// in `open` and `close`.
-std::vector<SearchHit> search_pages(const std::string& db_path, const std::string& query, int limit,
-                                    const std::optional<std::string>& site,
-                                    const std::string& open = "[", const std::string& close = "]");
 
 struct Count {
   std::string key;
@@ -59,8 +48,6 @@ struct CrawlStats {
   std::vector<FleetWorker> fleet;  // PostgreSQL: crawlers seen in the last 10 minutes
 };
 
-CrawlStats crawl_stats(const std::string& db_path, int top = 10);
-
 /// One stored page for export.
 struct ExportedPage {
   std::string url, final_url, content_type, title, fetched_at, error, redirect_to, text;
@@ -90,10 +77,6 @@ std::vector<std::string> redirect_chain(
     const std::function<std::string(const std::string&)>& redirected_from,
     const std::function<std::string(const std::string&)>& leads_to);
 
-/// The stored page of `url` with at most `max_links` links each way; empty when none is stored.
-std::optional<PageView> page_view(const std::string& db_path, const std::string& url,
-                                  int max_links);
-
 /// One kept exchange, for WARC export.
 struct ExportedExchange {
   std::string url;
@@ -102,16 +85,5 @@ struct ExportedExchange {
   std::string head;        // response status line and headers as received
   std::string body;        // decompressed
 };
-
-/// How many rows an export walks: stored pages, or kept exchanges.
-std::int64_t export_count(const std::string& db_path, bool exchanges);
-
-/// Calls `on_exchange` for every page whose raw exchange was kept, in fetch order.
-void for_each_exchange(const std::string& db_path,
-                       const std::function<void(const ExportedExchange&)>& on_exchange);
-
-/// Calls `on_page` for every page, in fetch order.
-void for_each_page(const std::string& db_path,
-                   const std::function<void(const ExportedPage&)>& on_page);
 
 }  // namespace crawler::storage

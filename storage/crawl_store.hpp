@@ -22,6 +22,8 @@
 
 namespace crawler::storage {
 
+class CopyTarget;  // crawl_copy.hpp
+
 /// What an earlier run left: URLs known as queued or done (a seen set to
 /// load through seen_urls), and whether some are still queued (read back
 /// through queued_origin_after and oldest_queued).
@@ -113,7 +115,14 @@ struct StoreOptions {
 /// postgresql:// or postgres:// URI, or else a SQLite file path.
 std::unique_ptr<CrawlStore> open_crawl_store(const std::string& db, const StoreOptions& options);
 
-/// Whether `db` names a PostgreSQL database rather than a SQLite file.
+/// Opens the database `db` names (as open_crawl_store does) as the target of
+/// `crawler copy`: its schema made, nothing written until commit().
+std::unique_ptr<CopyTarget> open_copy_target(const std::string& db);
+
+/// Whether `db` names a PostgreSQL database rather than a SQLite file. For
+/// the two places that pick a backend by the name, open_crawl_store (and
+/// open_copy_target) here and open_crawl_reader (crawl_reader.hpp); code
+/// given a store or a reader has no need to ask.
 bool is_postgres_uri(const std::string& db);
 
 /// `db` as it may be shown or logged: a URI's password replaced by ***.

@@ -4,6 +4,7 @@
 // seeds, unusable or locked database, refused SQL).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "config/crawl_options.hpp"
 
 namespace crawler {
+
+namespace storage {
+class CrawlReader;  // storage/crawl_reader.hpp
+}
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
@@ -25,22 +30,28 @@ int run_serve_command(const config::CrawlOptions& options);
 /// The engine both commands share.
 int run_engine(const config::CrawlOptions& options, bool serve);
 
+/// Runs the read command `command` (query, copy, search, stats, export) on
+/// the reader of the database `db` names, opened by open_crawl_reader; a
+/// database that cannot be opened is refused as "crawler COMMAND: why"
+/// (exit 2) and `run` is not called.
+int run_on_reader(const char* command, const std::string& db,
+                  const std::function<int(const storage::CrawlReader&)>& run);
+
 struct QueryOptions {
-  std::string db_path;
   std::string sql;
   bool json = false;
   double timeout_seconds = 300;  // the statement is stopped after it; 0: never
 };
 
-int run_query_command(const QueryOptions& options);
+int run_query_command(const storage::CrawlReader& reader, const QueryOptions& options);
 
-/// Copies the crawl in `from` into `to` (a new database), either way between
-/// SQLite and PostgreSQL. 0: copied; 2: unusable arguments or a target that
-/// holds a crawl already; 1: the copy failed (the target is left as it was).
-int run_copy_command(const std::string& from, const std::string& to);
+/// Copies the crawl `from` reads into `to` (a new database), either way
+/// between SQLite and PostgreSQL. 0: copied; 2: unusable arguments or a
+/// target that holds a crawl already; 1: the copy failed (the target is
+/// left as it was).
+int run_copy_command(const storage::CrawlReader& from, const std::string& to);
 
 struct SearchOptions {
-  std::string db_path;
   std::string query;  // FTS5 syntax on SQLite, web-search syntax on PostgreSQL
   int limit = 10;
   std::optional<std::string> site;
@@ -48,18 +59,17 @@ struct SearchOptions {
 };
 
 /// Ranked (bm25) pages matching the query, with a highlighted snippet.
-int run_search_command(const SearchOptions& options);
+int run_search_command(const storage::CrawlReader& reader, const SearchOptions& options);
 
 /// Totals, pages by status and type, top hosts, errors, rate over time.
-int run_stats_command(const std::string& db_path);
+int run_stats_command(const storage::CrawlReader& reader);
 
 struct ExportOptions {
-  std::string db_path;
   std::string format = "jsonl";  // jsonl | csv
   std::string out;               // empty: standard output
 };
 
-int run_export_command(const ExportOptions& options);
+int run_export_command(const storage::CrawlReader& reader, const ExportOptions& options);
 
 /// GET `url` (a serve's /healthz): 0 when it answers 200, 1 otherwise.
 int run_healthcheck_command(const std::string& url);

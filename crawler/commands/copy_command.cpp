@@ -2,23 +2,21 @@
 // between SQLite and PostgreSQL, either way (storage/crawl_copy.hpp). A
 // crawl that outgrows one machine's file goes to PostgreSQL this way, and
 // resuming on the copy fetches nothing twice.
-#include <filesystem>
 #include <iostream>
 
 #include "crawler/commands/commands.hpp"
 #include "storage/crawl_copy.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
 
-int run_copy_command(const std::string& from, const std::string& to) {
+int run_copy_command(const storage::CrawlReader& from, const std::string& to) {
   using storage::display_name;
-  if (from == to) {
+  // Names compared as shown: two URIs that differ only in the password
+  // name the same database too.
+  if (from.name() == display_name(to)) {
     std::cerr << "crawler copy: --from and --to name the same database\n";
-    return kExitUsage;
-  }
-  if (!storage::is_postgres_uri(from) && !std::filesystem::exists(from)) {
-    std::cerr << "crawler copy: no database at '" << from << "'\n";
     return kExitUsage;
   }
   try {
@@ -30,8 +28,7 @@ int run_copy_command(const std::string& from, const std::string& to) {
               << "' is left as it was\n";
     return e.failure() == storage::Failure::kBadRequest ? kExitUsage : kExitFailed;
   }
-  std::cerr << "crawler copy: copied '" << display_name(from) << "' to '" << display_name(to)
-            << "'\n";
+  std::cerr << "crawler copy: copied '" << from.name() << "' to '" << display_name(to) << "'\n";
   return kExitOk;
 }
 

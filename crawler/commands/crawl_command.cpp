@@ -13,14 +13,15 @@
 #include "crawler/async/http_endpoint.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
-#include "crawler/commands/commands.hpp"
-#include "crawler/service/console_history.hpp"
-#include "crawler/engine/crawl_engine.hpp"
-#include "crawler/service/crawl_signals.hpp"
 #include "crawler/base/log.hpp"
+#include "crawler/base/unix_time.hpp"
+#include "crawler/commands/commands.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/console_history.hpp"
+#include "crawler/service/crawl_signals.hpp"
 #include "crawler/service/progress.hpp"
 #include "crawler/service/service_endpoint.hpp"
-#include "crawler/base/unix_time.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
@@ -96,8 +97,9 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       history.emplace(loop.get(), *engine);
       try {
         auto [host, port] = split_listen(options.listen);
-        ServiceSettings settings{loop.get(), options.db_path, options.console_token,
-                                 options.console_token_reads, is_loopback_host(host)};
+        ServiceSettings settings{loop.get(), storage::open_crawl_reader(options.db_path),
+                                 options.console_token, options.console_token_reads,
+                                 is_loopback_host(host)};
         if (!settings.loopback && settings.token.empty()) {
           log::error("--listen " + options.listen +
                      " is not a loopback address: set serve.console_token (--console-token or "

@@ -9,11 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "crawler/commands/commands.hpp"
 #include "crawler/base/json_text.hpp"
-#include "storage/crawl_store.hpp"
-#include "storage/read_query.hpp"
-#include "storage/sqlite/sqlite.hpp"
+#include "crawler/commands/commands.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
@@ -68,13 +66,12 @@ void print_table(const std::vector<std::string>& names,
 
 }  // namespace
 
-int run_query_command(const QueryOptions& options) {
+int run_query_command(const storage::CrawlReader& reader, const QueryOptions& options) {
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> rows;
   try {
-    storage::run_read_query(
-        options.db_path, options.sql,
-        [&](const storage::QueryColumns& columns) { names = columns.names; },
+    reader.run_query(
+        options.sql, [&](const storage::QueryColumns& columns) { names = columns.names; },
         [&](const std::vector<storage::Cell>& row) {
           if (options.json) {
             std::string line = "{";
@@ -91,8 +88,7 @@ int run_query_command(const QueryOptions& options) {
         },
         std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)));
   } catch (const storage::StorageError& e) {
-    std::cerr << "crawler query: " << storage::display_name(options.db_path) << ": " << e.what()
-              << "\n";
+    std::cerr << "crawler query: " << reader.name() << ": " << e.what() << "\n";
     return kExitUsage;
   }
   if (!options.json) print_table(names, rows);

@@ -1,5 +1,6 @@
 // `crawler search`, `crawler stats` and `crawler export`: what users ask of
-// a crawl database afterwards. All read-only; export writes its output to a
+// a crawl database afterwards, through a CrawlReader (run_on_reader opens
+// it for every read command). All read-only; export writes its output to a
 // temporary file beside the target and renames it into place, so a failed
 // export leaves nothing half-written.
 #include <unistd.h>
@@ -11,12 +12,11 @@
 #include <fstream>
 #include <iostream>
 
-#include "crawler/commands/commands.hpp"
 #include "crawler/base/json_text.hpp"
-#include "crawler/service/progress_bar.hpp"
+#include "crawler/commands/commands.hpp"
 #include "crawler/commands/warc_writer.hpp"
-#include "storage/crawl_queries.hpp"
-#include "storage/sqlite/sqlite.hpp"
+#include "crawler/service/progress_bar.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
@@ -65,10 +65,22 @@ void print_counts(const char* heading, const std::vector<storage::Count>& counts
 
 }  // namespace
 
-int run_search_command(const SearchOptions& options) {
+int run_on_reader(const char* command, const std::string& db,
+                  const std::function<int(const storage::CrawlReader&)>& run) {
+  std::unique_ptr<storage::CrawlReader> reader;
+  try {
+    reader = storage::open_crawl_reader(db);
+  } catch (const storage::StorageError& e) {
+    std::cerr << "crawler " << command << ": " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return run(*reader);
+}
+
+int run_search_command(const storage::CrawlReader& reader, const SearchOptions& options) {
   std::vector<storage::SearchHit> hits;
   try {
-    hits = storage::search_pages(options.db_path, options.query, options.limit, options.site);
+    hits = reader.search(options.query, options.limit, options.site);
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler search: " << e.what() << "\n";
     return kExitUsage;
@@ -87,10 +99,10 @@ int run_search_command(const SearchOptions& options) {
   return kExitOk;
 }
 
-int run_stats_command(const std::string& db_path) {
+int run_stats_command(const storage::CrawlReader& reader) {
   storage::CrawlStats stats;
   try {
-    stats = storage::crawl_stats(db_path);
+    stats = reader.stats();
   } catch (const storage::StorageError& e) {
     std::cerr << "crawler stats: " << e.what() << "\n";
     return kExitUsage;
@@ -134,19 +146,20 @@ int finish_export(const ExportOptions& options, std::ofstream& file,
 
 // Rows the export will walk, for its progress bar; 0 (no bar worth
 // drawing) when stderr is not a terminal, so pipes pay for no count.
-std::size_t export_total(const ExportOptions& options, bool exchanges) {
+std::size_t export_total(const storage::CrawlReader& reader, bool exchanges) {
   if (::isatty(STDERR_FILENO) != 1) return 0;
-  return static_cast<std::size_t>(storage::export_count(options.db_path, exchanges));
+  return static_cast<std::size_t>(reader.export_count(exchanges));
 }
 
-int export_warc(const ExportOptions& options, std::ostream& out, std::ofstream& file,
-                const std::filesystem::path& temporary, const std::filesystem::path& target) {
+int export_warc(const storage::CrawlReader& reader, const ExportOptions& options, std::ostream& out,
+                std::ofstream& file, const std::filesystem::path& temporary,
+                const std::filesystem::path& target) {
   std::size_t exchanges = 0;
   try {
     WarcWriter warc(out);
-    warc.warcinfo("crawler/0.1", options.db_path);
-    TerminalProgress bar("export", export_total(options, true));
-    storage::for_each_exchange(options.db_path, [&](const storage::ExportedExchange& e) {
+    warc.warcinfo("crawler/0.1", reader.name());
+    TerminalProgress bar("export", export_total(reader, true));
+    reader.for_each_exchange([&](const storage::ExportedExchange& e) {
       warc.exchange(e);
       bar.update(++exchanges);
     });
@@ -156,7 +169,7 @@ int export_warc(const ExportOptions& options, std::ostream& out, std::ofstream& 
     return kExitUsage;
   }
   if (exchanges == 0)
-    std::cerr << "crawler export: no raw responses in '" << options.db_path
+    std::cerr << "crawler export: no raw responses in '" << reader.name()
               << "' (crawl with --keep-raw to keep them)\n";
   out.flush();
   return finish_export(options, file, temporary, target);
@@ -164,7 +177,7 @@ int export_warc(const ExportOptions& options, std::ostream& out, std::ofstream& 
 
 }  // namespace
 
-int run_export_command(const ExportOptions& options) {
+int run_export_command(const storage::CrawlReader& reader, const ExportOptions& options) {
   std::filesystem::path target(options.out);
   std::filesystem::path temporary =
       options.out.empty() ? target : std::filesystem::path(options.out + ".partial");
@@ -179,14 +192,14 @@ int run_export_command(const ExportOptions& options) {
   }
   std::ostream& out = options.out.empty() ? std::cout : file;
   bool csv = options.format == "csv";
-  if (options.format == "warc") return export_warc(options, out, file, temporary, target);
+  if (options.format == "warc") return export_warc(reader, options, out, file, temporary, target);
   if (csv)
     out << "url,final_url,status,content_type,title,fetched_at,depth,bytes,duration_ms,error,"
            "redirect_to\r\n";
   try {
-    TerminalProgress bar("export", export_total(options, false));
+    TerminalProgress bar("export", export_total(reader, false));
     std::size_t written = 0;
-    storage::for_each_page(options.db_path, [&](const storage::ExportedPage& page) {
+    reader.for_each_page([&](const storage::ExportedPage& page) {
       csv ? write_csv_row(out, page) : write_jsonl(out, page);
       bar.update(++written);
     });

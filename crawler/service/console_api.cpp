@@ -13,7 +13,7 @@
 #include "config/seeds_file.hpp"
 #include "crawler/async/request_line.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "storage/crawl_queries.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
@@ -214,18 +214,18 @@ std::string add_seeds_json(CrawlEngine& engine, std::string_view body) {
                    {"rejected", rejected}});
 }
 
-std::string search_json(const std::string& db_path, const std::string& query, int limit) {
+std::string search_json(const storage::CrawlReader& reader, const std::string& query, int limit) {
   json hits = json::array();
   // Control characters mark matches: unlike brackets, page text hardly ever holds them.
-  for (const auto& hit : storage::search_pages(db_path, query, limit, std::nullopt, "\x02", "\x03"))
+  for (const auto& hit : reader.search(query, limit, std::nullopt, "\x02", "\x03"))
     hits.push_back(
         {{"url", hit.url}, {"title", hit.title}, {"snippet", hit.snippet}, {"rank", hit.rank}});
   return dump(json{{"hits", hits}});
 }
 
-std::optional<std::string> page_json(const std::string& db_path, const std::string& url) {
+std::optional<std::string> page_json(const storage::CrawlReader& reader, const std::string& url) {
   constexpr int kMaxLinks = 200;
-  auto view = storage::page_view(db_path, url, kMaxLinks);
+  auto view = reader.page_view(url, kMaxLinks);
   if (!view) return std::nullopt;
   const storage::ExportedPage& p = view->page;
   auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };

@@ -10,8 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "crawler/service/console_history.hpp"
 #include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/console_history.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
@@ -31,11 +32,11 @@ std::string errors_json(CrawlEngine& engine, std::size_t examples);
 std::string add_seeds_json(CrawlEngine& engine, std::string_view body);
 
 /// GET /api/search, on the thread pool. Throws storage::StorageError.
-std::string search_json(const std::string& db_path, const std::string& query, int limit);
+std::string search_json(const storage::CrawlReader& reader, const std::string& query, int limit);
 
 /// GET /api/page, on the thread pool; empty when the URL has no stored page.
 /// Throws storage::StorageError.
-std::optional<std::string> page_json(const std::string& db_path, const std::string& url);
+std::optional<std::string> page_json(const storage::CrawlReader& reader, const std::string& url);
 
 /// {"error": message}
 std::string error_json(std::string_view message);

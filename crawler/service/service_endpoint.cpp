@@ -267,8 +267,8 @@ class Service {
     auto limit = bounded(request, "limit", 20, 1, 100);
     if (!query || query->empty()) return respond(json_reply(400, error_json("q: missing")));
     if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 100")));
-    auto work = [db = settings_.db_path, q = *query, n = static_cast<int>(*limit)] {
-      return json_reply(200, search_json(db, q, n));
+    auto work = [reader = settings_.reader, q = *query, n = static_cast<int>(*limit)] {
+      return json_reply(200, search_json(*reader, q, n));
     };
     answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
   }
@@ -276,8 +276,8 @@ class Service {
   void page(const HttpRequest& request, Respond& respond) {
     auto url = request.param("url");
     if (!url || url->empty()) return respond(json_reply(400, error_json("url: missing")));
-    auto work = [db = settings_.db_path, url = *url] {
-      auto body = page_json(db, url);
+    auto work = [reader = settings_.reader, url = *url] {
+      auto body = page_json(*reader, url);
       return body ? json_reply(200, std::move(*body))
                   : json_reply(404, error_json("no stored page for " + url));
     };

@@ -4,19 +4,24 @@
 // reads for the console run on the thread pool.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "crawler/async/http_endpoint.hpp"
-#include "crawler/service/console_history.hpp"
 #include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/console_history.hpp"
+#include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
 struct ServiceSettings {
   uv_loop_t* loop = nullptr;
-  std::string db_path;  // read by the console's search and page views
-  std::string token;    // empty: none; else actions (and reads, below) need it
+  // Read by the console's search and page views, on the thread pool (must
+  // be set: serve opens it with open_crawl_reader after the store); a
+  // read still running holds it past the endpoint.
+  std::shared_ptr<const storage::CrawlReader> reader;
+  std::string token;  // empty: none; else actions (and reads, below) need it
   bool token_reads = false;
   bool loopback = true;  // listening on a loopback address only
 };

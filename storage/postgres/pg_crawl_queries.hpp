@@ -1,5 +1,5 @@
-// The read queries of storage/crawl_queries.hpp on a PostgreSQL database, in READ ONLY
-// transactions. storage/crawl_queries.cpp calls these; nothing else should.
+// The read queries of CrawlReader (storage/crawl_reader.hpp) on a PostgreSQL database, in READ ONLY
+// transactions. PgCrawlReader calls these; nothing else should.
 #pragma once
 
 #include "storage/crawl_queries.hpp"

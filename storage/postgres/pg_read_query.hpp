@@ -1,4 +1,4 @@
-// run_pg_read_query: run_read_query on a PostgreSQL database. The statement
+// run_pg_read_query: CrawlReader::run_query on a PostgreSQL database. The statement
 // must parse as one statement that returns rows, and it runs as the role
 // kReaderRole (pg_read_all_data, nothing more) inside a SECURITY DEFINER
 // function, in a READ ONLY transaction that is rolled back: even on a

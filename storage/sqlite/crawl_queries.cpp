@@ -1,4 +1,4 @@
-// The read queries of storage/crawl_queries.hpp on a SQLite file.
+// The read queries of CrawlReader (storage/crawl_reader.hpp) on a SQLite file.
 #include "storage/sqlite/crawl_queries.hpp"
 
 #include "storage/crawl_queries.hpp"

@@ -1,5 +1,5 @@
-// The read queries of storage/crawl_queries.hpp on a SQLite file, opened read-only.
-// storage/crawl_queries.cpp calls these; nothing else should.
+// The read queries of CrawlReader (storage/crawl_reader.hpp) on a SQLite file, opened read-only.
+// SqliteCrawlReader calls these; nothing else should.
 #pragma once
 
 #include "storage/crawl_queries.hpp"

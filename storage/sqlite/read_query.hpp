@@ -8,7 +8,7 @@
 
 namespace crawler::storage {
 
-/// run_read_query on the SQLite file at `path`.
+/// CrawlReader::run_query on the SQLite file at `path`.
 void run_sqlite_read_query(const std::string& path, const std::string& sql,
                            const std::function<void(const QueryColumns&)>& on_columns,
                            const std::function<void(const std::vector<Cell>&)>& on_row,

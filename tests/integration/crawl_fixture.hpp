@@ -16,7 +16,7 @@
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
 #include "crawler/engine/crawl_engine.hpp"
-#include "storage/sqlite/read_query.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -83,10 +83,16 @@ class CrawlTest : public ::testing::Test {
     for (const auto& url : urls) out << url << "\n";
   }
 
+  // The reader of `db` (the crawl's own database by default), as the read
+  // commands open it.
+  std::unique_ptr<storage::CrawlReader> reader(const std::string& db = "") {
+    return storage::open_crawl_reader(db.empty() ? options_.db_path : db);
+  }
+
   std::vector<std::vector<std::string>> rows(const std::string& sql) {
     std::vector<std::vector<std::string>> out;
-    storage::run_read_query(
-        options_.db_path, sql, [](const storage::QueryColumns&) {},
+    reader()->run_query(
+        sql, [](const storage::QueryColumns&) {},
         [&](const std::vector<storage::Cell>& row) {
           std::vector<std::string> texts;
           for (const auto& cell : row) {

@@ -14,8 +14,7 @@
 #include "crawler/commands/commands.hpp"
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/progress.hpp"
-#include "storage/crawl_queries.hpp"
-#include "storage/sqlite/read_query.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/integration/crawl_fixture.hpp"
 #include "tests/integration/fetch_counts.hpp"
@@ -326,24 +325,25 @@ TEST_F(CrawlTest, APageViewShowsTheRedirectChainAndTheLinksBothWays) {
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   std::vector<std::string> chain = {server.url("/redirect/3"), server.url("/redirect/2"),
                                     server.url("/redirect/1"), server.url("/redirect/0")};
+  auto reader = this->reader();
   for (const std::string& url : {chain.front(), chain[2], chain.back()}) {
-    auto view = storage::page_view(options_.db_path, url, 10);
+    auto view = reader->page_view(url, 10);
     ASSERT_TRUE(view) << url;
     EXPECT_EQ(view->redirects, chain) << url;
   }
-  auto target = storage::page_view(options_.db_path, chain.back(), 10);
+  auto target = reader->page_view(chain.back(), 10);
   EXPECT_EQ(target->page.status, 200);
   EXPECT_EQ(target->page.title, "Redirect target");
 
-  auto root = storage::page_view(options_.db_path, server.url("/site/3/0"), 10);
+  auto root = reader->page_view(server.url("/site/3/0"), 10);
   ASSERT_TRUE(root);
   EXPECT_EQ(root->links_out_total, 3);  // its two children and itself ("home")
   EXPECT_EQ(root->links_out.size(), 3u);
   EXPECT_EQ(root->links_in_total, 3);  // itself, and each child's "parent" and "home"
-  auto limited = storage::page_view(options_.db_path, server.url("/site/3/0"), 1);
+  auto limited = reader->page_view(server.url("/site/3/0"), 1);
   EXPECT_EQ(limited->links_out.size(), 1u);
   EXPECT_EQ(limited->links_out_total, 3);
-  EXPECT_FALSE(storage::page_view(options_.db_path, server.url("/never"), 10));
+  EXPECT_FALSE(reader->page_view(server.url("/never"), 10));
 }
 
 TEST_F(CrawlTest, AMissingSeedsFileIsAUsageError) {
@@ -383,10 +383,10 @@ TEST_F(CrawlTest, AQueryThatWritesIsRefusedAndTheFileUntouched) {
   TestServer server;
   write_seeds({server.url("/site/3/0")});
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
-  QueryOptions query{options_.db_path, "DELETE FROM pages", false};
-  EXPECT_EQ(run_query_command(query), kExitUsage);
+  QueryOptions query{"DELETE FROM pages", false};
+  EXPECT_EQ(run_query_command(*reader(), query), kExitUsage);
   query.sql = "SELECT nonsense FROM";
-  EXPECT_EQ(run_query_command(query), kExitUsage);
+  EXPECT_EQ(run_query_command(*reader(), query), kExitUsage);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "3");
 }
 

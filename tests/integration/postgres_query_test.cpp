@@ -33,11 +33,13 @@ class PostgresQueryTest : public PostgresTest {
 
   // run_query_command, as `crawler query --db URI --json SQL` runs it.
   Outcome query(const std::string& sql, const std::string& db, double timeout = 300) {
-    QueryOptions q{db, sql, true, timeout};
+    QueryOptions q{sql, true, timeout};
     Outcome outcome;
     ::testing::internal::CaptureStdout();
     ::testing::internal::CaptureStderr();
-    outcome.exit = run_query_command(q);
+    outcome.exit = run_on_reader("query", db, [&](const storage::CrawlReader& reader) {
+      return run_query_command(reader, q);
+    });
     outcome.out = ::testing::internal::GetCapturedStdout();
     outcome.err = ::testing::internal::GetCapturedStderr();
     return outcome;

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -243,21 +244,22 @@ TEST_F(PostgresTest, SearchStatsAndExportAnswerAsOnSqlite) {
     options_.db_path = db;
     EXPECT_EQ(run_crawl_command(options_), kExitOk);
     SearchOptions search;
-    search.db_path = db;
     search.query = "page17";
-    ExportOptions csv{db, "csv", ""}, jsonl{db, "jsonl", ""}, warc{db, "warc", ""};
-    std::string records = printed([&] { EXPECT_EQ(run_export_command(warc), kExitOk); });
+    ExportOptions csv{"csv", ""}, jsonl{"jsonl", ""}, warc{"warc", ""};
+    auto read = reader(db);
+    std::string records = printed([&] { EXPECT_EQ(run_export_command(*read, warc), kExitOk); });
     std::size_t responses = 0;
     for (std::size_t at = 0; (at = records.find("WARC-Type: response", at)) != std::string::npos;
          ++at)
       ++responses;
     return std::vector<std::string>{
-        hits_of(printed([&] { EXPECT_EQ(run_search_command(search), kExitOk); })),
-        stable_stats(printed([&] { EXPECT_EQ(run_stats_command(db), kExitOk); })),
+        hits_of(printed([&] { EXPECT_EQ(run_search_command(*read, search), kExitOk); })),
+        stable_stats(printed([&] { EXPECT_EQ(run_stats_command(*read), kExitOk); })),
         ::testing::PrintToString(
-            stable_csv(printed([&] { EXPECT_EQ(run_export_command(csv), kExitOk); }))),
-        std::to_string(
-            sorted_lines(printed([&] { EXPECT_EQ(run_export_command(jsonl), kExitOk); })).size()),
+            stable_csv(printed([&] { EXPECT_EQ(run_export_command(*read, csv), kExitOk); }))),
+        std::to_string(sorted_lines(printed([&] {
+                         EXPECT_EQ(run_export_command(*read, jsonl), kExitOk);
+                       })).size()),
         std::to_string(responses)};
   };
   auto in_sqlite = answers(sqlite_path_);
@@ -268,9 +270,74 @@ TEST_F(PostgresTest, SearchStatsAndExportAnswerAsOnSqlite) {
   EXPECT_EQ(in_postgres[3], "40");
   EXPECT_EQ(in_postgres.back(), "40");  // a WARC response record per page
 
-  std::string fleet = printed([&] { run_stats_command(postgres); });
+  std::string fleet = printed([&] { run_stats_command(*reader(postgres)); });
   EXPECT_THAT(fleet, ::testing::HasSubstr("fleet (crawlers seen in the last 10 minutes):\n  "));
   EXPECT_THAT(fleet, ::testing::HasSubstr("\thosts 0\tpages 40\tpages/s "));  // all released
+}
+
+// One set of CrawlReader calls, on the reader open_crawl_reader gives for
+// each database, answers the same for the same crawl (what differs between
+// two crawls of one site, fetch times and durations, is left out).
+TEST_F(PostgresTest, OneSetOfReaderCallsAnswersTheSameOnEitherBackend) {
+  TestServer server;
+  write_seeds({server.url("/site/30/0"), server.url("/redirect/2")});
+  options_.keep_raw = true;
+  std::string postgres = options_.db_path;
+  auto answers = [&](const std::string& db) {
+    options_.db_path = db;
+    EXPECT_EQ(run_crawl_command(options_), kExitOk);
+    auto read = reader(db);
+    std::vector<std::string> out;
+    auto add = [&out](const auto& value) { out.push_back(::testing::PrintToString(value)); };
+    storage::CrawlStats stats = read->stats(5);
+    add(std::vector<std::int64_t>{stats.pages, stats.urls_known, stats.urls_queued, stats.links,
+                                  stats.bytes});
+    for (const auto* counts :
+         {&stats.by_status, &stats.by_content_type, &stats.top_hosts, &stats.errors}) {
+      std::vector<std::pair<std::string, std::int64_t>> pairs;
+      for (const auto& c : *counts) pairs.emplace_back(c.key, c.count);
+      add(pairs);
+    }
+    for (const std::string& url : {server.url("/site/30/0"), server.url("/redirect/0")}) {
+      auto view = read->page_view(url, 3);
+      EXPECT_TRUE(view) << url;
+      if (!view) continue;
+      add(std::vector<std::string>{view->page.url, view->page.title, view->page.redirect_to});
+      add(std::vector<std::int64_t>{view->page.status, view->page.depth, view->page.bytes,
+                                    view->links_out_total, view->links_in_total,
+                                    static_cast<std::int64_t>(view->links_out.size())});
+      add(view->redirects);
+    }
+    add(read->page_view(server.url("/never"), 3).has_value());
+    add(std::vector<std::int64_t>{read->export_count(false), read->export_count(true)});
+    std::vector<std::string> pages, exchanges;
+    read->for_each_page([&](const storage::ExportedPage& p) { pages.push_back(p.url); });
+    read->for_each_exchange([&](const storage::ExportedExchange& e) {
+      exchanges.push_back(e.url + " " + std::to_string(e.body.size()));
+    });
+    std::sort(pages.begin(), pages.end());
+    std::sort(exchanges.begin(), exchanges.end());
+    add(pages);
+    add(exchanges);
+    std::vector<std::string> hits;
+    for (const auto& hit : read->search("page17", 10, std::nullopt)) hits.push_back(hit.url);
+    add(hits);
+    std::vector<std::string> cells;
+    read->run_query(
+        "SELECT count(*), max(depth) FROM pages", [](const storage::QueryColumns&) {},
+        [&](const std::vector<storage::Cell>& row) {
+          for (const auto& cell : row)
+            cells.push_back(std::to_string(std::get<std::int64_t>(cell)));
+        });
+    add(cells);
+    return out;
+  };
+  auto in_sqlite = answers(sqlite_path_);
+  auto in_postgres = answers(postgres);
+  EXPECT_EQ(in_postgres, in_sqlite);
+  // 30 pages, and 3 of the redirect chain: two hops and their target.
+  EXPECT_THAT(in_postgres[0], ::testing::StartsWith("{ 33, 33, 0, "));
+  EXPECT_THAT(in_postgres, ::testing::Contains(::testing::HasSubstr("/site/30/17")));  // search
 }
 
 // A crawl begun on SQLite moves to PostgreSQL with its frontier, resumes
@@ -287,12 +354,12 @@ TEST_F(PostgresTest, CopyMovesACrawlBothWaysAndTheCopyResumes) {
   auto begun = stored();
   EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
 
-  ASSERT_EQ(run_copy_command(sqlite_path_, postgres), kExitOk);
+  ASSERT_EQ(run_copy_command(*reader(sqlite_path_), postgres), kExitOk);
   options_.db_path = postgres;
   EXPECT_EQ(stored(), begun);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE search @@ to_tsquery('simple', 'page7')"),
             "1");
-  EXPECT_EQ(run_copy_command(sqlite_path_, postgres), kExitUsage);  // not into a crawl
+  EXPECT_EQ(run_copy_command(*reader(sqlite_path_), postgres), kExitUsage);  // not into a crawl
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "50");
 
   options_.max_pages.reset();
@@ -303,13 +370,13 @@ TEST_F(PostgresTest, CopyMovesACrawlBothWaysAndTheCopyResumes) {
 
   auto finished = stored();
   std::string back = (dir_ / "back.db").string();
-  ASSERT_EQ(run_copy_command(postgres, back), kExitOk);
+  ASSERT_EQ(run_copy_command(*reader(postgres), back), kExitOk);
   options_.db_path = back;
   EXPECT_EQ(stored(), finished);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'page77'"), "1");
   EXPECT_EQ(scalar("SELECT count(*) FROM responses"), "120");
-  ExportOptions warc{back, "warc", (dir_ / "back.warc").string()};
-  EXPECT_EQ(run_export_command(warc), kExitOk);
+  ExportOptions warc{"warc", (dir_ / "back.warc").string()};
+  EXPECT_EQ(run_export_command(*reader(back), warc), kExitOk);
 }
 
 // No message shows a password (trust authentication accepts any).
@@ -319,7 +386,7 @@ TEST_F(PostgresTest, MessagesNameTheDatabaseWithoutItsPassword) {
   std::string missing = admin_uri_.substr(0, admin_uri_.rfind('/') + 1) + "no_such_crawl";
   missing.insert(missing.find('@'), ":s3cret");
   ::testing::internal::CaptureStderr();
-  int stats = run_stats_command(missing);
+  int stats = run_stats_command(*reader(missing));
   std::string said = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(stats, kExitUsage);
   EXPECT_THAT(said, ::testing::HasSubstr(":***@"));

@@ -52,8 +52,8 @@ class ReadCommandsTest : public CrawlTest {
 TEST_F(ReadCommandsTest, SearchRanksTitleMatchesFirstWithHighlightedSnippets) {
   TestServer server;
   crawl_fruit_site(server);
-  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
-  std::string out = capture([&] { return run_search_command(search); });
+  SearchOptions search{"apple", 10, std::nullopt, true};
+  std::string out = capture([&] { return run_search_command(*reader(), search); });
   std::istringstream lines(out);
   std::vector<std::string> hits;
   for (std::string line; std::getline(lines, line);) hits.push_back(line);
@@ -66,22 +66,22 @@ TEST_F(ReadCommandsTest, SearchRanksTitleMatchesFirstWithHighlightedSnippets) {
 TEST_F(ReadCommandsTest, SearchTakesFts5SyntaxAndASiteFilter) {
   TestServer server;
   crawl_fruit_site(server);
-  SearchOptions search{options_.db_path, "pie OR pear*", 10, std::nullopt, true};
-  std::string either = capture([&] { return run_search_command(search); });
+  SearchOptions search{"pie OR pear*", 10, std::nullopt, true};
+  std::string either = capture([&] { return run_search_command(*reader(), search); });
   EXPECT_EQ(std::count(either.begin(), either.end(), '\n'), 2);
   search.query = "apple";
   search.site = "elsewhere.test";
-  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+  EXPECT_EQ(capture([&] { return run_search_command(*reader(), search); }), "");
   search.site = "127.0.0.1";
-  EXPECT_NE(capture([&] { return run_search_command(search); }), "");
+  EXPECT_NE(capture([&] { return run_search_command(*reader(), search); }), "");
 }
 
 TEST_F(ReadCommandsTest, ASearchSyntaxErrorIsAClearUsageError) {
   TestServer server;
   crawl_fruit_site(server);
-  SearchOptions search{options_.db_path, "\"unbalanced", 10, std::nullopt, false};
+  SearchOptions search{"\"unbalanced", 10, std::nullopt, false};
   ::testing::internal::CaptureStderr();
-  capture([&] { return run_search_command(search); }, kExitUsage);
+  capture([&] { return run_search_command(*reader(), search); }, kExitUsage);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("search query"));
 }
 
@@ -92,10 +92,11 @@ TEST_F(ReadCommandsTest, TheSearchIndexFollowsChangedPages) {
     storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
     db.exec("UPDATE pages SET text = 'now about cherries' WHERE url LIKE '%/pie.html'");
   }
-  SearchOptions search{options_.db_path, "cherries", 10, std::nullopt, true};
-  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("/pie.html"));
+  SearchOptions search{"cherries", 10, std::nullopt, true};
+  EXPECT_THAT(capture([&] { return run_search_command(*reader(), search); }),
+              HasSubstr("/pie.html"));
   search.query = "butter";
-  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+  EXPECT_EQ(capture([&] { return run_search_command(*reader(), search); }), "");
 }
 
 TEST_F(ReadCommandsTest, WithoutTheSearchIndexPagesAreStoredButNotSearchable) {
@@ -103,8 +104,8 @@ TEST_F(ReadCommandsTest, WithoutTheSearchIndexPagesAreStoredButNotSearchable) {
   options_.search_index = false;
   crawl_fruit_site(server);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "4");
-  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
-  EXPECT_EQ(capture([&] { return run_search_command(search); }), "");
+  SearchOptions search{"apple", 10, std::nullopt, true};
+  EXPECT_EQ(capture([&] { return run_search_command(*reader(), search); }), "");
   // Changing a page that was never indexed must leave the index sound.
   storage::Database db(options_.db_path, SQLITE_OPEN_READWRITE);
   db.exec("UPDATE pages SET text = 'changed' WHERE url LIKE '%/pie.html'");
@@ -114,7 +115,7 @@ TEST_F(ReadCommandsTest, WithoutTheSearchIndexPagesAreStoredButNotSearchable) {
 TEST_F(ReadCommandsTest, StatsMatchTheDatabase) {
   TestServer server;
   crawl_fruit_site(server);
-  std::string out = capture([&] { return run_stats_command(options_.db_path); });
+  std::string out = capture([&] { return run_stats_command(*reader()); });
   EXPECT_THAT(out, HasSubstr("pages " + scalar("SELECT count(*) FROM pages") + "\n"));
   EXPECT_THAT(out, HasSubstr("  4\t200\n"));
   EXPECT_THAT(out, HasSubstr("  4\ttext/html\n"));
@@ -125,7 +126,7 @@ TEST_F(ReadCommandsTest, ExportsReadBackAsJsonLinesAndCsv) {
   TestServer server;
   crawl_fruit_site(server);
   auto jsonl = dir_ / "pages.jsonl";
-  EXPECT_EQ(run_export_command({options_.db_path, "jsonl", jsonl.string()}), kExitOk);
+  EXPECT_EQ(run_export_command(*reader(), {"jsonl", jsonl.string()}), kExitOk);
   std::ifstream in(jsonl);
   int lines = 0;
   for (std::string line; std::getline(in, line); ++lines) {
@@ -135,7 +136,7 @@ TEST_F(ReadCommandsTest, ExportsReadBackAsJsonLinesAndCsv) {
   EXPECT_EQ(lines, 4);
 
   auto csv = dir_ / "pages.csv";
-  EXPECT_EQ(run_export_command({options_.db_path, "csv", csv.string()}), kExitOk);
+  EXPECT_EQ(run_export_command(*reader(), {"csv", csv.string()}), kExitOk);
   std::ifstream csv_in(csv);
   std::string header;
   std::getline(csv_in, header);
@@ -160,7 +161,7 @@ TEST_F(ReadCommandsTest, CsvExportNeutralisesFormulaCells) {
   write_seeds({server.url("/index.html")});
   ASSERT_EQ(run_crawl_command(options_), kExitOk);
   auto csv = dir_ / "pages.csv";
-  ASSERT_EQ(run_export_command({options_.db_path, "csv", csv.string()}), kExitOk);
+  ASSERT_EQ(run_export_command(*reader(), {"csv", csv.string()}), kExitOk);
   std::ifstream in(csv);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_THAT(text, HasSubstr(",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"pwn\"\")\","));
@@ -210,7 +211,7 @@ TEST_F(ReadCommandsTest, AWarcExportReadsBackWithRequestAndResponseRecords) {
   options_.keep_raw = true;
   crawl_fruit_site(server);
   auto warc = dir_ / "crawl.warc";
-  EXPECT_EQ(run_export_command({options_.db_path, "warc", warc.string()}), kExitOk);
+  EXPECT_EQ(run_export_command(*reader(), {"warc", warc.string()}), kExitOk);
   std::ifstream in(warc, std::ios::binary);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto records = read_warc(data);
@@ -242,7 +243,7 @@ TEST_F(ReadCommandsTest, AWarcExportWithoutKeptResponsesSaysHowToGetThem) {
   crawl_fruit_site(server);
   auto warc = dir_ / "empty.warc";
   ::testing::internal::CaptureStderr();
-  EXPECT_EQ(run_export_command({options_.db_path, "warc", warc.string()}), kExitOk);
+  EXPECT_EQ(run_export_command(*reader(), {"warc", warc.string()}), kExitOk);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("--keep-raw"));
 }
 
@@ -251,7 +252,7 @@ TEST_F(ReadCommandsTest, AnExportToAnUnwritablePathLeavesNothingBehind) {
   crawl_fruit_site(server);
   std::string out = (dir_ / "missing" / "pages.jsonl").string();
   ::testing::internal::CaptureStderr();
-  EXPECT_EQ(run_export_command({options_.db_path, "jsonl", out}), kExitUsage);
+  EXPECT_EQ(run_export_command(*reader(), {"jsonl", out}), kExitUsage);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr(out));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "missing"));
 }
@@ -310,9 +311,9 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
         "1);"
         "PRAGMA user_version=1");
   }
-  SearchOptions search{options_.db_path, "apple", 10, std::nullopt, true};
+  SearchOptions search{"apple", 10, std::nullopt, true};
   ::testing::internal::CaptureStderr();
-  capture([&] { return run_search_command(search); }, kExitUsage);
+  capture([&] { return run_search_command(*reader(), search); }, kExitUsage);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("schema version 1"));
 
   { storage::PageStore migrate(options_.db_path); }
@@ -320,7 +321,8 @@ TEST_F(ReadCommandsTest, AnOlderDatabaseIsMigratedAndAReaderSaysSo) {
   EXPECT_EQ(scalar("SELECT text FROM pages"), "kept from version one");
   // Version 5 groups queued URLs by origin, for the frontier to read them back.
   EXPECT_EQ(scalar("SELECT origin FROM urls WHERE state = 'queued'"), "http://old.test:8080");
-  EXPECT_THAT(capture([&] { return run_search_command(search); }), HasSubstr("old.test"));
+  EXPECT_THAT(capture([&] { return run_search_command(*reader(), search); }),
+              HasSubstr("old.test"));
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "storage/crawl_reader.hpp"
 #include "storage/sqlite/queued_urls.hpp"
-#include "storage/sqlite/read_query.hpp"
 #include "storage/sqlite/schema.hpp"
 
 namespace crawler::storage {
@@ -33,8 +33,8 @@ class PageStoreTest : public ::testing::Test {
   // One column of one row, as text, read through the same path users take.
   std::string scalar(const std::string& sql) {
     std::string value;
-    run_read_query(
-        db_path(), sql, [](const QueryColumns&) {},
+    open_crawl_reader(db_path())->run_query(
+        sql, [](const QueryColumns&) {},
         [&](const std::vector<Cell>& row) {
           if (auto* i = std::get_if<std::int64_t>(&row[0])) value = std::to_string(*i);
           if (auto* s = std::get_if<std::string>(&row[0])) value = *s;
@@ -196,9 +196,10 @@ TEST_F(PageStoreTest, ReadQueryRefusesWritesAndLeavesTheFileUntouched) {
     store.write(std::span(&record, 1));
   }
   auto none = [](const auto&) {};
-  EXPECT_THROW(run_read_query(db_path(), "DELETE FROM pages", none, none), StorageError);
-  EXPECT_THROW(run_read_query(db_path(), "SELECT 1; DELETE FROM pages", none, none), StorageError);
-  EXPECT_THROW(run_read_query(db_path(), "SELEKT nonsense", none, none), StorageError);
+  auto reader = open_crawl_reader(db_path());
+  EXPECT_THROW(reader->run_query("DELETE FROM pages", none, none), StorageError);
+  EXPECT_THROW(reader->run_query("SELECT 1; DELETE FROM pages", none, none), StorageError);
+  EXPECT_THROW(reader->run_query("SELEKT nonsense", none, none), StorageError);
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1");
 }
 
@@ -207,8 +208,7 @@ TEST_F(PageStoreTest, AReadQueryPastItsTimeoutIsStopped) {
   auto none = [](const auto&) {};
   auto start = std::chrono::steady_clock::now();
   try {
-    run_read_query(
-        db_path(),
+    open_crawl_reader(db_path())->run_query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
         "SELECT count(*) FROM n",
         none, none, std::chrono::milliseconds(200));

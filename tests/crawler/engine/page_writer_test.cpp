@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "storage/sqlite/read_query.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/crawler/async/co_test.hpp"
 
@@ -26,8 +26,8 @@ std::filesystem::path scratch_db() {
 
 std::string state_of(const std::string& db, const std::string& url) {
   std::string state = "absent";
-  storage::run_read_query(
-      db, "SELECT state FROM urls WHERE url = '" + url + "'", [](const storage::QueryColumns&) {},
+  storage::open_crawl_reader(db)->run_query(
+      "SELECT state FROM urls WHERE url = '" + url + "'", [](const storage::QueryColumns&) {},
       [&](const std::vector<storage::Cell>& row) { state = std::get<std::string>(row[0]); });
   return state;
 }

@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "crawler/async/loop.hpp"
-#include "crawler/service/console_history.hpp"
 #include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/console_history.hpp"
+#include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace crawler {
@@ -57,7 +58,8 @@ class ServiceEndpointTest : public ::testing::Test {
   }
 
   ServiceSettings loopback(std::string token = "") {
-    return {loop_.get(), options().db_path, std::move(token), false, true};
+    return {loop_.get(), storage::open_crawl_reader(options().db_path), std::move(token), false,
+            true};
   }
 
   std::filesystem::path dir_;
@@ -162,7 +164,8 @@ TEST_F(ServiceEndpointTest, ATokenGuardsActionsAndReadsWhenAsked) {
 // Off loopback, a DNS-rebinding page reaches us by its own name: reads by
 // name need the token; by address they are open unless token_reads says no.
 TEST_F(ServiceEndpointTest, OffLoopbackAReadByNameNeedsTheToken) {
-  ServiceSettings open = {loop_.get(), options().db_path, "s3cret", false, false};
+  ServiceSettings open = {loop_.get(), storage::open_crawl_reader(options().db_path), "s3cret",
+                          false, false};
   EXPECT_EQ(ask(open, "GET", "/api/overview", {{"Host", "10.1.2.3:9090"}}).status, 200);
   EXPECT_EQ(ask(open, "GET", "/api/overview", {{"Host", "rebound.example:9090"}}).status, 401);
   EXPECT_EQ(ask(open, "GET", "/api/overview",
