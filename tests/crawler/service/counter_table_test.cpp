@@ -103,8 +103,9 @@ TEST(CounterTableTest, RowsHaveUniqueNamesKeysAndSamples) {
     EXPECT_EQ(row.by_label() || !row.label_value.empty(), !row.label.empty());
     // Counters are in the summary; gauges are not (it is printed after the crawl).
     EXPECT_EQ(row.summary != SummaryLine::kNone, row.kind == CounterKind::kCounter);
-    if (row.summary != SummaryLine::kNone && !row.by_label())
+    if (row.summary != SummaryLine::kNone && !row.by_label()) {
       EXPECT_TRUE(summary_keys.insert(row.summary_name()).second);
+    }
   }
 }
 
@@ -117,41 +118,40 @@ TEST(CounterTableTest, MetricsShowEveryRowAndNothingElse) {
   // name{label="value"} number, parsed without the table's help.
   std::map<std::pair<std::string, std::string>, double> shown;
   std::map<std::string, std::string> types;
-  std::regex sample(R"(^([a-z_]+)(?:\{([a-z_]+)="([^"]*)"\
-})? (\S+)$)");
+  std::regex sample(R"re(^([a-z_]+)(?:\{([a-z_]+)="([^"]*)"\})? (\S+)$)re");
   std::regex type(R"(^# TYPE ([a-z_]+) (counter|gauge)$)");
-std::istringstream lines(text);
-for (std::string line; std::getline(lines, line);) {
-  std::smatch m;
-  if (std::regex_match(line, m, type)) {
-    EXPECT_TRUE(types.emplace(m[1], m[2]).second) << "declared twice: " << line;
-  } else if (line.starts_with("# HELP ")) {
-    continue;
-  } else {
-    ASSERT_TRUE(std::regex_match(line, m, sample)) << line;
-    EXPECT_TRUE(shown.emplace(std::pair{m[1].str(), m[3].str()}, std::stod(m[4])).second)
-        << "twice: " << line;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, type)) {
+      EXPECT_TRUE(types.emplace(m[1], m[2]).second) << "declared twice: " << line;
+    } else if (line.starts_with("# HELP ")) {
+      continue;
+    } else {
+      ASSERT_TRUE(std::regex_match(line, m, sample)) << line;
+      EXPECT_TRUE(shown.emplace(std::pair{m[1].str(), m[3].str()}, std::stod(m[4])).second)
+          << "twice: " << line;
+    }
   }
-}
 
-std::size_t expected = 0;
-for (const Counter& row : counter_table()) {
-  SCOPED_TRACE(row.name);
-  std::string metric(row.metric);
-  EXPECT_EQ(types[metric], row.kind == CounterKind::kCounter ? "counter" : "gauge");
-  for (const auto& [label, value] : expected_samples(row, f)) {
-    std::string label_value = row.by_label() ? label : std::string(row.label_value);
-    auto at = shown.find({metric, label_value});
-    ASSERT_NE(at, shown.end()) << metric << " " << label_value << " missing in\n" << text;
-    EXPECT_DOUBLE_EQ(at->second, value) << metric << " " << label_value;
-    ++expected;
+  std::size_t expected = 0;
+  for (const Counter& row : counter_table()) {
+    SCOPED_TRACE(row.name);
+    std::string metric(row.metric);
+    EXPECT_EQ(types[metric], row.kind == CounterKind::kCounter ? "counter" : "gauge");
+    for (const auto& [label, value] : expected_samples(row, f)) {
+      std::string label_value = row.by_label() ? label : std::string(row.label_value);
+      auto at = shown.find({metric, label_value});
+      ASSERT_NE(at, shown.end()) << metric << " " << label_value << " missing in\n" << text;
+      EXPECT_DOUBLE_EQ(at->second, value) << metric << " " << label_value;
+      ++expected;
+    }
   }
-}
-// Nothing rendered beside the table.
-EXPECT_EQ(shown.size(), expected) << text;
-std::set<std::string> families;
-for (const Counter& row : counter_table()) families.emplace(row.metric);
-for (const auto& [name, kind] : types) EXPECT_TRUE(families.contains(name)) << name;
+  // Nothing rendered beside the table.
+  EXPECT_EQ(shown.size(), expected) << text;
+  std::set<std::string> families;
+  for (const Counter& row : counter_table()) families.emplace(row.metric);
+  for (const auto& [name, kind] : types) EXPECT_TRUE(families.contains(name)) << name;
 }
 
 // ---- /status ------------------------------------------------------------------
@@ -173,7 +173,9 @@ TEST(CounterTableTest, StatusShowsEveryRowAndNothingElse) {
       else
         EXPECT_DOUBLE_EQ(number.get<double>(), value);
     }
-    if (row.by_label()) EXPECT_EQ(shown.size(), expected_samples(row, f).size());
+    if (row.by_label()) {
+      EXPECT_EQ(shown.size(), expected_samples(row, f).size());
+    }
   }
   for (const auto& [key, value] : status.items()) EXPECT_TRUE(known.contains(key)) << key;
 }
@@ -295,10 +297,11 @@ TEST(CounterTableTest, SummaryShowsEveryCounterAndNothingElse) {
     auto shown_as = [&](double v) {
       return row.unit == CounterUnit::kSeconds ? std::round(v * 1000) / 1000 : v;
     };
-    if (!row.by_label() || row.summary_total)
+    if (!row.by_label() || row.summary_total) {
       EXPECT_TRUE(take(prefix, std::string(row.summary_name()), shown_as(value.number)))
           << prefix << " " << row.summary_name() << " in\n"
           << text;
+    }
     for (const auto& [label, count] : value.by_label)
       EXPECT_TRUE(take(prefix, label, count)) << prefix << " " << label << " in\n" << text;
   }
