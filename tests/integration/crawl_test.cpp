@@ -308,8 +308,9 @@ TEST_F(CrawlTest, TheSummaryCountsPagesStoredWithContentAndNoHintWhenSomeWere) {
       }
       if (word == "kind:") any_key = true;
       auto equals = word.find('=');
-      if (equals != std::string::npos && !any_key)
+      if (equals != std::string::npos && !any_key) {
         EXPECT_TRUE(names.contains(word.substr(0, equals))) << word << " in: " << line;
+      }
     }
   }
 }
