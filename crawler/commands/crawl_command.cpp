@@ -13,6 +13,7 @@
 #include "crawler/async/http_endpoint.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
+#include "crawler/service/counter_table.hpp"
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
 #include "crawler/commands/commands.hpp"
@@ -119,25 +120,12 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
   engine.reset();
   loop.close();
 
-  std::printf(
-      "pages=%zu fetch_errors=%zu http_errors=%zu retries=%zu robots_denied=%zu "
-      "sitemap_urls=%zu seconds=%.3f pages_per_second=%.1f\n",
-      summary.pages, summary.fetch_errors, summary.http_errors, summary.retries,
-      summary.robots_denied, summary.sitemap_urls, summary.seconds, summary.pages_per_second());
-  std::printf("writes: batches=%zu seconds=%.3f\n", summary.write_batches, summary.write_seconds);
+  std::fputs(summary_text(summary).c_str(), stdout);
   std::size_t failed = 0;
   std::string kinds;
   for (const auto& [kind, count] : summary.failed) {
     failed += count;
     kinds += " " + kind + "=" + std::to_string(count);
-  }
-  std::printf("stored: ok=%zu failed=%zu%s%s\n", summary.stored_ok, failed,
-              kinds.empty() ? "" : " by kind:", kinds.c_str());
-  if (!summary.skipped.empty()) {
-    std::string line = "skipped:";
-    for (const auto& [reason, count] : summary.skipped)
-      line += " " + reason + "=" + std::to_string(count);
-    std::printf("%s\n", line.c_str());
   }
   std::fflush(stdout);
   // A crawl that fetched nothing at all says so, rather than a page count.

@@ -13,6 +13,7 @@
 #include "config/seeds_file.hpp"
 #include "crawler/async/request_line.hpp"
 #include "crawler/base/unix_time.hpp"
+#include "crawler/service/counter_table.hpp"
 #include "storage/crawl_reader.hpp"
 
 namespace crawler {
@@ -54,18 +55,81 @@ json header_fields(std::string_view head) {
   return fields;
 }
 
+// A counter's value as the console API sends it: counts as integers,
+// booleans as such, kMilliseconds converted from the field's seconds.
+json value_json(const Counter& row, double number, bool is_boolean) {
+  if (is_boolean) return number != 0;
+  switch (row.unit) {
+    case CounterUnit::kCount:
+    case CounterUnit::kBytes:
+      return static_cast<std::uint64_t>(number);
+    case CounterUnit::kMilliseconds:
+      return number * 1000;
+    default:
+      return number;
+  }
+}
+
+const char* unit_name(CounterUnit unit) {
+  switch (unit) {
+    case CounterUnit::kBytes:
+      return "bytes";
+    case CounterUnit::kSeconds:
+      return "seconds";
+    case CounterUnit::kMilliseconds:
+      return "ms";
+    case CounterUnit::kBoolean:
+      return "boolean";
+    default:
+      return "count";
+  }
+}
+
+// Every row of the counter table, as a list the page renders as it comes,
+// and by key: scalars in "totals" or "gauges", a labelled row as an object
+// of its own ("status_classes", "errors", ...).
+json counters_object(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
+  json out = {{"counters", json::array()}, {"totals", json::object()}, {"gauges", json::object()}};
+  for (const Counter& row : counter_table()) {
+    CounterValue value = counter_value(row, c, g);
+    std::string key(row.console_key());
+    json entry = {{"key", key},
+                  {"name", std::string(row.name)},
+                  {"group", std::string(row.console_group())},
+                  {"kind", row.kind == CounterKind::kCounter ? "counter" : "gauge"},
+                  {"unit", unit_name(row.unit)},
+                  {"title", std::string(row.title)},
+                  {"help", std::string(row.help)},
+                  {"value", value_json(row, value.number, value.is_boolean)}};
+    if (row.by_label()) {
+      json labels = json::object();
+      for (const auto& [label, count] : value.by_label)
+        labels[label] = value_json(row, count, false);
+      entry["label"] = std::string(row.label);
+      entry["labels"] = labels;
+      out[key] = labels;
+    } else {
+      out[std::string(row.console_group())][key] = entry["value"];
+    }
+    out["counters"].push_back(std::move(entry));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string error_json(std::string_view message) {
   return dump(json{{"error", std::string(message)}});
 }
 
+std::string counters_json(const CrawlSummary& counters, const CrawlEngine::Gauges& gauges) {
+  return dump(counters_object(counters, gauges));
+}
+
 std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
                           std::optional<double> since) {
   const CrawlSummary& c = engine.counters();
   CrawlEngine::Gauges g = engine.gauges();
-  json classes = json::object();
-  for (int i = 1; i <= 5; ++i) classes[std::to_string(i) + "xx"] = c.responses[i];
   json series = {{"t", json::array()},
                  {"pages_per_s", json::array()},
                  {"bytes_per_s", json::array()},
@@ -92,31 +156,9 @@ std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
   json out = {
       {"now", unix_seconds_now()},
       {"paused", engine.paused()},
-      {"totals",
-       {{"pages", c.pages},
-        {"fetch_errors", c.fetch_errors},
-        {"http_errors", c.http_errors},
-        {"bytes", c.bytes},
-        {"retries", c.retries},
-        {"robots_denied", c.robots_denied},
-        {"revisits", c.revisits},
-        {"write_failures", c.write_failures},
-        {"uptime_seconds", g.uptime_seconds}}},
-      {"status_classes", classes},
-      {"errors", c.errors},
-      // "resting" here is the word for an origin waiting out its
-      // delay; /metrics calls those "waiting" and backing-off ones "resting".
-      {"gauges",
-       {{"queued", g.queued},
-        {"spilled", g.spilled},
-        {"in_flight", g.in_flight},
-        {"hosts_active", g.hosts_active},
-        {"hosts_resting", g.hosts_waiting},
-        {"hosts_backing_off", g.hosts_resting},
-        {"write_backlog", g.write_backlog},
-        {"write_latency_ms", g.last_batch_seconds * 1000}}},
       {"series", series},
   };
+  out.update(counters_object(c, g));
   return dump(out);
 }
 

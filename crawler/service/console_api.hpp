@@ -20,6 +20,12 @@ namespace crawler {
 std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
                           std::optional<double> since);
 
+/// The counters of the overview, rendered from the counter table: a list
+/// "counters" of every row ({key, name, group, kind, unit, title, help,
+/// value, and for a labelled row label and labels}), and the same values by
+/// key: "totals", "gauges" and one object per labelled row.
+std::string counters_json(const CrawlSummary& counters, const CrawlEngine::Gauges& gauges);
+
 /// GET /api/hosts: origins sorted by `sort` (queued, fetched, errors, mean_ms, origin).
 /// Empty when `sort` is not one of those.
 std::optional<std::string> hosts_json(const CrawlEngine& engine, std::string_view sort,

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "crawler/base/json_text.hpp"
+#include "crawler/service/counter_table.hpp"
 
 namespace crawler {
 
@@ -44,74 +45,48 @@ std::string label(const char* name, const std::string& value) {
 
 std::string prometheus_text(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
   Exposition e;
-  e.family("crawler_pages_stored_total", "counter", "Page records written to the database.");
-  e.sample("crawler_pages_stored_total", static_cast<double>(c.pages));
-  e.family("crawler_responses_total", "counter", "HTTP responses by status class.");
-  for (int k = 1; k <= 5; ++k)
-    e.sample("crawler_responses_total", static_cast<double>(c.responses[k]),
-             label("class", std::to_string(k) + "xx"));
-  e.family("crawler_fetch_errors_total", "counter", "Fetches without an HTTP response, by kind.");
-  for (const auto& [kind, count] : c.errors)
-    e.sample("crawler_fetch_errors_total", static_cast<double>(count), label("kind", kind));
-  e.family("crawler_bytes_total", "counter", "Body bytes received.");
-  e.sample("crawler_bytes_total", static_cast<double>(c.bytes));
-  e.family("crawler_retries_total", "counter", "Fetches tried again after a transient failure.");
-  e.sample("crawler_retries_total", static_cast<double>(c.retries));
-  e.family("crawler_robots_total", "counter", "Pages robots.txt kept from being fetched.");
-  e.sample("crawler_robots_total", static_cast<double>(c.robots_denied),
-           label("outcome", "denied"));
-  e.sample("crawler_robots_total", static_cast<double>(c.robots_unreachable),
-           label("outcome", "unreachable"));
-  e.family("crawler_urls_skipped_total", "counter", "Links not queued, by reason.");
-  for (const auto& [reason, count] : c.skipped)
-    e.sample("crawler_urls_skipped_total", static_cast<double>(count), label("reason", reason));
-  e.family("crawler_write_failures_total", "counter", "Page records the database refused.");
-  e.sample("crawler_write_failures_total", static_cast<double>(c.write_failures));
-  e.family("crawler_fenced_total", "counter",
-           "Pages not stored: another crawler of the fleet took their host over.");
-  e.sample("crawler_fenced_total", static_cast<double>(c.fenced));
-  e.family("crawler_write_batches_total", "counter", "Write transactions committed or tried.");
-  e.sample("crawler_write_batches_total", static_cast<double>(c.write_batches));
-  e.family("crawler_write_seconds_total", "counter", "Time spent in write batches.");
-  e.sample("crawler_write_seconds_total", c.write_seconds);
-  e.family("crawler_write_batch_last_seconds", "gauge", "Duration of the last write batch.");
-  e.sample("crawler_write_batch_last_seconds", g.last_batch_seconds);
-  e.family("crawler_frontier_queued", "gauge", "URLs waiting to be fetched, held in memory.");
-  e.sample("crawler_frontier_queued", static_cast<double>(g.queued));
-  e.family("crawler_frontier_spilled", "gauge",
-           "1 while more queued URLs wait in the database than memory holds.");
-  e.sample("crawler_frontier_spilled", g.spilled ? 1 : 0);
-  e.family("crawler_frontier_refills_total", "counter",
-           "Reads of queued URLs back from the database.");
-  e.sample("crawler_frontier_refills_total", static_cast<double>(c.refills));
-  e.family("crawler_frontier_hosts", "gauge", "Hosts the frontier holds in memory.");
-  e.sample("crawler_frontier_hosts", static_cast<double>(g.hosts_in_memory));
-  e.family("crawler_seen_bytes", "gauge", "Memory of the test of whether a URL was seen.");
-  e.sample("crawler_seen_bytes", static_cast<double>(g.seen_bytes));
-  e.family("crawler_seen_exact", "gauge",
-           "1 while that test is exact; 0 once a filter whose doubts the database settles.");
-  e.sample("crawler_seen_exact", g.seen_exact ? 1 : 0);
-  e.family("crawler_in_flight", "gauge", "Fetches in flight.");
-  e.sample("crawler_in_flight", static_cast<double>(g.in_flight));
-  e.family("crawler_hosts", "gauge",
-           "Origins fetching now (active), backing off after failures (resting), and waiting "
-           "out their politeness delay (waiting).");
-  e.sample("crawler_hosts", static_cast<double>(g.hosts_active), label("state", "active"));
-  e.sample("crawler_hosts", static_cast<double>(g.hosts_resting), label("state", "resting"));
-  e.sample("crawler_hosts", static_cast<double>(g.hosts_waiting), label("state", "waiting"));
-  e.family("crawler_write_backlog", "gauge", "Page records waiting for the writer.");
-  e.sample("crawler_write_backlog", static_cast<double>(g.write_backlog));
-  e.family("crawler_uptime_seconds", "gauge", "Seconds since the crawl started.");
-  e.sample("crawler_uptime_seconds", g.uptime_seconds);
+  std::string_view family;
+  for (const Counter& row : counter_table()) {
+    // Rows of one family are adjacent; the first one's help is the family's.
+    if (row.metric != family) {
+      family = row.metric;
+      e.family(std::string(row.metric).c_str(),
+               row.kind == CounterKind::kCounter ? "counter" : "gauge",
+               std::string(row.help).c_str());
+    }
+    std::string name(row.metric);
+    CounterValue value = counter_value(row, c, g);
+    if (row.by_label()) {
+      for (const auto& [key, count] : value.by_label)
+        e.sample(name.c_str(), count, label(std::string(row.label).c_str(), key));
+    } else if (!row.label.empty()) {
+      e.sample(name.c_str(), value.number,
+               label(std::string(row.label).c_str(), std::string(row.label_value)));
+    } else {
+      e.sample(name.c_str(), value.number);
+    }
+  }
   return e.take();
 }
 
 std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
   auto number = [](double v) { return format_json_number(v); };
-  std::string skipped = "{";
-  for (const auto& [reason, count] : c.skipped)
-    skipped += (skipped.size() > 1 ? "," : "") + json_string(reason) + ":" + std::to_string(count);
-  skipped += "}";
+  std::string out = "{";
+  for (const Counter& row : counter_table()) {
+    CounterValue value = counter_value(row, c, g);
+    std::string text;
+    if (row.by_label()) {
+      text = "{";
+      for (const auto& [key, count] : value.by_label)
+        text += (text.size() > 1 ? "," : "") + json_string(key) + ":" + number(count);
+      text += "}";
+    } else if (value.is_boolean) {
+      text = value.number != 0 ? "true" : "false";
+    } else {
+      text = number(value.number);
+    }
+    out += (out.size() > 1 ? "," : "") + json_string(row.name) + ":" + text;
+  }
   // Origins whose robots.txt is to be asked again: what the crawl waits for.
   std::string waiting = "[";
   auto now = Clock::now();
@@ -124,19 +99,7 @@ std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
                ",\"retry_in_seconds\":" + number(left) + "}";
   }
   waiting += "]";
-  return "{\"pages\":" + std::to_string(c.pages) +
-         ",\"fetch_errors\":" + std::to_string(c.fetch_errors) +
-         ",\"http_errors\":" + std::to_string(c.http_errors) +
-         ",\"retries\":" + std::to_string(c.retries) +
-         ",\"robots_denied\":" + std::to_string(c.robots_denied) +
-         ",\"queued\":" + std::to_string(g.queued) +
-         ",\"spilled\":" + (g.spilled ? "true" : "false") +
-         ",\"in_flight\":" + std::to_string(g.in_flight) +
-         ",\"hosts_active\":" + std::to_string(g.hosts_active) +
-         ",\"hosts_resting\":" + std::to_string(g.hosts_resting) +
-         ",\"write_backlog\":" + std::to_string(g.write_backlog) + ",\"skipped\":" + skipped +
-         ",\"waiting\":" + waiting + ",\"waiting_origins\":" + std::to_string(g.waiting_origins) +
-         ",\"uptime_seconds\":" + number(g.uptime_seconds) +
+  return out + ",\"waiting\":" + waiting +
          ",\"pages_per_second\":" + number(g.uptime_seconds > 0 ? c.pages / g.uptime_seconds : 0) +
          "}\n";
 }

@@ -1,6 +1,7 @@
 // The daemon's observable state as text: Prometheus exposition format for
-// /metrics and a JSON object for /status, both built from the engine's
-// counters and gauges. Metric names are stable: dashboards depend on them.
+// /metrics and a JSON object for /status, both rendered row by row from the
+// counter table (counter_table.hpp). Metric names are stable: dashboards
+// depend on them.
 #pragma once
 
 #include <string>

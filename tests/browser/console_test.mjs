@@ -242,6 +242,17 @@ async function main(browser) {
     assert.equal(await page.locator('[data-view="overview"]').isVisible(), true);
   }, page);
 
+  await step('the overview shows every counter the API lists, and only those', async () => {
+    const {counters} = await getJson('/api/overview');
+    assert.ok(Array.isArray(counters) && counters.length > 0, 'no counters in /api/overview');
+    const wanted = counters.map((c) => `${c.group === 'totals' ? 'total' : 'gauge'}-${c.key.replaceAll('_', '-')}`);
+    const shown = await page.locator('#totals dd, #gauges dd').evaluateAll(
+      (nodes) => nodes.map((node) => node.dataset.testid));
+    assert.deepEqual([...shown].sort(), [...wanted].sort());
+    const title = await page.locator('#totals dt').first().textContent();
+    assert.equal(title, counters.find((c) => c.group === 'totals').title);
+  }, page);
+
   await step('total pages increases between two reads', async () => {
     const first = await numberShown(page, 'total-pages');
     await waitFor('total-pages to grow', async () => (await numberShown(page, 'total-pages')) > first);

@@ -13,6 +13,7 @@
 #include "crawler/async/run.hpp"
 #include "crawler/commands/commands.hpp"
 #include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/counter_table.hpp"
 #include "crawler/service/progress.hpp"
 #include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -286,6 +287,32 @@ TEST_F(CrawlTest, TheSummaryCountsPagesStoredWithContentAndNoHintWhenSomeWere) {
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(out, HasSubstr("stored: ok=3 failed=1 by kind: http_404=1\n"));
   EXPECT_THAT(err, Not(HasSubstr("nothing could be fetched")));
+  // Every number the command prints is a row of the counter table (a map's
+  // keys after "by kind:" or on the map's own line, named for it), or the
+  // run's seconds and rate.
+  std::set<std::string> names = {"seconds", "pages_per_second"};
+  std::set<std::string> entry_lines;
+  for (const Counter& row : counter_table()) {
+    names.emplace(row.summary_name());
+    if (row.by_label() && !row.summary_total) entry_lines.insert(std::string(row.summary_name()));
+  }
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string word, prefix;
+    bool any_key = false;
+    for (bool first = true; words >> word; first = false) {
+      if (first && word.ends_with(":")) {
+        prefix = word.substr(0, word.size() - 1);
+        any_key = entry_lines.contains(prefix);
+      }
+      if (word == "kind:") any_key = true;
+      auto equals = word.find('=');
+      if (equals != std::string::npos && !any_key) {
+        EXPECT_TRUE(names.contains(word.substr(0, equals))) << word << " in: " << line;
+      }
+    }
+  }
 }
 
 // A restarted crawl fetches while the earlier run's seen set still loads

@@ -13,10 +13,12 @@
 #include <functional>
 #include <iostream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "crawler/commands/commands.hpp"
+#include "crawler/service/counter_table.hpp"
 #include "storage/sqlite/page_store.hpp"
 #include "storage/sqlite/writer_lock.hpp"
 #include "tests/integration/crawl_fixture.hpp"
@@ -456,11 +458,15 @@ TEST_F(CrawlTest, ServeAnswersHealthMetricsAndStatusAndAddsSeedsOnSighup) {
     if (metric(metrics, "crawler_pages_stored_total") == 15) break;
     std::this_thread::sleep_for(20ms);
   }
-  // Every sample line is "name{labels} value"; the counters match the database.
+  // Every sample line is "name{labels} value" of a family in the counter
+  // table; the counters match the database.
+  std::set<std::string> families;
+  for (const Counter& row : counter_table()) families.emplace(row.metric);
   std::istringstream lines(metrics);
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("#")) continue;
     EXPECT_TRUE(is_sample_line(line)) << line;
+    EXPECT_TRUE(families.contains(line.substr(0, line.find_first_of("{ ")))) << line;
   }
   EXPECT_EQ(metric(metrics, "crawler_pages_stored_total"),
             std::stod(scalar("SELECT count(*) FROM pages")));

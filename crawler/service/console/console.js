@@ -158,20 +158,11 @@ const kLineCharts = [
    labels: ['active', 'resting', 'backing off'], format: formatCount},
   {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs},
 ];
-const kTotals = [
-  ['pages', 'Pages stored', formatCount], ['bytes', 'Bytes', formatBytes],
-  ['http_errors', 'HTTP errors', formatCount], ['fetch_errors', 'Fetch errors', formatCount],
-  ['retries', 'Retries', formatCount], ['robots_denied', 'Denied by robots.txt', formatCount],
-  ['revisits', 'Revisits', formatCount], ['write_failures', 'Write failures', formatCount],
-  ['uptime_seconds', 'Uptime', formatSeconds],
-];
-const kGauges = [
-  ['queued', 'Queued in memory', formatCount], ['spilled', 'Spilled to the database', null],
-  ['in_flight', 'In flight', formatCount], ['hosts_active', 'Origins active', formatCount],
-  ['hosts_resting', 'Origins resting', formatCount],
-  ['hosts_backing_off', 'Origins backing off', formatCount],
-  ['write_backlog', 'Write backlog', formatCount], ['write_latency_ms', 'Write latency', formatMs],
-];
+// The totals and gauges are the API's `counters` list (one entry per row of
+// the crawler's counter table), shown in its order; a unit picks the format.
+const kUnitFormats = {count: formatCount, bytes: formatBytes, seconds: formatSeconds, ms: formatMs,
+                      boolean: null};
+const kCounterLists = [['totals', 'totals', 'total'], ['gauges', 'gauges', 'gauge']];
 
 const series = Object.fromEntries(['t', ...kSeriesKeys].map((key) => [key, []]));
 let lastSampleTime = null;
@@ -271,8 +262,9 @@ function updateBars(chart, counts) {
 // data-value and a data-testid of PREFIX-KEY, for tests and scripts.
 function fillNumbers(list, prefix, rows) {
   list.replaceChildren();
-  for (const [key, label, format, value] of rows) {
+  for (const [key, label, format, value, help] of rows) {
     const term = element('dt', label);
+    if (help) term.title = String(help);
     let shown = format ? format(value) : value;
     if (value === null || value === undefined) shown = '–';
     else if (typeof value === 'boolean') shown = value ? 'yes' : 'no';
@@ -294,12 +286,13 @@ async function pollOverview() {
   const data = await api('/api/overview' + since);
   appendSeries(data.series, data.now);
   updateCharts();
-  const totals = data.totals || {};
-  const gauges = data.gauges || {};
-  fillNumbers(document.getElementById('totals'), 'total',
-              kTotals.map(([key, label, format]) => [key, label, format, totals[key]]));
-  fillNumbers(document.getElementById('gauges'), 'gauge',
-              kGauges.map(([key, label, format]) => [key, label, format, gauges[key]]));
+  const counters = Array.isArray(data.counters) ? data.counters : [];
+  for (const [group, listId, prefix] of kCounterLists) {
+    fillNumbers(document.getElementById(listId), prefix, counters
+      .filter((counter) => counter.group === group)
+      .map((counter) => [counter.key, counter.title, kUnitFormats[counter.unit] ?? formatCount,
+                         counter.value, counter.help]));
+  }
   const classes = data.status_classes || {};
   const errors = data.errors || {};
   fillNumbers(document.getElementById('status-classes'), 'status',
