@@ -11,7 +11,6 @@
 #include "crawler/async/sleep.hpp"
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "crawler/frontier/frontier_refill.hpp"
 #include "parsers/charset.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
@@ -27,10 +26,6 @@ namespace {
 // network, and a kill -9 loses at most this much fetched work.
 constexpr std::size_t kMaxWriteBacklog = 256;
 constexpr std::size_t kMaxWriteBacklogBytes = 32 << 20;
-
-// A refill that fails this many times in a row (a second apart) stops the
-// crawl: the queued URLs it cannot read would never be fetched.
-constexpr int kMaxRefillFailures = 10;
 
 FrontierLimits limits_from(const config::CrawlOptions& options) {
   FrontierLimits limits;
@@ -110,6 +105,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                {.revisit_settled = [this](const std::string& url) { revisiting_.erase(url); },
                 .settled = [this] { wake_.notify(); }}),
       visit_(context_, gate_, robots_, sitemaps_, settler_, sink_, revisit_policy_),
+      refiller_(context_, store, [this] { wake_.notify(); }),
       leases_(Millis(options.lease_ms), options.lease_hosts),
       lease_timer_(loop.get(), [this] {
         lease_due_ = true;
@@ -135,37 +131,7 @@ void CrawlEngine::stop() {
 }
 
 void CrawlEngine::load_seen(std::size_t chunk) {
-  frontier_.expect_seen_loading();
-  seen_loader_.spawn(load_seen_chunks(chunk));
-}
-
-async::Task<void> CrawlEngine::load_seen_chunks(std::size_t chunk) {
-  auto started = Clock::now();
-  std::size_t loaded = 0;
-  try {
-    // Sized once, so the set never holds a table beside its doubled copy.
-    auto count = [this] { return store_.seen_url_count(); };
-    frontier_.reserve_seen(static_cast<std::size_t>(co_await async::offload(loop_.get(), count)));
-    storage::SeenCursor cursor;
-    while (scheduling_) {
-      auto read = [this, &cursor, chunk] { return store_.seen_urls(cursor, chunk); };
-      std::vector<std::string> urls = co_await async::offload(loop_.get(), read);
-      for (const std::string& url : urls) frontier_.mark_seen(url);
-      loaded += urls.size();
-      if (urls.size() < chunk) {
-        frontier_.seen_loaded();
-        auto took = std::chrono::duration_cast<Millis>(Clock::now() - started);
-        log::info("loaded the " + std::to_string(loaded) + " URL(s) earlier runs saw, in " +
-                  std::to_string(took.count()) + " ms");
-        break;
-      }
-    }
-  } catch (const storage::StorageError& e) {
-    // Left incomplete, the set only sends more URLs to the database to decide.
-    log::warning(std::string("cannot load the URLs seen by earlier runs: ") + e.what() +
-                 "; the database decides instead");
-  }
-  wake_.notify();
+  refiller_.load_seen(chunk);
 }
 
 std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& seeds) {
@@ -243,7 +209,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     frontier_.add_seed(seed);
   }
   if (keep_running_) revisits_.spawn(poll_revisits());
-  refills_.spawn(refill_frontier());
+  refiller_.start();
   if (store_.leases_hosts()) lease_rounds_.spawn(keep_leases());
 
   auto writer_has_room = [this] {
@@ -255,7 +221,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
       if (!next) break;
       pages_.spawn(crawl_page(std::move(*next)));
     }
-    if (frontier_.refill_wanted()) refill_wake_.notify();
+    if (frontier_.refill_wanted()) refiller_.wanted();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
     if (frontier_.finished() && !settler_.busy() && !keep_running_) {
       if (fleet_done() || frontier_.page_limit_reached()) break;
@@ -282,14 +248,13 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   // Every task is joined and everything written even if one of them failed:
   // the engine must not die with coroutines still suspended on it.
   scheduling_ = false;
-  refill_wake_.notify();
+  refiller_.stop();
   lease_wake_.notify();
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
     co_await settler_.join();
-    co_await refills_.join();
-    co_await seen_loader_.join();
+    co_await refiller_.join();
     co_await lease_rounds_.join();
   } catch (...) {
     failure = std::current_exception();
@@ -312,56 +277,13 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   summary_.write_batches = writer_.batches();
   if (writer_.fatal()) {
     summary_.fatal_error = writer_.first_error();
-  } else if (!refill_error_.empty()) {
-    summary_.fatal_error = refill_error_;
+  } else if (!refiller_.error().empty()) {
+    summary_.fatal_error = refiller_.error();
   } else if (!lease_error_.empty()) {
     summary_.fatal_error = lease_error_;
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
-}
-
-// Reads queued URLs back from the database when the frontier's window runs
-// low (see Frontier::plan_refill). One refill at a time; the scheduler
-// wakes it.
-async::Task<void> CrawlEngine::refill_frontier() {
-  for (;;) {
-    co_await refill_wake_.wait();
-    if (!scheduling_ || stopping_) co_return;
-    if (!frontier_.refill_wanted()) continue;
-    std::optional<RefillPlan> plan;
-    std::optional<std::string> error;
-    try {
-      plan = frontier_.plan_refill();
-      // The database must hold every URL spilled so far before it is read.
-      async::WakeSignal committed;
-      writer_.after_pending([&committed] { committed.notify(); });
-      co_await committed.wait();
-      auto read = [this, &plan] { return read_refill(store_, *plan); };
-      RefillRows rows = co_await async::offload(loop_.get(), read);
-      frontier_.refilled(*plan, std::move(rows));
-      ++summary_.refills;
-      refill_failures_ = 0;
-    } catch (const std::exception& e) {
-      error = e.what();
-    } catch (...) {
-      error = "unknown error";
-    }
-    if (error) {
-      // The plan's starving hosts were taken off their list: ask for them again.
-      if (plan) frontier_.refill_failed(*plan);
-      if (++refill_failures_ >= kMaxRefillFailures) {
-        refill_error_ = "reading queued URLs back from the database failed " +
-                        std::to_string(refill_failures_) + " times: " + *error;
-        wake_.notify();  // the scheduler stops the crawl
-        co_return;
-      }
-      log::error("reading queued URLs: " + *error + "; trying again in 1 s");
-      co_await async::sleep_for(loop_.get(), Millis(1000));
-      refill_wake_.notify();
-    }
-    wake_.notify();
-  }
 }
 
 // When only waiting hosts hold work, wake up when the first may start.

@@ -30,6 +30,7 @@
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/engine/crawl_summary.hpp"
 #include "crawler/engine/fetch_log.hpp"
+#include "crawler/engine/frontier_refiller.hpp"
 #include "crawler/engine/origin_settler.hpp"
 #include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
@@ -121,8 +122,6 @@ class CrawlEngine {
 
   async::Task<void> crawl_page(FrontierUrl url);
   async::Task<void> poll_revisits();
-  async::Task<void> refill_frontier();
-  async::Task<void> load_seen_chunks(std::size_t chunk);
   async::Task<void> keep_leases();
   void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                   TimePoint asked_at);
@@ -131,7 +130,9 @@ class CrawlEngine {
   void drop_host(std::string_view origin);
   bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
   void arm_wakeup();
-  bool fatal() const { return writer_.fatal() || !refill_error_.empty() || !lease_error_.empty(); }
+  bool fatal() const {
+    return writer_.fatal() || !refiller_.error().empty() || !lease_error_.empty();
+  }
 
   async::Loop& loop_;
   config::CrawlOptions options_;
@@ -156,11 +157,9 @@ class CrawlEngine {
   SitemapSource sitemaps_;
   OriginSettler settler_;
   PageVisit visit_;
+  FrontierRefiller refiller_;
   async::TaskScope pages_;
   async::TaskScope revisits_;
-  async::WakeSignal refill_wake_;
-  async::TaskScope refills_;
-  async::TaskScope seen_loader_;
   HostLeases leases_;  // used when the store leases hosts (a fleet shares it)
   async::TaskScope lease_rounds_;
   async::WakeSignal lease_wake_;
@@ -168,9 +167,7 @@ class CrawlEngine {
   bool lease_due_ = false;   // the timer fired: a round is due
   bool fleet_done_ = false;  // the last round found no work left anywhere in the fleet
   std::string lease_error_;
-  bool scheduling_ = true;   // false once run() takes no more work
-  int refill_failures_ = 0;  // in a row
-  std::string refill_error_;
+  bool scheduling_ = true;                      // false once run() takes no more work
   std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
   bool paused_ = false;
   bool keep_running_ = false;
