@@ -102,10 +102,13 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       revisit_policy_(context_),
       sitemaps_(context_),
       settler_(context_, store, sink_, revisit_policy_,
-               {.revisit_settled = [this](const std::string& url) { revisiting_.erase(url); },
+               {.revisit_settled = [this](const std::string& url) { revisits_.finished(url); },
                 .settled = [this] { wake_.notify(); }}),
       visit_(context_, gate_, robots_, sitemaps_, settler_, sink_, revisit_policy_),
       refiller_(context_, store, [this] { wake_.notify(); }),
+      revisits_(context_, store,
+                {.fetchable = [this](std::string_view origin) { return fetchable(origin); },
+                 .queued = [this] { wake_.notify(); }}),
       leases_(Millis(options.lease_ms), options.lease_hosts),
       lease_timer_(loop.get(), [this] {
         lease_due_ = true;
@@ -208,7 +211,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     filter_.take_host_budget(parsers::normalized_host(seed));
     frontier_.add_seed(seed);
   }
-  if (keep_running_) revisits_.spawn(poll_revisits());
+  if (keep_running_) revisits_.start();
   refiller_.start();
   if (store_.leases_hosts()) lease_rounds_.spawn(keep_leases());
 
@@ -325,7 +328,7 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
   if (outcome != VisitOutcome::kRetried) {
     // Polled again only once its new visit time is committed, or the
     // poller would see the old one and fetch it twice.
-    if (url.revisit) writer_.after_pending([this, done = url.url] { revisiting_.erase(done); });
+    if (url.revisit) writer_.after_pending([this, done = url.url] { revisits_.finished(done); });
     writer_.after_pending(
         [this, done = SeenSet::fingerprint(url.url)] { frontier_.committed(done); });
     frontier_.done(url);

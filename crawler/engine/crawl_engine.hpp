@@ -34,6 +34,7 @@
 #include "crawler/engine/origin_settler.hpp"
 #include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
+#include "crawler/engine/revisit_poller.hpp"
 #include "crawler/engine/sitemap_source.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
@@ -116,12 +117,7 @@ class CrawlEngine {
   void stop();
 
  private:
-  // Revisits read per poll, and outstanding (queued or in flight) at most.
-  static constexpr int kRevisitsPerPoll = 1000;
-  static constexpr std::size_t kMaxRevisitsQueued = 20'000;
-
   async::Task<void> crawl_page(FrontierUrl url);
-  async::Task<void> poll_revisits();
   async::Task<void> keep_leases();
   void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                   TimePoint asked_at);
@@ -158,8 +154,8 @@ class CrawlEngine {
   OriginSettler settler_;
   PageVisit visit_;
   FrontierRefiller refiller_;
+  RevisitPoller revisits_;
   async::TaskScope pages_;
-  async::TaskScope revisits_;
   HostLeases leases_;  // used when the store leases hosts (a fleet shares it)
   async::TaskScope lease_rounds_;
   async::WakeSignal lease_wake_;
@@ -167,8 +163,7 @@ class CrawlEngine {
   bool lease_due_ = false;   // the timer fired: a round is due
   bool fleet_done_ = false;  // the last round found no work left anywhere in the fleet
   std::string lease_error_;
-  bool scheduling_ = true;                      // false once run() takes no more work
-  std::unordered_set<std::string> revisiting_;  // stored pages queued or in flight again
+  bool scheduling_ = true;  // false once run() takes no more work
   bool paused_ = false;
   bool keep_running_ = false;
   Clock::time_point started_ = Clock::now();

@@ -22,7 +22,7 @@ bool CrawlEngine::fetchable(std::string_view origin) const {
 }
 
 void CrawlEngine::drop_host(std::string_view origin) {
-  for (const std::string& url : frontier_.drop_host(origin)) revisiting_.erase(url);
+  for (const std::string& url : frontier_.drop_host(origin)) revisits_.finished(url);
 }
 
 async::Task<void> CrawlEngine::keep_leases() {

@@ -1,12 +1,14 @@
-// CrawlEngine, revisits: the service mode's poller that queues stored pages
-// when they are due (the policy that judges a revisit is RevisitPolicy).
+// RevisitPoller: see revisit_poller.hpp.
+#include "crawler/engine/revisit_poller.hpp"
+
 #include <algorithm>
 #include <chrono>
+#include <utility>
+#include <vector>
 
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "crawler/engine/crawl_engine.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler {
@@ -16,31 +18,34 @@ namespace crawler {
 // on from where it stopped, so pages queued already (one host's thousands
 // waiting for their politeness turns) do not hide the rest; and it takes
 // no more while many revisits are outstanding.
-async::Task<void> CrawlEngine::poll_revisits() {
+RevisitPoller::RevisitPoller(VisitContext& context, storage::CrawlStore& store, Hooks hooks)
+    : context_(context), store_(store), hooks_(std::move(hooks)) {}
+
+async::Task<void> RevisitPoller::poll() {
   storage::DueCursor cursor;
-  while (!stopping_) {
-    co_await async::sleep_for(loop_.get(), std::chrono::seconds(1));
-    if (stopping_) break;
-    if (revisiting_.size() >= kMaxRevisitsQueued) continue;
+  while (!context_.stopping) {
+    co_await async::sleep_for(context_.loop.get(), std::chrono::seconds(1));
+    if (context_.stopping) break;
+    if (revisiting_.size() >= kMaxQueued) continue;
     std::int64_t now = unix_ms_now();
-    auto query = [this, now, cursor] { return store_.due_pages(now, kRevisitsPerPoll, cursor); };
+    auto query = [this, now, cursor] { return store_.due_pages(now, kPerPoll, cursor); };
     std::vector<storage::DuePage> due;
     try {
-      due = co_await async::offload(loop_.get(), query);
+      due = co_await async::offload(context_.loop.get(), query);
     } catch (const storage::StorageError&) {
       continue;  // e.g. the schema is not there yet; ask again next time
     }
     // A short read reached the end: the next walk starts over.
-    cursor = due.size() < static_cast<std::size_t>(kRevisitsPerPoll)
+    cursor = due.size() < static_cast<std::size_t>(kPerPoll)
                  ? storage::DueCursor{}
                  : storage::DueCursor{due.back().next_visit_ms, due.back().page_id};
     for (auto& page : due) {
-      if (stopping_ || !fetchable(parsers::normalized_origin(page.url)) ||
+      if (context_.stopping || !hooks_.fetchable(parsers::normalized_origin(page.url)) ||
           !revisiting_.insert(page.url).second)
         continue;
-      frontier_.revisit(std::move(page));
+      context_.frontier.revisit(std::move(page));
     }
-    if (!due.empty()) wake_.notify();
+    if (!due.empty()) hooks_.queued();
   }
 }
 
