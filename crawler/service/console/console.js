@@ -533,6 +533,7 @@ async function showPage(params, isCurrent) {
     ['bytes', 'Bytes', formatBytes, page.bytes], ['duration_ms', 'Fetch time', formatMs, page.duration_ms],
     ['depth', 'Depth', null, page.depth],
   ]);
+  for (const value of fields.querySelectorAll('dd')) fromWeb(value);  // URLs, types, error details
   document.getElementById('page-text').textContent = page.text || '';
   const headers = document.getElementById('page-headers');
   if (Array.isArray(page.headers)) {
