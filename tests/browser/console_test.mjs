@@ -191,20 +191,22 @@ async function assertFitsViewport(page, what) {
   assert.ok(scrollWidth <= innerWidth, `${what}: ${scrollWidth} px wide in a ${innerWidth} px viewport`);
 }
 
-// Every text node under `selector` holding a U+202E sits inside an element that
-// isolates it (unicode-bidi: isolate), `selector` itself or one below it: the
-// override cannot reach the text around it.
+// Every text node under `selector` holding a U+202E is set apart by an element of
+// its own, `selector` itself or one below it: a <bdi> or dir=auto element (its
+// direction taken from its own text) whose unicode-bidi is isolate, so the
+// override cannot reach the console's text around it. (A block such as <h1> is
+// isolated by the browser already, but with the page's direction, not its own.)
 async function assertOverrideIsolated(page, selector) {
   const found = await page.locator(selector).first().evaluate((root, rlo) => {
     const nodes = [];
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node; (node = walker.nextNode());) {
       if (!node.data.includes(rlo)) continue;
-      let isolated = false;
-      for (let up = node.parentElement; up && up !== root.parentElement; up = up.parentElement) {
-        if (getComputedStyle(up).unicodeBidi === 'isolate') isolated = true;
+      let own = null;
+      for (let up = node.parentElement; up && up !== root.parentElement && !own; up = up.parentElement) {
+        if (getComputedStyle(up).unicodeBidi === 'isolate') own = up;
       }
-      nodes.push({text: node.data.slice(0, 40), isolated});
+      nodes.push({text: node.data.slice(0, 40), isolated: Boolean(own && own.matches('bdi, [dir="auto" i]'))});
     }
     return nodes;
   }, kRlo);
