@@ -525,7 +525,7 @@ async function main(browser) {
     await page.locator(testid('pause')).click();
     await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
     assert.match(await page.locator(testid('action-result')).textContent(), /paused/i);
-    assert.equal(await page.title(), 'crawler — paused — Overview');
+    const pausedTitle = await page.title();  // checked after the resume: a failure leaves no pause
     assert.equal((await getJson('/api/overview')).paused, true);
     const drained = await waitFor('fetches in flight and writes to finish', async () => {
       const {gauges, totals} = await getJson('/api/overview');
@@ -545,6 +545,7 @@ async function main(browser) {
     assert.equal((await getJson('/api/overview')).paused, false);
     await waitFor('pages to grow after resume',
                   async () => (await getJson('/api/overview')).totals.pages > totals.pages);
+    assert.equal(pausedTitle, 'crawler — paused — Overview', 'the tab title while paused');
   }, page);
 
   await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {
