@@ -15,6 +15,9 @@ const kChromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const kTrickyTitle = '<script>window.__pwned=1</script>Tricky & <b>bold</b>';
 const kSiteSize = 100000;  // a tree far bigger than the test's crawl: pages keep coming
 const kDeadlineMs = 300000;
+const kRlo = '\u202e';  // RIGHT-TO-LEFT OVERRIDE
+// The one format of every time the console shows (console.js formatTime).
+const kTimeFormat = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/;
 
 const {values: args} = parseArgs({options: {
   'crawler': {type: 'string'}, 'test-server': {type: 'string'}, 'out': {type: 'string'},
@@ -181,6 +184,54 @@ async function assertNothingInjected(page) {
   assert.equal(found.markup, 0, 'crawled markup became elements');
 }
 
+// Nothing wider than the viewport: no horizontal scrolling of the whole page.
+async function assertFitsViewport(page, what) {
+  const {scrollWidth, innerWidth} = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth}));
+  assert.ok(scrollWidth <= innerWidth, `${what}: ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+}
+
+// Every text node under `selector` holding a U+202E is set apart by an element of
+// its own, `selector` itself or one below it: a <bdi> or dir=auto element (its
+// direction taken from its own text) whose unicode-bidi is isolate, so the
+// override cannot reach the console's text around it. (A block such as <h1> is
+// isolated by the browser already, but with the page's direction, not its own.)
+async function assertOverrideIsolated(page, selector) {
+  const found = await page.locator(selector).first().evaluate((root, rlo) => {
+    const nodes = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      if (!node.data.includes(rlo)) continue;
+      let own = null;
+      for (let up = node.parentElement; up && up !== root.parentElement && !own; up = up.parentElement) {
+        if (getComputedStyle(up).unicodeBidi === 'isolate') own = up;
+      }
+      nodes.push({text: node.data.slice(0, 40), isolated: Boolean(own && own.matches('bdi, [dir="auto" i]'))});
+    }
+    return nodes;
+  }, kRlo);
+  assert.ok(found.length > 0, `no U+202E under ${selector}`);
+  assert.deepEqual(found.filter((n) => !n.isolated), [], `U+202E not isolated under ${selector}`);
+}
+
+// Where a piece of text is drawn: the box of the first text node under `selector`
+// holding `needle` (the characters of the needle only).
+async function textBox(page, selector, needle) {
+  return page.locator(selector).first().evaluate((root, needle) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      const at = node.data.indexOf(needle);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + needle.length);
+      const {left, right} = range.getBoundingClientRect();
+      return {left, right};
+    }
+    return null;
+  }, needle);
+}
+
 // ---- Steps --------------------------------------------------------------------------------
 
 const failures = [];
@@ -221,7 +272,10 @@ async function main(browser) {
   // --resolve), so it does not wait behind the thousands of URLs queued on the site's.
   const port = new URL(site).port;
   const addedSeed = `http://added-seed.test:${port}/site/9/0`;
-  const {serve, address} = await startServe('serve', db, [tricky, root, reset, `${site}/relative/index.html`],
+  const longTitle = `${site}/long-title.html`;
+  const rtlTitle = `${site}/rtl-title.html`;
+  const {serve, address} = await startServe('serve', db, [tricky, longTitle, rtlTitle, root, reset,
+                                                          `${site}/relative/index.html`],
                                             ['--resolve', `added-seed.test:${port}:127.0.0.1`]);
   consoleBase = address;
 
@@ -303,6 +357,11 @@ async function main(browser) {
     await sorted;
     assert.equal(await page.evaluate(() => location.hash), '#/hosts?sort=fetched');
     assert.equal(await page.locator('th[aria-sort]').textContent(), 'Fetched');
+    await waitFor('the tab title to name the state and the view',
+                  async () => (await page.title()) === 'crawler — running — Hosts', 5000, 100);
+    const row = page.locator(testid('hosts-table') + ' tbody tr', {hasText: origin}).first();
+    const lastFetch = await row.locator('td').nth(6).textContent();
+    assert.match(lastFetch, kTimeFormat, 'the hosts view\'s last fetch');
     await assertNothingInjected(page);
     await shoot(page, 'hosts');
   }, page);
@@ -314,6 +373,9 @@ async function main(browser) {
     const kinds = (await getJson('/api/errors')).kinds.map((k) => k.kind).sort();
     const shown = await page.locator(testid('error-group')).evaluateAll((groups) => groups.map((g) => g.dataset.kind));
     assert.deepEqual(shown.sort(), kinds);
+    const times = await page.locator(testid('error-group') + ' time').allTextContents();
+    assert.ok(times.length > 0, 'no times in the errors view');
+    for (const time of times) assert.match(time, kTimeFormat, 'a time in the errors view');
     await assertNothingInjected(page);
     await shoot(page, 'errors');
   }, page);
@@ -342,10 +404,78 @@ async function main(browser) {
     assert.equal(await page.locator(testid('page-title')).textContent(), kTrickyTitle);
     assert.equal(await numberShown(page, 'page-status'), 200);
     assert.equal(await page.locator(testid('page-url')).textContent(), tricky);
+    assert.match(await page.locator(testid('page-fetched-at')).textContent(), kTimeFormat,
+                 'the page view\'s fetched at');
     assert.equal(await page.locator(testid('page-original')).getAttribute('href'), tricky);
     assert.match(await page.locator(testid('page-text')).textContent(), /zanzibarquux/);
     await assertNothingInjected(page);
     await shoot(page, 'page');
+  }, page);
+
+  await step('twenty 300-letter words in a title wrap: page view and search fit 1,400 and 420 px', async () => {
+    await waitFor('/api/search to index long-title.html', async () =>
+      (await getJson('/api/search?q=longtitlequux')).hits.some((hit) => hit.url === longTitle), 30000, 500);
+    try {
+      for (const width of [1400, 420]) {
+        await page.setViewportSize({width, height: 900});
+        await page.goto(`${consoleBase}/#/page?url=${encodeURIComponent(longTitle)}`);
+        await page.locator(testid('page-title'), {hasText: 'a'.repeat(300)}).waitFor();
+        await page.locator(testid('page-text'), {hasText: 'longtitlequux'}).waitFor();
+        await assertFitsViewport(page, `the page view at ${width} px`);
+        if (width === 420) await shoot(page, 'long-title-420');
+        await page.goto(`${consoleBase}/#/search?q=longtitlequux`);
+        await page.locator(testid('search-hit'), {hasText: 'a'.repeat(300)}).waitFor();
+        await assertFitsViewport(page, `search at ${width} px`);
+      }
+    } finally {
+      await page.setViewportSize({width: 1280, height: 900});
+    }
+  }, page);
+
+  await step('a U+202E in a title, text and seed line reverses nothing around it', async () => {
+    await waitFor('/api/search to index rtl-title.html', async () =>
+      (await getJson('/api/search?q=rtlquux')).hits.some((hit) => hit.url === rtlTitle), 30000, 500);
+    await page.goto(`${consoleBase}/#/page?url=${encodeURIComponent(rtlTitle)}`);
+    await page.locator(testid('page-title'), {hasText: 'Override'}).waitFor();
+    await assertOverrideIsolated(page, testid('page-title'));
+    await assertOverrideIsolated(page, testid('page-text'));
+    await page.goto(`${consoleBase}/#/search?q=rtlquux`);
+    await page.locator(testid('search-hit'), {hasText: 'Override'}).waitFor();
+    await assertOverrideIsolated(page, testid('search-hit'));
+    // A refused seed line is shown between our words: they keep their place.
+    await page.goto(consoleBase + '/#/overview');
+    await page.locator(testid('seeds-input')).fill(`${kRlo}ftp://rtl.invalid/\n`);
+    await page.locator(testid('seeds-submit')).click();
+    const line = page.locator(testid('seeds-rejected') + ' li', {hasText: 'rtl.invalid'});
+    await line.waitFor();
+    const input = await textBox(page, testid('seeds-rejected'), 'rtl.invalid');
+    const reason = await textBox(page, testid('seeds-rejected'), 'not an http');
+    assert.ok(input && reason && reason.left >= input.right - 1,
+              `the reason is drawn left of the seed line: ${JSON.stringify({input, reason})}`);
+  }, page);
+
+  await step('a search syntax error stays up across polls, until the next search', async () => {
+    allowedConsoleErrors = /status of 4\d\d|status of 5\d\d/;
+    try {
+      await page.goto(consoleBase + '/#/search');
+      await page.locator(testid('search-input')).fill('"unterminated');
+      await page.locator(testid('search-submit')).click();
+      const message = page.locator(testid('message'));
+      await message.waitFor();
+      const text = await message.textContent();
+      assert.match(text, /search/);
+      const polls = overviewRequests.length;
+      await waitFor('two polls', () => overviewRequests.length >= polls + 2, 6000, 100);
+      await sleep(300);  // the second poll's answer handled
+      assert.equal(await message.isVisible(), true, 'the error went away by itself');
+      assert.equal(await message.textContent(), text);
+      await page.locator(testid('search-input')).fill('zanzibarquux');
+      await page.locator(testid('search-submit')).click();
+      await page.locator(testid('search-hit')).first().waitFor();
+      await message.waitFor({state: 'hidden'});
+    } finally {
+      allowedConsoleErrors = null;
+    }
   }, page);
 
   await step('links out and in lead to page views', async () => {
@@ -395,6 +525,7 @@ async function main(browser) {
     await page.locator(testid('pause')).click();
     await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
     assert.match(await page.locator(testid('action-result')).textContent(), /paused/i);
+    const pausedTitle = await page.title();  // checked after the resume: a failure leaves no pause
     assert.equal((await getJson('/api/overview')).paused, true);
     const drained = await waitFor('fetches in flight and writes to finish', async () => {
       const {gauges, totals} = await getJson('/api/overview');
@@ -414,6 +545,7 @@ async function main(browser) {
     assert.equal((await getJson('/api/overview')).paused, false);
     await waitFor('pages to grow after resume',
                   async () => (await getJson('/api/overview')).totals.pages > totals.pages);
+    assert.equal(pausedTitle, 'crawler — paused — Overview', 'the tab title while paused');
   }, page);
 
   await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {
@@ -423,8 +555,24 @@ async function main(browser) {
       page.locator(testid('seeds-result')).getAttribute('data-added'), 10000);
     assert.ok(Number(added) >= 1, `added ${added}`);
     assert.match(await page.locator(testid('seeds-rejected')).textContent(), /line 2: ftp:\/\/example\.invalid\//);
+    assert.equal(await page.locator(testid('seeds-input')).inputValue(), 'ftp://example.invalid/',
+                 'the box keeps only the refused line');
     await waitFor('the new seed to be stored', async () =>
       (await getJson(`/api/page?url=${encodeURIComponent(addedSeed)}`)).status === 200, 20000, 500);
+  }, page);
+
+  await step('the seeds form says a known seed is known, an empty box is nothing, and clears', async () => {
+    const result = page.locator(testid('seeds-result'));
+    await page.locator(testid('seeds-input')).fill(`${addedSeed}\n`);
+    await page.locator(testid('seeds-submit')).click();
+    await page.locator(`${testid('seeds-result')}[data-known="1"]`).waitFor();
+    assert.equal(await result.getAttribute('data-added'), '0');
+    assert.match(await result.textContent(), /1 already known/);
+    assert.doesNotMatch(await result.textContent(), /Added/);
+    assert.equal(await page.locator(testid('seeds-input')).inputValue(), '', 'the box was not cleared');
+    await page.locator(testid('seeds-input')).fill('  \n\n');
+    await page.locator(testid('seeds-submit')).click();
+    await page.locator(testid('seeds-result'), {hasText: /nothing to add/i}).waitFor({timeout: 3000});
   }, page);
 
   // The page polls every 2 s: close it first, or a poll that meets the stopped

@@ -148,6 +148,27 @@ RouteReply title_script() {
                       "</body></html>\n"));
 }
 
+// Twenty words of 300 letters each, in the title and the text: a console must wrap them.
+RouteReply long_title() {
+  std::string words;
+  for (char letter = 'a'; letter < 'a' + 20; ++letter) {
+    if (!words.empty()) words += ' ';
+    words += std::string(300, letter);
+  }
+  return respond(html(200, "<!DOCTYPE html>\n<html><head><title>" + words +
+                               "</title></head>\n<body>\n<p>longtitlequux " + words +
+                               "</p>\n</body></html>\n"));
+}
+
+// U+202E RIGHT-TO-LEFT OVERRIDE (UTF-8 E2 80 AE) in the title and the text, never closed:
+// a console must isolate it, or it reverses what follows on the line.
+RouteReply rtl_title() {
+  return respond(html(200,
+                      "<!DOCTYPE html>\n<html><head><title>Override \xE2\x80\xAEreversed "
+                      "title</title></head>\n<body>\n<p>rtlquux \xE2\x80\xAEreversed "
+                      "excerpt</p>\n</body></html>\n"));
+}
+
 RouteReply big_page(std::string_view rest) {
   const auto bytes = parse_number(rest);
   if (!bytes) return not_found();
@@ -179,6 +200,8 @@ RouteReply route_builtin(std::string_view path, std::string_view authority) {
   if (path == "/redirect-loop/b") return redirect("/redirect-loop/a");
   if (path == "/image.png") return image_png();
   if (path == "/title-script.html") return title_script();
+  if (path == "/long-title.html") return long_title();
+  if (path == "/rtl-title.html") return rtl_title();
   if (path == "/relative/index.html") return relative_index(authority);
   if (path == "/relative/base.html") return relative_base();
   if (path == "/reset") return RouteReply{RouteReply::Kind::kReset, {}, 0};

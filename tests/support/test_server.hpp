@@ -67,6 +67,8 @@ class ServerLoop;
 /// - `/relative/base.html` with `<base href="/other/dir/">`:
 ///     `x.html`    -> http://127.0.0.1:PORT/other/dir/x.html
 ///     `../y.html` -> http://127.0.0.1:PORT/other/y.html
+/// - `/long-title.html`: a title (and text) of twenty 300-letter words.
+/// - `/rtl-title.html`: a title (and text) holding an unclosed U+202E RIGHT-TO-LEFT OVERRIDE.
 /// - `/reset`: reads the request, then resets the connection (RST), no bytes sent.
 /// - `/truncated`: headers with `Content-Length: 10000`, then 100 body bytes, then FIN.
 /// - `/big/{bytes}`: 200 text/html of exactly that many bytes (<= 256 MiB, else 400).

@@ -21,6 +21,19 @@ function element(tag, text, testid) {
   return node;
 }
 
+// Text from the web (titles, URLs, excerpts, error details, seed lines): its
+// direction is its own (dir=auto) and it is bidi-isolated (unicode-bidi:
+// isolate, console.css), so a U+202E in it cannot reorder the console around it.
+function fromWeb(node) {
+  node.dir = 'auto';
+  node.classList.add('web');
+  return node;
+}
+
+function webText(tag, text, testid) {
+  return fromWeb(element(tag, text, testid));
+}
+
 function formatCount(value) {
   return Number.isFinite(value) ? value.toLocaleString('en-US', {maximumFractionDigits: 1}) : '–';
 }
@@ -44,13 +57,25 @@ function formatSeconds(value) {
   return Number.isFinite(value) ? `${value.toFixed(0)} s` : '–';
 }
 
-// Unix seconds, as the API gives times, to local date and time.
-function formatTime(seconds) {
-  return Number.isFinite(seconds) ? new Date(seconds * 1000).toLocaleString() : '–';
+// Every time the console shows goes through these two, in UTC with the zone
+// written out: "2024-05-01 12:34:56 UTC". The API gives times as Unix seconds
+// (numbers) or ISO 8601 UTC strings (the page view); both are accepted.
+function toDate(time) {
+  if (typeof time === 'string' && time !== '') return new Date(time);
+  if (typeof time === 'number' && Number.isFinite(time) && time > 0) return new Date(time * 1000);
+  return null;
 }
 
+function formatTime(time) {
+  const date = toDate(time);
+  if (!date || Number.isNaN(date.getTime())) return '–';
+  return date.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+}
+
+// The time of day alone, for chart ticks (whose axis says UTC).
 function formatClock(seconds) {
-  return seconds > 0 ? new Date(seconds * 1000).toLocaleTimeString() : '';  // no data: no 1970
+  const date = toDate(seconds);
+  return date ? date.toISOString().slice(11, 19) : '';  // no data: no 1970
 }
 
 // A snippet marks matches between U+0002 and U+0003 (brackets would clash
@@ -74,7 +99,7 @@ function pageHref(url) {
 }
 
 function pageLink(url, label) {
-  const link = element('a', label || url);
+  const link = webText('a', label || url);
   link.href = pageHref(String(url));
   return link;
 }
@@ -135,13 +160,26 @@ function askForToken(reason) {
   document.getElementById('token-input').focus();
 }
 
-// Shows an error of the API, or clears it (error null). A 401 has the token
-// form instead.
-function showMessage(error) {
-  if (error && error.status === 401) error = null;
+// The banner shows one error of the API, and remembers who put it there: the
+// poll ('poll') or the view being shown ('view'). Each clears only its own, so
+// the poll never wipes a view's error (a search's syntax error, say) that the
+// user has not acted on yet. A 401 has the token form instead.
+let messageOwner = null;
+
+function showMessage(error, owner) {
+  if (error && error.status === 401) return;
   const message = document.getElementById('message');
-  message.hidden = !error;
-  message.textContent = error ? String(error.message || error) : '';
+  message.hidden = false;
+  message.textContent = String(error.message || error);
+  messageOwner = owner;
+}
+
+function clearMessage(owner) {
+  if (messageOwner !== owner) return;
+  const message = document.getElementById('message');
+  message.hidden = true;
+  message.textContent = '';
+  messageOwner = null;
 }
 
 // ---- Overview: series over the last hour, totals, charts ----------------------
@@ -205,7 +243,8 @@ function lineChart(canvas, spec) {
         }},
       },
       scales: {
-        x: {type: 'linear', ticks: {maxTicksLimit: 6, maxRotation: 0, callback: formatClock}},
+        x: {type: 'linear', title: {display: true, text: 'UTC'},
+            ticks: {maxTicksLimit: 6, maxRotation: 0, callback: formatClock}},
         y: {beginAtZero: true, ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
       },
     },
@@ -274,11 +313,22 @@ function fillNumbers(list, prefix, rows) {
   }
 }
 
+let crawlState = null;  // 'running' or 'paused', once the API said
+
 function showPaused(paused) {
   const state = document.getElementById('paused-state');
-  state.textContent = paused ? 'paused' : 'running';
+  crawlState = paused ? 'paused' : 'running';
+  state.textContent = crawlState;
   state.dataset.value = String(Boolean(paused));
   state.classList.toggle('paused', Boolean(paused));
+  showTabTitle();
+}
+
+// The tab's title: "crawler — paused — Hosts".
+function showTabTitle() {
+  const link = document.querySelector(`[data-nav="${currentRoute().name}"]`);
+  const view = link ? link.textContent : 'Page';
+  document.title = ['crawler', crawlState, view].filter(Boolean).join(' — ');
 }
 
 async function pollOverview() {
@@ -362,6 +412,7 @@ async function showHosts(params, isCurrent) {
       const value = host[column.key];
       const cell = element('td', column.format ? column.format(value) : value ?? '–');
       if (column.format) cell.className = 'num';
+      else fromWeb(cell);
       row.append(cell);
     }
     body.append(row);
@@ -386,8 +437,8 @@ async function showErrors(params, isCurrent) {
     list.className = 'links';
     for (const example of kind.examples || []) {
       const item = element('li');
-      item.append(pageLink(example.url), element('span', ` ${example.detail ?? ''}`),
-                  element('time', ` ${formatTime(example.at)}`));
+      item.append(pageLink(example.url), ' ', webText('span', example.detail ?? ''), ' ',
+                  element('time', formatTime(example.at), 'error-time'));
       list.append(item);
     }
     group.append(list);
@@ -404,7 +455,7 @@ async function showErrors(params, isCurrent) {
     const row = element('tr', null, 'skipped-row');
     const count = element('td', formatCount(skipped.count));
     count.className = 'num';
-    row.append(element('td', skipped.reason), count);
+    row.append(webText('td', skipped.reason), count);
     body.append(row);
   }
 }
@@ -424,11 +475,11 @@ async function showSearch(params, isCurrent) {
   for (const hit of hits) {
     const item = element('li', null, 'search-hit');
     const link = pageLink(hit.url, hit.title || hit.url);
-    link.className = 'title';
-    const snippet = element('p');
-    snippet.className = 'snippet';
+    link.classList.add('title');
+    const snippet = webText('p', null, 'hit-snippet');
+    snippet.classList.add('snippet');
     snippet.append(...snippetNodes(String(hit.snippet ?? '')));
-    item.append(link, element('div', hit.url, 'hit-url'), snippet);
+    item.append(link, webText('div', hit.url, 'hit-url'), snippet);
     results.append(item);
   }
 }
@@ -449,7 +500,7 @@ async function showPage(params, isCurrent) {
   const url = params.get('url') || '';
   const title = document.getElementById('page-title');
   const fields = document.getElementById('page-fields');
-  title.textContent = url;
+  title.replaceChildren(webText('bdi', url));
   fields.replaceChildren();
   for (const id of ['page-text', 'page-headers', 'page-redirects', 'links-out', 'links-in',
                     'links-out-count', 'links-in-count']) {
@@ -462,12 +513,12 @@ async function showPage(params, isCurrent) {
   try {
     page = await api(`/api/page?url=${encodeURIComponent(url)}`);
   } catch (error) {
-    if (isCurrent() && error.status === 404) title.textContent = `No stored page for ${url}`;
+    if (isCurrent() && error.status === 404) title.replaceChildren('No stored page for ', webText('bdi', url));
     if (error.status === 404) return;
     throw error;
   }
   if (!isCurrent()) return;
-  title.textContent = page.title || '(no title)';
+  title.replaceChildren(page.title ? webText('bdi', page.title) : '(no title)');
   const href = originalHref(page.final_url || page.url);
   if (href) {
     original.href = href;
@@ -476,19 +527,20 @@ async function showPage(params, isCurrent) {
   fillNumbers(fields, 'page', [
     ['url', 'URL', null, page.url], ['final_url', 'Final URL', null, page.final_url],
     ['status', 'Status', null, page.status], ['content_type', 'Content type', null, page.content_type],
-    ['fetched_at', 'Fetched at', null, page.fetched_at],
-    ['next_revisit', 'Next revisit', null, page.next_revisit],
+    ['fetched_at', 'Fetched at', formatTime, page.fetched_at],
+    ['next_revisit', 'Next revisit', formatTime, page.next_revisit],
     ['error', 'Error', null, page.error], ['error_detail', 'Error detail', null, page.error_detail],
     ['bytes', 'Bytes', formatBytes, page.bytes], ['duration_ms', 'Fetch time', formatMs, page.duration_ms],
     ['depth', 'Depth', null, page.depth],
   ]);
+  for (const value of fields.querySelectorAll('dd')) fromWeb(value);  // URLs, types, error details
   document.getElementById('page-text').textContent = page.text || '';
   const headers = document.getElementById('page-headers');
   if (Array.isArray(page.headers)) {
     const table = element('table', null, 'headers-table');
     for (const [name, value] of page.headers) {
       const row = element('tr');
-      row.append(element('th', name), element('td', value));
+      row.append(webText('th', name), webText('td', value));
       table.append(row);
     }
     headers.append(table);
@@ -530,22 +582,26 @@ async function render() {
     if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (!kViews[name]) return;
+  showTabTitle();
+  if (!kViews[name]) {
+    clearMessage('view');
+    return;
+  }
   try {
     await kViews[name](params, () => ticket === renderCount);
-    showMessage(null);
+    if (ticket === renderCount) clearMessage('view');
   } catch (error) {
-    if (ticket === renderCount) showMessage(error);
+    if (ticket === renderCount) showMessage(error, 'view');
   }
 }
 
 async function refresh() {
   try {
     await pollOverview();
+    clearMessage('poll');
     if (kPolledViews.has(currentRoute().name)) await render();
-    else showMessage(null);
   } catch (error) {
-    showMessage(error);
+    showMessage(error, 'poll');
   }
 }
 
@@ -580,21 +636,42 @@ function showPauseResult(result, error) {
   showPaused(result.paused);
 }
 
-function showSeedsResult(result, error) {
+function clearSeedsResult() {
   const output = document.getElementById('seeds-result');
   output.replaceChildren();
+  delete output.dataset.added;
+  delete output.dataset.known;
+}
+
+// What the add did, in words: added, already known, refused (each refused
+// line stays in the box to be fixed; the rest of the box is cleared).
+function showSeedsResult(result, error) {
+  const output = document.getElementById('seeds-result');
+  clearSeedsResult();
   if (error) {
     output.textContent = error.message;
     return;
   }
-  output.dataset.added = String(result.added);
-  output.append(element('p', `Added ${formatCount(result.added)} seed(s).`, 'seeds-added'));
+  const added = Number(result.added) || 0;
+  const known = Number(result.known) || 0;
   const rejected = result.rejected || [];
+  output.dataset.added = String(added);
+  output.dataset.known = String(known);
+  const said = [];
+  if (added) said.push(`Added ${formatCount(added)} seed(s).`);
+  if (known) said.push(`${formatCount(known)} already known: not added again.`);
+  if (rejected.length) said.push(`${formatCount(rejected.length)} refused.`);
+  if (!said.length) said.push('Nothing to add.');
+  output.append(element('p', said.join(' '), 'seeds-added'));
   if (rejected.length) {
     const list = element('ul', null, 'seeds-rejected');
-    for (const entry of rejected) list.append(element('li', `line ${entry.line}: ${entry.input}: ${entry.reason}`));
+    for (const entry of rejected) {
+      list.append(element('li'));
+      list.lastChild.append(`line ${entry.line}: `, webText('bdi', entry.input), `: ${entry.reason}`);
+    }
     output.append(list);
   }
+  document.getElementById('seeds-input').value = rejected.map((entry) => entry.input).join('\n');
 }
 
 function wireActions() {
@@ -606,6 +683,11 @@ function wireActions() {
   seedsForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = document.getElementById('seeds-input').value;
+    clearSeedsResult();
+    if (!text.trim()) {
+      document.getElementById('seeds-result').append(element('p', 'Nothing to add: the box is empty.', 'seeds-added'));
+      return;
+    }
     act(seedsForm.querySelector('button'), '/api/seeds', text, showSeedsResult);
   });
   document.getElementById('search-form').addEventListener('submit', (event) => {
