@@ -10,6 +10,7 @@
 
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/run.hpp"
+#include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/redirect_step.hpp"
 #include "crawler/engine/steps/retry_step.hpp"
@@ -194,6 +195,69 @@ TEST(RecordSink, CountsEachRecordByItsOutcomeAndNotesItsOrigin) {
   EXPECT_EQ(s.writer.backlog(), 2u);
   async::run_until_done(s.loop, s.writer.flush());
   EXPECT_EQ(s.writer.written(), 2u);
+}
+
+async::FetchResult html(std::string body,
+                        std::vector<std::pair<std::string, std::string>> headers = {}) {
+  async::FetchResult result = response(200, std::move(headers));
+  result.content_type = "text/html; charset=utf-8";
+  result.final_url = "http://a.test/";
+  result.body = std::move(body);
+  return result;
+}
+
+constexpr const char* kPage =
+    "<title>T</title><p>Hello <a href=/in>in</a> <a href=http://other.test/>out</a> "
+    "<a rel=nofollow href=/nf>nf</a>";
+
+TEST(HtmlStep, KeepsEveryLinkAndQueuesTheAdmittedFollowableOnes) {
+  Steps s;
+  HtmlStep step(s.context);
+  FrontierUrl url = s.take("http://a.test/");
+  async::FetchResult result = html(kPage);
+  storage::PageRecord record;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.read(url, result, record)));
+  EXPECT_EQ(record.title, "T");
+  EXPECT_EQ(record.links, (std::vector<std::string>{"http://a.test/in", "http://other.test/",
+                                                    "http://a.test/nf"}));
+  EXPECT_EQ(record.queued, std::vector<std::string>{"http://a.test/in"});
+  EXPECT_EQ(record.queued_depth, 1);
+  EXPECT_EQ(s.summary.skipped["out_of_scope"], 1u);
+}
+
+TEST(HtmlStep, AnXRobotsTagForUsStopsIndexingAndFollowing) {
+  Steps s;
+  HtmlStep step(s.context);
+  FrontierUrl url = s.take("http://a.test/");
+  async::FetchResult result = html(
+      kPage, {{"X-Robots-Tag", "otherbot: none"}, {"X-Robots-Tag", "crawler: noindex, nofollow"}});
+  storage::PageRecord record;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.read(url, result, record)));
+  EXPECT_TRUE(record.noindex);
+  EXPECT_EQ(record.title, "");
+  EXPECT_EQ(record.links.size(), 3u);  // kept as links, not queued
+  EXPECT_TRUE(record.queued.empty());
+
+  // Another robot's directives are not ours.
+  FrontierUrl other = s.take("http://a.test/other");
+  async::FetchResult for_another = html(kPage, {{"X-Robots-Tag", "otherbot: noindex, nofollow"}});
+  storage::PageRecord indexed;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.read(other, for_another, indexed)));
+  EXPECT_FALSE(indexed.noindex);
+  EXPECT_EQ(indexed.title, "T");
+}
+
+TEST(HtmlStep, ACancelledParseLeavesThePageForTheNextRun) {
+  Steps s;
+  HtmlStep step(s.context);
+  step.cancel();
+  FrontierUrl url = s.take("http://a.test/");
+  std::string big;
+  for (int i = 0; i < 20'000; ++i) big += "<p>text <a href=/p" + std::to_string(i) + ">x</a>";
+  async::FetchResult result = html(big);
+  storage::PageRecord record;
+  EXPECT_FALSE(async::run_until_done(s.loop, step.read(url, result, record)));
+  EXPECT_TRUE(record.links.empty());
 }
 
 }  // namespace
