@@ -78,14 +78,21 @@ TEST_F(TlsCrawlTest, WithoutTheCaFileThePagesFailWithACertificateError) {
   TlsSite site(dir_ / "site", linked_pages());
   write_seeds({site.origin() + "/"});
   std::string err;
-  // Without robots.txt the page's own fetch is what fails (with it, the
-  // page would be settled as robots_unreachable).
+  // robots.txt is asked first, fails the same way, and settles the page.
+  EXPECT_EQ(crawl({}, err), kExitOk) << err;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;  // no page, so no links
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "robots_unreachable");
+  EXPECT_THAT(scalar("SELECT error_detail FROM pages"),
+              HasSubstr("tls: SSL certificate problem: unable to get local issuer certificate"));
+  EXPECT_THAT(err, HasSubstr("nothing could be fetched"));
+
+  // Without robots.txt, the page's own fetch is what fails.
+  remove_database();
   EXPECT_EQ(crawl({"--ignore-robots"}, err), kExitOk) << err;
   site.stop();
-  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;  // no page, so no links
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;
   EXPECT_EQ(scalar("SELECT error FROM pages"), "tls");
   EXPECT_THAT(scalar("SELECT error_detail FROM pages"), HasSubstr("certificate"));
-  EXPECT_THAT(err, HasSubstr("nothing could be fetched"));
 }
 
 TEST_F(TlsCrawlTest, ACaFileThatCannotBeReadIsAUsageErrorNamingIt) {
