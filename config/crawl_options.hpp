@@ -54,8 +54,8 @@ struct CrawlOptions {
   long connect_timeout_ms = 10'000;
   long total_timeout_ms = 30'000;
   long parse_budget_ms = 1000;  // CPU time of one page's HTML parse
-  long low_speed_bytes = 100;  // abort below this many bytes/s ...
-  long low_speed_time_s = 30;  // ... sustained this long
+  long low_speed_bytes = 100;   // abort below this many bytes/s ...
+  long low_speed_time_s = 30;   // ... sustained this long
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   int max_redirects = 10;
   bool follow_nofollow = false;  // follow rel=nofollow links too
@@ -65,6 +65,9 @@ struct CrawlOptions {
   // "HOST:PORT:ADDRESS": connect there instead of asking DNS (as curl's
   // --resolve); the address policy still applies to ADDRESS.
   std::vector<std::string> resolve;
+  // PEM file of the CAs trusted for HTTPS instead of the system's store (as
+  // curl's --cacert, CURLOPT_CAINFO); empty: the system's.
+  std::string ca_file;
 
   // Revisits (serve): a page comes back after an interval that doubles while
   // it stays unchanged and halves when it changes, within these bounds.

@@ -276,6 +276,15 @@ const std::array kOptions = {
            .help = "HOST:PORT:ADDRESS entries used instead of DNS, as curl's --resolve (the "
                    "address policy still applies).",
            .example = R"(['staging.example.com:443:192.0.2.10'])"},
+    Option{.key = "transfers.ca_file",
+           .kind = K::kString,
+           .field = &O::ca_file,
+           .flag = "--ca-file",
+           .help = "PEM file of the certificate authorities HTTPS servers are checked against, "
+                   "instead of the system's (as curl's --cacert): for a private CA. It replaces "
+                   "the system's list, so add the public CAs to it to reach public sites too. A "
+                   "file that cannot be read stops the crawl at start (exit 2).",
+           .example = R"("/etc/ssl/private-ca.pem")"},
 
     Option{.key = "revisit.min",
            .kind = K::kSeconds,

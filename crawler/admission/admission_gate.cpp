@@ -133,7 +133,9 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
       return why;
     };
   }
-  co_return co_await async::fetch(multis_.next(), std::move(request));
+  // One origin, one multi handle: its connections and TLS sessions are reused.
+  async::CurlMulti& multi = multis_.for_origin(parsers::normalized_origin(request.url));
+  co_return co_await async::fetch(multi, std::move(request));
 }
 
 }  // namespace crawler

@@ -15,6 +15,7 @@ RequestBuilder::RequestBuilder(const config::CrawlOptions& options)
   common_.total_timeout_ms = options.total_timeout_ms;
   common_.low_speed_bytes = options.low_speed_bytes;
   common_.low_speed_time_s = options.low_speed_time_s;
+  common_.ca_file = options.ca_file;
 }
 
 async::FetchRequest RequestBuilder::build(std::string url, RequestKind kind) const {

@@ -1,6 +1,6 @@
 // RequestBuilder: one way to make a request, for every kind the crawl sends
 // (pages, robots.txt, sitemaps): the same agent, connect and total
-// timeouts and low-speed limit, and the body cap of its kind. The robots.txt
+// timeouts, low-speed limit and trusted CAs, and the body cap of its kind. The robots.txt
 // requests used to copy these field by field, and had lost the connect and
 // low-speed limits on the way.
 #pragma once

@@ -2,6 +2,7 @@
 #include "crawler/async/curl_multi_set.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace crawler::async {
 
@@ -13,10 +14,8 @@ CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers) {
     multis_.push_back(std::make_unique<CurlMulti>(loop, std::max(per_multi, 16L)));
 }
 
-CurlMulti& CurlMultiSet::next() {
-  CurlMulti& multi = *multis_[turn_];
-  turn_ = (turn_ + 1) % multis_.size();
-  return multi;
+CurlMulti& CurlMultiSet::for_origin(std::string_view origin) {
+  return *multis_[std::hash<std::string_view>{}(origin) % multis_.size()];
 }
 
 // A waiter resumed by one multi's cancellation may start a transfer on

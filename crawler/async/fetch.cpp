@@ -147,6 +147,9 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &sink);
+  // An unreadable file fails each HTTPS transfer (CURLE_SSL_CACERT_BADFILE,
+  // a TLS error); the crawl command refuses one at start instead.
+  if (!request.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, request.ca_file.c_str());
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
   if (request.low_speed_bytes > 0 && request.low_speed_time_s > 0) {

@@ -67,7 +67,10 @@ struct FetchRequest {
   ConnectCheck connect_check;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
   std::vector<std::string> resolve;  // "HOST:PORT:ADDRESS", instead of DNS (CURLOPT_RESOLVE)
-  bool keep_raw = false;             // fill FetchResult::raw_request / raw_response_head
+  // PEM file of the CAs to trust instead of the system's (CURLOPT_CAINFO);
+  // empty: the system's.
+  std::string ca_file;
+  bool keep_raw = false;  // fill FetchResult::raw_request / raw_response_head
 };
 
 struct FetchTimings {

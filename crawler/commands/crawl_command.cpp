@@ -3,22 +3,28 @@
 // time), resumes what an earlier run left queued, crawls, and prints a
 // summary. SIGINT and SIGTERM stop the crawl gracefully: fetches in flight
 // get a grace period, what was fetched is written, the rest stays queued.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "config/seeds_file.hpp"
 #include "crawler/async/http_endpoint.hpp"
 #include "crawler/async/loop.hpp"
 #include "crawler/async/run.hpp"
-#include "crawler/service/counter_table.hpp"
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
 #include "crawler/commands/commands.hpp"
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/console_history.hpp"
+#include "crawler/service/counter_table.hpp"
 #include "crawler/service/crawl_signals.hpp"
 #include "crawler/service/progress.hpp"
 #include "crawler/service/service_endpoint.hpp"
@@ -26,6 +32,25 @@
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
+
+namespace {
+
+// Why the file a file option names cannot be read, or empty. Checked at
+// start so that a mistyped --ca-file is one usage error naming the file,
+// not an HTTPS failure recorded against every page.
+std::string unreadable_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  char byte = 0;
+  ssize_t got = ::read(fd, &byte, 1);  // a directory opens, but does not read (EISDIR)
+  int read_errno = errno;
+  ::close(fd);
+  if (got < 0) return std::strerror(read_errno);
+  if (got == 0) return "the file is empty";
+  return {};
+}
+
+}  // namespace
 
 int run_crawl_command(const config::CrawlOptions& options) {
   return run_engine(options, false);
@@ -43,6 +68,13 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
   if (!seeds.error.empty()) {
     log::error(seeds.error);
     return kExitUsage;
+  }
+  if (!options.ca_file.empty()) {
+    if (std::string why = unreadable_file(options.ca_file); !why.empty()) {
+      log::error("cannot read the CA file " + options.ca_file +
+                 " (transfers.ca_file, --ca-file): " + why);
+      return kExitUsage;
+    }
   }
 
   std::unique_ptr<storage::CrawlStore> store;

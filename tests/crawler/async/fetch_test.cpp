@@ -214,9 +214,10 @@ CO_TEST(CurlMulti, CancelAllAlsoCancelsTransfersItsWaitersStart) {
   EXPECT_TRUE(after.ok());
 }
 
-Task<void> fetch_twice_on(CurlMultiSet& set, std::string url, std::vector<FetchResult>& out) {
-  out.push_back(co_await fetch(set.next(), get(url)));
-  out.push_back(co_await fetch(set.next(), get(url)));
+Task<void> fetch_twice_on(CurlMulti& first, CurlMulti& second, std::string url,
+                          std::vector<FetchResult>& out) {
+  out.push_back(co_await fetch(first, get(url)));
+  out.push_back(co_await fetch(second, get(url)));
 }
 
 Task<void> cancel_set_after(uv_loop_t* loop, CurlMultiSet& set, std::chrono::milliseconds delay) {
@@ -228,10 +229,15 @@ CO_TEST(CurlMultiSet, CancelAllAlsoCancelsTransfersStartedOnAMultiAlreadyCancell
   TestServer server;
   CurlMultiSet set(loop.get(), 2 * CurlMultiSet::kTransfersPerMulti);
   EXPECT_EQ(set.size(), 2u);
-  set.next();  // the first transfer goes to the second multi, the next to the first
+  // Two origins on different multis: the first transfer goes to one, the
+  // next (after the cancellation) to the other.
+  CurlMulti& first = set.for_origin("http://a.test");
+  CurlMulti* second = &first;
+  for (int i = 0; second == &first; ++i)
+    second = &set.for_origin("http://b" + std::to_string(i) + ".test");
   TaskScope scope;
   std::vector<FetchResult> results;
-  scope.spawn(fetch_twice_on(set, server.url("/delay/5000"), results));
+  scope.spawn(fetch_twice_on(first, *second, server.url("/delay/5000"), results));
   scope.spawn(cancel_set_after(loop.get(), set, 50ms));
   auto started = std::chrono::steady_clock::now();
   co_await scope.join();
@@ -239,7 +245,7 @@ CO_TEST(CurlMultiSet, CancelAllAlsoCancelsTransfersStartedOnAMultiAlreadyCancell
   for (const auto& result : results) EXPECT_EQ(result.error, FetchError::kCancelled);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   // Sticky: past the cancellation (a crawl's grace deadline) nothing starts.
-  FetchResult later = co_await fetch(set.next(), get(server.url("/site/10/0")));
+  FetchResult later = co_await fetch(set.for_origin(server.url("")), get(server.url("/site/10/0")));
   EXPECT_EQ(later.error, FetchError::kCancelled);
   for (const auto& request : server.requests()) EXPECT_NE(request.target, "/site/10/0");
   set.shutdown();

@@ -1,0 +1,119 @@
+// HTTPS with a private CA: the crawler binary trusts a CA it is given with
+// --ca-file (as curl's --cacert) and reaches nginx over TLS; without it the
+// pages are recorded as TLS failures, and a CA file that cannot be read is a
+// usage error at start.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "crawler/commands/commands.hpp"
+#include "tests/integration/crawl_fixture.hpp"
+#include "tests/integration/crawler_process.hpp"
+#include "tests/integration/tls_site.hpp"
+
+namespace crawler {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::CrawlerProcess;
+using ::testing::HasSubstr;
+using testing::TlsSite;
+
+// Four pages that link each other (relative links, so over https).
+std::map<std::string, std::string> linked_pages() {
+  auto page = [](const std::string& title, const std::string& links) {
+    return "<html><head><title>" + title + "</title></head><body>" + links + "</body></html>";
+  };
+  return {{"index.html", page("Home", "<a href='/a.html'>a</a> <a href='/b.html'>b</a>")},
+          {"a.html", page("A", "<a href='/b.html'>b</a> <a href='/'>home</a>")},
+          {"b.html", page("B", "<a href='/c.html'>c</a>")},
+          {"c.html", page("C", "<a href='/a.html'>a</a>")}};
+}
+
+class TlsCrawlTest : public CrawlTest {
+ protected:
+  std::vector<std::string> args(const std::vector<std::string>& extra) const {
+    std::vector<std::string> out = {
+        "crawl",     "--seeds", options_.seeds_path, "--db", options_.db_path, "--delay", "0",
+        "--retries", "0",       "--robots-retry",    "0.01"};
+    out.insert(out.end(), extra.begin(), extra.end());
+    return out;
+  }
+
+  // Runs the crawler binary; its exit code, its stderr in `err`.
+  int crawl(const std::vector<std::string>& extra, std::string& err) {
+    std::string err_path = (dir_ / "stderr.txt").string();
+    CrawlerProcess crawler(args(extra), {.stderr_path = err_path});
+    std::optional<int> exit = crawler.wait(20s);
+    std::ifstream in(err_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    err = text.str();
+    return exit.value_or(-1);
+  }
+};
+
+TEST_F(TlsCrawlTest, WithTheCaFileEveryHttpsPageIsStored) {
+  TlsSite site(dir_ / "site", linked_pages());
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  EXPECT_EQ(crawl({"--ca-file", site.ca_file().string()}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "4") << err;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200 AND error IS NULL"), "4");
+  EXPECT_THAT(column("SELECT title FROM pages ORDER BY title"),
+              ::testing::ElementsAre("A", "B", "C", "Home"));
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE url NOT LIKE 'https://127.0.0.1:%'"), "0");
+}
+
+// The CA is trusted by nothing else: without --ca-file the certificate is
+// refused and recorded, and the crawl ends as any failed crawl does.
+TEST_F(TlsCrawlTest, WithoutTheCaFileThePagesFailWithACertificateError) {
+  TlsSite site(dir_ / "site", linked_pages());
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  // robots.txt is asked first, fails the same way, and settles the page.
+  EXPECT_EQ(crawl({}, err), kExitOk) << err;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;  // no page, so no links
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "robots_unreachable");
+  EXPECT_THAT(scalar("SELECT error_detail FROM pages"),
+              HasSubstr("tls: SSL certificate problem: unable to get local issuer certificate"));
+  EXPECT_THAT(err, HasSubstr("nothing could be fetched"));
+
+  // Without robots.txt, the page's own fetch is what fails.
+  remove_database();
+  EXPECT_EQ(crawl({"--ignore-robots"}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;
+  EXPECT_EQ(scalar("SELECT error FROM pages"), "tls");
+  EXPECT_THAT(scalar("SELECT error_detail FROM pages"), HasSubstr("certificate"));
+}
+
+TEST_F(TlsCrawlTest, ACaFileThatCannotBeReadIsAUsageErrorNamingIt) {
+  write_seeds({"https://127.0.0.1:1/"});
+  std::string missing = (dir_ / "no-such-ca.pem").string();
+  std::string err;
+  EXPECT_EQ(crawl({"--ca-file", missing}, err), kExitUsage);
+  EXPECT_THAT(err, HasSubstr(missing));
+  EXPECT_THAT(err, HasSubstr("No such file or directory"));
+  // Refused before anything was opened or fetched.
+  EXPECT_FALSE(std::filesystem::exists(options_.db_path));
+
+  EXPECT_EQ(crawl({"--ca-file", dir_.string()}, err), kExitUsage);  // a directory
+  EXPECT_THAT(err, HasSubstr(dir_.string()));
+  EXPECT_THAT(err, HasSubstr("Is a directory"));
+
+  // The config file's key and the environment are checked the same way.
+  std::ofstream(dir_ / "crawl.toml") << "[transfers]\nca_file = \"" << missing << "\"\n";
+  EXPECT_EQ(crawl({"--config", (dir_ / "crawl.toml").string()}, err), kExitUsage);
+  EXPECT_THAT(err, HasSubstr(missing));
+}
+
+}  // namespace
+}  // namespace crawler
