@@ -139,7 +139,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
     };
   }
   // One origin, one multi handle: its connections and TLS sessions are reused.
-  async::CurlMulti& multi = multis_.for_origin(parsers::normalized_origin(request.url));
+  async::CurlMulti& multi = multis_.for_origin(url.origin());
   co_return co_await async::fetch(multi, std::move(request));
 }
 
