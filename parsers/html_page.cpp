@@ -11,6 +11,7 @@
 
 #include "parsers/ascii.hpp"
 #include "parsers/charset.hpp"
+#include "parsers/crawl_url.hpp"
 #include "parsers/markup_guard.hpp"
 #include "parsers/parse_arena.hpp"
 #include "parsers/url.hpp"
@@ -244,13 +245,13 @@ HtmlPage extract(const GumboOutput& output, std::string_view page_url, std::stri
     }
     // A relative href only grows when resolved: a long one is not worth resolving.
     bool too_long = href.href.size() > limits.max_url_length;
-    auto url = too_long ? std::nullopt : resolve_url(base, href.href);
-    if (too_long || (url && url->size() > limits.max_url_length)) {
+    auto url = too_long ? std::nullopt : CrawlUrl::resolve(base, href.href);
+    if (too_long || (url && url->text().size() > limits.max_url_length)) {
       ++page.links_too_long;
       continue;
     }
     if (!url) continue;
-    auto [it, added] = index.try_emplace(*url, page.links.size());
+    auto [it, added] = index.try_emplace(url->text(), page.links.size());
     if (added) {
       page.links.push_back({std::move(*url), href.nofollow});
     } else {

@@ -12,12 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/crawl_url.hpp"
 #include "parsers/markup_guard.hpp"
 
 namespace crawler::parsers {
 
 struct HtmlLink {
-  std::string url;        // normalized http(s) URL
+  CrawlUrl url;           // normalized http(s) URL, its origin and host found here
   bool nofollow = false;  // rel="nofollow" (or ugc/sponsored) on every occurrence
 };
 

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "parsers/ascii.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -61,16 +60,18 @@ AdmissionGate::AdmissionGate(async::CurlMultiSet& multis, const UrlFilter& filte
 // name could be pointed inward later by whoever owns the name (a public
 // site whose DNS turns to 169.254.169.254); such crawls say --allow-address.
 void AdmissionGate::add_seed(std::string_view url) {
-  auto key = parsers::normalize_url(url);
-  if (key && is_address_or_localhost(parsers::normalized_host(*key)))
-    seed_origins_.emplace(parsers::normalized_origin(*key));
+  if (auto key = parsers::CrawlUrl::normalize(url)) add_seed(*key);
 }
 
-bool AdmissionGate::exempt(std::string_view url) const {
-  return seed_origins_.contains(parsers::normalized_origin(url));
+void AdmissionGate::add_seed(const parsers::CrawlUrl& url) {
+  if (is_address_or_localhost(url.host())) seed_origins_.emplace(url.origin());
 }
 
-SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
+bool AdmissionGate::exempt(std::string_view origin) const {
+  return seed_origins_.contains(origin);
+}
+
+SkipReason AdmissionGate::check(const parsers::CrawlUrl& url, RequestKind kind) const {
   if (SkipReason refused = request_refusal(url); refused != SkipReason::kNone) return refused;
   switch (kind) {
     case RequestKind::kPage:
@@ -83,14 +84,15 @@ SkipReason AdmissionGate::check(std::string_view url, RequestKind kind) const {
   return SkipReason::kNone;
 }
 
-SkipReason AdmissionGate::request_refusal(std::string_view url) const {
+SkipReason AdmissionGate::request_refusal(const parsers::CrawlUrl& crawl_url) const {
+  std::string_view url = crawl_url.text();
   if (!url.starts_with("http://") && !url.starts_with("https://")) return SkipReason::kBadScheme;
   // Crawl keys carry no userinfo; a URL that does was not normalized here.
   if (authority_of(url).find('@') != std::string_view::npos) return SkipReason::kUserinfo;
   // The hot path (every link of every page): a name that is neither an
   // address nor localhost costs a glance; the seeds' origins are looked up
   // only for the rare internal one.
-  std::string_view host = parsers::normalized_host(url);
+  std::string_view host = crawl_url.host();
   bool literal = !host.empty() &&
                  (host.front() == '[' || std::isdigit(static_cast<unsigned char>(host.front())));
   bool internal = is_localhost_name(host);
@@ -98,21 +100,24 @@ SkipReason AdmissionGate::request_refusal(std::string_view url) const {
     auto ip = parse_ip(host);
     internal = ip && policy_.refusal(*ip);
   }
-  if (internal && !exempt(url)) return SkipReason::kInternalAddress;
+  if (internal && !exempt(crawl_url.origin())) return SkipReason::kInternalAddress;
   return SkipReason::kNone;
 }
 
 async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
                                                      async::FetchRequest request) {
-  if (SkipReason reason = request_refusal(request.url); reason != SkipReason::kNone)
+  // The one place a request's URL is cut into origin and host: requests
+  // (pages, robots.txt, sitemaps) are built as strings.
+  parsers::CrawlUrl url = parsers::CrawlUrl::from_key(request.url);
+  if (SkipReason reason = request_refusal(url); reason != SkipReason::kNone)
     co_return refused(request.url, kind, reason);
   request.resolve = resolve_;
-  if (exempt(request.url)) {
+  if (exempt(url.origin())) {
     // The exemption is of the address the seed named: the literal address,
     // or the loopback for localhost. Without --resolve libcurl connects to
     // nothing else; with it, any other address is judged by the policy, so
     // --resolve cannot turn an exempt origin into a way to anywhere.
-    std::optional<IpBytes> named = parse_ip(parsers::normalized_host(request.url));
+    std::optional<IpBytes> named = parse_ip(url.host());
     request.connect_check = [this, named](const sockaddr* address) -> std::optional<std::string> {
       auto ip = ip_of(address);
       if (!ip) return "not an IP address";
@@ -134,7 +139,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
     };
   }
   // One origin, one multi handle: its connections and TLS sessions are reused.
-  async::CurlMulti& multi = multis_.for_origin(parsers::normalized_origin(request.url));
+  async::CurlMulti& multi = multis_.for_origin(url.origin());
   co_return co_await async::fetch(multi, std::move(request));
 }
 

@@ -22,6 +22,7 @@
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/task.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace crawler {
 
@@ -36,6 +37,7 @@ class AdmissionGate {
   /// A seed given by address or as localhost: its origin (scheme, host,
   /// port) may be internal. A seed given by name gets no exemption.
   void add_seed(std::string_view url);
+  void add_seed(const parsers::CrawlUrl& url);
 
   /// Why `url` (normalized) must not be queued for a request of `kind`;
   /// kNone when it may. Every kind: scheme, userinfo, a literal internal
@@ -43,7 +45,11 @@ class AdmissionGate {
   /// scope and traps (patterns choose pages, not the means to find them);
   /// robots.txt: nothing more (an origin's rules are read wherever its
   /// redirects lead, RFC 9309 2.3.1.2).
-  SkipReason check(std::string_view url, RequestKind kind) const;
+  SkipReason check(const parsers::CrawlUrl& url, RequestKind kind) const;
+  /// The same for a crawl key held as a string (tests).
+  SkipReason check(std::string_view url, RequestKind kind) const {
+    return check(parsers::CrawlUrl::from_key(std::string(url)), kind);
+  }
 
   /// Fetches `request` if its URL passes the checks every request gets
   /// (the filter judged it when it was queued; seeds are the operator's),
@@ -52,8 +58,8 @@ class AdmissionGate {
   async::Task<async::FetchResult> fetch(RequestKind kind, async::FetchRequest request);
 
  private:
-  SkipReason request_refusal(std::string_view url) const;
-  bool exempt(std::string_view url) const;
+  SkipReason request_refusal(const parsers::CrawlUrl& url) const;
+  bool exempt(std::string_view origin) const;
 
   async::CurlMultiSet& multis_;
   const UrlFilter& filter_;

@@ -1,8 +1,6 @@
 // QueueAdmission: see queue_admission.hpp.
 #include "crawler/admission/queue_admission.hpp"
 
-#include "parsers/url.hpp"
-
 namespace crawler {
 
 namespace {
@@ -23,7 +21,7 @@ QueueAdmission::QueueAdmission(const AdmissionGate& gate, UrlFilter& filter,
       sitemaps_per_origin_(kCountedOrigins, kMaxSitemapsPerOrigin),
       sitemap_entries_per_origin_(kCountedOrigins, kMaxSitemapEntriesPerOrigin) {}
 
-SkipReason QueueAdmission::admit(const std::string& url, int depth, RequestKind kind,
+SkipReason QueueAdmission::admit(const parsers::CrawlUrl& url, int depth, RequestKind kind,
                                  bool maybe_new) {
   SkipReason reason = gate_.check(url, kind);
   if (reason == SkipReason::kNone && max_depth_ && depth > *max_depth_)
@@ -33,10 +31,10 @@ SkipReason QueueAdmission::admit(const std::string& url, int depth, RequestKind 
   return reason;
 }
 
-SkipReason QueueAdmission::admit_sitemap(const std::string& url) {
+SkipReason QueueAdmission::admit_sitemap(const parsers::CrawlUrl& url) {
   SkipReason reason = gate_.check(url, RequestKind::kSitemap);
   if (reason == SkipReason::kNone &&
-      sitemaps_per_origin_.count(parsers::normalized_origin(url)) >= kMaxSitemapsPerOrigin)
+      sitemaps_per_origin_.count(url.origin()) >= kMaxSitemapsPerOrigin)
     reason = SkipReason::kSitemapDocuments;
   if (reason != SkipReason::kNone) count(reason);
   return reason;
@@ -48,8 +46,8 @@ bool QueueAdmission::first_look_at_sitemaps(std::string_view origin) {
   return true;
 }
 
-void QueueAdmission::sitemap_queued(std::string_view url) {
-  sitemaps_per_origin_.add(parsers::normalized_origin(url));
+void QueueAdmission::sitemap_queued(const parsers::CrawlUrl& url) {
+  sitemaps_per_origin_.add(url.origin());
 }
 
 bool QueueAdmission::sitemap_entries_left(std::string_view origin) {
@@ -67,9 +65,9 @@ void QueueAdmission::count(SkipReason reason, std::size_t n) {
 }
 
 // A new URL's share of its host's budgets: origins, then pages.
-SkipReason QueueAdmission::take_budgets(const std::string& url) {
+SkipReason QueueAdmission::take_budgets(const parsers::CrawlUrl& url) {
   if (!filter_.take_origin(url)) return SkipReason::kTooManyOrigins;
-  if (!filter_.take_host_budget(parsers::normalized_host(url))) return SkipReason::kHostBudget;
+  if (!filter_.take_host_budget(url.host())) return SkipReason::kHostBudget;
   return SkipReason::kNone;
 }
 

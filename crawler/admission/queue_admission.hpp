@@ -31,15 +31,23 @@ class QueueAdmission {
 
   /// kNone when `url`, found at `depth`, may be queued; its host's budgets
   /// are then taken if `maybe_new` (a URL surely seen before costs none).
-  SkipReason admit(const std::string& url, int depth, RequestKind kind, bool maybe_new);
+  SkipReason admit(const parsers::CrawlUrl& url, int depth, RequestKind kind, bool maybe_new);
+  /// The same for a crawl key held as a string (tests).
+  SkipReason admit(const std::string& url, int depth, RequestKind kind, bool maybe_new) {
+    return admit(parsers::CrawlUrl::from_key(url), depth, kind, maybe_new);
+  }
 
   /// kNone when the sitemap document `url` may be queued: the gate's rules
   /// and its origin's document budget, which sitemap_queued takes (so a
   /// duplicate costs nothing).
-  SkipReason admit_sitemap(const std::string& url);
+  SkipReason admit_sitemap(const parsers::CrawlUrl& url);
+  SkipReason admit_sitemap(const std::string& url) {
+    return admit_sitemap(parsers::CrawlUrl::from_key(url));
+  }
   /// True the first time it is asked for `origin`: its sitemaps are looked for once.
   bool first_look_at_sitemaps(std::string_view origin);
-  void sitemap_queued(std::string_view url);
+  void sitemap_queued(const parsers::CrawlUrl& url);
+  void sitemap_queued(const std::string& url) { sitemap_queued(parsers::CrawlUrl::from_key(url)); }
   /// Whether `origin`'s sitemaps may offer another entry (counted when not);
   /// sitemap_entry_queued takes it.
   bool sitemap_entries_left(std::string_view origin);
@@ -57,7 +65,7 @@ class QueueAdmission {
   static constexpr std::uint32_t kMaxSitemapEntriesPerOrigin = 200'000;
 
  private:
-  SkipReason take_budgets(const std::string& url);
+  SkipReason take_budgets(const parsers::CrawlUrl& url);
 
   const AdmissionGate& gate_;
   UrlFilter& filter_;

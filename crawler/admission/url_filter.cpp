@@ -8,8 +8,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "parsers/url.hpp"
-
 namespace crawler {
 
 namespace {
@@ -67,9 +65,9 @@ UrlFilter::UrlFilter(UrlFilterOptions options)
 
 UrlFilter::~UrlFilter() = default;
 
-void UrlFilter::add_seed(std::string_view url) {
+void UrlFilter::add_seed(const parsers::CrawlUrl& url) {
   take_origin(url);
-  std::string host(parsers::normalized_host(url));
+  std::string host(url.host());
   scope_domains_.insert(registrable_domain(host));
   scope_hosts_.insert(std::move(host));
 }
@@ -86,9 +84,10 @@ bool UrlFilter::in_scope(std::string_view host) const {
   return false;
 }
 
-SkipReason UrlFilter::check(std::string_view url, Patterns patterns) const {
+SkipReason UrlFilter::check(const parsers::CrawlUrl& crawl_url, Patterns patterns) const {
+  std::string_view url = crawl_url.text();
   if (url.size() > options_.max_url_length) return SkipReason::kUrlTooLong;
-  if (!in_scope(parsers::normalized_host(url))) return SkipReason::kOutOfScope;
+  if (!in_scope(crawl_url.host())) return SkipReason::kOutOfScope;
 
   std::string_view path = path_of(url);
   std::unordered_map<std::string_view, int> segments;
@@ -119,10 +118,10 @@ SkipReason UrlFilter::check(std::string_view url, Patterns patterns) const {
   return SkipReason::kNone;
 }
 
-bool UrlFilter::take_origin(std::string_view url) {
-  std::string_view origin = parsers::normalized_origin(url);
+bool UrlFilter::take_origin(const parsers::CrawlUrl& url) {
+  std::string_view origin = url.origin();
   if (origins_.contains(origin)) return true;
-  std::string_view host = parsers::normalized_host(url);
+  std::string_view host = url.host();
   if (origins_per_host_.count(host) >= kMaxOriginsPerHost) return false;
   origins_.add(origin);
   origins_per_host_.add(host);

@@ -18,6 +18,7 @@
 #include "crawler/admission/host_tally.hpp"
 
 #include "crawler/admission/skip_reason.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace re2 {
 class RE2;
@@ -52,19 +53,26 @@ class UrlFilter {
   UrlFilter& operator=(const UrlFilter&) = delete;
 
   /// A seed's host (and, for Scope::kDomain, its registrable domain) is in scope.
-  void add_seed(std::string_view url);
+  void add_seed(const parsers::CrawlUrl& url);
+  void add_seed(std::string_view url) { add_seed(parsers::CrawlUrl::from_key(std::string(url))); }
 
   /// Whether --include/--exclude apply: they choose pages, so sitemaps
   /// (means to find pages) are checked for scope and traps only.
   enum class Patterns { kApply, kSkip };
   /// Why `url` (normalized) should not be queued; kNone when it should.
-  SkipReason check(std::string_view url, Patterns patterns = Patterns::kApply) const;
+  SkipReason check(const parsers::CrawlUrl& url, Patterns patterns = Patterns::kApply) const;
+  SkipReason check(std::string_view url, Patterns patterns = Patterns::kApply) const {
+    return check(parsers::CrawlUrl::from_key(std::string(url)), patterns);
+  }
 
   /// Counts one more page queued for `host`; false when its budget is spent.
   bool take_host_budget(std::string_view host);
   /// Notes the origin of `url` (normalized); false when it is new and its
   /// host name has kMaxOriginsPerHost origins already.
-  bool take_origin(std::string_view url);
+  bool take_origin(const parsers::CrawlUrl& url);
+  bool take_origin(std::string_view url) {
+    return take_origin(parsers::CrawlUrl::from_key(std::string(url)));
+  }
 
  private:
   bool in_scope(std::string_view host) const;

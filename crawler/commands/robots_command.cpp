@@ -5,10 +5,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "crawler/commands/commands.hpp"
 #include "crawler/admission/robots_cache.hpp"
+#include "crawler/commands/commands.hpp"
+#include "parsers/crawl_url.hpp"
 #include "parsers/robots_txt.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -16,8 +16,8 @@ namespace {
 
 // The path and query the rules see: of a URL, or the input itself if it is a path.
 std::string path_of(const std::string& input) {
-  if (auto url = parsers::normalize_url(input))
-    return url->substr(parsers::normalized_origin(*url).size());
+  if (auto url = parsers::CrawlUrl::normalize(input))
+    return url->text().substr(url->origin().size());
   return input;
 }
 

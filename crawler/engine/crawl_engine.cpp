@@ -12,10 +12,10 @@
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
 #include "parsers/charset.hpp"
+#include "parsers/crawl_url.hpp"
 #include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
 #include "parsers/sitemap.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -145,9 +145,10 @@ std::vector<std::string> CrawlEngine::add_seeds(const std::vector<std::string>& 
   queued.queue_only = true;
   queued.queued_source = storage::QueueSource::kSeed;
   for (const auto& seed : seeds) {
-    filter_.add_seed(seed);
-    gate_.add_seed(seed);
-    AddOutcome outcome = frontier_.add_seed(seed);
+    auto url = parsers::CrawlUrl::from_key(seed);
+    filter_.add_seed(url);
+    gate_.add_seed(url);
+    AddOutcome outcome = frontier_.add_seed(std::move(url));
     if (outcome == AddOutcome::kQueued) added.push_back(seed);
     if (outcome == AddOutcome::kQueued || outcome == AddOutcome::kUncertain)
       queued.queued.push_back(seed);
@@ -206,10 +207,11 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
 async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   auto started = Clock::now();
   for (const auto& seed : seeds) {
-    filter_.add_seed(seed);
-    gate_.add_seed(seed);
-    filter_.take_host_budget(parsers::normalized_host(seed));
-    frontier_.add_seed(seed);
+    auto url = parsers::CrawlUrl::from_key(seed);
+    filter_.add_seed(url);
+    gate_.add_seed(url);
+    filter_.take_host_budget(url.host());
+    frontier_.add_seed(std::move(url));
   }
   if (keep_running_) revisits_.start();
   refiller_.start();
@@ -323,14 +325,15 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     record.error = "internal";
     record.error_detail = failure;
     ++summary_.fetch_errors;
-    if (url.kind == UrlKind::kPage) sink_.store(std::move(record));
+    if (url.kind == UrlKind::kPage) sink_.store(std::move(record), url.origin());
   }
   if (outcome != VisitOutcome::kRetried) {
     // Polled again only once its new visit time is committed, or the
     // poller would see the old one and fetch it twice.
-    if (url.revisit) writer_.after_pending([this, done = url.url] { revisits_.finished(done); });
+    if (url.revisit)
+      writer_.after_pending([this, done = url.url.text()] { revisits_.finished(done); });
     writer_.after_pending(
-        [this, done = SeenSet::fingerprint(url.url)] { frontier_.committed(done); });
+        [this, done = SeenSet::fingerprint(url.url.text())] { frontier_.committed(done); });
     frontier_.done(url);
   }
   wake_.notify();

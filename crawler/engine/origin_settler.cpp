@@ -45,8 +45,9 @@ async::Task<void> OriginSettler::settle(std::string origin, std::string detail) 
       ++context_.summary.robots_unreachable;
       ++settled;
       if (url.revisit)
-        context_.writer.after_pending([this, done = url.url] { hooks_.revisit_settled(done); });
-      sink_.store(record(url, detail));
+        context_.writer.after_pending(
+            [this, done = url.url.text()] { hooks_.revisit_settled(done); });
+      sink_.store(record(url, detail), url.origin());
     };
     do {
       settling_[origin] = false;
@@ -60,7 +61,7 @@ async::Task<void> OriginSettler::settle(std::string origin, std::string detail) 
         std::vector<std::uint64_t> prints;
         for (const FrontierUrl& url : batch) {
           settle_one(url);
-          prints.push_back(SeenSet::fingerprint(url.url));
+          prints.push_back(SeenSet::fingerprint(url.url.text()));
         }
         co_await context_.writer.committed();
         for (std::uint64_t print : prints) frontier.committed(print);
@@ -73,7 +74,12 @@ async::Task<void> OriginSettler::settle(std::string origin, std::string detail) 
           // Held: in memory or in flight now (a refill read it meanwhile):
           // it is settled there, when its turn comes.
           if (!frontier.hold(row.url)) continue;
-          batch.push_back({std::move(row.url), row.depth, UrlKind::kPage, 0, {}, nullptr});
+          batch.push_back({parsers::CrawlUrl::from_key(std::move(row.url)),
+                           row.depth,
+                           UrlKind::kPage,
+                           0,
+                           {},
+                           nullptr});
         }
         if (batch.empty()) break;  // every row read is held elsewhere
       }

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "parsers/html_page.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -25,13 +24,13 @@ async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
   storage::PageRecord record = sink_.start(url);
   bool page = url.kind == UrlKind::kPage;
   if (!context_.options.obey_robots) {
-    sitemaps_.start(parsers::normalized_origin(url.url), {}, false);
+    sitemaps_.start(url.origin(), {}, false);
   } else {
     switch (co_await robots_.check(url, record)) {
       case RobotsVerdict::kAllowed:
         break;
       case RobotsVerdict::kRefused:
-        if (page) sink_.store(std::move(record));
+        if (page) sink_.store(std::move(record), url.origin());
         co_return VisitOutcome::kDone;
       case RobotsVerdict::kWaiting:
         co_return VisitOutcome::kRetried;
@@ -59,7 +58,7 @@ async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
     record.raw_head = std::move(result.raw_response_head);
     record.raw_body = std::move(result.body);
   }
-  sink_.store(std::move(record));
+  sink_.store(std::move(record), url.origin());
   co_return VisitOutcome::kDone;
 }
 

@@ -9,7 +9,7 @@
 #include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "parsers/url.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace crawler {
 
@@ -40,10 +40,12 @@ async::Task<void> RevisitPoller::poll() {
                  ? storage::DueCursor{}
                  : storage::DueCursor{due.back().next_visit_ms, due.back().page_id};
     for (auto& page : due) {
-      if (context_.stopping || !hooks_.fetchable(parsers::normalized_origin(page.url)) ||
+      // A stored URL: its origin is found here, once, and travels with it.
+      auto url = parsers::CrawlUrl::from_key(page.url);
+      if (context_.stopping || !hooks_.fetchable(url.origin()) ||
           !revisiting_.insert(page.url).second)
         continue;
-      context_.frontier.revisit(std::move(page));
+      context_.frontier.revisit(std::move(url), std::move(page));
     }
     if (!due.empty()) hooks_.queued();
   }

@@ -13,8 +13,8 @@
 
 #include "crawler/async/offload.hpp"
 #include "crawler/engine/steps/offer_link.hpp"
+#include "parsers/crawl_url.hpp"
 #include "parsers/sitemap.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
@@ -34,14 +34,14 @@ void SitemapSource::start(std::string_view origin, const std::vector<std::string
   std::vector<std::string> queue(listed.begin(), listed.end());
   if (queue.empty() && !has_robots_txt) queue.push_back(std::string(origin) + "/sitemap.xml");
   for (const auto& sitemap : queue)
-    if (auto url = parsers::normalize_url(sitemap)) offer(*url);
+    if (auto url = parsers::CrawlUrl::normalize(sitemap)) offer(std::move(*url));
 }
 
 // A sitemap is a request like a page: admitted (scope, patterns,
 // addresses, its origin's document budget) before it is queued, and paid
 // for when it is queued (a duplicate costs nothing).
-void SitemapSource::offer(const std::string& url) {
-  if (context_.frontier.seen(url) == Seen::kYes) return;
+void SitemapSource::offer(parsers::CrawlUrl url) {
+  if (context_.frontier.seen(url.text()) == Seen::kYes) return;
   if (context_.admission.admit_sitemap(url) != SkipReason::kNone) return;
   if (context_.frontier.add_sitemap(url) == AddOutcome::kQueued)
     context_.admission.sitemap_queued(url);
@@ -60,19 +60,19 @@ async::Task<void> SitemapSource::read(const FrontierUrl& url, async::FetchResult
   queued.queue_only = true;
   queued.queued_depth = 1;
   queued.queued_source = storage::QueueSource::kSitemap;
-  std::string origin(parsers::normalized_origin(url.url));
+  std::string_view origin = url.origin();
   for (const auto& entry : sitemap.entries) {
-    auto loc = parsers::resolve_url(result.final_url, entry.loc);
-    if (!loc || context_.frontier.seen(*loc) == Seen::kYes) continue;
+    auto loc = parsers::CrawlUrl::resolve(result.final_url, entry.loc);
+    if (!loc || context_.frontier.seen(loc->text()) == Seen::kYes) continue;
     if (sitemap.kind == parsers::SitemapKind::kIndex) {
-      offer(*loc);
+      offer(std::move(*loc));
       continue;
     }
     // Counted as offered: duplicates and refusals do not use the budget up.
     if (context_.admission.sitemap_entries_left(origin) && offer_link(context_, *loc, 1)) {
       context_.admission.sitemap_entry_queued(origin);
       ++context_.summary.sitemap_urls;
-      queued.queued.push_back(std::move(*loc));
+      queued.queued.push_back(std::move(*loc).release());
     }
   }
   if (!queued.queued.empty()) context_.writer.add(std::move(queued));
@@ -83,9 +83,9 @@ async::Task<void> SitemapSource::read(const FrontierUrl& url, async::FetchResult
 void SitemapSource::follow_redirect(const FrontierUrl& url, const async::FetchResult& result) {
   constexpr std::size_t kMaxSitemapRedirects = 5;
   if (url.redirect_chain.size() >= kMaxSitemapRedirects) return;
-  auto target = parsers::resolve_url(url.url, result.header("location"));
+  auto target = parsers::CrawlUrl::resolve(url.url.text(), result.header("location"));
   if (!target) return;
-  if (context_.frontier.seen(*target) == Seen::kYes) return;
+  if (context_.frontier.seen(target->text()) == Seen::kYes) return;
   if (context_.admission.admit_sitemap(*target) != SkipReason::kNone) return;
   if (context_.frontier.add_redirect(*target, url) == AddOutcome::kQueued)
     context_.admission.sitemap_queued(*target);

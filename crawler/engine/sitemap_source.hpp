@@ -13,6 +13,7 @@
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/task.hpp"
 #include "crawler/engine/steps/visit_context.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace crawler {
 
@@ -30,7 +31,7 @@ class SitemapSource {
   void follow_redirect(const FrontierUrl& url, const async::FetchResult& result);
 
  private:
-  void offer(const std::string& url);
+  void offer(parsers::CrawlUrl url);
 
   VisitContext& context_;
 };

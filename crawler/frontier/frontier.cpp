@@ -42,34 +42,34 @@ void Frontier::forget_idle_hosts() {
 // Seeds and redirect targets are held in memory (seeds are as many as the
 // configuration lists; a target carries its chain). One the seen test calls
 // "perhaps seen" is the caller's to queue durably: a walk brings it if new.
-AddOutcome Frontier::add_seed(const std::string& url) {
-  if (seen(url) == Seen::kPerhaps) return uncertain();
-  return enqueue({url, 0, UrlKind::kPage, 0, {}, nullptr}, false);
+AddOutcome Frontier::add_seed(parsers::CrawlUrl url) {
+  if (seen(url.text()) == Seen::kPerhaps) return uncertain();
+  return enqueue({std::move(url), 0, UrlKind::kPage, 0, {}, nullptr}, false);
 }
 
-AddOutcome Frontier::add_sitemap(const std::string& url) {
-  return enqueue({url, 0, UrlKind::kSitemap, 0, {}, nullptr}, false);
+AddOutcome Frontier::add_sitemap(parsers::CrawlUrl url) {
+  return enqueue({std::move(url), 0, UrlKind::kSitemap, 0, {}, nullptr}, false);
 }
 
-AddOutcome Frontier::add(const std::string& url, int depth) {
-  return enqueue({url, depth, UrlKind::kPage, 0, {}, nullptr}, true);
+AddOutcome Frontier::add(parsers::CrawlUrl url, int depth) {
+  return enqueue({std::move(url), depth, UrlKind::kPage, 0, {}, nullptr}, true);
 }
 
-AddOutcome Frontier::add_redirect(const std::string& url, const FrontierUrl& from) {
-  if (seen(url) == Seen::kPerhaps) return uncertain();
-  FrontierUrl next{url, from.depth, from.kind, 0, from.redirect_chain, nullptr};
-  next.redirect_chain.push_back(from.url);
+AddOutcome Frontier::add_redirect(parsers::CrawlUrl url, const FrontierUrl& from) {
+  if (seen(url.text()) == Seen::kPerhaps) return uncertain();
+  FrontierUrl next{std::move(url), from.depth, from.kind, 0, from.redirect_chain, nullptr};
+  next.redirect_chain.push_back(from.url.text());
   return enqueue(std::move(next), false);
 }
 
-void Frontier::revisit(storage::DuePage page) {
-  FrontierUrl url{page.url, page.depth, UrlKind::kPage, 0, {}, nullptr};
+void Frontier::revisit(parsers::CrawlUrl crawl_url, storage::DuePage page) {
+  FrontierUrl url{std::move(crawl_url), page.depth, UrlKind::kPage, 0, {}, nullptr};
   url.revisit = std::make_shared<const storage::DuePage>(std::move(page));
   push(std::move(url));
 }
 
 AddOutcome Frontier::enqueue(FrontierUrl url, bool durable) {
-  if (!seen_.insert(url.url))
+  if (!seen_.insert(url.url.text()))
     return !durable || seen_.exact() ? AddOutcome::kDuplicate : uncertain();
   if (owns_ && url.kind == UrlKind::kPage) {
     // A fleet: another crawler may know this page (it may have fetched it
@@ -98,9 +98,9 @@ std::vector<std::string> Frontier::drop_host(std::string_view name) {
   if (it == hosts_.end()) return revisits;
   Host& h = it->second;
   for (FrontierUrl& url : h.urls) {
-    committed(SeenSet::fingerprint(url.url));  // a later refill may read it again
+    committed(SeenSet::fingerprint(url.url.text()));  // a later refill may read it again
     if (url.attempt > 0) --retries_queued_;
-    if (url.revisit) revisits.push_back(std::move(url.url));
+    if (url.revisit) revisits.push_back(std::move(url.url).release());
   }
   queued_ -= h.urls.size();
   h.urls.clear();
@@ -138,7 +138,7 @@ bool Frontier::idle(std::string_view name, TimePoint now) const {
 }
 
 void Frontier::push(FrontierUrl url) {
-  held_.insert(SeenSet::fingerprint(url.url));
+  held_.insert(SeenSet::fingerprint(url.url.text()));
   auto entry = host_entry(url.origin());
   entry->second.urls.push_back(std::move(url));
   ++queued_;

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "crawler/frontier/seen_set.hpp"
-#include "parsers/url.hpp"
+#include "parsers/crawl_url.hpp"
 #include "storage/page_record.hpp"
 
 namespace crawler {
@@ -56,10 +56,11 @@ struct FrontierLimits {
 
 enum class UrlKind { kPage, kSitemap };
 
-// Held per queued URL, so kept small: the host is read off the URL when
-// needed rather than stored beside it (see bench/frontier_memory).
+// Held per queued URL, so kept small: the origin and host are offsets into
+// the URL (parsers::CrawlUrl), found when it was made, not copies beside it
+// (see bench/frontier_memory).
 struct FrontierUrl {
-  std::string url;  // normalized
+  parsers::CrawlUrl url;  // normalized
   int depth = 0;
   UrlKind kind = UrlKind::kPage;
   int attempt = 0;                                  // 0 for the first try
@@ -67,7 +68,7 @@ struct FrontierUrl {
   std::shared_ptr<const storage::DuePage> revisit;  // set when the page is stored already
 
   /// The queue it waits in (see the note at the top).
-  std::string_view origin() const { return parsers::normalized_origin(url); }
+  std::string_view origin() const { return url.origin(); }
 };
 
 // kUncertain: the seen test, no longer exact, says "perhaps seen". The
@@ -108,13 +109,24 @@ class Frontier {
 
   /// URLs given to the frontier must be normalized (parsers::normalize_url)
   /// and already judged in scope. Depth limits do not apply to seeds.
-  AddOutcome add_seed(const std::string& url);
-  AddOutcome add(const std::string& url, int depth);
+  AddOutcome add_seed(parsers::CrawlUrl url);
+  AddOutcome add(parsers::CrawlUrl url, int depth);
   /// A redirect target: same depth as the URL that redirected, chain extended.
-  AddOutcome add_redirect(const std::string& url, const FrontierUrl& from);
+  AddOutcome add_redirect(parsers::CrawlUrl url, const FrontierUrl& from);
   /// A sitemap document: scheduled like a page (same politeness), but not
   /// counted as one against the page limit.
-  AddOutcome add_sitemap(const std::string& url);
+  AddOutcome add_sitemap(parsers::CrawlUrl url);
+  /// The same, for a crawl key held as a string (tests; the crawl makes CrawlUrls).
+  AddOutcome add_seed(const std::string& url) { return add_seed(parsers::CrawlUrl::from_key(url)); }
+  AddOutcome add(const std::string& url, int depth) {
+    return add(parsers::CrawlUrl::from_key(url), depth);
+  }
+  AddOutcome add_redirect(const std::string& url, const FrontierUrl& from) {
+    return add_redirect(parsers::CrawlUrl::from_key(url), from);
+  }
+  AddOutcome add_sitemap(const std::string& url) {
+    return add_sitemap(parsers::CrawlUrl::from_key(url));
+  }
 
   /// A URL an earlier run handled or queued: a duplicate from now on.
   void mark_seen(std::string_view url) { seen_.insert(url); }
@@ -131,7 +143,11 @@ class Frontier {
   void expect_stored_urls() { orphans_at_ = ++spills_; }
   /// A stored page due for a revisit: queued again although seen. Revisits
   /// do not count against the page limit.
-  void revisit(storage::DuePage page);
+  void revisit(parsers::CrawlUrl url, storage::DuePage page);
+  void revisit(storage::DuePage page) {
+    auto url = parsers::CrawlUrl::from_key(page.url);
+    revisit(std::move(url), std::move(page));
+  }
 
   /// Which origins this crawler may fetch, when crawlers share the database
   /// and lease hosts; by default every one. A new page URL is then left to

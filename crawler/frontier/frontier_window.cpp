@@ -109,7 +109,12 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
       window_full = it != hosts_.end() && it->second.urls.size() >= limits_.host_window;
       memory_full = queued_ >= limits_.max_queued;
       if (window_full || memory_full) break;
-      push({std::move(row.url), row.depth, UrlKind::kPage, 0, {}, nullptr});
+      push({parsers::CrawlUrl::from_key(std::move(row.url)),
+            row.depth,
+            UrlKind::kPage,
+            0,
+            {},
+            nullptr});
       ++pushed;
     }
     queued += pushed;

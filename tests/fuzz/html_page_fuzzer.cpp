@@ -22,6 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (page.links.size() > limits.max_links || page.text.size() > limits.max_text_bytes)
     std::abort();
   for (const auto& link : page.links)
-    if (link.url.size() > limits.max_url_length) std::abort();
+    if (link.url.text().size() > limits.max_url_length) std::abort();
   return 0;
 }

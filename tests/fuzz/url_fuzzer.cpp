@@ -1,9 +1,10 @@
 // Fuzzes URL parsing and resolution: input is "base\nhref". A crawl key is
 // a fixed point: normalizing it again gives itself, and its host and origin
-// are slices of it.
+// are slices of it, the ones CrawlUrl carries.
 #include <cstdint>
 #include <cstdlib>
 
+#include "parsers/crawl_url.hpp"
 #include "parsers/url.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
@@ -19,6 +20,8 @@ void check_key(const std::optional<std::string>& key) {
   require(normalize_url(*key) == key);
   require(key->starts_with(normalized_origin(*key)));
   require(normalized_origin(*key).find(normalized_host(*key)) != std::string_view::npos);
+  CrawlUrl url = CrawlUrl::from_key(*key);
+  require(url.origin() == normalized_origin(*key) && url.host() == normalized_host(*key));
 }
 
 }  // namespace

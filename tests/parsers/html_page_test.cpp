@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 
 std::vector<std::string> urls(const HtmlPage& page) {
   std::vector<std::string> out;
-  for (const auto& link : page.links) out.push_back(link.url);
+  for (const auto& link : page.links) out.push_back(link.url.text());
   return out;
 }
 
@@ -131,7 +131,7 @@ TEST(ParseHtmlPage, KeepsWhatThePrefixHeldWhenOverBudget) {
   ASSERT_EQ(page.outcome, HtmlOutcome::kOverBudget);
   EXPECT_EQ(page.title, "t");
   EXPECT_GT(page.links.size(), 100u);
-  EXPECT_EQ(page.links.front().url, "http://a.test/p0");
+  EXPECT_EQ(page.links.front().url.text(), "http://a.test/p0");
 }
 
 TEST(ParseHtmlPage, ACancelledParseStopsAtOnce) {

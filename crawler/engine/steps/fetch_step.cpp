@@ -34,7 +34,7 @@ bool FetchStep::keeps_raw(const FrontierUrl& url) const {
 
 async::Task<async::FetchResult> FetchStep::fetch(const FrontierUrl& url) {
   RequestKind kind = url.kind == UrlKind::kSitemap ? RequestKind::kSitemap : RequestKind::kPage;
-  async::FetchRequest request = requests_.build(url.url, kind);
+  async::FetchRequest request = requests_.build(url.url.text(), kind);
   request.keep_raw = keeps_raw(url);
   if (url.revisit) {
     if (!url.revisit->etag.empty())

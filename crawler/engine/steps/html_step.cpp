@@ -104,8 +104,8 @@ void HtmlStep::offer_links(const FrontierUrl& url, parsers::HtmlPage& page, bool
   for (auto& link : page.links) {
     if (follow && (!link.nofollow || context_.options.follow_nofollow) &&
         offer_link(context_, link.url, url.depth + 1))
-      record.queued.push_back(link.url);
-    record.links.push_back(std::move(link.url));
+      record.queued.push_back(link.url.text());
+    record.links.push_back(std::move(link.url).release());
   }
 }
 

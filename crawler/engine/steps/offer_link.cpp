@@ -3,8 +3,8 @@
 
 namespace crawler {
 
-bool offer_link(VisitContext& context, const std::string& link, int depth) {
-  Seen seen = context.frontier.seen(link);
+bool offer_link(VisitContext& context, const parsers::CrawlUrl& link, int depth) {
+  Seen seen = context.frontier.seen(link.text());
   if (seen == Seen::kYes) return false;
   // A "perhaps seen" link is most likely a duplicate: it does not use up the
   // budget; while the seen set loads, every unknown link pays, or a page

@@ -5,10 +5,11 @@
 #include <string>
 
 #include "crawler/engine/steps/visit_context.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace crawler {
 
 /// True when the link is queued and must be written down with what found it.
-bool offer_link(VisitContext& context, const std::string& link, int depth);
+bool offer_link(VisitContext& context, const parsers::CrawlUrl& link, int depth);
 
 }  // namespace crawler

@@ -4,13 +4,12 @@
 #include <utility>
 
 #include "crawler/base/unix_time.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
 storage::PageRecord RecordSink::start(const FrontierUrl& url) const {
   storage::PageRecord record;
-  record.url = url.url;
+  record.url = url.url.text();
   record.depth = url.depth;
   record.attempts = url.attempt + 1;
   record.fetched_at_ms = unix_ms_now();
@@ -24,13 +23,13 @@ storage::PageRecord RecordSink::start(const FrontierUrl& url) const {
   return record;
 }
 
-void RecordSink::store(storage::PageRecord record) {
+void RecordSink::store(storage::PageRecord record, std::string_view origin) {
   if (record.error.empty()) {
     ++context_.summary.stored_ok;
   } else {
     ++context_.summary.failed[record.error];
   }
-  fetch_log_.note(parsers::normalized_origin(record.url), record);
+  fetch_log_.note(origin, record);
   if (++notes_since_prune_ >= 1000) {
     notes_since_prune_ = 0;
     fetch_log_.prune([this](std::string_view origin) { return context_.frontier.holds(origin); });

@@ -19,7 +19,7 @@ class RecordSink {
 
   /// A record for `url` with what is known before fetching it.
   storage::PageRecord start(const FrontierUrl& url) const;
-  void store(storage::PageRecord record);
+  void store(storage::PageRecord record, std::string_view origin);
 
   const FetchLog& fetch_log() const { return fetch_log_; }
 

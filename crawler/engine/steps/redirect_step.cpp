@@ -4,21 +4,21 @@
 #include <algorithm>
 #include <string>
 
-#include "parsers/url.hpp"
+#include "parsers/crawl_url.hpp"
 
 namespace crawler {
 
 void RedirectStep::follow(const FrontierUrl& url, const async::FetchResult& result,
                           storage::PageRecord& record) {
-  auto target = parsers::resolve_url(url.url, result.header("location"));
+  auto target = parsers::CrawlUrl::resolve(url.url.text(), result.header("location"));
   if (!target) {
     record.error = "bad_redirect";
     record.error_detail = "Location: " + std::string(result.header("location"));
     return;
   }
-  record.redirect_to = *target;
+  record.redirect_to = target->text();
   const auto& chain = url.redirect_chain;
-  if (*target == url.url || std::find(chain.begin(), chain.end(), *target) != chain.end()) {
+  if (*target == url.url || std::find(chain.begin(), chain.end(), target->text()) != chain.end()) {
     record.error = "redirect_loop";
     return;
   }
@@ -27,17 +27,19 @@ void RedirectStep::follow(const FrontierUrl& url, const async::FetchResult& resu
     return;
   }
   Frontier& frontier = context_.frontier;
-  bool maybe_new = frontier.seen(*target) == Seen::kNo || !frontier.seen_complete();
+  bool maybe_new = frontier.seen(target->text()) == Seen::kNo || !frontier.seen_complete();
   SkipReason reason = context_.admission.admit(*target, url.depth, RequestKind::kPage, maybe_new);
   if (reason == SkipReason::kInternalAddress || reason == SkipReason::kBadScheme) {
     // Not a matter of scope: the server tried to send the crawler somewhere it must not go.
     record.error = "blocked";
-    record.error_detail = "redirect refused (" + std::string(to_string(reason)) + "): " + *target;
+    record.error_detail =
+        "redirect refused (" + std::string(to_string(reason)) + "): " + target->text();
   }
   if (reason != SkipReason::kNone) return;
-  if (AddOutcome added = frontier.add_redirect(*target, url);
+  std::string queued = target->text();
+  if (AddOutcome added = frontier.add_redirect(std::move(*target), url);
       added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
-    record.queued.push_back(*target);
+    record.queued.push_back(std::move(queued));
     record.queued_depth = url.depth;
     record.queued_source = storage::QueueSource::kRedirect;
   }

@@ -8,16 +8,15 @@
 
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
 async::Task<RobotsVerdict> RobotsStep::check(FrontierUrl& url, storage::PageRecord& record) {
-  std::string_view origin = parsers::normalized_origin(url.url);
+  std::string_view origin = url.origin();
   RobotsOutcome robots = co_await robots_.rules_for(std::string(origin));
   if (robots.status == RobotsStatus::kUnreachable) co_return unreachable(url, robots, record);
   learn(origin, robots);
-  std::string_view path = std::string_view(url.url).substr(origin.size());
+  std::string_view path = std::string_view(url.url.text()).substr(origin.size());
   parsers::RobotsDecision decision = robots.rules->check(context_.agent, path);
   if (decision.allowed) co_return RobotsVerdict::kAllowed;
   ++context_.summary.robots_denied;
@@ -58,7 +57,7 @@ RobotsVerdict RobotsStep::unreachable(FrontierUrl& url, const RobotsOutcome& rob
                                       storage::PageRecord& record) {
   if (robots.cancelled || (context_.stopping && !robots.given_up))
     return RobotsVerdict::kAbandoned;  // asked again by the next run
-  std::string origin(parsers::normalized_origin(url.url));
+  std::string origin(url.origin());
   if (robots.fresh) {
     std::string attempts = std::to_string(robots.attempts) + " of " +
                            std::to_string(std::max(0, context_.options.max_retries) + 1);

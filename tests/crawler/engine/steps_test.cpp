@@ -161,7 +161,7 @@ TEST(RevisitPolicy, AnUnchangedPageWaitsTwiceAsLongAndAChangedOneHalf) {
   EXPECT_EQ(first.etag, "\"v1\"");
 
   storage::DuePage due;
-  due.url = url.url;
+  due.url = url.url.text();
   due.revisit_after_s = 1000;
   due.content_hash = "abc";
   url.revisit = std::make_shared<storage::DuePage>(due);
@@ -185,10 +185,10 @@ TEST(RecordSink, CountsEachRecordByItsOutcomeAndNotesItsOrigin) {
   storage::PageRecord ok = sink.start(url);
   EXPECT_EQ(ok.url, "http://a.test/x");
   EXPECT_EQ(ok.attempts, 1);
-  sink.store(ok);
+  sink.store(ok, url.origin());
   storage::PageRecord failed = sink.start(s.take("http://a.test/y"));
   failed.error = "http_404";
-  sink.store(failed);
+  sink.store(failed, "http://a.test");
   EXPECT_EQ(s.summary.stored_ok, 1u);
   EXPECT_EQ(s.summary.failed["http_404"], 1u);
   EXPECT_NE(sink.fetch_log().tally("http://a.test"), nullptr);

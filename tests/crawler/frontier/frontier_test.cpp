@@ -27,7 +27,7 @@ TEST(Frontier, HandsOutEachUrlOnce) {
   EXPECT_EQ(frontier.add("http://a.com/", 1), AddOutcome::kDuplicate);
   auto url = frontier.next(kT0);
   ASSERT_TRUE(url);
-  EXPECT_EQ(url->url, "http://a.com/");
+  EXPECT_EQ(url->url.text(), "http://a.com/");
   EXPECT_EQ(url->origin(), "http://a.com");
   EXPECT_FALSE(frontier.next(kT0));
   frontier.done(*url);
@@ -98,7 +98,7 @@ TEST(Frontier, SpacesTheStartsOfOneHostByTheDelay) {
   EXPECT_EQ(frontier.next_ready(), kT0 + 1000ms);
   auto second = frontier.next(kT0 + 1000ms);
   ASSERT_TRUE(second);
-  EXPECT_EQ(second->url, "http://a.com/2");
+  EXPECT_EQ(second->url.text(), "http://a.com/2");
 }
 
 TEST(Frontier, ACrawlDelayLongerThanTheMinimumWins) {
@@ -121,11 +121,11 @@ TEST(Frontier, AFailingHostRestsForRetryAfterWhileOthersGoOn) {
   EXPECT_EQ(frontier.host_failed("http://a.com", kT0, 2000ms), 2000ms);
   frontier.retry(*a1, kT0 + 2000ms);
   std::vector<std::string> now;
-  while (auto url = frontier.next(kT0 + 1ms)) now.push_back(url->url);
+  while (auto url = frontier.next(kT0 + 1ms)) now.push_back(url->url.text());
   EXPECT_EQ(now, (std::vector<std::string>{"http://b.com/1"}));
   auto retried = frontier.next(kT0 + 2000ms);
   ASSERT_TRUE(retried);
-  EXPECT_EQ(retried->url, "http://a.com/1");  // the retry goes first
+  EXPECT_EQ(retried->url.text(), "http://a.com/1");  // the retry goes first
   EXPECT_EQ(retried->attempt, 1);
 }
 
@@ -162,7 +162,7 @@ TEST(Frontier, StopsStartingNewUrlsAtThePageLimitButFinishesRetries) {
   EXPECT_FALSE(frontier.finished());
   auto retried = frontier.next(kT0);
   ASSERT_TRUE(retried);
-  EXPECT_EQ(retried->url, first->url);
+  EXPECT_EQ(retried->url.text(), first->url.text());
   frontier.done(*retried);
   frontier.done(*second);
   EXPECT_TRUE(frontier.finished());
@@ -224,9 +224,9 @@ RefillRows::Host rows_of(const std::string& host, int from, int to, bool all) {
 std::vector<std::string> drain(Frontier& frontier) {
   std::vector<std::string> urls;
   while (auto url = frontier.next(kT0)) {
-    urls.push_back(url->url);
+    urls.push_back(url->url.text());
     frontier.done(*url);
-    frontier.committed(SeenSet::fingerprint(url->url));
+    frontier.committed(SeenSet::fingerprint(url->url.text()));
   }
   return urls;
 }
@@ -261,8 +261,8 @@ TEST(FrontierWindow, AHostHoldsAtMostItsWindowAndAsksForMoreWhenHalfEmpty) {
 
   frontier.done(*first);
   frontier.done(*second);
-  frontier.committed(SeenSet::fingerprint(first->url));
-  frontier.committed(SeenSet::fingerprint(second->url));
+  frontier.committed(SeenSet::fingerprint(first->url.text()));
+  frontier.committed(SeenSet::fingerprint(second->url.text()));
   auto held = drain(frontier);
   EXPECT_EQ(held, (std::vector<std::string>{page("http://a.com", 2), page("http://a.com", 3)}));
   ASSERT_TRUE(frontier.refill_wanted());
@@ -364,7 +364,7 @@ TEST(FrontierWindow, ARefillNeverQueuesAUrlTwice) {
   EXPECT_EQ(frontier.refilled(plan, rows), 0u);
   // Committed while a refill reads: its snapshot may predate the commit.
   plan = frontier.plan_refill();
-  frontier.committed(SeenSet::fingerprint(url->url));
+  frontier.committed(SeenSet::fingerprint(url->url.text()));
   EXPECT_EQ(frontier.refilled(plan, rows), 0u);
   EXPECT_TRUE(frontier.finished());
   // After it, the database is the truth again (say the commit had failed).
@@ -447,14 +447,14 @@ TEST(FrontierWindow, IdleHostsAreForgottenOnceTheirDelayHasPassed) {
   idle.add("http://h1.com/and-again", 1);
   std::vector<std::string> h1;
   while (auto url = idle.next(kT0 + 2s)) {
-    if (url->origin() == "http://h1.com") h1.push_back(url->url);
+    if (url->origin() == "http://h1.com") h1.push_back(url->url.text());
     idle.done(*url);
   }
   EXPECT_EQ(h1, std::vector<std::string>{"http://h1.com/again"});
   EXPECT_FALSE(idle.next(kT0 + 2500ms));
   auto second = idle.next(kT0 + 3s);
   ASSERT_TRUE(second);
-  EXPECT_EQ(second->url, "http://h1.com/and-again");
+  EXPECT_EQ(second->url.text(), "http://h1.com/and-again");
 }
 
 TEST(FrontierWindow, PastItsMemoryTheSeenTestLeavesDoubtsToTheDatabase) {
