@@ -3,19 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <utility>
 
-#include "crawler/async/offload.hpp"
-#include "crawler/async/sleep.hpp"
 #include "crawler/base/log.hpp"
 #include "crawler/base/unix_time.hpp"
-#include "parsers/charset.hpp"
 #include "parsers/crawl_url.hpp"
-#include "parsers/html_page.hpp"
 #include "parsers/robots_txt.hpp"
-#include "parsers/sitemap.hpp"
 
 namespace crawler {
 
