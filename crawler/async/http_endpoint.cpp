@@ -313,7 +313,12 @@ void HttpEndpoint::arm_deadline(Connection* connection, long ms) {
 }
 
 void HttpEndpoint::finish(Connection* connection) {
-  if (connection->owner) connection->owner->connections_.erase(connection->id);
+  if (connection->owner) {
+    connection->owner->connections_.erase(connection->id);
+    // A closing connection's write is cancelled later, its callback calls
+    // here again, and by then the endpoint may be gone.
+    connection->owner = nullptr;
+  }
   connection->close();
 }
 

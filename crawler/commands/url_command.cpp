@@ -5,8 +5,8 @@
 
 #include <iostream>
 
-#include "crawler/commands/commands.hpp"
 #include "crawler/base/json_text.hpp"
+#include "crawler/commands/commands.hpp"
 #include "parsers/url.hpp"
 
 namespace crawler {
