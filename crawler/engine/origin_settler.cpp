@@ -67,19 +67,24 @@ async::Task<void> OriginSettler::settle(std::string origin, std::string detail) 
         for (std::uint64_t print : prints) frontier.committed(print);
         if (context_.stopping || last) break;
         auto read = [this, &origin] { return store_.oldest_queued(origin, kChunk); };
-        std::vector<storage::QueuedUrl> rows = co_await async::offload(context_.loop.get(), read);
-        last = rows.size() < kChunk;
         batch.clear();
-        for (storage::QueuedUrl& row : rows) {
-          // Held: in memory or in flight now (a refill read it meanwhile):
-          // it is settled there, when its turn comes.
-          if (!frontier.hold(row.url)) continue;
-          batch.push_back({parsers::CrawlUrl::from_key(std::move(row.url)),
-                           row.depth,
-                           UrlKind::kPage,
-                           0,
-                           {},
-                           nullptr});
+        {
+          // The read may see rows as they were before commits that land
+          // while it runs: those URLs stay held until their rows are sorted.
+          Frontier::Reading reading = frontier.reading();
+          std::vector<storage::QueuedUrl> rows = co_await async::offload(context_.loop.get(), read);
+          last = rows.size() < kChunk;
+          for (storage::QueuedUrl& row : rows) {
+            // Held: in memory or in flight now (a refill read it meanwhile):
+            // it is settled there, when its turn comes.
+            if (!frontier.hold(row.url)) continue;
+            batch.push_back({parsers::CrawlUrl::from_key(std::move(row.url)),
+                             row.depth,
+                             UrlKind::kPage,
+                             0,
+                             {},
+                             nullptr});
+          }
         }
         if (batch.empty()) break;  // every row read is held elsewhere
       }

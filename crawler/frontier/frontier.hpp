@@ -174,6 +174,20 @@ class Frontier {
   /// a refill does not queue it too; false when it is held already (in
   /// memory, in flight, or finishing). Release it with committed().
   bool hold(std::string_view url) { return held_.insert(SeenSet::fingerprint(url)).second; }
+  /// Someone other than a refill reads queued rows from the database, to
+  /// hold() them: while the returned guard lives, URLs committed meanwhile
+  /// stay held, as the read may predate their commit. Reads may overlap.
+  class Reading {
+   public:
+    explicit Reading(Frontier& frontier) : frontier_(frontier) { ++frontier_.reads_; }
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+    ~Reading() { frontier_.end_read(); }
+
+   private:
+    Frontier& frontier_;
+  };
+  [[nodiscard]] Reading reading() { return Reading(*this); }
   /// Nothing of the origin is queued, in flight, spilled, resting or
   /// waiting out its delay: its lease can go.
   bool idle(std::string_view origin, TimePoint now) const;
@@ -299,9 +313,9 @@ class Frontier {
   void schedule(const std::string& name, Host& host);
   HostMap::iterator release(const FrontierUrl& url);
   void forget_idle_hosts();
-  void end_refill();
   void set_spilled(Host& host, bool spilled);
   void check_starving(const std::string& name, Host& host);
+  void end_read();
   bool orphans_pending() const { return orphans_at_ > walked_at_; }
   bool uncertain_pending() const { return uncertain_at_ > walked_at_; }
   bool walk_wanted() const;
@@ -334,10 +348,10 @@ class Frontier {
   std::uint64_t done_seq_ = 0;      // fetches ended, ever
   std::size_t spilled_hosts_ = 0;
   std::vector<std::string> starving_;
-  // While a refill reads, commits are not yet known to it (its snapshot may
-  // be older): URLs committed meanwhile stay held until it is done.
-  bool refilling_ = false;
-  std::vector<std::uint64_t> committed_while_refilling_;
+  // While a read of queued rows runs, commits are not yet known to it (its
+  // snapshot may be older): URLs committed meanwhile stay held until it is done.
+  int reads_ = 0;
+  std::vector<std::uint64_t> committed_while_reading_;
   std::string refill_cursor_;
   TimePoint now_{};              // the latest time next() was given
   std::size_t sweep_at_ = 4096;  // host count at which idle hosts are forgotten

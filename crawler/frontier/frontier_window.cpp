@@ -49,17 +49,17 @@ void Frontier::check_starving(const std::string& name, Host& h) {
 }
 
 void Frontier::committed(std::uint64_t fingerprint) {
-  if (refilling_) {
-    committed_while_refilling_.push_back(fingerprint);
+  if (reads_ > 0) {
+    committed_while_reading_.push_back(fingerprint);
   } else {
     held_.erase(fingerprint);
   }
 }
 
-void Frontier::end_refill() {
-  refilling_ = false;
-  for (std::uint64_t print : committed_while_refilling_) held_.erase(print);
-  committed_while_refilling_.clear();
+void Frontier::end_read() {
+  if (--reads_ > 0) return;
+  for (std::uint64_t print : committed_while_reading_) held_.erase(print);
+  committed_while_reading_.clear();
 }
 
 bool Frontier::walk_wanted() const {
@@ -73,7 +73,7 @@ bool Frontier::refill_wanted() const {
 
 RefillPlan Frontier::plan_refill() {
   RefillPlan plan;
-  refilling_ = true;
+  ++reads_;
   for (const auto& name : starving_)
     if (auto it = hosts_.find(name); it != hosts_.end()) it->second.starving = false;
   plan.hosts_first = std::exchange(starving_, {});
@@ -93,9 +93,9 @@ RefillPlan Frontier::plan_refill() {
 }
 
 std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
-  struct EndRefill {  // commits are no longer deferred, however this ends
+  struct EndRead {  // commits are no longer deferred, however this ends
     Frontier& frontier;
-    ~EndRefill() { frontier.end_refill(); }
+    ~EndRead() { frontier.end_read(); }
   } end{*this};
   std::size_t queued = 0;
   for (auto& read : rows.hosts) {
@@ -160,7 +160,7 @@ std::size_t Frontier::refilled(const RefillPlan& plan, RefillRows rows) {
 }
 
 void Frontier::refill_failed(const RefillPlan& plan) {
-  end_refill();
+  end_read();
   for (const auto& name : plan.hosts_first)
     if (auto it = hosts_.find(name); it != hosts_.end()) check_starving(it->first, it->second);
 }

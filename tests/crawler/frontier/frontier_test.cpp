@@ -372,6 +372,26 @@ TEST(FrontierWindow, ARefillNeverQueuesAUrlTwice) {
   EXPECT_EQ(frontier.refilled(plan, rows), 1u);
 }
 
+// An origin given up reads its queued rows to settle them (hold): a URL
+// committed while that read runs stays held until the read is sorted, as
+// the read may predate the commit; overlapping a refill changes nothing.
+TEST(FrontierWindow, AUrlCommittedWhileAnotherReadRunsStaysHeldUntilItEnds) {
+  Frontier frontier(windowed(100, 100));
+  frontier.add(page("http://a.com", 0), 1);
+  auto url = frontier.next(kT0);
+  ASSERT_TRUE(url);
+  frontier.done(*url);
+  std::string text = url->url.text();
+  {
+    Frontier::Reading settling = frontier.reading();
+    RefillPlan plan = frontier.plan_refill();
+    frontier.committed(SeenSet::fingerprint(text));
+    EXPECT_EQ(frontier.refilled(plan, {}), 0u);
+    EXPECT_FALSE(frontier.hold(text));  // the settle's read must not take it
+  }
+  EXPECT_TRUE(frontier.hold(text));  // the database is the truth again
+}
+
 TEST(FrontierWindow, SitemapsRedirectsAndSeedsAreAlwaysHeld) {
   Frontier frontier(windowed(1, 1));
   frontier.add_seed(page("http://a.com", 0));
