@@ -2,17 +2,19 @@
 #include "crawler/admission/robots_cache.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "crawler/admission/redirect_hop.hpp"
 #include "crawler/async/fetch.hpp"
 #include "crawler/async/offload.hpp"
-#include "parsers/url.hpp"
 
 namespace crawler {
 
 // RFC 9309 2.3.1.2: at least five redirects are followed; past them the
 // file may be treated as unavailable.
-constexpr int kMaxRobotsRedirects = 5;
+constexpr std::size_t kMaxRobotsRedirects = 5;
 
 RobotsCache::RobotsCache(uv_loop_t* loop, AdmissionGate& gate, RobotsCacheOptions options)
     : loop_(loop), gate_(gate), options_(std::move(options)) {}
@@ -115,13 +117,14 @@ async::Task<RobotsOutcome> RobotsCache::fetch_rules(const std::string& origin) {
   async::FetchResult result;
   // RFC 9309 2.3.1.2: follow at least five redirects, each hop admitted by
   // the gate (a robots.txt redirecting to an internal address is refused).
-  for (int hop = 0;; ++hop) {
+  std::vector<std::string> chain;
+  for (;;) {
     result = co_await gate_.fetch(RequestKind::kRobots,
                                   options_.requests.build(url, RequestKind::kRobots));
     if (!result.is_redirect()) break;
-    auto target = parsers::resolve_url(url, result.header("location"));
-    if (!target || hop == kMaxRobotsRedirects) break;  // no file: RFC 9309 says allow all
-    url = std::move(*target);
+    RedirectHop hop = judge_redirect(url, result.header("location"), chain, kMaxRobotsRedirects);
+    if (hop.verdict != HopVerdict::kFollow) break;  // no file: RFC 9309 says allow all
+    chain.push_back(std::exchange(url, std::move(*hop.target).release()));
   }
 
   RobotsOutcome outcome;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "crawler/admission/redirect_hop.hpp"
 #include "crawler/async/offload.hpp"
 #include "crawler/engine/steps/offer_link.hpp"
 #include "parsers/crawl_url.hpp"
@@ -82,13 +83,14 @@ async::Task<void> SitemapSource::read(const FrontierUrl& url, async::FetchResult
 // five hops at most, as RFC 9309 2.3.1.2 asks of robots.txt.
 void SitemapSource::follow_redirect(const FrontierUrl& url, const async::FetchResult& result) {
   constexpr std::size_t kMaxSitemapRedirects = 5;
-  if (url.redirect_chain.size() >= kMaxSitemapRedirects) return;
-  auto target = parsers::CrawlUrl::resolve(url.url.text(), result.header("location"));
-  if (!target) return;
-  if (context_.frontier.seen(target->text()) == Seen::kYes) return;
-  if (context_.admission.admit_sitemap(*target) != SkipReason::kNone) return;
-  if (context_.frontier.add_redirect(*target, url) == AddOutcome::kQueued)
-    context_.admission.sitemap_queued(*target);
+  RedirectHop hop = judge_redirect(url.url.text(), result.header("location"), url.redirect_chain,
+                                   kMaxSitemapRedirects);
+  if (hop.verdict != HopVerdict::kFollow) return;
+  parsers::CrawlUrl& target = *hop.target;
+  if (context_.frontier.seen(target.text()) == Seen::kYes) return;
+  if (context_.admission.admit_sitemap(target) != SkipReason::kNone) return;
+  if (context_.frontier.add_redirect(target, url) == AddOutcome::kQueued)
+    context_.admission.sitemap_queued(target);
 }
 
 }  // namespace crawler

@@ -4,40 +4,44 @@
 #include <algorithm>
 #include <string>
 
-#include "parsers/crawl_url.hpp"
+#include "crawler/admission/redirect_hop.hpp"
 
 namespace crawler {
 
 void RedirectStep::follow(const FrontierUrl& url, const async::FetchResult& result,
                           storage::PageRecord& record) {
-  auto target = parsers::CrawlUrl::resolve(url.url.text(), result.header("location"));
-  if (!target) {
-    record.error = "bad_redirect";
-    record.error_detail = "Location: " + std::string(result.header("location"));
-    return;
+  RedirectHop hop =
+      judge_redirect(url.url.text(), result.header("location"), url.redirect_chain,
+                     static_cast<std::size_t>(std::max(0, context_.options.max_redirects)));
+  switch (hop.verdict) {
+    case HopVerdict::kBadLocation:
+      record.error = "bad_redirect";
+      record.error_detail = "Location: " + std::string(result.header("location"));
+      return;
+    case HopVerdict::kLoop:
+      record.error = "redirect_loop";
+      break;
+    case HopVerdict::kTooMany:
+      record.error = "too_many_redirects";
+      break;
+    case HopVerdict::kFollow:
+      break;
   }
-  record.redirect_to = target->text();
-  const auto& chain = url.redirect_chain;
-  if (*target == url.url || std::find(chain.begin(), chain.end(), target->text()) != chain.end()) {
-    record.error = "redirect_loop";
-    return;
-  }
-  if (static_cast<int>(chain.size()) >= context_.options.max_redirects) {
-    record.error = "too_many_redirects";
-    return;
-  }
+  parsers::CrawlUrl& target = *hop.target;
+  record.redirect_to = target.text();
+  if (hop.verdict != HopVerdict::kFollow) return;
   Frontier& frontier = context_.frontier;
-  bool maybe_new = frontier.seen(target->text()) == Seen::kNo || !frontier.seen_complete();
-  SkipReason reason = context_.admission.admit(*target, url.depth, RequestKind::kPage, maybe_new);
+  bool maybe_new = frontier.seen(target.text()) == Seen::kNo || !frontier.seen_complete();
+  SkipReason reason = context_.admission.admit(target, url.depth, RequestKind::kPage, maybe_new);
   if (reason == SkipReason::kInternalAddress || reason == SkipReason::kBadScheme) {
     // Not a matter of scope: the server tried to send the crawler somewhere it must not go.
     record.error = "blocked";
     record.error_detail =
-        "redirect refused (" + std::string(to_string(reason)) + "): " + target->text();
+        "redirect refused (" + std::string(to_string(reason)) + "): " + target.text();
   }
   if (reason != SkipReason::kNone) return;
-  std::string queued = target->text();
-  if (AddOutcome added = frontier.add_redirect(std::move(*target), url);
+  std::string queued = target.text();
+  if (AddOutcome added = frontier.add_redirect(std::move(target), url);
       added == AddOutcome::kQueued || added == AddOutcome::kUncertain) {
     record.queued.push_back(std::move(queued));
     record.queued_depth = url.depth;
