@@ -16,7 +16,7 @@ namespace crawler {
 
 enum class HopVerdict {
   kFollow,       // a new URL within the limit
-  kBadLocation,  // missing, or not an http(s) URL
+  kBadLocation,  // not an http(s) URL (an empty one is the URL itself: a loop)
   kLoop,         // back to a URL of the chain, or to itself
   kTooMany,      // the chain already has max_hops redirects
 };

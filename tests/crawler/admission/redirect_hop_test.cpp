@@ -15,8 +15,8 @@ TEST(RedirectHop, ARelativeLocationIsResolvedAndFollowed) {
   EXPECT_EQ(hop.target->text(), "http://a.com/z?q=1");
 }
 
-TEST(RedirectHop, AMissingOrNonHttpLocationIsBad) {
-  EXPECT_EQ(judge_redirect("http://a.com/", "", {}, 5).verdict, HopVerdict::kBadLocation);
+TEST(RedirectHop, ANonHttpLocationIsBad) {
+  EXPECT_EQ(judge_redirect("http://a.com/", "http://", {}, 5).verdict, HopVerdict::kBadLocation);
   RedirectHop hop = judge_redirect("http://a.com/", "mailto:x@a.com", {}, 5);
   EXPECT_EQ(hop.verdict, HopVerdict::kBadLocation);
   EXPECT_FALSE(hop.target);
@@ -24,6 +24,7 @@ TEST(RedirectHop, AMissingOrNonHttpLocationIsBad) {
 
 TEST(RedirectHop, BackToItselfOrToAnEarlierHopIsALoop) {
   EXPECT_EQ(judge_redirect("http://a.com/a", "/a", {}, 5).verdict, HopVerdict::kLoop);
+  EXPECT_EQ(judge_redirect("http://a.com/a", "", {}, 5).verdict, HopVerdict::kLoop);  // itself
   std::vector<std::string> chain = {"http://a.com/1", "http://a.com/2"};
   RedirectHop hop = judge_redirect("http://a.com/3", "http://A.com:80/1", chain, 5);
   EXPECT_EQ(hop.verdict, HopVerdict::kLoop);  // the same URL once normalized
