@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crawler/async/curl_multi_set.hpp"
@@ -15,7 +16,9 @@
 #include "crawler/engine/steps/redirect_step.hpp"
 #include "crawler/engine/steps/retry_step.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
+#include "crawler/engine/steps/robots_step.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "tests/support/test_server.hpp"
 
 namespace crawler {
 namespace {
@@ -53,13 +56,14 @@ struct Steps : LoopOwner {
   async::CurlMultiSet multis{loop.get(), 1};
   Frontier frontier{no_delay()};
   UrlFilter filter{UrlFilterOptions{}};
-  AdmissionGate gate{multis, filter, AddressPolicy(std::vector<std::string>{})};
+  AdmissionGate gate;
   QueueAdmission admission{gate, filter, std::nullopt, summary.skipped};
   storage::SqliteStore store{scratch_db()};
   PageWriter writer{loop.get(), store, {}};
   VisitContext context{loop, options, "crawler", frontier, admission, writer, summary, stopping};
 
-  Steps() {
+  explicit Steps(std::vector<std::string> allowed_ranges = {})
+      : gate(multis, filter, AddressPolicy(std::move(allowed_ranges))) {
     options.max_retries = 2;
     options.max_redirects = 2;
     filter.add_seed("http://a.test/");
@@ -258,6 +262,96 @@ TEST(HtmlStep, ACancelledParseLeavesThePageForTheNextRun) {
   storage::PageRecord record;
   EXPECT_FALSE(async::run_until_done(s.loop, step.read(url, result, record)));
   EXPECT_TRUE(record.links.empty());
+}
+
+// RobotsStep with what it feeds (sitemaps, the settler), against the
+// loopback test server: a real RobotsCache, no engine.
+struct RobotsSteps : Steps {
+  testing::TestServer server;
+  RobotsCache cache;
+  SitemapSource sitemaps{context};
+  RecordSink sink{context};
+  RevisitPolicy revisits{context};
+  OriginSettler settler{context, store, sink, revisits, {[](const std::string&) {}, [] {}}};
+  RobotsStep step{context, cache, sitemaps, settler};
+
+  explicit RobotsSteps(RobotsCacheOptions robots = {})
+      : Steps({"127.0.0.0/8"}), cache(loop.get(), gate, with_requests(std::move(robots))) {
+    filter.add_seed(server.url("/"));
+    gate.add_seed(server.url("/"));
+  }
+  RobotsCacheOptions with_requests(RobotsCacheOptions robots) {
+    robots.requests = RequestBuilder(options);
+    return robots;
+  }
+  RobotsVerdict check(FrontierUrl& url, storage::PageRecord& record) {
+    return async::run_until_done(loop, step.check(url, record));
+  }
+  std::size_t robots_requests() const {
+    std::size_t count = 0;
+    for (const auto& request : server.requests()) count += request.target == "/robots.txt";
+    return count;
+  }
+};
+
+TEST(RobotsStep, RefusesByTheRuleItNamesAndLearnsTheDelayAndSitemaps) {
+  RobotsSteps s;
+  s.server.set_response("/robots.txt",
+                        {200,
+                         {},
+                         "User-agent: *\nCrawl-delay: 5\nDisallow: /private\nSitemap: " +
+                             s.server.url("/sm.xml") + "\n"});
+  FrontierUrl open = s.take(s.server.url("/open"));
+  FrontierUrl closed = s.take(s.server.url("/private/x"));
+  storage::PageRecord open_record, closed_record;
+  EXPECT_EQ(s.check(open, open_record), RobotsVerdict::kAllowed);
+  EXPECT_EQ(s.check(closed, closed_record), RobotsVerdict::kRefused);
+  EXPECT_EQ(closed_record.error, "robots_disallowed");
+  EXPECT_EQ(closed_record.error_detail, "robots.txt line 3: Disallow: /private");
+  EXPECT_EQ(s.summary.robots_denied, 1u);
+  EXPECT_EQ(s.robots_requests(), 1u);  // asked once for the origin
+  // The sitemap is queued, and waits out the Crawl-delay like any request.
+  s.frontier.done(open);
+  s.frontier.done(closed);
+  auto now = Clock::now();
+  EXPECT_FALSE(s.frontier.next(now + 1s));
+  auto sitemap = s.frontier.next(now + 6s);
+  ASSERT_TRUE(sitemap);
+  EXPECT_EQ(sitemap->kind, UrlKind::kSitemap);
+  EXPECT_EQ(sitemap->url.text(), s.server.url("/sm.xml"));
+}
+
+TEST(RobotsStep, AnUnreachableFileMakesItsUrlsWaitThenGivesTheOriginUpAtOnce) {
+  RobotsCacheOptions robots;
+  robots.unreachable_attempts = 2;
+  robots.unreachable_ttl = 50ms;
+  RobotsSteps s(robots);
+  s.options.max_retries = 1;  // as the engine sets the cache: two attempts
+  s.server.set_response("/robots.txt", {503, {}, "busy"});
+  FrontierUrl first = s.take(s.server.url("/a"));
+  FrontierUrl second = s.take(s.server.url("/b"));
+  s.frontier.add(s.server.url("/c"), 1);  // queued, never handed out
+  storage::PageRecord record;
+  EXPECT_EQ(s.check(first, record), RobotsVerdict::kWaiting);
+  EXPECT_EQ(s.check(second, record), RobotsVerdict::kWaiting);  // the same attempt
+  EXPECT_EQ(s.summary.retries, 1u);
+  EXPECT_EQ(s.frontier.in_flight(), 0u);
+  EXPECT_EQ(s.frontier.queued(), 3u);
+
+  std::this_thread::sleep_for(60ms);  // the next attempt is due
+  std::optional<FrontierUrl> again = s.frontier.next(Clock::now() + 1s);
+  ASSERT_TRUE(again);
+  storage::PageRecord given_up;
+  EXPECT_EQ(s.check(*again, given_up), RobotsVerdict::kRefused);
+  EXPECT_EQ(given_up.error, "robots_unreachable");
+  EXPECT_EQ(s.robots_requests(), 2u);
+  // The other two are settled without a fetch, each once.
+  async::run_until_done(s.loop, s.settler.join());
+  async::run_until_done(s.loop, s.writer.flush());
+  EXPECT_FALSE(s.settler.busy());
+  EXPECT_EQ(s.frontier.queued(), 0u);
+  EXPECT_EQ(s.summary.robots_unreachable, 3u);
+  EXPECT_EQ(s.writer.written(), 2u);  // the caller stores the third
 }
 
 }  // namespace
