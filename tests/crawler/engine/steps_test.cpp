@@ -11,6 +11,7 @@
 
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/run.hpp"
+#include "crawler/engine/steps/fetch_step.hpp"
 #include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/redirect_step.hpp"
@@ -264,9 +265,9 @@ TEST(HtmlStep, ACancelledParseLeavesThePageForTheNextRun) {
   EXPECT_TRUE(record.links.empty());
 }
 
-// RobotsStep with what it feeds (sitemaps, the settler), against the
-// loopback test server: a real RobotsCache, no engine.
-struct RobotsSteps : Steps {
+// Steps against the loopback test server, with RobotsStep and what it feeds
+// (sitemaps, the settler): a real RobotsCache, no engine.
+struct ServedSteps : Steps {
   testing::TestServer server;
   RobotsCache cache;
   SitemapSource sitemaps{context};
@@ -275,7 +276,7 @@ struct RobotsSteps : Steps {
   OriginSettler settler{context, store, sink, revisits, {[](const std::string&) {}, [] {}}};
   RobotsStep step{context, cache, sitemaps, settler};
 
-  explicit RobotsSteps(RobotsCacheOptions robots = {})
+  explicit ServedSteps(RobotsCacheOptions robots = {})
       : Steps({"127.0.0.0/8"}), cache(loop.get(), gate, with_requests(std::move(robots))) {
     filter.add_seed(server.url("/"));
     gate.add_seed(server.url("/"));
@@ -295,7 +296,7 @@ struct RobotsSteps : Steps {
 };
 
 TEST(RobotsStep, RefusesByTheRuleItNamesAndLearnsTheDelayAndSitemaps) {
-  RobotsSteps s;
+  ServedSteps s;
   s.server.set_response("/robots.txt",
                         {200,
                          {},
@@ -325,7 +326,7 @@ TEST(RobotsStep, AnUnreachableFileMakesItsUrlsWaitThenGivesTheOriginUpAtOnce) {
   RobotsCacheOptions robots;
   robots.unreachable_attempts = 2;
   robots.unreachable_ttl = 50ms;
-  RobotsSteps s(robots);
+  ServedSteps s(robots);
   s.options.max_retries = 1;  // as the engine sets the cache: two attempts
   s.server.set_response("/robots.txt", {503, {}, "busy"});
   FrontierUrl first = s.take(s.server.url("/a"));
@@ -352,6 +353,53 @@ TEST(RobotsStep, AnUnreachableFileMakesItsUrlsWaitThenGivesTheOriginUpAtOnce) {
   EXPECT_EQ(s.frontier.queued(), 0u);
   EXPECT_EQ(s.summary.robots_unreachable, 3u);
   EXPECT_EQ(s.writer.written(), 2u);  // the caller stores the third
+}
+
+TEST(FetchStep, ARevisitAsksWithItsValidatorsAndTheRecordSaysWhatCameBack) {
+  ServedSteps s;
+  s.options.keep_raw = true;
+  s.server.set_response("/p", {200, {{"ETag", "\"v2\""}}, "hello"});
+  FetchStep fetch(s.context, s.gate);
+  storage::DuePage due;
+  due.url = s.server.url("/p");
+  due.etag = "\"v1\"";
+  due.last_modified = "Sat, 01 Jan 2000 00:00:00 GMT";
+  s.frontier.revisit(due);
+  std::optional<FrontierUrl> url = s.frontier.next(Clock::now());
+  ASSERT_TRUE(url && url->revisit);
+  async::FetchResult result = async::run_until_done(s.loop, fetch.fetch(*url));
+  EXPECT_NE(result.raw_request.find("\r\nIf-None-Match: \"v1\"\r\n"), std::string::npos);
+  EXPECT_NE(result.raw_request.find("\r\nIf-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n"),
+            std::string::npos);
+  storage::PageRecord record;
+  async::run_until_done(s.loop, fetch.record_response(result, record));
+  EXPECT_EQ(record.status, 200);
+  EXPECT_EQ(record.bytes, 5);
+  EXPECT_EQ(record.error, "");
+  EXPECT_EQ(record.content_hash.size(), 16u);
+  EXPECT_EQ(s.summary.responses[2], 1u);
+}
+
+TEST(FetchStep, AnHttpErrorAndAFailedFetchAreRecordedAndCounted) {
+  ServedSteps s;
+  s.server.set_response("/gone", {404, {}, "no"});
+  FetchStep fetch(s.context, s.gate);
+  FrontierUrl gone = s.take(s.server.url("/gone"));
+  storage::PageRecord gone_record;
+  async::FetchResult answered = async::run_until_done(s.loop, fetch.fetch(gone));
+  async::run_until_done(s.loop, fetch.record_response(answered, gone_record));
+  EXPECT_EQ(gone_record.error, "http_404");
+  EXPECT_TRUE(gone_record.content_hash.empty());  // only a 200's body is hashed
+  async::FetchResult refused;
+  refused.error = async::FetchError::kConnect;
+  refused.error_message = "Couldn't connect to server";
+  storage::PageRecord refused_record;
+  async::run_until_done(s.loop, fetch.record_response(refused, refused_record));
+  EXPECT_EQ(refused_record.error, "connect");
+  EXPECT_EQ(refused_record.error_detail, "Couldn't connect to server");
+  EXPECT_EQ(s.summary.http_errors, 1u);
+  EXPECT_EQ(s.summary.fetch_errors, 1u);
+  EXPECT_EQ(s.summary.errors["connect"], 1u);
 }
 
 }  // namespace
