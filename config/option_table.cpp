@@ -189,7 +189,8 @@ const std::array kOptions = {
            .min = 1,
            .max = 1'000'000,
            .flag = "--lease-hosts",
-           .help = "Origins one crawler of a fleet holds at once."},
+           .help = "Origins one crawler of a fleet holds at once, at most. It holds about its "
+                   "fair share: the origins with work divided by the live crawlers."},
 
     Option{.key = "transfers.connect_timeout",
            .kind = K::kSeconds,

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "crawler/async/offload.hpp"
 #include "crawler/base/log.hpp"
@@ -26,8 +28,8 @@ LeaseRounds::LeaseRounds(VisitContext& context, storage::CrawlStore& store, Hook
         due_ = true;
         wake_.notify();
       }) {
-  if (active())
-    context_.frontier.set_owner([this](std::string_view origin) { return fetchable(origin); });
+  if (!active()) return;
+  context_.frontier.set_owner([this](std::string_view origin) { return fetchable(origin); });
 }
 
 void LeaseRounds::start(bool serving) {
@@ -63,7 +65,8 @@ async::Task<void> LeaseRounds::keep() {
     // released once the writer has stored what was fetched from them.
     for (std::string& origin : leases_.origins()) {
       // Not in crawl, where holding finished origins would hold up the fleet's end.
-      bool awaiting_revisits = serving_ && leases_.claimed_within(origin, now, kRevisitGrace);
+      bool awaiting_revisits = serving_ && !leases_.handing_over(origin) &&
+                               leases_.claimed_within(origin, now, kRevisitGrace);
       if (!frontier.idle(origin, now) || awaiting_revisits) continue;
       leases_.forget(origin);
       log::debug("releasing " + origin);
@@ -71,11 +74,18 @@ async::Task<void> LeaseRounds::keep() {
     }
     bool finished = frontier.finished();
     if (!round.release.empty() || finished) co_await writer.committed();
+    // The fair share, of the fleet as the last round counted it. The first
+    // round only counts, so that crawlers started together share the origins
+    // instead of the first taking all.
+    bool counted = census_.has_value();
+    if (counted) {
+      ShareMove move = share_move(*census_, leases_.kept(), options.lease_hosts);
+      if (move.hand_over > 0) hand_over(move.hand_over);
+      if (frontier.queued() < options.frontier_memory_urls / 2)
+        round.claim = std::min(move.claim, leases_.room());
+    }
+    round.count_fleet = options.lease_hosts;
     if (now - renewed_at >= leases_.lease() / 4) round.renew = leases_.origins();
-    // A round claims no more origins than fetches may run at once: workers
-    // that start together share the hosts instead of the first taking all.
-    if (frontier.queued() < options.frontier_memory_urls / 2)
-      round.claim = std::min(leases_.room(), options.concurrency);
     // Everything this crawler found is in the database: the fleet's answer covers it.
     round.ask_fleet = finished && frontier.finished() && writer.backlog() == 0;
     round.claim_due = serving_;  // serve revisits; crawl does not
@@ -104,8 +114,14 @@ async::Task<void> LeaseRounds::keep() {
     hooks_.changed();
     // The next round in a second (sooner for short leases), or as soon as
     // this crawler's frontier runs dry, unless this round asked already.
+    // Right after the first count; and soon while origins are handed over,
+    // as the crawlers waiting for them wait for this one's next round.
+    Millis next = every;
+    if (!counted && census_) next = Millis(0);
+    if (leases_.kept() < leases_.size())
+      next = std::min(every, std::max(Millis(50), Millis(options.delay_ms)));
     due_ = false;
-    timer_.start(every);
+    timer_.start(next);
     while (!due_ && running_ && !context_.stopping && !(frontier.finished() && !answered))
       co_await wake_.wait();
     timer_.stop();
@@ -131,14 +147,47 @@ void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::Le
   }
   fleet_done_ =
       round.ask_fleet && grant.fleet_done && grant.claimed.empty() && context_.frontier.finished();
+  if (round.count_fleet > 0) census_ = FleetCensus{grant.live_workers, grant.origins_with_work};
 }
 
+// Origins above the share go back to the fleet: nothing new starts on them
+// and their queued URLs leave memory at once (the database keeps them);
+// each is released once what was fetched from it is stored and its delay
+// has passed, so its next holder is as polite as this crawler would be.
+void LeaseRounds::hand_over(std::size_t count) {
+  struct Candidate {
+    std::string origin;
+    bool busy = false;     // fetches in flight: it goes only when they end
+    bool resting = false;  // backing off: it goes only once that is over
+  };
+  std::vector<Candidate> candidates;
+  TimePoint now = Clock::now();
+  for (std::string& origin : leases_.origins()) {
+    if (leases_.handing_over(origin)) continue;
+    std::optional<Frontier::HostView> view = context_.frontier.host_view(origin);
+    candidates.push_back(
+        {std::move(origin), view && view->in_flight > 0, view && view->resting_until > now});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.busy, a.resting) < std::tie(b.busy, b.resting);
+  });
+  candidates.resize(std::min(count, candidates.size()));
+  for (const Candidate& candidate : candidates) {
+    log::debug("handing " + candidate.origin + " over: more than this crawler's share");
+    leases_.hand_over(candidate.origin);
+    drop_host(candidate.origin);
+  }
+}
+
+// At the end the crawler leaves the fleet: its origins are free at once, and
+// it no longer counts among the live crawlers.
 async::Task<void> LeaseRounds::release_all() {
   if (!active()) co_return;
   storage::LeaseRound round;
+  round.lease_ms = leases_.lease().count();
+  round.leaving = true;
   round.release = leases_.origins();
   for (const std::string& origin : round.release) leases_.forget(origin);
-  if (round.release.empty()) co_return;
   try {
     auto job = [this, &round] { return store_.lease(round); };
     co_await async::offload(context_.loop.get(), job);

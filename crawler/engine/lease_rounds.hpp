@@ -1,15 +1,20 @@
 // LeaseRounds: when crawlers share a store (a fleet on one PostgreSQL
 // database), this crawler fetches only the origins it leases, and these are
 // its rounds with the store. A round every second (sooner for short leases)
-// releases the origins it is done with, renews the others, claims more while
-// it has room, and, once this crawler's frontier is finished, asks whether
-// the whole fleet is: the crawl ends only then, as another crawler's pages
-// may still queue work. Which origins are held, and until when, is
-// HostLeases' bookkeeping; a store that does not lease makes every origin
-// this crawler's own and runs no rounds.
+// releases the origins it is done with, renews the others, counts the fleet
+// (live crawlers, origins with work) and holds its fair share of origins
+// (fair_share.hpp): it claims up to it, and hands over what is above it when
+// crawlers join, those with nothing in flight first. Once this crawler's frontier
+// is finished it asks whether the whole fleet is: the crawl ends only then,
+// as another crawler's pages may still queue work. At the end it releases
+// everything at once. Which origins are held, and until when, is HostLeases'
+// bookkeeping; a store that does not lease makes every origin this
+// crawler's own and runs no rounds.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +23,7 @@
 #include "crawler/async/timer.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/engine/steps/visit_context.hpp"
+#include "crawler/frontier/fair_share.hpp"
 #include "crawler/frontier/host_leases.hpp"
 #include "storage/crawl_store.hpp"
 
@@ -62,6 +68,7 @@ class LeaseRounds {
   async::Task<void> keep();
   void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                   TimePoint asked_at);
+  void hand_over(std::size_t count);
 
   VisitContext& context_;
   storage::CrawlStore& store_;
@@ -74,6 +81,7 @@ class LeaseRounds {
   bool running_ = true;
   bool serving_ = false;
   bool fleet_done_ = false;
+  std::optional<FleetCensus> census_;  // as the last round counted it
   std::string error_;
 };
 

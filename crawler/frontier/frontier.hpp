@@ -268,6 +268,8 @@ class Frontier {
   };
   /// Every origin held now; the views are valid until the frontier next changes.
   std::vector<HostView> host_views() const;
+  /// One origin, if held; valid until the frontier next changes.
+  std::optional<HostView> host_view(std::string_view origin) const;
 
  private:
   struct Host {

@@ -290,13 +290,38 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
                 {worker_})
             .int64(0, 0) != 0;
   }
+  if (round.count_fleet > 0) count_fleet(round, grant);
   // Last, as the writer takes its locks in the same order (hosts, then workers).
-  leases_.defer("UPDATE workers SET seen_ms = " + kNowMs + " WHERE id = $1", {worker_});
+  leases_.defer("UPDATE workers SET seen_ms = " + kNowMs + ", stopped = $2 WHERE id = $1",
+                {worker_, std::string(round.leaving ? "true" : "false")});
   transaction.commit();
   std::lock_guard lock(epochs_mutex_);
   for (const std::string& origin : round.release) epochs_.erase(origin);
   for (auto& [origin, epoch] : claimed) epochs_[origin] = epoch;
   return grant;
+}
+
+// Live crawlers (seen within a lease, not stopped) and the origins with work:
+// queued URLs (probed as the claim probes), a live lease, or (serve) pages
+// due among the 1,000 most overdue, as the claim finds them. The origins are
+// counted up to `count_fleet` per live crawler, a bound on each round's work
+// that no share exceeds.
+void PgStore::count_fleet(const LeaseRound& round, LeaseGrant& grant) {
+  pg::Result counted = leases_.exec_prepared(
+      "WITH live AS (SELECT count(*) AS n FROM workers WHERE NOT stopped AND seen_ms >= " + kNowMs +
+          " - $1), due AS (SELECT u.origin FROM pages p JOIN urls u ON u.id = p.url_id" +
+          " WHERE $3::bool AND p.next_visit_ms <= " + kNowMs +
+          " ORDER BY p.next_visit_ms LIMIT 1000)"
+          " SELECT n, (SELECT count(*) FROM (SELECT 1 FROM hosts c WHERE"
+          " (c.holder IS NOT NULL AND c.lease_until >= " +
+          kNowMs +
+          ") OR EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin"
+          " OFFSET 0) OR c.origin IN (SELECT origin FROM due)"
+          " LIMIT (SELECT greatest(n, 1) * $2 FROM live)) AS s) FROM live",
+      {number(round.lease_ms), number(static_cast<std::int64_t>(round.count_fleet)),
+       std::string(round.claim_due ? "true" : "false")});
+  grant.live_workers = static_cast<std::size_t>(counted.int64(0, 0));
+  grant.origins_with_work = static_cast<std::size_t>(counted.int64(0, 1));
 }
 
 // The ids of the pages' own URLs: they were queued, so the database has

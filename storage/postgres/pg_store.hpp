@@ -56,6 +56,7 @@ class PgStore final : public CrawlStore {
   using Epochs = std::unordered_map<std::string, std::int64_t>;
 
   std::vector<bool> still_held(std::span<const PageRecord> pages);
+  void count_fleet(const LeaseRound& round, LeaseGrant& grant);
   // What a batch's records add, gathered to be written in one statement each.
   struct Staged {
     std::vector<std::int64_t> done_ids, done_depths;  // URLs whose page is now stored
