@@ -55,7 +55,9 @@ const std::array kOptions = {
            .min = 1,
            .max = kMaxInt64,
            .flag = "--max-pages",
-           .help = "Stop after fetching this many pages. Unset: no limit.",
+           .help = "Stop after fetching this many pages. Unset: no limit. In a fleet (crawlers "
+                   "sharing a PostgreSQL database), the pages of all the crawlers running "
+                   "together.",
            .example = "10000"},
     Option{.key = "limits.max_depth",
            .kind = K::kInteger,

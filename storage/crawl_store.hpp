@@ -44,6 +44,11 @@ struct LeaseRound {
   // origins up to this many per live crawler: a share is never larger.
   std::size_t count_fleet = 0;
   bool leaving = false;  // this crawler stops: it no longer counts as a live one
+  // A page budget over the fleet (--max-pages; 0: none): the pages this
+  // crawler started so far, and how many more it would start before its next round.
+  std::int64_t max_pages = 0;
+  std::int64_t pages_started = 0;
+  std::int64_t pages_wanted = 0;
 };
 
 /// What a round of leases granted.
@@ -56,6 +61,10 @@ struct LeaseGrant {
   // or (claim_due) pages due for a revisit.
   std::size_t live_workers = 0;
   std::size_t origins_with_work = 0;
+  // With a page budget: the pages this crawler may start in all, and whether
+  // the fleet's budget is all given out.
+  std::int64_t pages_allowed = 0;
+  bool pages_spent = false;
 };
 
 /// Where a walk over the seen set stands (an opaque, increasing position).

@@ -218,7 +218,8 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     if (frontier_.refill_wanted()) refiller_.wanted();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
     if (frontier_.finished() && !settler_.busy() && !keep_running_) {
-      if (leases_.fleet_done() || frontier_.page_limit_reached()) break;
+      if (leases_.fleet_done() || (frontier_.page_limit_reached() && leases_.page_budget_spent()))
+        break;
       leases_.ask_now();
     }
     // A full write backlog is waited out; the writer wakes us as it drains.

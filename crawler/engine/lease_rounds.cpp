@@ -30,6 +30,8 @@ LeaseRounds::LeaseRounds(VisitContext& context, storage::CrawlStore& store, Hook
       }) {
   if (!active()) return;
   context_.frontier.set_owner([this](std::string_view origin) { return fetchable(origin); });
+  // Pages start only as the fleet's budget is given out.
+  if (context_.options.max_pages) context_.frontier.set_page_limit(0);
 }
 
 void LeaseRounds::start(bool serving) {
@@ -86,6 +88,7 @@ async::Task<void> LeaseRounds::keep() {
     }
     round.count_fleet = options.lease_hosts;
     if (now - renewed_at >= leases_.lease() / 4) round.renew = leases_.origins();
+    ask_budget(round);
     // Everything this crawler found is in the database: the fleet's answer covers it.
     round.ask_fleet = finished && frontier.finished() && writer.backlog() == 0;
     round.claim_due = serving_;  // serve revisits; crawl does not
@@ -100,6 +103,10 @@ async::Task<void> LeaseRounds::keep() {
       take_grant(round, grant, asked_at);
       // Claims make the frontier busy again: it asks anew when it runs dry.
       answered = round.ask_fleet && grant.claimed.empty();
+      // Its part of the page budget is used up, and the fleet has more.
+      if (round.max_pages > 0 && frontier.page_limit_reached() && !budget_spent_ &&
+          frontier.queued() > 0)
+        answered = false;
     } catch (const storage::StorageError& e) {
       // Leases not renewed lapse by themselves (HostLeases stops trusting
       // them); released ones lapse too. Past the outage limit, give up.
@@ -148,6 +155,10 @@ void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::Le
   fleet_done_ =
       round.ask_fleet && grant.fleet_done && grant.claimed.empty() && context_.frontier.finished();
   if (round.count_fleet > 0) census_ = FleetCensus{grant.live_workers, grant.origins_with_work};
+  if (round.max_pages > 0) {
+    context_.frontier.set_page_limit(static_cast<std::size_t>(grant.pages_allowed));
+    budget_spent_ = grant.pages_spent;
+  }
 }
 
 // Origins above the share go back to the fleet: nothing new starts on them
@@ -179,8 +190,29 @@ void LeaseRounds::hand_over(std::size_t count) {
   }
 }
 
-// At the end the crawler leaves the fleet: its origins are free at once, and
-// it no longer counts among the live crawlers.
+// --max-pages over the fleet: this crawler asks for what it would start
+// before its next round (twice what it started since the last, at least a
+// fetch per slot, no more than it holds queued) and gives back the rest.
+void LeaseRounds::ask_budget(storage::LeaseRound& round) {
+  const config::CrawlOptions& options = context_.options;
+  if (!options.max_pages) return;
+  const Frontier& frontier = context_.frontier;
+  std::size_t started = frontier.started();
+  std::size_t wanted = std::max(options.concurrency, 2 * (started - started_before_));
+  if (frontier.queued() > 0) {
+    wanted = std::min(wanted, frontier.queued());
+  } else if (!frontier.spilled()) {
+    wanted = 0;
+  }
+  started_before_ = started;
+  round.max_pages = static_cast<std::int64_t>(*options.max_pages);
+  round.pages_started = static_cast<std::int64_t>(started);
+  round.pages_wanted = static_cast<std::int64_t>(wanted);
+}
+
+// At the end the crawler leaves the fleet: its origins are free at once, it
+// no longer counts among the live crawlers, and the pages it reserved and
+// did not start go back to the fleet's budget.
 async::Task<void> LeaseRounds::release_all() {
   if (!active()) co_return;
   storage::LeaseRound round;
@@ -188,6 +220,9 @@ async::Task<void> LeaseRounds::release_all() {
   round.leaving = true;
   round.release = leases_.origins();
   for (const std::string& origin : round.release) leases_.forget(origin);
+  started_before_ = context_.frontier.started();
+  ask_budget(round);
+  round.pages_wanted = 0;
   try {
     auto job = [this, &round] { return store_.lease(round); };
     co_await async::offload(context_.loop.get(), job);

@@ -4,7 +4,8 @@
 // releases the origins it is done with, renews the others, counts the fleet
 // (live crawlers, origins with work) and holds its fair share of origins
 // (fair_share.hpp): it claims up to it, and hands over what is above it when
-// crawlers join, those with nothing in flight first. Once this crawler's frontier
+// crawlers join, those with nothing in flight first. With --max-pages, it
+// reserves its part of the fleet's page budget. Once this crawler's frontier
 // is finished it asks whether the whole fleet is: the crawl ends only then,
 // as another crawler's pages may still queue work. At the end it releases
 // everything at once. Which origins are held, and until when, is HostLeases'
@@ -61,6 +62,8 @@ class LeaseRounds {
   /// The last round found no work left anywhere in the fleet (always, when
   /// not active).
   bool fleet_done() const { return !active() || fleet_done_; }
+  /// The fleet's --max-pages budget is all given out (always, when not active).
+  bool page_budget_spent() const { return !active() || budget_spent_; }
   /// Non-empty: leasing kept failing past the outage limit; the crawl cannot go on.
   const std::string& error() const { return error_; }
 
@@ -69,6 +72,7 @@ class LeaseRounds {
   void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                   TimePoint asked_at);
   void hand_over(std::size_t count);
+  void ask_budget(storage::LeaseRound& round);
 
   VisitContext& context_;
   storage::CrawlStore& store_;
@@ -82,6 +86,8 @@ class LeaseRounds {
   bool serving_ = false;
   bool fleet_done_ = false;
   std::optional<FleetCensus> census_;  // as the last round counted it
+  bool budget_spent_ = false;
+  std::size_t started_before_ = 0;  // pages the frontier had started at the last round
   std::string error_;
 };
 

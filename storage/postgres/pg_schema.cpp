@@ -153,9 +153,12 @@ ALTER TABLE hosts ALTER COLUMN origin TYPE text COLLATE "C";
 
 // Version 5: leases that share the work. A crawler that stops cleanly says
 // so (`stopped`), and is no longer counted among the live ones whose number
-// divides the origins into fair shares.
+// divides the origins into fair shares. A fleet's --max-pages is a budget
+// per run (`run`: the first worker of the crawlers live together), of which
+// each worker holds the pages it may start (`page_budget`).
 constexpr const char* kSchemaV5 = R"sql(
-ALTER TABLE workers ADD COLUMN stopped boolean NOT NULL DEFAULT false;
+ALTER TABLE workers ADD COLUMN stopped boolean NOT NULL DEFAULT false,
+  ADD COLUMN run bigint, ADD COLUMN page_budget bigint NOT NULL DEFAULT 0;
 )sql";
 
 struct Migration {

@@ -348,6 +348,45 @@ TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
   EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("could not be stored"))) << said;
 }
 
+// --max-pages counts over the fleet: three workers given 50 fetch 50
+// pages between them, not 50 each, and all exit 0 once it is spent. Work
+// is left queued, and each worker that stops hands its origins back at
+// once, and leaves the count of live workers.
+TEST_F(FleetTest, MaxPagesIsABudgetOfTheWholeFleet) {
+  LoopbackWeb web(30);
+  std::vector<std::string> hubs;
+  for (const auto& server : web.servers()) hubs.push_back(server->url("/hub"));
+  write_seeds(hubs);
+  Fleet fleet{.delay = "0", .lease = "2", .lease_hosts = "100"};
+  std::vector<std::unique_ptr<CrawlerProcess>> workers;
+  for (int worker = 1; worker <= 3; ++worker) {
+    std::vector<std::string> args = worker_args(options_, fleet, worker);
+    args.insert(args.end(), {"--max-pages", "50"});
+    workers.push_back(std::make_unique<CrawlerProcess>(args));
+  }
+  for (auto& worker : workers) EXPECT_EQ(worker->wait(60s), 0);
+
+  std::map<std::string, int> pages_by_worker;
+  int fetched = 0;
+  for (const auto& server : web.servers())
+    for (const auto& request : server->requests())
+      if (request.target == "/hub" || request.target.starts_with("/site/")) {
+        ++fetched;
+        ++pages_by_worker[request.user_agent];
+      }
+  EXPECT_LE(fetched, 50);
+  EXPECT_GE(fetched, 40) << "most of the budget was never used";
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), std::to_string(fetched));
+  EXPECT_NE(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM hosts WHERE holder IS NOT NULL AND lease_until >"
+                   " (extract(epoch FROM now()) * 1000)::bigint"),
+            "0")
+      << "a stopped worker kept its leases";
+  EXPECT_EQ(scalar("SELECT count(*) FROM workers WHERE NOT stopped"), "0");
+  for (const auto& [agent, pages] : pages_by_worker)
+    std::cout << agent << " fetched " << pages << " pages\n";
+}
+
 // A serve in a fleet revisits stored pages of origins nobody holds and
 // nothing is queued for: it claims an origin for its due pages too.
 TEST_F(FleetTest, AServeClaimsOriginsWhosePagesAreDueAndRevisitsThem) {
