@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -95,6 +96,16 @@ bool wait_until(Ready ready, std::chrono::milliseconds limit) {
     std::this_thread::sleep_for(10ms);
   }
   return true;
+}
+
+// N in a crawler's closing "N page(s) fenced off" line; 0 without one.
+int fenced_count(const std::string& said) {
+  const std::string line_end = " page(s) fenced off";
+  std::size_t at = said.find(line_end);
+  if (at == std::string::npos) return 0;
+  std::size_t begin = at;
+  while (begin > 0 && std::isdigit(static_cast<unsigned char>(said[begin - 1]))) --begin;
+  return begin == at ? 0 : std::stoi(said.substr(begin, at - begin));
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -297,55 +308,115 @@ TEST_F(FleetTest, AKilledWorkersOriginsAreTakenOverAndEveryPageIsStoredOnce) {
   expect_crawled_once(web, killed);
 }
 
-// A worker frozen (SIGSTOP) past its lease with fetches in flight: another
-// takes its origins over and crawls them. Thawed, the first one's fetches
-// complete, but their pages are fenced off, not stored over the new holder's.
+// A worker frozen (SIGSTOP) past its lease with fetches in flight: a new
+// page of origin A and a revisit of a stored page of origin B. A successor
+// takes both origins over (the test plays it in the database: it claims
+// them, with a new epoch, and stores nothing), so nothing the stale worker
+// writes is hidden by a row the successor wrote. Thawed, the stale worker's
+// fetches complete, and fencing alone keeps them out: A's page is not
+// stored and its URL stays queued, B's page keeps its last visit, and the
+// successor's leases stay its own. Then a real successor crawls A.
 TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
-  std::vector<std::unique_ptr<TestServer>> servers;
-  std::vector<std::string> seeds;
-  for (int host = 1; host <= 4; ++host) {
-    servers.push_back(std::make_unique<TestServer>("127.0.2." + std::to_string(host)));
-    for (int n = 0; n < 4; ++n)
-      seeds.push_back(servers.back()->url("/delay/600?n=" + std::to_string(n)));
-  }
-  write_seeds(seeds);
+  TestServer a("127.0.2.1"), b("127.0.2.2");
+  const std::string slow = "/delay/1200?n=";
+  std::vector<std::string> a_pages, b_pages;
+  for (int n = 0; n < 4; ++n) a_pages.push_back(a.url(slow + std::to_string(n)));
+  for (int n = 0; n < 2; ++n) b_pages.push_back(b.url(slow + std::to_string(n)));
   Fleet fleet{.delay = "0", .lease = "2", .lease_hosts = "10"};
-  auto slow_requests = [&] {
-    std::size_t count = 0;
-    for (const auto& server : servers)
-      for (const auto& request : server->requests()) count += request.target.starts_with("/delay");
-    return count;
+  auto args_of = [&](const std::string& command, int worker) {
+    std::vector<std::string> args = worker_args(options_, fleet, worker);
+    args[0] = command;
+    args.insert(args.end(), {"--revisit-min", "1", "--revisit-max", "1", "--no-sitemaps"});
+    if (command == "serve") args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+    return args;
   };
 
-  auto stalled_log = dir_ / "stalled.log";
-  CrawlerProcess stalled(worker_args(options_, fleet, 1), {.stderr_path = stalled_log.string()});
-  for (int i = 0; i < 1000 && slow_requests() < servers.size(); ++i)
-    std::this_thread::sleep_for(10ms);
-  ASSERT_GE(slow_requests(), servers.size()) << "the first worker never got going";
-  stalled.signal(SIGSTOP);
-  std::this_thread::sleep_for(2500ms);  // past its leases
+  // B's pages are stored, due for a revisit a second later.
+  write_seeds(b_pages);
+  ASSERT_EQ(CrawlerProcess(args_of("crawl", 1)).wait(60s), 0);
+  ASSERT_EQ(scalar("SELECT count(*) FROM pages"), "2");
 
-  CrawlerProcess successor(worker_args(options_, fleet, 2));
-  EXPECT_EQ(successor.wait(60s), 0);
-  std::string stored_by_successor = scalar("SELECT count(*) FROM pages");
+  // A serve fetches A's new pages and revisits B's, one of each in flight
+  // (each answer takes 1.2 s) when it is frozen.
+  write_seeds(a_pages);
+  auto stalled_log = dir_ / "stalled.log";
+  CrawlerProcess stalled(args_of("serve", 2), {.stderr_path = stalled_log.string()});
+  auto in_flight = [](const TestServer& server, std::size_t after) {
+    std::vector<RequestRecord> requests = requests_for(server, "/delay/");
+    return requests.size() > after && std::chrono::steady_clock::now() - requests.back().at < 700ms;
+  };
+  ASSERT_TRUE(wait_until([&] { return in_flight(a, 0) && in_flight(b, 2); }, 30s))
+      << "the serve never had a new page and a revisit in flight at once";
+  stalled.signal(SIGSTOP);
+  const std::string origins =
+      "('" + std::string(a.base_url()) + "', '" + std::string(b.base_url()) + "')";
+
+  // Its leases lapse; the successor claims both origins.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return scalar("SELECT count(*) FROM hosts WHERE origin IN " + origins +
+                      " AND lease_until < (extract(epoch FROM now()) * 1000)::bigint") == "2";
+      },
+      20s));
+  storage::pg::Connection db(options_.db_path);
+  std::string successor(db.exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES"
+                                " ('successor', 0, 0) RETURNING id")
+                            .text(0, 0));
+  db.exec(
+      "UPDATE hosts SET holder = $1, epoch = epoch + 1, lease_until ="
+      " (extract(epoch FROM now()) * 1000)::bigint + 600000 WHERE origin IN " +
+          origins,
+      {successor});
+  auto leases = [&] {
+    return rows("SELECT origin, holder, epoch FROM hosts WHERE origin IN " + origins +
+                " ORDER BY origin");
+  };
+  auto taken_over = leases();
+  auto a_stored =
+      scalar("SELECT count(*) FROM pages WHERE url LIKE '" + std::string(a.base_url()) + "/%'");
+  auto b_visits = rows("SELECT url, fetched_at, next_visit_ms FROM pages WHERE url LIKE '" +
+                       std::string(b.base_url()) + "/%' ORDER BY url");
+
+  // Thawed, it finds its leases gone, and is stopped once it has seen that.
   stalled.signal(SIGCONT);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        std::string said = read_file(stalled_log);
+        return said.find("lost the lease of " + std::string(a.base_url())) != std::string::npos &&
+               said.find("lost the lease of " + std::string(b.base_url())) != std::string::npos;
+      },
+      20s))
+      << read_file(stalled_log);
+  stalled.signal(SIGTERM);
   EXPECT_EQ(stalled.wait(60s), 0);
 
-  EXPECT_EQ(stored_by_successor, "16");
-  EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "16");
-  expect_states_consistent();
-  // Counted at the servers: the successor fetched every page once, and the
-  // frozen worker none twice.
-  for (const auto& server : servers) {
-    std::vector<RequestRecord> by_successor, by_stalled;
-    for (const auto& request : server->requests())
-      (request.user_agent == "fleet-worker-2" ? by_successor : by_stalled).push_back(request);
-    testing::expect_each_fetched_once(by_successor, "/delay/600", 4);
-    testing::expect_none_fetched_twice(by_stalled, "/delay/600");
-  }
+  // A stale page: not stored, its URL still queued for the successor.
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM pages WHERE url LIKE '" + std::string(a.base_url()) + "/%'"),
+      a_stored);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls u WHERE u.origin = '" + std::string(a.base_url()) +
+                   "' AND u.state = 'queued'"),
+            std::to_string(4 - std::stoi(a_stored)));
+  // A stale revisit: B's pages keep their last visit.
+  EXPECT_EQ(rows("SELECT url, fetched_at, next_visit_ms FROM pages WHERE url LIKE '" +
+                 std::string(b.base_url()) + "/%' ORDER BY url"),
+            b_visits);
+  // Stale lease changes: the successor's leases are as it took them.
+  EXPECT_EQ(leases(), taken_over);
   std::string said = read_file(stalled_log);
-  EXPECT_THAT(said, ::testing::HasSubstr("fenced off")) << said;
+  EXPECT_GE(fenced_count(said), 2) << said;  // the page and the revisit in flight
   EXPECT_THAT(said, ::testing::Not(::testing::HasSubstr("could not be stored"))) << said;
+
+  // The successor lets go; a real one crawls A, each of its pages once.
+  db.exec("UPDATE hosts SET holder = NULL, lease_until = 0 WHERE holder = $1", {successor});
+  std::size_t a_before = a.requests().size();
+  EXPECT_EQ(CrawlerProcess(args_of("crawl", 3)).wait(60s), 0);
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM pages WHERE url LIKE '" + std::string(a.base_url()) + "/%'"),
+      "4");
+  testing::expect_each_fetched_once(testing::requests_since(a, a_before), "/delay/",
+                                    4 - std::stoul(a_stored));
+  expect_states_consistent();
 }
 
 // --max-pages counts over the fleet: three workers given 50 fetch 50
