@@ -213,6 +213,56 @@ TEST_F(FleetTest, ThreeWorkersShareAHundredOriginsPolitelyAndStoreEachPageOnce) 
   std::cout << "origins handed over between workers: " << handed_over << "\n";
 }
 
+// A handover is as polite as the holder would have been: with a delay
+// longer than a lease round, the origin goes back to the fleet only once
+// its delay since the last fetch has passed, so the next holder's first
+// fetch comes no sooner than the old holder's next would have.
+TEST_F(FleetTest, AnOriginHandedOverWaitsOutItsDelayBeforeTheNextHolderFetches) {
+  std::vector<std::unique_ptr<TestServer>> servers;
+  std::vector<std::string> seeds;
+  for (int i = 1; i <= 4; ++i) {
+    servers.push_back(std::make_unique<TestServer>("127.0.5." + std::to_string(i)));
+    seeds.push_back(servers.back()->url("/site/2/0"));
+  }
+  write_seeds(seeds);
+  Fleet fleet{.delay = "2.5", .lease = "2", .lease_hosts = "100"};
+  auto args = [&](int worker) {
+    std::vector<std::string> a = worker_args(options_, fleet, worker);
+    a.insert(a.end(), {"--no-sitemaps"});
+    return a;
+  };
+  // The first worker alone holds the four origins and has started on each.
+  CrawlerProcess first(args(1));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return std::all_of(servers.begin(), servers.end(), [](const auto& server) {
+          return !requests_for(*server, "/site/").empty();
+        });
+      },
+      30s));
+  // A second joins: two origins are more than the first's share (2 and a slack of 1).
+  CrawlerProcess second(args(2));
+  EXPECT_EQ(first.wait(60s), 0);
+  EXPECT_EQ(second.wait(60s), 0);
+
+  int handovers = 0;
+  for (const auto& server : servers) {
+    std::vector<RequestRecord> requests = requests_for(*server, "/site/");
+    testing::expect_each_fetched_once(requests, "/site/", 2);
+    for (std::size_t i = 1; i < requests.size(); ++i) {
+      if (requests[i].user_agent == requests[i - 1].user_agent) continue;
+      ++handovers;
+      auto gap = requests[i].at - requests[i - 1].at;
+      std::cout << "handed over, fetched again after "
+                << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count() << " ms\n";
+      EXPECT_GE(gap, 2000ms) << server->base_url() << ": handed over, and fetched again after "
+                             << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
+                             << " ms";
+    }
+  }
+  EXPECT_GE(handovers, 1) << "no origin was handed over mid-crawl";
+}
+
 // Issue 23's measure: three workers started together on 40 origins each
 // fetch a fair share; a fourth, started once the three hold every origin,
 // gets a real share too, as the others hand origins over to it. Every
