@@ -55,7 +55,9 @@ const std::array kOptions = {
            .min = 1,
            .max = kMaxInt64,
            .flag = "--max-pages",
-           .help = "Stop after fetching this many pages. Unset: no limit.",
+           .help = "Stop after fetching this many pages. Unset: no limit. In a fleet (crawlers "
+                   "sharing a PostgreSQL database), the pages of all the crawlers running "
+                   "together.",
            .example = "10000"},
     Option{.key = "limits.max_depth",
            .kind = K::kInteger,
@@ -189,7 +191,8 @@ const std::array kOptions = {
            .min = 1,
            .max = 1'000'000,
            .flag = "--lease-hosts",
-           .help = "Origins one crawler of a fleet holds at once."},
+           .help = "Origins one crawler of a fleet holds at once, at most. It holds about its "
+                   "fair share: the origins with work divided by the live crawlers."},
 
     Option{.key = "transfers.connect_timeout",
            .kind = K::kSeconds,

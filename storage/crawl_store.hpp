@@ -40,6 +40,15 @@ struct LeaseRound {
   std::int64_t lease_ms = 30'000;    // how long a renewed or claimed lease lasts
   bool ask_fleet = false;            // also ask whether the whole fleet is done
   bool claim_due = false;            // claim origins with pages due for a revisit too (serve)
+  // Also count the fleet (LeaseGrant::live_workers, origins_with_work), the
+  // origins up to this many per live crawler: a share is never larger.
+  std::size_t count_fleet = 0;
+  bool leaving = false;  // this crawler stops: it no longer counts as a live one
+  // A page budget over the fleet (--max-pages; 0: none): the pages this
+  // crawler started so far, and how many more it would start before its next round.
+  std::int64_t max_pages = 0;
+  std::int64_t pages_started = 0;
+  std::int64_t pages_wanted = 0;
 };
 
 /// What a round of leases granted.
@@ -47,6 +56,15 @@ struct LeaseGrant {
   std::vector<std::string> renewed;  // of LeaseRound::renew, those still held
   std::vector<std::string> claimed;  // newly held origins with queued URLs (or due pages)
   bool fleet_done = false;           // asked: no URL queued, no origin leased by another
+  // Counted (LeaseRound::count_fleet): crawlers seen within a lease that did
+  // not stop, this one included; origins with queued URLs, a live lease,
+  // or (claim_due) pages due for a revisit.
+  std::size_t live_workers = 0;
+  std::size_t origins_with_work = 0;
+  // With a page budget: the pages this crawler may start in all, and whether
+  // the fleet's budget is all given out.
+  std::int64_t pages_allowed = 0;
+  bool pages_spent = false;
 };
 
 /// Where a walk over the seen set stands (an opaque, increasing position).

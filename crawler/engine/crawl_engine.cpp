@@ -101,16 +101,11 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       visit_(context_, gate_, robots_, sitemaps_, settler_, sink_, revisit_policy_),
       refiller_(context_, store, [this] { wake_.notify(); }),
       revisits_(context_, store,
-                {.fetchable = [this](std::string_view origin) { return fetchable(origin); },
+                {.fetchable = [this](std::string_view origin) { return leases_.fetchable(origin); },
                  .queued = [this] { wake_.notify(); }}),
-      leases_(Millis(options.lease_ms), options.lease_hosts),
-      lease_timer_(loop.get(), [this] {
-        lease_due_ = true;
-        lease_wake_.notify();
-      }) {
-  if (store_.leases_hosts())
-    frontier_.set_owner([this](std::string_view origin) { return fetchable(origin); });
-}
+      leases_(context_, store,
+              {.revisit_dropped = [this](const std::string& url) { revisits_.finished(url); },
+               .changed = [this] { wake_.notify(); }}) {}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -209,7 +204,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   if (keep_running_) revisits_.start();
   refiller_.start();
-  if (store_.leases_hosts()) lease_rounds_.spawn(keep_leases());
+  leases_.start(keep_running_);
 
   auto writer_has_room = [this] {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
@@ -223,8 +218,9 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     if (frontier_.refill_wanted()) refiller_.wanted();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
     if (frontier_.finished() && !settler_.busy() && !keep_running_) {
-      if (fleet_done() || frontier_.page_limit_reached()) break;
-      lease_wake_.notify();  // ask the fleet now, not at the next round
+      if (leases_.fleet_done() || (frontier_.page_limit_reached() && leases_.page_budget_spent()))
+        break;
+      leases_.ask_now();
     }
     // A full write backlog is waited out; the writer wakes us as it drains.
     if (!paused_ && writer_has_room()) {
@@ -246,15 +242,14 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   // Every task is joined and everything written even if one of them failed:
   // the engine must not die with coroutines still suspended on it.
-  scheduling_ = false;
   refiller_.stop();
-  lease_wake_.notify();
+  leases_.stop();
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
     co_await settler_.join();
     co_await refiller_.join();
-    co_await lease_rounds_.join();
+    co_await leases_.join();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -265,7 +260,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   grace_timer_.stop();
   co_await writer_.flush();
-  if (store_.leases_hosts()) co_await release_leases();
+  co_await leases_.release_all();
   if (failure) std::rethrow_exception(failure);
 
   summary_.pages = writer_.written();
@@ -278,8 +273,8 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     summary_.fatal_error = writer_.first_error();
   } else if (!refiller_.error().empty()) {
     summary_.fatal_error = refiller_.error();
-  } else if (!lease_error_.empty()) {
-    summary_.fatal_error = lease_error_;
+  } else if (!leases_.error().empty()) {
+    summary_.fatal_error = leases_.error();
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
@@ -300,11 +295,11 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
   VisitOutcome outcome = VisitOutcome::kDone;
   std::string failure;
   try {
-    if (fetchable(url.origin())) {
+    if (leases_.fetchable(url.origin())) {
       outcome = co_await visit_.run(url);
     } else {
       // The lease lapsed (this crawler stalled): the URL stays queued for the next holder.
-      drop_host(url.origin());
+      leases_.drop_host(url.origin());
       outcome = VisitOutcome::kAbandoned;
     }
   } catch (const std::exception& e) {

@@ -1,8 +1,9 @@
 // CrawlEngine: the scheduler and the lifecycle of a crawl. A scheduler
 // coroutine takes URLs from the Frontier when their origin may be fetched
 // and runs one PageVisit per URL (the visit's steps are in page_visit.hpp
-// and steps/); beside it run the frontier's refill, the seen-set loader,
-// the fleet's lease rounds and the revisit poller. stop() ends the crawl
+// and steps/); beside it run the frontier's refill and seen-set loader
+// (FrontierRefiller), the fleet's lease rounds (LeaseRounds) and the
+// revisit poller (RevisitPoller), each a class of its own. stop() ends the crawl
 // early: in-flight fetches get a grace period, everything fetched is
 // written.
 #pragma once
@@ -31,6 +32,7 @@
 #include "crawler/engine/crawl_summary.hpp"
 #include "crawler/engine/fetch_log.hpp"
 #include "crawler/engine/frontier_refiller.hpp"
+#include "crawler/engine/lease_rounds.hpp"
 #include "crawler/engine/origin_settler.hpp"
 #include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
@@ -40,7 +42,6 @@
 #include "crawler/engine/steps/revisit_policy.hpp"
 #include "crawler/engine/steps/visit_context.hpp"
 #include "crawler/frontier/frontier.hpp"
-#include "crawler/frontier/host_leases.hpp"
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
@@ -118,16 +119,9 @@ class CrawlEngine {
 
  private:
   async::Task<void> crawl_page(FrontierUrl url);
-  async::Task<void> keep_leases();
-  void take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
-                  TimePoint asked_at);
-  async::Task<void> release_leases();
-  bool fetchable(std::string_view origin) const;
-  void drop_host(std::string_view origin);
-  bool fleet_done() const { return !store_.leases_hosts() || fleet_done_; }
   void arm_wakeup();
   bool fatal() const {
-    return writer_.fatal() || !refiller_.error().empty() || !lease_error_.empty();
+    return writer_.fatal() || !refiller_.error().empty() || !leases_.error().empty();
   }
 
   async::Loop& loop_;
@@ -155,15 +149,8 @@ class CrawlEngine {
   PageVisit visit_;
   FrontierRefiller refiller_;
   RevisitPoller revisits_;
+  LeaseRounds leases_;  // when the store leases hosts (a fleet shares it)
   async::TaskScope pages_;
-  HostLeases leases_;  // used when the store leases hosts (a fleet shares it)
-  async::TaskScope lease_rounds_;
-  async::WakeSignal lease_wake_;
-  async::Timer lease_timer_;
-  bool lease_due_ = false;   // the timer fired: a round is due
-  bool fleet_done_ = false;  // the last round found no work left anywhere in the fleet
-  std::string lease_error_;
-  bool scheduling_ = true;  // false once run() takes no more work
   bool paused_ = false;
   bool keep_running_ = false;
   Clock::time_point started_ = Clock::now();

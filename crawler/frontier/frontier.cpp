@@ -266,6 +266,23 @@ std::vector<Frontier::HostView> Frontier::host_views() const {
   return views;
 }
 
+std::optional<Frontier::HostView> Frontier::host_view(std::string_view origin) const {
+  auto it = hosts_.find(origin);
+  if (it == hosts_.end()) return std::nullopt;
+  const Host& h = it->second;
+  return HostView{it->first,    h.urls.size(),   h.in_flight, h.last_start,
+                  h.next_start, h.resting_until, h.failures,  h.spilled};
+}
+
+void Frontier::set_page_limit(std::optional<std::size_t> pages) {
+  bool raised = !pages || (limits_.max_pages && *pages > *limits_.max_pages);
+  limits_.max_pages = pages;
+  // next() drops a host from the heap when its first URL may not start for
+  // the limit: with a higher one, it may now.
+  if (raised)
+    for (auto& [name, h] : hosts_) schedule(name, h);
+}
+
 void Frontier::set_host_delay(std::string_view name, Millis delay) {
   Host& h = host(name);
   h.delay = std::max(limits_.min_delay, delay);

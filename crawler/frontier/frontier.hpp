@@ -234,6 +234,9 @@ class Frontier {
     return in_flight_ == 0 &&
            ((queued_ == 0 && !spilled()) || (page_limit_reached() && retries_queued_ == 0));
   }
+  /// Changes the page limit (a fleet's crawler is given its part of the
+  /// fleet's budget as it goes); hosts held back by the old one are scheduled.
+  void set_page_limit(std::optional<std::size_t> pages);
   /// --max-pages URLs were started: no new page starts (retries, revisits and sitemaps may).
   bool page_limit_reached() const { return limits_.max_pages && started_ >= *limits_.max_pages; }
   std::size_t queued() const { return queued_; }
@@ -268,6 +271,8 @@ class Frontier {
   };
   /// Every origin held now; the views are valid until the frontier next changes.
   std::vector<HostView> host_views() const;
+  /// One origin, if held; valid until the frontier next changes.
+  std::optional<HostView> host_view(std::string_view origin) const;
 
  private:
   struct Host {

@@ -5,7 +5,7 @@ namespace crawler {
 
 bool HostLeases::holds(std::string_view origin, Clock::time_point now) const {
   auto it = until_.find(origin);
-  return it != until_.end() && now < it->second - lease_ / 3;
+  return it != until_.end() && now < it->second - lease_ / 3 && !handing_over_.contains(origin);
 }
 
 std::vector<std::string> HostLeases::origins() const {

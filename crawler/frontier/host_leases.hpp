@@ -3,8 +3,10 @@
 // trusted only while a third of it is left: a crawler stalled past that
 // (a pause, SIGSTOP, a lost network) starts nothing on the origin, so the
 // next holder, who may take it once the lease ends, never overlaps with it
-// and starts at least that long after its last fetch.
-// Bookkeeping only: the rounds with the store are the engine's.
+// and starts at least that long after its last fetch. An origin being
+// handed over (the crawler holds more than its fair share) is held and
+// renewed until what was fetched from it is stored, but nothing new starts.
+// Bookkeeping only: the rounds with the store are LeaseRounds'.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace crawler {
@@ -26,9 +29,11 @@ class HostLeases {
   Millis lease() const { return lease_; }
   /// Whether a fetch of `origin` may start at `now`.
   bool holds(std::string_view origin, Clock::time_point now) const;
-  /// Origins held (trusted or not), for renewal.
+  /// Origins held (trusted or not, handed over or not), for renewal.
   std::vector<std::string> origins() const;
   std::size_t size() const { return until_.size(); }
+  /// Origins held and not being handed over.
+  std::size_t kept() const { return until_.size() - handing_over_.size(); }
   /// How many more origins to claim.
   std::size_t room() const { return max_hosts_ > until_.size() ? max_hosts_ - until_.size() : 0; }
 
@@ -40,9 +45,15 @@ class HostLeases {
   }
   /// Whether `origin` was claimed less than `grace` before `now`.
   bool claimed_within(std::string_view origin, Clock::time_point now, Millis grace) const;
+  /// No new fetch of `origin` starts: it goes back to the fleet once idle.
+  void hand_over(const std::string& origin) {
+    if (until_.contains(origin)) handing_over_.insert(origin);
+  }
+  bool handing_over(std::string_view origin) const { return handing_over_.contains(origin); }
   void forget(const std::string& origin) {
     until_.erase(origin);
     claimed_at_.erase(origin);
+    handing_over_.erase(origin);
   }
 
  private:
@@ -59,6 +70,7 @@ class HostLeases {
   // lease (the store counts from later, so this errs on the safe side).
   std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> until_;
   std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> claimed_at_;
+  std::unordered_set<std::string, NameHash, std::equal_to<>> handing_over_;
 };
 
 }  // namespace crawler

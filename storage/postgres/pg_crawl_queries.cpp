@@ -116,7 +116,7 @@ CrawlStats crawl_stats(const std::string& db, int top) {
   stats.per_minute =
       counts(reader, "SELECT substr(fetched_at, 1, 16), count(*) FROM pages GROUP BY 1 ORDER BY 1");
   Result fleet = reader.conn().exec(
-      "SELECT w.name, (w.seen_ms >= " + kNowMs +
+      "SELECT w.name, (NOT w.stopped AND w.seen_ms >= " + kNowMs +
       " - 10000)::int, count(h.origin), w.pages,"
       " w.pages * 1000.0 / greatest(w.seen_ms - w.started_ms, 1)"
       " FROM workers w LEFT JOIN hosts h ON h.holder = w.id AND h.lease_until >= " +

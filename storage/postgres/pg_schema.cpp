@@ -151,13 +151,23 @@ ALTER TABLE urls ALTER COLUMN url TYPE text COLLATE "C",
 ALTER TABLE hosts ALTER COLUMN origin TYPE text COLLATE "C";
 )sql";
 
+// Version 5: leases that share the work. A crawler that stops cleanly says
+// so (`stopped`), and is no longer counted among the live ones whose number
+// divides the origins into fair shares. A fleet's --max-pages is a budget
+// per run (`run`: the first worker of the crawlers live together), of which
+// each worker holds the pages it may start (`page_budget`).
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE workers ADD COLUMN stopped boolean NOT NULL DEFAULT false,
+  ADD COLUMN run bigint, ADD COLUMN page_budget bigint NOT NULL DEFAULT 0;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
   const char* then = "";  // run after `sql`, in the same transaction
 };
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}};
+    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}, {5, kSchemaV5}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

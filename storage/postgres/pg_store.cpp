@@ -131,6 +131,10 @@ const std::string kSessionSetup = "SET idle_in_transaction_session_timeout = '5s
 // Lease times are Unix ms on the database's clock, the one all machines share.
 const std::string kNowMs = "(extract(epoch FROM now()) * 1000)::bigint";
 
+// The class of the advisory locks that guard a run's page budget (the
+// second key is the run); the schema's lock is a single key, another space.
+constexpr int kBudgetLockClass = 0x63726177;
+
 std::string worker_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
@@ -290,13 +294,72 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
                 {worker_})
             .int64(0, 0) != 0;
   }
+  if (round.count_fleet > 0) count_fleet(round, grant);
+  Param page_budget;
+  if (round.max_pages > 0) page_budget = number(budget_pages(round, grant));
   // Last, as the writer takes its locks in the same order (hosts, then workers).
-  leases_.defer("UPDATE workers SET seen_ms = " + kNowMs + " WHERE id = $1", {worker_});
+  leases_.defer("UPDATE workers SET seen_ms = " + kNowMs +
+                    ", stopped = $2, page_budget = coalesce($3, page_budget) WHERE id = $1",
+                {worker_, std::string(round.leaving ? "true" : "false"), page_budget});
   transaction.commit();
   std::lock_guard lock(epochs_mutex_);
   for (const std::string& origin : round.release) epochs_.erase(origin);
   for (auto& [origin, epoch] : claimed) epochs_[origin] = epoch;
   return grant;
+}
+
+// Live crawlers (seen within a lease, not stopped) and the origins with work:
+// queued URLs (probed as the claim probes), a live lease, or (serve) pages
+// due among the 1,000 most overdue, as the claim finds them. The origins are
+// counted up to `count_fleet` per live crawler, a bound on each round's work
+// that no share exceeds.
+void PgStore::count_fleet(const LeaseRound& round, LeaseGrant& grant) {
+  pg::Result counted = leases_.exec_prepared(
+      "WITH live AS (SELECT count(*) AS n FROM workers WHERE NOT stopped AND seen_ms >= " + kNowMs +
+          " - $1), due AS (SELECT u.origin FROM pages p JOIN urls u ON u.id = p.url_id" +
+          " WHERE $3::bool AND p.next_visit_ms <= " + kNowMs +
+          " ORDER BY p.next_visit_ms LIMIT 1000)"
+          " SELECT n, (SELECT count(*) FROM (SELECT 1 FROM hosts c WHERE"
+          " (c.holder IS NOT NULL AND c.lease_until >= " +
+          kNowMs +
+          ") OR EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin"
+          " OFFSET 0) OR c.origin IN (SELECT origin FROM due)"
+          " LIMIT (SELECT greatest(n, 1) * $2 FROM live)) AS s) FROM live",
+      {number(round.lease_ms), number(static_cast<std::int64_t>(round.count_fleet)),
+       std::string(round.claim_due ? "true" : "false")});
+  grant.live_workers = static_cast<std::size_t>(counted.int64(0, 0));
+  grant.origins_with_work = static_cast<std::size_t>(counted.int64(0, 1));
+}
+
+// --max-pages over the fleet. The crawlers of one run (those live together:
+// a crawler joins the run of the live ones, or starts one) share the budget;
+// each reserves what it will start before its next round, under a lock per
+// run, and gives back what it did not use. Returns this crawler's budget.
+std::int64_t PgStore::budget_pages(const LeaseRound& round, LeaseGrant& grant) {
+  if (run_ == 0)
+    run_ = leases_
+               .exec_prepared(
+                   "UPDATE workers SET run = (SELECT min(coalesce(w.run, w.id)) FROM workers w"
+                   " WHERE w.id = $1 OR (NOT w.stopped AND w.seen_ms >= " +
+                       kNowMs + " - $2)) WHERE id = $1 RETURNING run",
+                   {worker_, number(round.lease_ms)})
+               .int64(0, 0);
+  Param run = number(run_);
+  leases_.exec_prepared("SELECT pg_advisory_xact_lock(" + std::to_string(kBudgetLockClass) +
+                            ", ($1::bigint % 2147483647)::int)",
+                        {run});
+  std::int64_t others =
+      leases_
+          .exec_prepared(
+              "SELECT coalesce(sum(page_budget), 0) FROM workers WHERE run = $1 AND id <> $2",
+              {run, worker_})
+          .int64(0, 0);
+  std::int64_t mine =
+      std::max(round.pages_started,
+               std::min(round.pages_started + round.pages_wanted, round.max_pages - others));
+  grant.pages_allowed = mine;
+  grant.pages_spent = others + mine >= round.max_pages;
+  return mine;
 }
 
 // The ids of the pages' own URLs: they were queued, so the database has

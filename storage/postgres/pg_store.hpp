@@ -56,6 +56,8 @@ class PgStore final : public CrawlStore {
   using Epochs = std::unordered_map<std::string, std::int64_t>;
 
   std::vector<bool> still_held(std::span<const PageRecord> pages);
+  void count_fleet(const LeaseRound& round, LeaseGrant& grant);
+  std::int64_t budget_pages(const LeaseRound& round, LeaseGrant& grant);
   // What a batch's records add, gathered to be written in one statement each.
   struct Staged {
     std::vector<std::int64_t> done_ids, done_depths;  // URLs whose page is now stored
@@ -93,7 +95,8 @@ class PgStore final : public CrawlStore {
   pg::Connection robots_;
   pg::Connection due_;
   pg::Connection leases_;
-  std::string worker_;  // this crawler's id in `workers`
+  std::string worker_;    // this crawler's id in `workers`
+  std::int64_t run_ = 0;  // the run whose page budget it shares (leases_ only); 0: not yet known
   std::mutex epochs_mutex_;
   Epochs epochs_;  // the epoch of each origin this worker holds (or held, until released)
 };

@@ -442,7 +442,8 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
       "INSERT INTO pages(id, url_id, url, depth, fetched_at) VALUES (1, 1, 'http://h/a', 0, 'x');"
       "INSERT INTO links(from_page, to_url) VALUES (1, 2), (1, 3)");
   storage::pg::migrate(conn);
-  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0), 4);
+  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0),
+            storage::pg::kSchemaVersion);
   auto collations = conn.exec(
       "SELECT string_agg(table_name || '.' || column_name || ' ' || collation_name, ', '"
       " ORDER BY table_name, column_name) FROM information_schema.columns"

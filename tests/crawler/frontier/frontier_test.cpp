@@ -187,6 +187,28 @@ TEST(Frontier, AtThePageLimitSitemapsAndRevisitsStillGo) {
   EXPECT_EQ(frontier.started(), 1u);
 }
 
+// A fleet's crawler gets its part of --max-pages as it goes: a host held
+// back by the old limit starts again under the new one.
+TEST(Frontier, ARaisedPageLimitLetsTheHostsItHeldBackGo) {
+  FrontierLimits l = limits();
+  l.max_pages = 0;
+  Frontier frontier(l);
+  frontier.add_seed("http://a.com/1");
+  frontier.add_seed("http://a.com/2");
+  frontier.add_seed("http://b.com/1");
+  EXPECT_FALSE(frontier.next(kT0));
+  EXPECT_TRUE(frontier.page_limit_reached());
+  frontier.set_page_limit(2);
+  auto first = frontier.next(kT0);
+  auto second = frontier.next(kT0);
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(first->origin(), second->origin());
+  EXPECT_FALSE(frontier.next(kT0));
+  frontier.set_page_limit(std::nullopt);
+  EXPECT_TRUE(frontier.next(kT0));
+  EXPECT_EQ(frontier.started(), 3u);
+}
+
 TEST(Frontier, ARedirectKeepsItsDepthAndExtendsTheChain) {
   FrontierLimits l = limits();
   Frontier frontier(l);

@@ -49,5 +49,27 @@ TEST(HostLeases, AClaimIsNewForItsGraceAndARenewalDoesNotMakeItNewAgain) {
   EXPECT_FALSE(leases.claimed_within("http://b.com", kT0 + 6001ms, 3000ms));
 }
 
+// An origin handed over is still held (renewed, released once idle), but
+// no fetch of it starts, and it no longer counts among those kept.
+TEST(HostLeases, AnOriginHandedOverIsHeldButNotFetched) {
+  HostLeases leases(30'000ms, 10);
+  leases.granted("http://a.com", kT0);
+  leases.granted("http://b.com", kT0);
+  leases.hand_over("http://a.com");
+  leases.hand_over("http://c.com");  // not held: nothing to hand over
+  EXPECT_FALSE(leases.holds("http://a.com", kT0));
+  EXPECT_TRUE(leases.holds("http://b.com", kT0));
+  EXPECT_TRUE(leases.handing_over("http://a.com"));
+  EXPECT_FALSE(leases.handing_over("http://c.com"));
+  EXPECT_EQ(leases.size(), 2u);
+  EXPECT_EQ(leases.kept(), 1u);
+  EXPECT_EQ(leases.origins().size(), 2u);
+  leases.granted("http://a.com", kT0 + 1000ms);  // renewed: still going
+  EXPECT_FALSE(leases.holds("http://a.com", kT0 + 1000ms));
+  leases.forget("http://a.com");  // released
+  EXPECT_FALSE(leases.handing_over("http://a.com"));
+  EXPECT_EQ(leases.kept(), 1u);
+}
+
 }  // namespace
 }  // namespace crawler
