@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 OPENSSL = "openssl"
+SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"]
 
 
@@ -32,6 +33,16 @@ class TestCa:
                    "-addext", f"subjectAltName={san}",
                    "-addext", "basicConstraints=critical,CA:FALSE"])
         return cert, key
+
+    def trust_file(self, with_system: bool) -> Path:
+        """The file for --ca-file: the CA alone, or the system's bundle (about 140
+        public CAs, what a crawl of the web trusts) with the CA added, so that
+        loading the trust store costs what it costs on the web."""
+        if not with_system:
+            return self.cert
+        bundle = self.directory / "system-and-ca.pem"
+        bundle.write_bytes(SYSTEM_BUNDLE.read_bytes() + self.cert.read_bytes())
+        return bundle
 
     def _run(self, args: list[str]) -> None:
         done = subprocess.run([OPENSSL, *args], stdin=subprocess.DEVNULL, capture_output=True,

@@ -150,6 +150,9 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   // An unreadable file fails each HTTPS transfer (CURLE_SSL_CACERT_BADFILE,
   // a TLS error); the crawl command refuses one at start instead.
   if (!request.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, request.ca_file.c_str());
+  // 2TLS is libcurl's default since 7.62; set either way so the choice is ours.
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                   request.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
   if (request.low_speed_bytes > 0 && request.low_speed_time_s > 0) {

@@ -1,11 +1,13 @@
 // HTTPS with a private CA: the crawler binary trusts a CA it is given with
 // --ca-file (as curl's --cacert) and reaches nginx over TLS; without it the
 // pages are recorded as TLS failures, and a CA file that cannot be read is a
-// usage error at start.
+// usage error at start. Over HTTPS, HTTP/2 is offered unless --http2 off,
+// as nginx's log of the protocol it served shows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -93,6 +95,48 @@ TEST_F(TlsCrawlTest, WithoutTheCaFileThePagesFailWithACertificateError) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;
   EXPECT_EQ(scalar("SELECT error FROM pages"), "tls");
   EXPECT_THAT(scalar("SELECT error_detail FROM pages"), HasSubstr("certificate"));
+}
+
+// nginx's log lines ("PROTOCOL URI"), each split at its space: the protocols seen.
+std::vector<std::string> protocols_logged(const std::string& log) {
+  std::vector<std::string> protocols;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);)
+    protocols.push_back(line.substr(0, line.find(' ')));
+  return protocols;
+}
+
+TEST_F(TlsCrawlTest, AServerOfferingHttp2IsFetchedOverHttp2UnlessItIsTurnedOff) {
+  TlsSite site(dir_ / "site", linked_pages(), /*http2=*/true);
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string()}, err), kExitOk) << err;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  // robots.txt and /sitemap.xml (both 404) and the four pages, every one over HTTP/2.
+  std::vector<std::string> before = protocols_logged(site.access_log());
+  EXPECT_THAT(before, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(before, ::testing::Each("HTTP/2.0")) << site.access_log();
+
+  remove_database();
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string(), "--http2", "off"}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  std::vector<std::string> after = protocols_logged(site.access_log());
+  after.erase(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size()));
+  EXPECT_THAT(after, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(after, ::testing::Each("HTTP/1.1")) << site.access_log();
+}
+
+// A server without HTTP/2 is fetched over HTTP/1.1 with the switch on: the
+// switch offers, it does not insist.
+TEST_F(TlsCrawlTest, AServerWithoutHttp2IsFetchedOverHttp11WithTheSwitchOn) {
+  TlsSite site(dir_ / "site", linked_pages());
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string(), "--http2", "on"}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  EXPECT_THAT(protocols_logged(site.access_log()), ::testing::Each("HTTP/1.1"));
 }
 
 TEST_F(TlsCrawlTest, ACaFileThatCannotBeReadIsAUsageErrorNamingIt) {
