@@ -1,8 +1,8 @@
 """nginx as a benchmark's web server: its own prefix and config under a run
 directory, `daemon off` as a child, stopped on exit. Shared by crawl_site
 (one address) and broad_crawl (one address per host, each its own root).
-Over HTTPS (a TestCa given) each block of addresses 127.0.X.* gets one
-certificate naming its addresses, HTTP/2 offered or not; with
+Over HTTPS (a TestCa given) every 8 addresses get one certificate naming
+them, HTTP/2 offered or not; with
 `log_connections` every request is logged with its connection, whether its
 TLS session was resumed and its protocol (connection_stats() counts them).
 """
@@ -77,6 +77,8 @@ TLS = """\
         ssl_session_cache shared:SSL:10m;
 """
 
+CERT_NAMES = 8  # addresses named by one server certificate
+
 
 @dataclasses.dataclass
 class ConnectionStats:
@@ -113,15 +115,15 @@ class NginxSite:
         self.port = 0
 
     def _blocks(self) -> list[tuple[list[str], str]]:
-        """(addresses, TLS lines) per server block: one per 127.0.X.* over HTTPS."""
+        """(addresses, TLS lines) per server block. Over HTTPS, a certificate per
+        CERT_NAMES addresses: a certificate of a few names, as on the web (a
+        certificate of hundreds of names costs the client more to decode)."""
         if self.tls is None:
             return [(list(self.addresses), "")]
-        groups: dict[str, list[str]] = {}
-        for a in self.addresses:
-            groups.setdefault(a.rsplit(".", 1)[0], []).append(a)
         blocks = []
-        for net, members in groups.items():
-            cert, key = self.tls.issue(f"server-{net}", members)
+        for first in range(0, len(self.addresses), CERT_NAMES):
+            members = list(self.addresses[first:first + CERT_NAMES])
+            cert, key = self.tls.issue(f"server-{members[0]}", members)
             blocks.append((members, TLS.format(cert=cert, key=key)))
         return blocks
 
