@@ -154,8 +154,8 @@ EasyHandle make_easy(const FetchRequest& request, CurlMulti& multi, Sink& sink) 
   // built in the multi handle for CURLOPT_CA_CACHE_TIMEOUT, but only when no
   // CA directory is set, and Debian's libcurl sets one by default
   // (/etc/ssl/certs). With it, every new TLS connection parsed the whole CA
-  // file again: about 140 certificates for the system's bundle, 18.9 ms of
-  // CPU per page in an HTTPS broad crawl (bench/README.md). The bundle holds
+  // file again: about 140 certificates for the system's bundle, about 19 ms
+  // of CPU per page in an HTTPS broad crawl (bench/README.md). The bundle holds
   // the same certificates as that directory, so the directory is dropped.
   curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
   // 2TLS is libcurl's default since 7.62; set either way so the choice is ours.

@@ -2,7 +2,8 @@
 // --ca-file (as curl's --cacert) and reaches nginx over TLS; without it the
 // pages are recorded as TLS failures, and a CA file that cannot be read is a
 // usage error at start. Over HTTPS, HTTP/2 is offered unless --http2 off,
-// as nginx's log of the protocol it served shows.
+// as nginx's log of the protocol it served shows; the CA file is read once
+// for a crawl's many TLS connections, not once per connection.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
