@@ -37,7 +37,7 @@ events {{
 }}
 
 http {{
-    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status';
+    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec';
     access_log {access_log};
     sendfile on;
     tcp_nopush on;
@@ -88,6 +88,7 @@ class ConnectionStats:
     connections: int = 0
     resumed: int = 0  # connections whose TLS session was resumed (abbreviated handshake)
     protocols: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    longest_pause_s: float = 0.0  # longest time between two requests ending (a stall shows)
 
     @property
     def full_handshakes(self) -> int:
@@ -183,13 +184,18 @@ class NginxSite:
         A connection that made no request is not logged, so not counted."""
         stats = ConnectionStats()
         seen: set[str] = set()
+        last_end: float | None = None
         with open(self.prefix / "access.log", "rb") as log:
             log.seek(offset)
             for line in log.read().decode(errors="replace").splitlines():
                 fields = line.split()
-                if len(fields) < 3:
+                if len(fields) < 5:
                     continue
                 stats.requests += 1
+                end = float(fields[4])
+                if last_end is not None:
+                    stats.longest_pause_s = max(stats.longest_pause_s, end - last_end)
+                last_end = end
                 stats.protocols[fields[2]] += 1
                 if fields[0] not in seen:
                     seen.add(fields[0])
