@@ -17,7 +17,8 @@ def address(i: int) -> str:
     return f"127.0.{1 + i // 250}.{1 + i % 250}"
 
 
-def build_web(root: Path, hosts: int, pages: int, port: int, seed: int) -> list[str]:
+def build_web(root: Path, hosts: int, pages: int, port: int, seed: int,
+              scheme: str = "http") -> list[str]:
     """Writes every host's robots.txt and pages; returns the seed URLs."""
     rng = random.Random(seed)
     filler = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20 + "</p>\n"
@@ -33,10 +34,10 @@ def build_web(root: Path, hosts: int, pages: int, port: int, seed: int) -> list[
             links = [f"/p{q}.html" for q in (2 * p + 1, 2 * p + 2, p // 2) if q < pages]
             for _ in range(3):  # other hosts' pages, from the same web
                 other = rng.randrange(hosts)
-                links.append(f"http://{address(other)}:{port}/p{rng.randrange(pages)}.html")
+                links.append(f"{scheme}://{address(other)}:{port}/p{rng.randrange(pages)}.html")
             body = "".join(f'<li><a href="{link}">link</a></li>\n' for link in links)
             (home / f"p{p}.html").write_text(
                 f"<!DOCTYPE html>\n<html><head><title>Host {i} page {p}</title></head>"
                 f"<body><h1>Host {i}, page {p}</h1>\n{filler}<ul>\n{body}</ul></body></html>\n")
-        seeds.append(f"http://{address(i)}:{port}/p0.html")
+        seeds.append(f"{scheme}://{address(i)}:{port}/p0.html")
     return seeds

@@ -1,8 +1,14 @@
 """nginx as a benchmark's web server: its own prefix and config under a run
 directory, `daemon off` as a child, stopped on exit. Shared by crawl_site
 (one address) and broad_crawl (one address per host, each its own root).
+Over HTTPS (a TestCa given) every 8 addresses get one certificate naming
+them, HTTP/2 offered or not; with
+`log_connections` every request is logged with its connection, whether its
+TLS session was resumed and its protocol (connection_stats() counts them).
 """
 
+import collections
+import dataclasses
 import getpass
 import grp
 import os
@@ -10,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import measure
+from test_ca import TestCa
 
 NGINX = "/usr/sbin/nginx"
 
@@ -30,7 +37,8 @@ events {{
 }}
 
 http {{
-    access_log off;
+    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec';
+    access_log {access_log};
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;
@@ -46,16 +54,45 @@ http {{
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
 
+{servers}}}
+"""
+
+SERVER = """\
     server {{
 {listen}
         server_name bench;
-        root {root};
+{tls}        root {root};
         location / {{
             try_files $uri =404;
         }}
     }}
-}}
 """
+
+# TLS 1.3 is not nginx 1.22's default yet; a server-side session cache as a
+# production server has one (TLS 1.3 resumes by tickets, on by default).
+TLS = """\
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:SSL:10m;
+"""
+
+CERT_NAMES = 8  # addresses named by one server certificate
+
+
+@dataclasses.dataclass
+class ConnectionStats:
+    """What nginx's access log says of the requests logged since an offset."""
+
+    requests: int = 0
+    connections: int = 0
+    resumed: int = 0  # connections whose TLS session was resumed (abbreviated handshake)
+    protocols: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    longest_pause_s: float = 0.0  # longest time between two requests ending (a stall shows)
+
+    @property
+    def full_handshakes(self) -> int:
+        return self.connections - self.resumed
 
 
 class NginxSite:
@@ -66,13 +103,30 @@ class NginxSite:
     """
 
     def __init__(self, root: str, prefix: Path, workers: str = "1",
-                 addresses: tuple[str, ...] = ("127.0.0.1",)):
+                 addresses: tuple[str, ...] = ("127.0.0.1",), tls: TestCa | None = None,
+                 http2: bool = False, log_connections: bool = False):
         self.root = root
         self.prefix = prefix
         self.workers = workers
         self.addresses = addresses
+        self.tls = tls
+        self.http2 = http2
+        self.log_connections = log_connections
         self.proc: subprocess.Popen | None = None
         self.port = 0
+
+    def _blocks(self) -> list[tuple[list[str], str]]:
+        """(addresses, TLS lines) per server block. Over HTTPS, a certificate per
+        CERT_NAMES addresses: a certificate of a few names, as on the web (a
+        certificate of hundreds of names costs the client more to decode)."""
+        if self.tls is None:
+            return [(list(self.addresses), "")]
+        blocks = []
+        for first in range(0, len(self.addresses), CERT_NAMES):
+            members = list(self.addresses[first:first + CERT_NAMES])
+            cert, key = self.tls.issue(f"server-{members[0]}", members)
+            blocks.append((members, TLS.format(cert=cert, key=key)))
+        return blocks
 
     def __enter__(self) -> "NginxSite":
         self.prefix.mkdir(parents=True, exist_ok=True)
@@ -81,13 +135,20 @@ class NginxSite:
             user_line = f"user {getpass.getuser()} {grp.getgrgid(os.getegid()).gr_name};"
         self._log = open(self.prefix / "stderr.log", "ab")
         last_error: Exception | None = None
+        blocks = self._blocks()
+        params = (" ssl" if self.tls else "") + (" http2" if self.http2 else "")
+        access_log = (f"{self.prefix}/access.log conn" if self.log_connections else "off")
         for _ in range(3):  # the free port can be taken between probe and bind
             self.port = measure.free_port()
-            listen = "\n".join(f"        listen {a}:{self.port} backlog=4096;"
-                               for a in self.addresses)
+            servers = "".join(
+                SERVER.format(listen="\n".join(f"        listen {a}:{self.port}{params} "
+                                               "backlog=4096;" for a in members),
+                              tls=tls, root=self.root)
+                for members, tls in blocks)
             conf = self.prefix / "nginx.conf"
             conf.write_text(CONF.format(workers=self.workers, prefix=self.prefix,
-                                        user_line=user_line, listen=listen, root=self.root,
+                                        user_line=user_line, servers=servers,
+                                        access_log=access_log,
                                         connections=4096 + len(self.addresses),
                                         nofile=16384 + 2 * len(self.addresses)))
             self.proc = subprocess.Popen(
@@ -105,8 +166,42 @@ class NginxSite:
         self._log.close()
         raise RuntimeError(f"nginx did not start ({last_error}); see {self.prefix}/error.log")
 
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
     def url(self, address: str = "127.0.0.1", path: str = "/index.html") -> str:
-        return f"http://{address}:{self.port}{path}"
+        return f"{self.scheme}://{address}:{self.port}{path}"
+
+    def log_offset(self) -> int:
+        """Where the access log ends now: pass it to connection_stats after a run."""
+        log = self.prefix / "access.log"
+        return log.stat().st_size if log.exists() else 0
+
+    def connection_stats(self, offset: int) -> ConnectionStats:
+        """Requests, distinct connections, resumed TLS sessions and protocols logged
+        after `offset` (nginx writes each line as its request ends, unbuffered).
+        A connection that made no request is not logged, so not counted."""
+        stats = ConnectionStats()
+        seen: set[str] = set()
+        last_end: float | None = None
+        with open(self.prefix / "access.log", "rb") as log:
+            log.seek(offset)
+            for line in log.read().decode(errors="replace").splitlines():
+                fields = line.split()
+                if len(fields) < 5:
+                    continue
+                stats.requests += 1
+                end = float(fields[4])
+                if last_end is not None:
+                    stats.longest_pause_s = max(stats.longest_pause_s, end - last_end)
+                last_end = end
+                stats.protocols[fields[2]] += 1
+                if fields[0] not in seen:
+                    seen.add(fields[0])
+                    stats.connections += 1
+                    stats.resumed += fields[1] == "r"
+        return stats
 
     def cpu_s(self) -> float:
         assert self.proc is not None

@@ -68,6 +68,9 @@ struct CrawlOptions {
   // PEM file of the CAs trusted for HTTPS instead of the system's store (as
   // curl's --cacert, CURLOPT_CAINFO); empty: the system's.
   std::string ca_file;
+  // on: HTTP/2 offered to HTTPS servers (ALPN), HTTP/1.1 where they decline
+  // and for http:// URLs (libcurl's default); off: HTTP/1.1 everywhere.
+  std::string http2 = "on";
 
   // Revisits (serve): a page comes back after an interval that doubles while
   // it stays unchanged and halves when it changes, within these bounds.

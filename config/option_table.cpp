@@ -23,6 +23,7 @@ constexpr std::int64_t kMiB = 1 << 20;
 constexpr std::array<std::string_view, 3> kScopeModes = {"host", "domain", "any"};
 constexpr std::array<std::string_view, 4> kLogLevels = {"debug", "info", "warning", "error"};
 constexpr std::array<std::string_view, 2> kLogFormats = {"text", "json"};
+constexpr std::array<std::string_view, 2> kOnOff = {"on", "off"};
 
 using O = CrawlOptions;
 using K = Kind;
@@ -288,6 +289,14 @@ const std::array kOptions = {
                    "the system's list, so add the public CAs to it to reach public sites too. A "
                    "file that cannot be read stops the crawl at start (exit 2).",
            .example = R"("/etc/ssl/private-ca.pem")"},
+    Option{.key = "transfers.http2",
+           .kind = K::kChoice,
+           .field = &O::http2,
+           .flag = "--http2",
+           .help = "on: offer HTTP/2 to HTTPS servers (ALPN; one connection carries an origin's "
+                   "transfers at once), HTTP/1.1 where a server declines and for http:// URLs; "
+                   "off: HTTP/1.1 everywhere, for a server whose HTTP/2 misbehaves.",
+           .choices = kOnOff},
 
     Option{.key = "revisit.min",
            .kind = K::kSeconds,

@@ -16,6 +16,7 @@ RequestBuilder::RequestBuilder(const config::CrawlOptions& options)
   common_.low_speed_bytes = options.low_speed_bytes;
   common_.low_speed_time_s = options.low_speed_time_s;
   common_.ca_file = options.ca_file;
+  common_.http2 = options.http2 == "on";
 }
 
 async::FetchRequest RequestBuilder::build(std::string url, RequestKind kind) const {

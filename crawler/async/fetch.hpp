@@ -70,6 +70,8 @@ struct FetchRequest {
   // PEM file of the CAs to trust instead of the system's (CURLOPT_CAINFO);
   // empty: the system's.
   std::string ca_file;
+  // Offer HTTP/2 to HTTPS servers (CURL_HTTP_VERSION_2TLS); false: HTTP/1.1 only.
+  bool http2 = true;
   bool keep_raw = false;  // fill FetchResult::raw_request / raw_response_head
 };
 

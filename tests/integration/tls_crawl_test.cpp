@@ -1,13 +1,20 @@
 // HTTPS with a private CA: the crawler binary trusts a CA it is given with
 // --ca-file (as curl's --cacert) and reaches nginx over TLS; without it the
 // pages are recorded as TLS failures, and a CA file that cannot be read is a
-// usage error at start.
+// usage error at start. Over HTTPS, HTTP/2 is offered unless --http2 off,
+// as nginx's log of the protocol it served shows; the CA file is read once
+// for a crawl's many TLS connections, not once per connection.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,6 +100,104 @@ TEST_F(TlsCrawlTest, WithoutTheCaFileThePagesFailWithACertificateError) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "1") << err;
   EXPECT_EQ(scalar("SELECT error FROM pages"), "tls");
   EXPECT_THAT(scalar("SELECT error_detail FROM pages"), HasSubstr("certificate"));
+}
+
+// nginx's log lines ("PROTOCOL URI CONNECTION"): the protocols seen.
+std::vector<std::string> protocols_logged(const std::string& log) {
+  std::vector<std::string> protocols;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);)
+    protocols.push_back(line.substr(0, line.find(' ')));
+  return protocols;
+}
+
+TEST_F(TlsCrawlTest, AServerOfferingHttp2IsFetchedOverHttp2UnlessItIsTurnedOff) {
+  TlsSite site(dir_ / "site", linked_pages(), /*http2=*/true);
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string()}, err), kExitOk) << err;
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  // robots.txt and /sitemap.xml (both 404) and the four pages, every one over HTTP/2.
+  std::vector<std::string> before = protocols_logged(site.access_log());
+  EXPECT_THAT(before, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(before, ::testing::Each("HTTP/2.0")) << site.access_log();
+
+  remove_database();
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string(), "--http2", "off"}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  std::vector<std::string> after = protocols_logged(site.access_log());
+  after.erase(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size()));
+  EXPECT_THAT(after, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(after, ::testing::Each("HTTP/1.1")) << site.access_log();
+}
+
+// A server without HTTP/2 is fetched over HTTP/1.1 with the switch on: the
+// switch offers, it does not insist.
+TEST_F(TlsCrawlTest, AServerWithoutHttp2IsFetchedOverHttp11WithTheSwitchOn) {
+  TlsSite site(dir_ / "site", linked_pages());
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string(), "--http2", "on"}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  EXPECT_THAT(protocols_logged(site.access_log()), ::testing::Each("HTTP/1.1"));
+}
+
+// nginx's log lines ("PROTOCOL URI CONNECTION"): the distinct connections.
+std::set<std::string> connections_logged(const std::string& log) {
+  std::set<std::string> connections;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);)
+    connections.insert(line.substr(line.rfind(' ') + 1));
+  return connections;
+}
+
+// How often the file was opened while `run` ran (inotify), or -1.
+template <typename Run>
+int opens_of(const std::filesystem::path& file, Run run) {
+  int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  // Closes are watched too: inotify merges identical events in a row, and
+  // open, close, open, close never are.
+  if (fd < 0 || ::inotify_add_watch(fd, file.c_str(), IN_OPEN | IN_CLOSE) < 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  run();
+  int opens = 0;
+  alignas(inotify_event) char buffer[4096];
+  for (int reads = 0; reads < 1000; ++reads) {  // bounded: drains what is queued
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      opens += (event->mask & IN_OPEN) != 0;
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  ::close(fd);
+  return opens;
+}
+
+// The CA file is read into a store once and the store kept (libcurl's CA
+// cache), not read again for every TLS connection: with the system's bundle
+// of about 140 certificates that re-read cost more than everything else a
+// page costs.
+TEST_F(TlsCrawlTest, TheCaFileIsReadOnceForManyTlsConnections) {
+  TlsSite site(dir_ / "site", linked_pages(), /*http2=*/false, /*one_request_per_connection=*/true);
+  write_seeds({site.origin() + "/"});
+  std::string err;
+  int exit = -1;
+  int opens = opens_of(site.ca_file(), [&] {
+    exit = crawl({"--ca-file", site.ca_file().string()}, err);
+  });
+  EXPECT_EQ(exit, kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+  // robots.txt, /sitemap.xml and the four pages, each on its own connection.
+  ASSERT_EQ(connections_logged(site.access_log()).size(), 6u) << site.access_log();
+  // Once when the crawl command checks it at start, once into the store.
+  EXPECT_EQ(opens, 2);
 }
 
 TEST_F(TlsCrawlTest, ACaFileThatCannotBeReadIsAUsageErrorNamingIt) {

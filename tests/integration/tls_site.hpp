@@ -3,7 +3,9 @@
 // IP:127.0.0.1, issued by that CA, trusted by nothing on this machine). nginx
 // runs under the site's own directory (config, pid, logs, temp paths), as
 // bench/nginx_site.py runs it, and is stopped by the destructor; it also
-// gets SIGTERM if the test process dies first.
+// gets SIGTERM if the test process dies first. It offers HTTP/2 when asked,
+// closes each connection after one request when asked, and logs each
+// request's protocol and connection as the server saw them.
 #pragma once
 
 #include <arpa/inet.h>
@@ -31,10 +33,12 @@ namespace crawler::testing {
 class TlsSite {
  public:
   /// Writes `pages` (path under / → HTML) and the certificates under `dir`,
-  /// then starts nginx on a free loopback port. Throws std::runtime_error,
-  /// with nginx's error log, if it cannot.
-  TlsSite(const std::filesystem::path& dir, const std::map<std::string, std::string>& pages)
-      : dir_(dir) {
+  /// then starts nginx on a free loopback port, offering HTTP/2 if `http2`,
+  /// one request per connection if `one_request_per_connection`. Throws
+  /// std::runtime_error, with nginx's error log, if it cannot.
+  TlsSite(const std::filesystem::path& dir, const std::map<std::string, std::string>& pages,
+          bool http2 = false, bool one_request_per_connection = false)
+      : dir_(dir), http2_(http2), one_request_(one_request_per_connection) {
     std::filesystem::create_directories(dir_ / "root");
     for (const auto& [path, html] : pages) std::ofstream(dir_ / "root" / path) << html;
     make_certificates();
@@ -49,6 +53,9 @@ class TlsSite {
   std::string origin() const { return "https://127.0.0.1:" + std::to_string(port_); }
   /// The test CA's certificate (PEM): what --ca-file must name.
   std::filesystem::path ca_file() const { return dir_ / "ca.pem"; }
+  /// nginx's access log: one line per request, "PROTOCOL URI CONNECTION",
+  /// e.g. "HTTP/2.0 /a.html 3" (nginx's $server_protocol and $connection).
+  std::string access_log() const { return read(dir_ / "access.log"); }
 
   /// SIGTERM (nginx's fast shutdown), then SIGKILL if it lingers; reaped.
   void stop() {
@@ -116,11 +123,14 @@ class TlsSite {
     // test's directory.
     if (::geteuid() == 0) conf << "user root root;\n";
     conf << "events { worker_connections 256; }\n"
-         << "http {\n  access_log " << d << "/access.log;\n"
+         << "http {\n  log_format protocol '$server_protocol $request_uri $connection';\n"
+         << "  access_log " << d << "/access.log protocol;\n"
+         << (one_request_ ? "  keepalive_requests 1;\n" : "")
          << "  types { text/html html; }\n  default_type application/octet-stream;\n";
     for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
       conf << "  " << temp << "_temp_path " << d << "/" << temp << ";\n";
-    conf << "  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n"
+    conf << "  server {\n    listen 127.0.0.1:" << port_ << " ssl" << (http2_ ? " http2" : "")
+         << ";\n"
          << "    ssl_certificate " << d << "/server.pem;\n"
          << "    ssl_certificate_key " << d << "/server.key;\n"
          << "    root " << d << "/root;\n    index index.html;\n  }\n}\n";
@@ -178,6 +188,8 @@ class TlsSite {
   }
 
   std::filesystem::path dir_;
+  bool http2_ = false;
+  bool one_request_ = false;
   pid_t pid_ = -1;
   int port_ = 0;
 };

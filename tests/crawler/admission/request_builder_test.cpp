@@ -16,12 +16,13 @@ config::CrawlOptions unusual_options() {
   options.low_speed_bytes = 42;
   options.low_speed_time_s = 7;
   options.max_body_bytes = 999;
+  options.http2 = "off";
   return options;
 }
 
 // Every kind gets the crawl's agent and limits: robots.txt requests had
 // lost the connect and low-speed limits when they copied them by hand.
-TEST(RequestBuilder, EveryKindCarriesTheCrawlsAgentAndTimeLimits) {
+TEST(RequestBuilder, EveryKindCarriesTheCrawlsAgentTimeLimitsAndHttpVersion) {
   RequestBuilder builder(unusual_options());
   for (RequestKind kind : {RequestKind::kPage, RequestKind::kRobots, RequestKind::kSitemap}) {
     async::FetchRequest request = builder.build("http://a.test/x", kind);
@@ -31,7 +32,10 @@ TEST(RequestBuilder, EveryKindCarriesTheCrawlsAgentAndTimeLimits) {
     EXPECT_EQ(request.total_timeout_ms, 5678);
     EXPECT_EQ(request.low_speed_bytes, 42);
     EXPECT_EQ(request.low_speed_time_s, 7);
+    EXPECT_FALSE(request.http2);
   }
+  EXPECT_TRUE(
+      RequestBuilder(config::CrawlOptions{}).build("https://a.test/", RequestKind::kPage).http2);
 }
 
 TEST(RequestBuilder, EachKindHasItsOwnBodyCap) {
