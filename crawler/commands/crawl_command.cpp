@@ -100,6 +100,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       engine->resume_stored_urls();
       log::info("resuming: the URLs earlier runs queued are read back from the database");
     }
+    // The console operator's orders for origins (paused, blocked, a delay) hold across runs.
+    engine->restore_origin_controls(store->origin_controls());
     // Seeds are queued durably before anything is fetched.
     store->queue(seeds.urls, 0);
   } catch (const std::invalid_argument& e) {

@@ -4,9 +4,12 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "crawler/service/console_api.hpp"
 #include "crawler/service/console_assets.hpp"
@@ -262,6 +265,79 @@ class Service {
     respond(json_reply(200, errors_json(engine_, static_cast<std::size_t>(*limit))));
   }
 
+  // GET /api/log?origin=&class=&error=&after=&limit=&format=jsonl
+  void crawl_log(const HttpRequest& request, Respond& respond) {
+    auto limit = bounded(request, "limit", 200, 1, 5000);
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 5000")));
+    auto after = bounded(request, "after", 0, 0, std::numeric_limits<long>::max());
+    if (!after) return respond(json_reply(400, error_json("after: a line number")));
+    auto filter = log_filter(
+        static_cast<std::uint64_t>(*after), std::string(request.param("origin").value_or("")),
+        std::string(request.param("class").value_or("")),
+        std::string(request.param("error").value_or("")), static_cast<std::size_t>(*limit));
+    if (!filter)
+      return respond(json_reply(400, error_json("class: one of 1xx, 2xx, 3xx, 4xx, 5xx, error")));
+    auto format = request.param("format").value_or("json");
+    if (format == "jsonl")
+      return respond({200,
+                      "application/x-ndjson; charset=utf-8",
+                      log_json_lines(engine_.fetch_log(), *filter),
+                      {{"Cache-Control", "no-store"}}});
+    if (format != "json") return respond(json_reply(400, error_json("format: json or jsonl")));
+    respond(json_reply(200, log_json(engine_.fetch_log(), *filter)));
+  }
+
+  // GET /api/origin?origin=O&offset=N&limit=N: what the loop knows, then
+  // what the database holds (queued URLs, robots.txt), read on the pool.
+  void origin(const HttpRequest& request, Respond& respond) {
+    auto origin = origin_param(request.param("origin").value_or(""));
+    if (!origin) return respond(json_reply(400, error_json("origin: scheme://host[:port]")));
+    auto offset = bounded(request, "offset", 0, 0, std::numeric_limits<long>::max());
+    auto limit = bounded(request, "limit", 50, 1, 500);
+    if (!offset || !limit)
+      return respond(json_reply(400, error_json("offset, limit: numbers (limit 1 to 500)")));
+    auto live = nlohmann::json::parse(origin_json(engine_, *origin));
+    auto work = [reader = settings_.reader, live = std::move(live), o = *origin, from = *offset,
+                 n = static_cast<int>(*limit)]() mutable {
+      live.update(nlohmann::json::parse(origin_stored_json(*reader, o, from, n)));
+      return json_reply(200, live.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  // POST /api/origin/{pause,resume,block,delay}?origin=O[&delay=SECONDS]:
+  // an order for one origin, kept across restarts. Blocking is for the
+  // rest of the crawl: nothing lifts it.
+  void control_origin(const HttpRequest& request, Respond& respond) {
+    auto origin = origin_param(request.param("origin").value_or(""));
+    if (!origin) return respond(json_reply(400, error_json("origin: scheme://host[:port]")));
+    storage::OriginControl order{*origin};
+    if (const storage::OriginControl* given = engine_.origin_controls().find(*origin))
+      order = *given;
+    std::string_view action = std::string_view(request.path).substr(sizeof("/api/origin/") - 1);
+    if (action == "pause") {
+      order.paused = true;
+    } else if (action == "resume") {
+      order.paused = false;
+    } else if (action == "block") {
+      order.blocked = true;
+    } else {  // delay: seconds, or empty for the crawl's own
+      std::string text = request.param("delay").value_or("");
+      if (text.empty()) {
+        order.delay_ms = -1;
+      } else {
+        double seconds = -1;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (ec != std::errc{} || end != text.data() + text.size() || !(seconds >= 0) ||
+            seconds > 3600)
+          return respond(json_reply(400, error_json("delay: seconds from 0 to 3600, or empty")));
+        order.delay_ms = static_cast<std::int64_t>(seconds * 1000);
+      }
+    }
+    engine_.control_origin(std::move(order));
+    respond(json_reply(200, origin_order_json(engine_, *origin)));
+  }
+
   void search(const HttpRequest& request, Respond& respond) {
     auto query = request.param("q");
     auto limit = bounded(request, "limit", 20, 1, 100);
@@ -286,10 +362,20 @@ class Service {
 
   // After the members it names: an initializer here sees only what precedes it.
   static constexpr ApiRoute kApiRoutes[] = {
-      {"/api/seeds", true, &Service::add_seeds}, {"/api/pause", true, &Service::pause},
-      {"/api/resume", true, &Service::pause},    {"/api/overview", false, &Service::overview},
-      {"/api/hosts", false, &Service::hosts},    {"/api/errors", false, &Service::errors},
-      {"/api/search", false, &Service::search},  {"/api/page", false, &Service::page},
+      {"/api/seeds", true, &Service::add_seeds},
+      {"/api/pause", true, &Service::pause},
+      {"/api/resume", true, &Service::pause},
+      {"/api/overview", false, &Service::overview},
+      {"/api/hosts", false, &Service::hosts},
+      {"/api/errors", false, &Service::errors},
+      {"/api/search", false, &Service::search},
+      {"/api/page", false, &Service::page},
+      {"/api/log", false, &Service::crawl_log},
+      {"/api/origin", false, &Service::origin},
+      {"/api/origin/pause", true, &Service::control_origin},
+      {"/api/origin/resume", true, &Service::control_origin},
+      {"/api/origin/block", true, &Service::control_origin},
+      {"/api/origin/delay", true, &Service::control_origin},
   };
 
   CrawlEngine& engine_;

@@ -151,13 +151,25 @@ ALTER TABLE urls ALTER COLUMN url TYPE text COLLATE "C",
 ALTER TABLE hosts ALTER COLUMN origin TYPE text COLLATE "C";
 )sql";
 
+// Version 5: the console's orders for origins (pause, delay, block), kept
+// across restarts; one row per origin, the newest order.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE origin_controls (
+  origin        text COLLATE "C" PRIMARY KEY,
+  paused        boolean NOT NULL DEFAULT false,
+  blocked       boolean NOT NULL DEFAULT false,
+  delay_ms      bigint,
+  changed_at_ms bigint NOT NULL
+);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
   const char* then = "";  // run after `sql`, in the same transaction
 };
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}};
+    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}, {5, kSchemaV5}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

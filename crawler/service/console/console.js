@@ -184,18 +184,29 @@ function clearMessage(owner) {
 
 // ---- Overview: series over the last hour, totals, charts ----------------------
 
-const kSeriesKeys = ['pages_per_s', 'bytes_per_s', 'errors_per_s', 'queued', 'in_flight',
-                     'hosts_active', 'hosts_resting', 'hosts_backing_off', 'write_latency_ms'];
+const kSeriesKeys = ['pages_per_s', 'bytes_per_s', 'errors_per_s', 'queued', 'queued_stored',
+                     'paused', 'in_flight', 'hosts_active', 'hosts_resting', 'hosts_backing_off',
+                     'write_latency_ms'];
+// `unit` names the y axis; the x axis is the time of day, UTC. Time the crawl
+// spent paused is shaded on every chart (pauseShading), so a pause does not
+// read as an outage.
 const kLineCharts = [
-  {id: 'pages-per-s', title: 'Pages per second', keys: ['pages_per_s'], format: formatCount},
-  {id: 'bytes-per-s', title: 'Bytes per second', keys: ['bytes_per_s'], format: formatBytes},
-  {id: 'errors-per-s', title: 'Errors per second', keys: ['errors_per_s'], format: formatCount},
-  {id: 'queued', title: 'Frontier: queued in memory', keys: ['queued'], format: formatCount},
-  {id: 'in-flight', title: 'Fetches in flight', keys: ['in_flight'], format: formatCount},
+  {id: 'pages-per-s', title: 'Pages per second', keys: ['pages_per_s'], format: formatCount,
+   unit: 'pages/s'},
+  {id: 'bytes-per-s', title: 'Bytes per second', keys: ['bytes_per_s'], format: formatBytes,
+   unit: 'bytes/s'},
+  {id: 'errors-per-s', title: 'Errors per second', keys: ['errors_per_s'], format: formatCount,
+   unit: 'errors/s'},
+  {id: 'queued', title: 'Backlog: queued URLs', keys: ['queued_stored', 'queued'],
+   labels: ['in the database', 'in memory'], format: formatCount, unit: 'URLs'},
+  {id: 'in-flight', title: 'Fetches in flight', keys: ['in_flight'], format: formatCount,
+   unit: 'fetches'},
   {id: 'hosts', title: 'Origins', keys: ['hosts_active', 'hosts_resting', 'hosts_backing_off'],
-   labels: ['active', 'resting', 'backing off'], format: formatCount},
-  {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs},
+   labels: ['active', 'resting', 'backing off'], format: formatCount, unit: 'origins'},
+  {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs,
+   unit: 'ms per batch'},
 ];
+const kPauseShade = 'rgba(217, 119, 6, 0.15)';
 // The totals and gauges are the API's `counters` list (one entry per row of
 // the crawler's counter table), shown in its order; a unit picks the format.
 const kUnitFormats = {count: formatCount, bytes: formatBytes, seconds: formatSeconds, ms: formatMs,
@@ -220,9 +231,34 @@ function appendSeries(fresh, now) {
   if (old > 0) for (const key of ['t', ...kSeriesKeys]) series[key].splice(0, old);
 }
 
+// Shades the spans of samples taken while the crawl was paused (a Chart.js
+// plugin of this chart alone: no inline style, so the CSP holds).
+const pauseShading = {
+  id: 'pauseShading',
+  beforeDatasetsDraw(chart) {
+    const x = chart.scales.x;
+    const area = chart.chartArea;
+    if (!x || !area) return;
+    const {ctx} = chart;
+    ctx.save();
+    ctx.fillStyle = kPauseShade;
+    for (let i = 0; i < series.t.length; ++i) {
+      if (!series.paused[i]) continue;
+      let end = i;
+      while (end + 1 < series.t.length && series.paused[end + 1]) ++end;
+      const left = Math.max(area.left, x.getPixelForValue(series.t[i] - 0.5));
+      const right = Math.min(area.right, x.getPixelForValue(series.t[end] + 0.5));
+      if (right > left) ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      i = end;
+    }
+    ctx.restore();
+  },
+};
+
 function lineChart(canvas, spec) {
   return new Chart(canvas, {
     type: 'line',
+    plugins: [pauseShading],
     data: {
       datasets: spec.keys.map((key, i) => ({
         label: spec.labels ? spec.labels[i] : spec.title, data: [], borderColor: kColors[i],
@@ -245,7 +281,8 @@ function lineChart(canvas, spec) {
       scales: {
         x: {type: 'linear', title: {display: true, text: 'UTC'},
             ticks: {maxTicksLimit: 6, maxRotation: 0, callback: formatClock}},
-        y: {beginAtZero: true, ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
+        y: {beginAtZero: true, title: {display: true, text: spec.unit},
+            ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
       },
     },
   });
@@ -256,7 +293,8 @@ function barChart(canvas, label) {
     type: 'bar',
     data: {labels: [], datasets: [{label, data: [], backgroundColor: kColors[0]}]},
     options: {animation: false, maintainAspectRatio: false, plugins: {legend: {display: false}},
-              scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+              scales: {y: {beginAtZero: true, title: {display: true, text: label},
+                           ticks: {precision: 0}}}},
   });
 }
 
@@ -313,21 +351,39 @@ function fillNumbers(list, prefix, rows) {
   }
 }
 
-let crawlState = null;  // 'running' or 'paused', once the API said
+// The crawl's state as the engine names it (running, paused, idle, done,
+// stopping), or 'disconnected' when serve stopped answering; null until known.
+let crawlState = null;
+let lastAnswer = null;  // the server's clock at its last answer (Unix seconds)
+const kStates = new Set(['running', 'paused', 'idle', 'done', 'stopping']);
 
-function showPaused(paused) {
-  const state = document.getElementById('paused-state');
-  crawlState = paused ? 'paused' : 'running';
-  state.textContent = crawlState;
-  state.dataset.value = String(Boolean(paused));
-  state.classList.toggle('paused', Boolean(paused));
+function showState(state, detail) {
+  const badge = document.getElementById('crawl-state');
+  crawlState = state;
+  badge.dataset.value = state;
+  badge.className = `crawl-state ${state}`;
+  badge.textContent = detail ? `${state} — ${detail}` : state;
   showTabTitle();
+}
+
+function showAnswerState(data) {
+  lastAnswer = Number.isFinite(data.now) ? data.now : lastAnswer;
+  const state = kStates.has(data.state) ? data.state : (data.paused ? 'paused' : 'running');
+  const detail = state === 'idle' && data.next_due ? `next fetch ${formatTime(data.next_due)}` : '';
+  showState(state, detail);
+}
+
+// No answer at all (the connection refused or cut): not an API error, the
+// service is gone. The page keeps its last numbers and says since when.
+function showDisconnected() {
+  showState('disconnected', lastAnswer ? `last answer ${formatTime(lastAnswer)}` : 'no answer yet');
 }
 
 // The tab's title: "crawler — paused — Hosts".
 function showTabTitle() {
-  const link = document.querySelector(`[data-nav="${currentRoute().name}"]`);
-  const view = link ? link.textContent : 'Page';
+  const name = currentRoute().name;
+  const link = document.querySelector(`[data-nav="${name}"]`);
+  const view = link ? link.textContent : name === 'origin' ? 'Origin' : 'Page';
   document.title = ['crawler', crawlState, view].filter(Boolean).join(' — ');
 }
 
@@ -351,7 +407,7 @@ async function pollOverview() {
               Object.entries(errors).map(([key, n]) => [key, key, formatCount, n]));
   updateBars(charts.statusClasses, classes);
   updateBars(charts.errorKinds, errors);
-  showPaused(data.paused);
+  showAnswerState(data);
 }
 
 // ---- Hosts ---------------------------------------------------------------------
@@ -413,12 +469,123 @@ async function showHosts(params, isCurrent) {
       const cell = element('td', column.format ? column.format(value) : value ?? '–');
       if (column.format) cell.className = 'num';
       else fromWeb(cell);
+      if (column.key === 'origin') {
+        const link = webText('a', value);
+        link.href = originHref(String(value));
+        cell.replaceChildren(link);
+        if (host.order) cell.append(' ', element('span', orderText(host.order), 'host-order'));
+      }
       row.append(cell);
     }
     body.append(row);
   }
   const shown = (data.hosts || []).length;
   document.getElementById('hosts-count').textContent = `${shown} of ${formatCount(data.total)} shown.`;
+}
+
+// ---- One origin: its order, politeness, queue, recent fetches, robots.txt -----------
+
+function originHref(origin) {
+  return '#/origin?o=' + encodeURIComponent(origin);
+}
+
+function orderText(order) {
+  if (!order) return '';
+  const said = [];
+  if (order.blocked) said.push('blocked for the rest of the crawl');
+  else if (order.paused) said.push('paused by the operator');
+  if (order.delay_ms !== null && order.delay_ms !== undefined) said.push(`delay ${order.delay_ms / 1000} s`);
+  return said.join(', ');
+}
+
+let originQueuedOffset = 0;
+const kOriginQueuedPage = 50;
+
+async function showOrigin(params, isCurrent) {
+  const origin = params.get('o') || '';
+  const offset = Math.max(0, Number(params.get('offset')) || 0);
+  document.getElementById('origin-name').textContent = origin;
+  const data = await api(`/api/origin?origin=${encodeURIComponent(origin)}&offset=${offset}&limit=${kOriginQueuedPage}`);
+  if (!isCurrent()) return;
+  originQueuedOffset = offset;
+  const orderLine = document.getElementById('origin-order');
+  orderLine.textContent = data.order ? `Operator's order: ${orderText(data.order) || 'none'} (since ${formatTime(data.order.changed_at)})` : 'No order from the operator: it goes as the crawl\'s options say.';
+  orderLine.dataset.paused = String(Boolean(data.order && data.order.paused));
+  orderLine.dataset.blocked = String(Boolean(data.order && data.order.blocked));
+  const f = data.frontier || {};
+  const delayMs = data.order && data.order.delay_ms !== null ? data.order.delay_ms : data.crawl_delay_ms;
+  fillNumbers(document.getElementById('origin-fields'), 'origin', [
+    ['delay', 'Delay between fetches', formatMs, delayMs],
+    ['robots', 'robots.txt', null, data.robots],
+    ['queued-memory', 'Queued in memory', formatCount, f.queued],
+    ['in-flight', 'In flight', formatCount, f.in_flight],
+    ['failures', 'Failures in a row', formatCount, f.failures_in_a_row],
+    ['last-start', 'Last fetch started', formatTime, f.last_start],
+    ['next-fetch', 'Next fetch', formatTime, f.next_fetch],
+    ['backoff', 'Backing off until', formatTime, f.backoff_until],
+    ['fetched', 'Fetched', formatCount, data.tally ? data.tally.fetched : null],
+    ['errors', 'Errors', formatCount, data.tally ? data.tally.errors : null],
+  ]);
+  const queued = document.getElementById('origin-queued');
+  queued.start = offset + 1;
+  queued.replaceChildren(...(data.queued || []).map((entry) => {
+    const item = element('li', null, 'origin-queued-url');
+    item.append(pageLink(entry.url), ` depth ${entry.depth ?? '–'}, ${entry.source ?? 'unknown source'}`);
+    return item;
+  }));
+  const total = Number(data.queued_total) || 0;
+  document.getElementById('origin-queued-count').textContent =
+    `(${total ? `${offset + 1}–${offset + (data.queued || []).length} of ` : ''}${formatCount(total)} in the database)`;
+  document.getElementById('origin-queued-count').dataset.value = String(total);
+  document.getElementById('origin-queued-prev').disabled = offset === 0;
+  document.getElementById('origin-queued-next').disabled = offset + kOriginQueuedPage >= total;
+  document.getElementById('origin-recent').replaceChildren(...(data.recent || []).map((entry) => {
+    const item = element('li');
+    item.append(element('time', formatTime(entry.at)), ' ', pageLink(entry.url), ' ',
+                webText('span', entry.error || String(entry.status ?? '–')));
+    return item;
+  }));
+  document.getElementById('origin-failures').replaceChildren(...(data.failures || []).map((failure) => {
+    const item = element('li');
+    item.append(element('time', formatTime(failure.at)), ' ', webText('span', failure.kind), ' ',
+                pageLink(failure.url), ' ', webText('span', failure.detail ?? ''));
+    return item;
+  }));
+  const robots = data.robots_txt;
+  document.getElementById('origin-robots-state').textContent = robots
+    ? `${robots.status}, HTTP ${robots.http_status ?? '–'}, fetched ${formatTime(robots.fetched_at)}`
+    : 'None kept (not fetched yet, unreachable, or robots.txt is ignored).';
+  document.getElementById('origin-robots').textContent = robots ? String(robots.body ?? '') : '';
+}
+
+function showOriginResult(result, error) {
+  const output = document.getElementById('origin-result');
+  output.textContent = error ? error.message : `Done: ${orderText(result.order) || 'no order'}.`;
+  if (!error) render();
+}
+
+function wireOriginActions() {
+  const origin = () => currentRoute().params.get('o') || '';
+  const action = (id, path, extra = () => '') => {
+    const button = document.getElementById(id);
+    button.addEventListener('click', () =>
+      act(button, `/api/origin/${path}?origin=${encodeURIComponent(origin())}${extra()}`, '', showOriginResult));
+  };
+  action('origin-pause', 'pause');
+  action('origin-resume', 'resume');
+  action('origin-delay-set', 'delay',
+         () => `&delay=${encodeURIComponent(document.getElementById('origin-delay').value.trim())}`);
+  const block = document.getElementById('origin-block');
+  block.addEventListener('click', () => {
+    if (!confirm(`Block ${origin()} for the rest of the crawl? Nothing lifts a block.`)) return;
+    act(block, `/api/origin/block?origin=${encodeURIComponent(origin())}`, '', showOriginResult);
+  });
+  const page = (step) => {
+    const params = new URLSearchParams({o: origin(), offset: String(Math.max(0, originQueuedOffset + step))});
+    location.hash = `#/origin?${params}`;
+  };
+  document.getElementById('origin-queued-prev').addEventListener('click', () => page(-kOriginQueuedPage));
+  document.getElementById('origin-queued-next').addEventListener('click', () => page(kOriginQueuedPage));
 }
 
 // ---- Errors --------------------------------------------------------------------
@@ -456,6 +623,42 @@ async function showErrors(params, isCurrent) {
     const count = element('td', formatCount(skipped.count));
     count.className = 'num';
     row.append(webText('td', skipped.reason), count);
+    body.append(row);
+  }
+}
+
+// ---- Crawl log -----------------------------------------------------------------
+
+const kLogFilters = ['origin', 'class', 'error'];
+
+async function showLog(params, isCurrent) {
+  for (const name of kLogFilters) document.getElementById(`log-${name}`).value = params.get(name) || '';
+  // Held: the operator is reading; the poll leaves the table alone.
+  if (document.getElementById('log-hold').checked && document.querySelector('#log-table tbody tr')) return;
+  const query = new URLSearchParams({limit: '500'});
+  for (const name of kLogFilters) if (params.get(name)) query.set(name, params.get(name));
+  const data = await api(`/api/log?${query}`);
+  if (!isCurrent()) return;
+  const body = document.querySelector('#log-table tbody');
+  body.replaceChildren();
+  const entries = (data.entries || []).slice().reverse();  // newest first
+  if (!entries.length) {
+    const row = element('tr');
+    row.append(element('td', 'No fetches match.'));
+    body.append(row);
+  }
+  for (const entry of entries) {
+    const row = element('tr', null, 'log-row');
+    row.dataset.origin = String(entry.origin);
+    row.dataset.class = String(entry.class);
+    const outcome = entry.error ? `${entry.status ?? ''} ${entry.error}`.trim() : String(entry.status ?? '–');
+    const bytes = element('td', formatBytes(entry.bytes));
+    const ms = element('td', formatMs(entry.ms));
+    bytes.className = ms.className = 'num';
+    const link = element('td');
+    link.append(pageLink(entry.url));
+    row.append(element('td', formatTime(entry.at)), webText('td', entry.origin), link,
+               webText('td', outcome), bytes, ms);
     body.append(row);
   }
 }
@@ -560,8 +763,9 @@ async function showPage(params, isCurrent) {
 
 // ---- Routing and polling ----------------------------------------------------------
 
-const kViews = {overview: null, hosts: showHosts, errors: showErrors, search: showSearch, page: showPage};
-const kPolledViews = new Set(['hosts', 'errors']);  // refreshed with the overview
+const kViews = {overview: null, hosts: showHosts, origin: showOrigin, errors: showErrors, log: showLog,
+                search: showSearch, page: showPage};
+const kPolledViews = new Set(['hosts', 'origin', 'errors', 'log']);  // refreshed with the overview
 let renderCount = 0;
 
 function currentRoute() {
@@ -601,7 +805,14 @@ async function refresh() {
     clearMessage('poll');
     if (kPolledViews.has(currentRoute().name)) await render();
   } catch (error) {
-    showMessage(error, 'poll');
+    // fetch() rejects with a TypeError when no answer came at all.
+    if (error instanceof TypeError) {
+      showDisconnected();
+      showMessage(new Error(`serve does not answer (${error.message}); the numbers shown are from ` +
+                            (lastAnswer ? formatTime(lastAnswer) : 'no answer yet')), 'poll');
+    } else {
+      showMessage(error, 'poll');
+    }
   }
 }
 
@@ -633,7 +844,7 @@ function showPauseResult(result, error) {
     return;
   }
   output.textContent = result.paused ? 'Paused: no new fetches.' : 'Resumed.';
-  showPaused(result.paused);
+  showState(result.paused ? 'paused' : 'running');
 }
 
 function clearSeedsResult() {
@@ -690,6 +901,18 @@ function wireActions() {
     }
     act(seedsForm.querySelector('button'), '/api/seeds', text, showSeedsResult);
   });
+  document.getElementById('log-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = new URLSearchParams();
+    for (const name of kLogFilters) {
+      const value = document.getElementById(`log-${name}`).value.trim();
+      if (value) query.set(name, value);
+    }
+    const target = '#/log' + (query.size ? `?${query}` : '');
+    if (location.hash === target) render();
+    else location.hash = target;
+  });
+  document.getElementById('log-hold').addEventListener('change', () => render());
   document.getElementById('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const query = document.getElementById('search-q').value;
@@ -711,6 +934,7 @@ function wireActions() {
 function start() {
   createCharts();
   wireActions();
+  wireOriginActions();
   window.addEventListener('hashchange', render);
   render();
   poll();
