@@ -34,9 +34,7 @@ class SkipLog {
   void note(std::string_view url, SkipReason reason, RequestKind kind, int depth);
 
   /// The newest examples of each reason's name, newest last.
-  const std::map<std::string, std::deque<Skip>, std::less<>>& examples() const {
-    return examples_;
-  }
+  const std::map<std::string, std::deque<Skip>, std::less<>>& examples() const { return examples_; }
   /// Why `url` was last skipped, if it is among the last ones kept.
   const Skip* find(std::string_view url) const;
 
@@ -44,9 +42,9 @@ class SkipLog {
   std::size_t per_reason_;
   std::size_t by_url_;
   std::map<std::string, std::deque<Skip>, std::less<>> examples_;
-  std::deque<Skip> recent_;                        // the last by_url_, oldest first
+  std::deque<Skip> recent_;                          // the last by_url_, oldest first
   std::unordered_map<std::string, std::size_t> at_;  // url -> its newest place: seq_ - n
-  std::size_t seq_ = 0;                            // skips noted
+  std::size_t seq_ = 0;                              // skips noted
 };
 
 }  // namespace crawler

@@ -56,11 +56,13 @@ int run_crawl_command(const config::CrawlOptions& options) {
   return run_engine(options, false);
 }
 
-int run_serve_command(const config::CrawlOptions& options) {
-  return run_engine(options, true);
+int run_serve_command(const config::CrawlOptions& options,
+                      std::vector<config::OptionSource> sources) {
+  return run_engine(options, true, std::move(sources));
 }
 
-int run_engine(const config::CrawlOptions& options, bool serve) {
+int run_engine(const config::CrawlOptions& options, bool serve,
+               std::vector<config::OptionSource> sources) {
   log::configure({log::parse_level(options.log_level).value_or(log::Level::kInfo),
                   options.log_format == "json", stderr});
   config::SeedList seeds = config::load_seed_list(options.seeds_path);
@@ -132,9 +134,12 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       history.emplace(loop.get(), *engine);
       try {
         auto [host, port] = split_listen(options.listen);
-        ServiceSettings settings{loop.get(), storage::open_crawl_reader(options.db_path),
-                                 options.console_token, options.console_token_reads,
-                                 is_loopback_host(host)};
+        ServiceSettings settings{loop.get(),
+                                 storage::open_crawl_reader(options.db_path),
+                                 options.console_token,
+                                 options.console_token_reads,
+                                 is_loopback_host(host),
+                                 std::move(sources)};
         if (!settings.loopback && settings.token.empty()) {
           log::error("--listen " + options.listen +
                      " is not a loopback address: set serve.console_token (--console-token or "

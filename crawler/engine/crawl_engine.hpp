@@ -134,6 +134,10 @@ class CrawlEngine {
   /// Valid until the engine next runs.
   std::vector<OriginStatus> origins() const;
   const FetchLog& fetch_log() const { return sink_.fetch_log(); }
+  /// Examples of URLs queue admission refused.
+  const SkipLog& skips() const { return admission_.skips(); }
+  /// Whether the frontier holds `url` (queued, in flight or done this run).
+  Seen seen(std::string_view url) const { return frontier_.seen(url); }
   /// The crawl cannot go on (its database writes, or reads of its queued URLs, fail).
   bool failed() const { return fatal(); }
   Gauges gauges() const;

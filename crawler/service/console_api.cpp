@@ -277,9 +277,19 @@ std::string errors_json(CrawlEngine& engine, std::size_t examples) {
     out_kinds.push_back({{"kind", name}, {"count", kind.count}, {"examples", kind.examples}});
   std::stable_sort(out_kinds.begin(), out_kinds.end(),
                    [](const json& a, const json& b) { return a["count"] > b["count"]; });
+  // Skips by reason, each with its newest examples (the skip log keeps a few).
   json skipped = json::array();
-  for (const auto& [reason, count] : engine.counters().skipped)
-    skipped.push_back({{"reason", reason}, {"count", count}});
+  const auto& skip_examples = engine.skips().examples();
+  for (const auto& [reason, count] : engine.counters().skipped) {
+    json shown = json::array();
+    if (auto found = skip_examples.find(reason); found != skip_examples.end())
+      for (auto skip = found->second.rbegin();
+           skip != found->second.rend() && shown.size() < examples; ++skip)
+        shown.push_back({{"url", skip->url},
+                         {"depth", skip->depth},
+                         {"at", static_cast<double>(skip->at_ms) / 1000}});
+    skipped.push_back({{"reason", reason}, {"count", count}, {"examples", shown}});
+  }
   return dump(json{{"kinds", out_kinds}, {"skipped", skipped}});
 }
 
@@ -456,6 +466,108 @@ std::string origin_stored_json(const storage::CrawlReader& reader, const std::st
                    {"queued_total", total},
                    {"offset", offset},
                    {"robots_txt", robots}});
+}
+
+namespace {
+
+const char* kind_name(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::kRobots:
+      return "robots";
+    case RequestKind::kSitemap:
+      return "sitemap";
+    default:
+      return "page";
+  }
+}
+
+}  // namespace
+
+std::string url_json(const CrawlEngine& engine, const std::string& url) {
+  std::string key = url;
+  if (auto normal = parsers::CrawlUrl::normalize(url)) key = normal->text();
+  json skip = nullptr;
+  const SkipLog::Skip* found = engine.skips().find(key);
+  if (found)
+    skip = {{"step", "queue admission"},
+            {"reason", std::string(to_string(found->reason))},
+            {"kind", kind_name(found->kind)},
+            {"depth", found->depth},
+            {"at", static_cast<double>(found->at_ms) / 1000}};
+  const char* memory = "no";
+  switch (engine.seen(key)) {
+    case Seen::kYes:
+      memory = "yes";
+      break;
+    case Seen::kPerhaps:
+      memory = "perhaps";
+      break;
+    default:
+      break;
+  }
+  json order = nullptr;
+  if (auto normal = parsers::CrawlUrl::normalize(key))
+    order = order_object(engine, std::string(normal->origin()));
+  return dump(json{
+      {"url", url}, {"key", key}, {"seen", memory}, {"skipped", skip}, {"origin_order", order}});
+}
+
+std::string url_stored_json(const storage::CrawlReader& reader, const std::string& key) {
+  auto none = [](const storage::QueryColumns&) {};
+  json stored = nullptr;
+  reader.run_query(
+      "SELECT state, depth, source, found_on, attempts, last_error, fetched_at, next_visit_ms"
+      " FROM url_states WHERE url = " +
+          sql_literal(key),
+      none, [&](const std::vector<storage::Cell>& row) {
+        auto cell = [&](std::size_t i) -> json {
+          if (auto* s = std::get_if<std::string>(&row[i])) return *s;
+          if (auto* n = std::get_if<std::int64_t>(&row[i])) return *n;
+          return nullptr;
+        };
+        stored = {{"state", cell(0)},      {"depth", cell(1)},        {"source", cell(2)},
+                  {"found_on", cell(3)},   {"attempts", cell(4)},     {"last_error", cell(5)},
+                  {"fetched_at", cell(6)}, {"next_visit_ms", cell(7)}};
+      });
+  return dump(json{{"stored", stored}});
+}
+
+std::string config_json(const std::vector<config::OptionSource>& options,
+                        const std::string& database) {
+  json out = json::array();
+  for (const config::OptionSource& option : options) {
+    std::string value = option.value;
+    bool secret = option.key == "serve.console_token";
+    if (secret && !value.empty()) value = "\"***\"";
+    if (option.key == "database") value = config::quote(database);
+    out.push_back(
+        {{"key", option.key}, {"value", value}, {"source", option.source}, {"secret", secret}});
+  }
+  return dump(json{{"options", out}});
+}
+
+std::string seeds_json(const storage::CrawlReader& reader, int limit) {
+  auto none = [](const storage::QueryColumns&) {};
+  json seeds = json::array();
+  auto cell = [](const storage::Cell& c) -> json {
+    if (auto* s = std::get_if<std::string>(&c)) return *s;
+    if (auto* n = std::get_if<std::int64_t>(&c)) return *n;
+    return nullptr;
+  };
+  reader.run_query(
+      "SELECT url, state, last_error, fetched_at FROM url_states WHERE source = 'seed'"
+      " ORDER BY url LIMIT " +
+          std::to_string(limit),
+      none, [&](const std::vector<storage::Cell>& row) {
+        seeds.push_back({{"url", cell(row[0])},
+                         {"state", cell(row[1])},
+                         {"last_error", cell(row[2])},
+                         {"fetched_at", cell(row[3])}});
+      });
+  json total = 0;
+  reader.run_query("SELECT count(*) FROM urls WHERE source = 'seed'", none,
+                   [&](const std::vector<storage::Cell>& row) { total = cell(row[0]); });
+  return dump(json{{"seeds", seeds}, {"total", total}});
 }
 
 std::string add_seeds_json(CrawlEngine& engine, std::string_view body) {

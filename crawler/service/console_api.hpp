@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/option_table.hpp"
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/console_history.hpp"
 #include "storage/crawl_reader.hpp"
@@ -70,6 +71,27 @@ std::string origin_stored_json(const storage::CrawlReader& reader, const std::st
 
 /// An operator's order as the API shows it.
 std::string origin_order_json(const CrawlEngine& engine, const std::string& origin);
+
+/// GET /api/url, the part the loop answers: whether the frontier holds the
+/// URL, why queue admission skipped it (if it is among the last skips
+/// kept), and its origin's order.
+std::string url_json(const CrawlEngine& engine, const std::string& url);
+/// GET /api/url, the part read from the database (on the thread pool): its
+/// row of url_states (state, depth, source, found on, attempts, last error,
+/// fetched at, next visit), or null. `key` is the URL's crawl key.
+std::string url_stored_json(const storage::CrawlReader& reader, const std::string& key);
+
+/// GET /api/config: each option's effective value and its source (flag,
+/// environment, file, default). Secrets are masked: the console token as
+/// "***", the database as `database` (its reader's name: a URI's password
+/// masked).
+std::string config_json(const std::vector<config::OptionSource>& options,
+                        const std::string& database);
+
+/// GET /api/seeds/list, on the thread pool: the crawl's seeds with their
+/// state (url_states), at most `limit`, and how many there are. Throws
+/// storage::StorageError.
+std::string seeds_json(const storage::CrawlReader& reader, int limit);
 
 /// POST /api/seeds: the body's seed URLs, added to the crawl.
 std::string add_seeds_json(CrawlEngine& engine, std::string_view body);

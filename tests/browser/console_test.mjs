@@ -633,6 +633,23 @@ async function main(browser) {
     assert.match(serve.output, new RegExp(`origin ${held.replaceAll('.', '\\.')} paused`), 'the pause is not logged');
   }, page);
 
+  await step('the settings view lists the seeds with their state and each option with its source', async () => {
+    await page.goto(consoleBase + '/#/settings');
+    await page.locator(testid('seed-row')).first().waitFor();
+    const seeds = await page.locator(testid('seed-row')).evaluateAll(
+      (rows) => rows.map((row) => [row.querySelector('a').textContent, row.dataset.state]));
+    const [stored] = await queryDb(db, `SELECT state FROM url_states WHERE url = '${tricky}'`);
+    assert.deepEqual(seeds.find(([url]) => url === tricky), [tricky, stored.state]);
+    assert.equal(seeds.length, 7, JSON.stringify(seeds));
+    const delay = page.locator(`${testid('config-row')}[data-key="politeness.delay"]`);
+    assert.equal(await delay.getAttribute('data-source'), 'flag');
+    assert.match(await delay.textContent(), /0\.02/);
+    assert.equal(await page.locator(`${testid('config-row')}[data-key="failures.backoff"]`).getAttribute('data-source'), 'flag');
+    assert.equal(await page.locator(`${testid('config-row')}[data-key="limits.concurrency"]`).getAttribute('data-source'), 'default');
+    await assertFitsViewport(page, 'the settings view');
+    await shoot(page, 'settings');
+  }, page);
+
   await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {
     await page.goto(consoleBase + '/#/overview');
     await page.locator(testid('seeds-input')).fill(`${addedSeed}\nftp://example.invalid/\n`);
@@ -676,7 +693,7 @@ async function main(browser) {
 async function tokenSteps(browser, site) {
   const token = 'console-test-token-' + process.pid;
   const {serve, address} = await startServe('serve-token', path.join(out, 'console-token.db'), [`${site}/site/31/0`],
-    ['--console-token', token, '--console-token-reads']);
+    ['--console-token', token, '--console-token-reads', '--max-depth', '3']);
   consoleBase = address;
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
   const page = await context.newPage();
@@ -705,11 +722,33 @@ async function tokenSteps(browser, site) {
     // 31 pages and nothing more to fetch: done, not running.
     await page.locator(`${testid('crawl-state')}[data-value="done"]`).waitFor({timeout: 30000});
     await shoot(page, 'done');
+    // --max-depth 3 skips the tree's fourth level: the errors view gives
+    // examples, and a skipped URL's view names the step and the reason.
+    await page.goto(consoleBase + '/#/errors');
+    // A child on the fourth level (pages 15 to 30), never stored: not a parent link.
+    const example = page.locator(`${testid('skipped-row')}[data-reason="too_deep"] a`,
+                                 {hasText: /\/site\/31\/(1[5-9]|2\d|30)$/}).first();
+    const skippedUrl = await example.textContent();
+    await example.click();
+    await page.locator(`${testid('url-skip-reason')}`).waitFor();
+    assert.equal(await page.locator(testid('url-skip-step')).textContent(), 'queue admission');
+    assert.match(await page.locator(testid('url-skip-reason')).textContent(), /^too_deep: deeper than --max-depth$/);
+    assert.equal(await page.locator(testid('url-depth')).textContent(), '4');
+    assert.match(await page.locator(testid('page-title')).textContent(), /No stored page for/);
+    assert.ok(skippedUrl.startsWith(site), skippedUrl);
+    await shoot(page, 'skipped-url');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('crawler.console.token')), token);
     await page.goto(consoleBase + '/#/hosts');
     await page.reload();  // the token outlives a reload of the tab
     await page.locator(testid('hosts-table') + ' tbody tr').first().waitFor();
     assert.equal(await page.locator(testid('token-form')).isVisible(), false);
+    await page.goto(consoleBase + '/#/settings');
+    const token_row = page.locator(`${testid('config-row')}[data-key="serve.console_token"]`);
+    await token_row.waitFor();
+    assert.match(await token_row.textContent(), /\*\*\*/);
+    assert.equal(await token_row.getAttribute('data-source'), 'flag');
+    assert.ok(!(await page.content()).includes(token), 'the token is shown in the page');
+    await page.goto(consoleBase + '/#/overview');
     await page.locator(testid('pause')).click();
     await page.locator(`${testid('crawl-state')}[data-value="paused"]`).waitFor();
     assert.deepEqual(unauthorized.slice(refused), [], 'requests without the token after it was given');

@@ -620,9 +620,19 @@ async function showErrors(params, isCurrent) {
   }
   for (const skipped of data.skipped || []) {
     const row = element('tr', null, 'skipped-row');
+    row.dataset.reason = String(skipped.reason);
     const count = element('td', formatCount(skipped.count));
     count.className = 'num';
-    row.append(webText('td', skipped.reason), count);
+    const examples = element('td');
+    const list = element('ul', null, 'skipped-examples');
+    list.className = 'links';
+    for (const example of skipped.examples || []) {
+      const item = element('li');
+      item.append(pageLink(example.url), ` (depth ${example.depth})`);
+      list.append(item);
+    }
+    examples.append(list);
+    row.append(webText('td', skipText(skipped.reason)), count, examples);
     body.append(row);
   }
 }
@@ -663,6 +673,37 @@ async function showLog(params, isCurrent) {
   }
 }
 
+// ---- Settings: the seeds and the effective configuration -----------------------
+
+async function showSettings(params, isCurrent) {
+  const config = await api('/api/config');
+  const seeds = await api('/api/seeds/list?limit=1000');
+  if (!isCurrent()) return;
+  const seedRows = document.querySelector('#seeds-table tbody');
+  seedRows.replaceChildren();
+  for (const seed of seeds.seeds || []) {
+    const row = element('tr', null, 'seed-row');
+    row.dataset.state = String(seed.state);
+    const link = element('td');
+    link.append(pageLink(seed.url));
+    row.append(link, element('td', seed.state ?? '–'), webText('td', seed.last_error ?? ''),
+               element('td', formatTime(seed.fetched_at)));
+    seedRows.append(row);
+  }
+  const shown = (seeds.seeds || []).length;
+  document.getElementById('seeds-count').textContent = `(${shown} of ${formatCount(seeds.total)})`;
+  const configRows = document.querySelector('#config-table tbody');
+  configRows.replaceChildren();
+  for (const option of config.options || []) {
+    const row = element('tr', null, 'config-row');
+    row.dataset.key = String(option.key);
+    row.dataset.source = String(option.source);
+    row.append(element('td', option.key), webText('td', option.value === '' ? '(unset)' : option.value),
+               element('td', option.source));
+    configRows.append(row);
+  }
+}
+
 // ---- Search --------------------------------------------------------------------
 
 async function showSearch(params, isCurrent) {
@@ -699,6 +740,56 @@ function fillLinks(list, urls, countNode, total) {
   countNode.textContent = `(${shown === total ? formatCount(total) : `${shown} of ${formatCount(total)}`})`;
 }
 
+// Why a URL was not queued, in words (the names are the crawl's skip reasons).
+const kSkipReasons = {
+  out_of_scope: 'outside the crawl\'s scope (--scope)',
+  excluded: 'matched an --exclude pattern',
+  not_included: 'matched no --include pattern',
+  url_too_long: 'longer than --max-url-length',
+  repeated_segments: 'a path segment repeated (a crawler trap)',
+  path_too_deep: 'more path segments than --max-path-depth',
+  too_many_params: 'more query parameters than --max-query-params',
+  host_budget: 'its host\'s page budget (--max-pages-per-host) is spent',
+  bad_scheme: 'not http or https',
+  userinfo: 'a user name or password in the URL',
+  internal_address: 'an internal address off the seeds\' origins (--allow-address)',
+  too_many_links: 'past the page\'s link cap (--max-links-per-page)',
+  too_many_origins: 'its host name has too many origins (ports, schemes) already',
+  too_deep: 'deeper than --max-depth',
+  sitemap_entries: 'past its origin\'s budget of sitemap entries',
+  sitemap_documents: 'past its origin\'s budget of sitemap documents',
+};
+
+function skipText(reason) {
+  return kSkipReasons[reason] ? `${reason}: ${kSkipReasons[reason]}` : String(reason);
+}
+
+// A URL the crawl has not stored: what it knows of it (queued, linked,
+// skipped, refused, waiting), from memory and the database.
+function showUrlState(url, data) {
+  const title = document.getElementById('page-title');
+  title.replaceChildren('No stored page for ', webText('bdi', url));
+  const stored = data.stored || {};
+  const skip = data.skipped;
+  let state = stored.state || (skip ? 'skipped' : data.seen === 'yes' ? 'known this run' : 'unknown to the crawl');
+  fillNumbers(document.getElementById('page-fields'), 'url', [
+    ['state', 'State', null, state],
+    ['in-memory', 'Held by the frontier', null, data.seen],
+    ['depth', 'Depth', null, stored.depth ?? (skip ? skip.depth : null)],
+    ['source', 'Found as', null, stored.source],
+    ['found-on', 'Found on', null, stored.found_on],
+    ['attempts', 'Attempts', null, stored.attempts],
+    ['last-error', 'Last error', null, stored.last_error],
+    ['skip-step', 'Skipped by', null, skip ? skip.step : null],
+    ['skip-reason', 'Why', null, skip ? skipText(skip.reason) : null],
+    ['skipped-at', 'Skipped at', formatTime, skip ? skip.at : null],
+    ['origin-order', 'Its origin', null, data.origin_order ? orderText(data.origin_order) : null],
+  ]);
+  for (const value of document.querySelectorAll('#page-fields dd')) fromWeb(value);
+  const foundOn = document.querySelector('[data-testid="url-found-on"]');
+  if (foundOn && stored.found_on) foundOn.replaceChildren(pageLink(String(stored.found_on)));
+}
+
 async function showPage(params, isCurrent) {
   const url = params.get('url') || '';
   const title = document.getElementById('page-title');
@@ -712,13 +803,22 @@ async function showPage(params, isCurrent) {
   const original = document.getElementById('page-original');
   original.hidden = true;
   original.removeAttribute('href');
+  // What the crawl knows of the URL first: a page view only for a stored
+  // page (asking for one that is not would be a 404 in the browser's log).
+  const known = await api(`/api/url?url=${encodeURIComponent(url)}`);
+  if (!isCurrent()) return;
+  const state = known.stored ? known.stored.state : null;
+  if (state !== 'done' && state !== 'failed') {
+    showUrlState(url, known);
+    return;
+  }
   let page;
   try {
-    page = await api(`/api/page?url=${encodeURIComponent(url)}`);
+    page = await api(`/api/page?url=${encodeURIComponent(known.key || url)}`);
   } catch (error) {
-    if (isCurrent() && error.status === 404) title.replaceChildren('No stored page for ', webText('bdi', url));
-    if (error.status === 404) return;
-    throw error;
+    if (error.status !== 404) throw error;
+    if (isCurrent()) showUrlState(url, known);  // gone meanwhile (a copy replaced the database?)
+    return;
   }
   if (!isCurrent()) return;
   title.replaceChildren(page.title ? webText('bdi', page.title) : '(no title)');
@@ -764,7 +864,7 @@ async function showPage(params, isCurrent) {
 // ---- Routing and polling ----------------------------------------------------------
 
 const kViews = {overview: null, hosts: showHosts, origin: showOrigin, errors: showErrors, log: showLog,
-                search: showSearch, page: showPage};
+                settings: showSettings, search: showSearch, page: showPage};
 const kPolledViews = new Set(['hosts', 'origin', 'errors', 'log']);  // refreshed with the overview
 let renderCount = 0;
 

@@ -67,6 +67,23 @@ class ServiceEndpointTest : public ::testing::Test {
     return *reply;
   }
 
+  std::string options_for_test_db() const { return options().db_path; }
+
+  // The answer to a GET read on the thread pool: the loop runs until it comes.
+  async::HttpReply ask_pool(std::string path) {
+    auto handler = service_handler(engine_, history_, loopback());
+    async::HttpRequest request;
+    request.method = "GET";
+    auto question = path.find('?');
+    request.path = path.substr(0, question);
+    if (question != std::string::npos) request.query = path.substr(question + 1);
+    std::optional<async::HttpReply> reply;
+    handler(request, [&](async::HttpReply r) { reply = std::move(r); });
+    for (int i = 0; i < 10'000 && !reply; ++i) uv_run(loop_.get(), UV_RUN_ONCE);
+    if (!reply) throw std::logic_error("no answer to " + path);
+    return *reply;
+  }
+
   ServiceSettings loopback(std::string token = "") {
     return {loop_.get(), storage::open_crawl_reader(options().db_path), std::move(token), false,
             true};
@@ -344,6 +361,112 @@ TEST_F(ServiceEndpointTest, OriginOrdersRefuseWhatIsNotAnOriginOrADelay) {
   EXPECT_TRUE(engine_.origin_controls().all().empty());
   EXPECT_EQ(ask(loopback(), "GET", "/api/origin/pause?origin=http://a.test").status, 405);
   EXPECT_EQ(ask(loopback(), "GET", "/api/origin?origin=nothing").status, 400);
+}
+
+// The console's files go compressed to a browser that takes gzip, carry an
+// ETag, and are not sent again while it matches; Chart.js is kept a day.
+TEST_F(ServiceEndpointTest, ConsoleFilesAreCompressedAndRevalidatedByETag) {
+  auto plain = ask(loopback(), "GET", "/console/chart.js");
+  ASSERT_EQ(plain.status, 200);
+  auto header = [](const async::HttpReply& reply, std::string_view name) {
+    for (const auto& [key, value] : reply.headers)
+      if (key == name) return value;
+    return std::string();
+  };
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  EXPECT_EQ(header(plain, "Cache-Control"), "public, max-age=86400");
+  auto packed = ask(loopback(), "GET", "/console/chart.js", {{"Accept-Encoding", "gzip, br"}});
+  EXPECT_EQ(header(packed, "Content-Encoding"), "gzip");
+  EXPECT_LT(packed.body.size(), plain.body.size() / 2);
+  ASSERT_GE(packed.body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(packed.body[0]), 0x1f);  // the gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(packed.body[1]), 0x8b);
+  std::string etag = header(plain, "ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(header(packed, "ETag"), etag);
+  auto again = ask(loopback(), "GET", "/console/chart.js", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(ask(loopback(), "GET", "/console/chart.js", {{"If-None-Match", "\"other\""}}).status,
+            200);
+  EXPECT_EQ(header(ask(loopback(), "GET", "/console/console.js"), "Cache-Control"), "no-cache");
+}
+
+// Any URL can be inspected: one never seen says so; a queued seed shows
+// its row of the database once written.
+TEST_F(ServiceEndpointTest, AnyUrlIsInspectableStoredOrNot) {
+  auto unknown = ask_pool("/api/url?url=http://127.0.0.1:1/nothing");
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  auto body = nlohmann::json::parse(unknown.body);
+  EXPECT_EQ(body["seen"], "no");
+  EXPECT_TRUE(body["skipped"].is_null());
+  EXPECT_TRUE(body["stored"].is_null());
+  ask(loopback(), "POST", "/api/seeds", {{"X-Crawler-Action", "1"}}, "http://127.0.0.1:1/a\n");
+  for (int i = 0; i < 10'000 && engine_.gauges().write_backlog > 0; ++i)
+    uv_run(loop_.get(), UV_RUN_ONCE);
+  auto seed = nlohmann::json::parse(ask_pool("/api/url?url=http://127.0.0.1:1/a").body);
+  EXPECT_EQ(seed["seen"], "yes");
+  EXPECT_EQ(seed["stored"]["state"], "queued");
+  EXPECT_EQ(seed["stored"]["source"], "seed");
+  EXPECT_EQ(seed["stored"]["depth"], 0);
+  EXPECT_EQ(ask(loopback(), "GET", "/api/url").status, 400);
+}
+
+// The effective configuration names each value's source and masks the token.
+TEST_F(ServiceEndpointTest, TheConfigurationShowsSourcesAndMasksTheToken) {
+  ServiceSettings settings = loopback("secret-token-123");
+  settings.configuration = {{"serve.console_token", "\"secret-token-123\"", "environment"},
+                            {"politeness.delay", "2.0", "flag"},
+                            {"database", "\"whatever\"", "flag"}};
+  auto reply = ask(settings, "GET", "/api/config", {{"Authorization", "Bearer secret-token-123"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body.find("secret-token-123"), std::string::npos) << reply.body;
+  auto options = nlohmann::json::parse(reply.body)["options"];
+  ASSERT_EQ(options.size(), 3u);
+  EXPECT_EQ(options[0]["value"], "\"***\"");
+  EXPECT_EQ(options[0]["source"], "environment");
+  EXPECT_TRUE(options[0]["secret"].get<bool>());
+  EXPECT_EQ(options[1]["value"], "2.0");
+  EXPECT_EQ(options[1]["source"], "flag");
+  EXPECT_EQ(options[2]["value"], "\"" + options_for_test_db() + "\"");
+}
+
+// The seeds, listed with their state from the database.
+TEST_F(ServiceEndpointTest, TheSeedsAreListedWithTheirState) {
+  ask(loopback(), "POST", "/api/seeds", {{"X-Crawler-Action", "1"}},
+      "http://127.0.0.1:1/b\nhttp://127.0.0.1:1/a\n");
+  for (int i = 0; i < 10'000 && engine_.gauges().write_backlog > 0; ++i)
+    uv_run(loop_.get(), UV_RUN_ONCE);
+  auto reply = ask_pool("/api/seeds/list");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto body = nlohmann::json::parse(reply.body);
+  EXPECT_EQ(body["total"], 2);
+  ASSERT_EQ(body["seeds"].size(), 2u);
+  EXPECT_EQ(body["seeds"][0]["url"], "http://127.0.0.1:1/a");
+  EXPECT_EQ(body["seeds"][0]["state"], "queued");
+  EXPECT_EQ(ask(loopback(), "POST", "/api/seeds/list", {{"X-Crawler-Action", "1"}}).status, 405);
+}
+
+// Reads of the database run one at a time: a few more wait their turn
+// (answered in order), and only past that is a read told to come back.
+TEST_F(ServiceEndpointTest, DatabaseReadsWaitTheirTurnAndOnlyTooManyAre503) {
+  auto handler = service_handler(engine_, history_, loopback());
+  std::vector<std::optional<async::HttpReply>> replies(11);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    async::HttpRequest request;
+    request.method = "GET";
+    request.path = "/api/url";
+    request.query = "url=http://127.0.0.1:1/" + std::to_string(i);
+    handler(request, [&replies, i](async::HttpReply r) { replies[i] = std::move(r); });
+  }
+  auto answered = [&] {
+    return std::all_of(replies.begin(), replies.end(), [](const auto& r) { return r.has_value(); });
+  };
+  for (int i = 0; i < 10'000 && !answered(); ++i) uv_run(loop_.get(), UV_RUN_ONCE);
+  ASSERT_TRUE(answered());
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_EQ(replies[i]->status, 200) << i;  // 1 + 8 waiting
+  EXPECT_EQ(replies[9]->status, 503);
+  EXPECT_EQ(replies[10]->status, 503);
 }
 
 TEST(ServiceAddressTest, TellsLoopbackAndAddressesFromNames) {
