@@ -164,8 +164,9 @@ async function numberShown(page, id) {
   return Number(value);
 }
 
-async function shoot(page, name) {
-  await page.screenshot({path: path.join(out, `console-${name}.png`), fullPage: true});
+// The whole page, or (`fullPage` false: a long table) what the viewport shows.
+async function shoot(page, name, fullPage = true) {
+  await page.screenshot({path: path.join(out, `console-${name}.png`), fullPage});
 }
 
 // Nothing from the web ran, and every link points at one of our views, or (the
@@ -604,7 +605,7 @@ async function main(browser) {
       return rows.length > 0 && rows.every((c) => c === '2xx');
     });
     await assertFitsViewport(page, 'the log view');
-    await shoot(page, 'log');
+    await shoot(page, 'log', false);
   }, page);
 
   await step('an origin paused from the console gets no fetch while paused, then resumes', async () => {
@@ -626,7 +627,7 @@ async function main(browser) {
       Number(await page.locator(testid('origin-queued-count')).getAttribute('data-value')) > 0);
     assert.ok(await page.locator(testid('origin-queued-url')).count() > 0);
     await assertFitsViewport(page, 'the origin view');
-    await shoot(page, 'origin');
+    await shoot(page, 'origin', false);
     await page.locator(testid('origin-resume')).click();
     await page.locator(`${testid('origin-order')}[data-paused="false"]`).waitFor();
     await waitFor('the origin to be fetched again', () => requestsTo(heldHost) > before, 15000);
@@ -647,7 +648,7 @@ async function main(browser) {
     assert.equal(await page.locator(`${testid('config-row')}[data-key="failures.backoff"]`).getAttribute('data-source'), 'flag');
     assert.equal(await page.locator(`${testid('config-row')}[data-key="limits.concurrency"]`).getAttribute('data-source'), 'default');
     await assertFitsViewport(page, 'the settings view');
-    await shoot(page, 'settings');
+    await shoot(page, 'settings', false);
   }, page);
 
   await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {

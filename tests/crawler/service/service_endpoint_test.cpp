@@ -361,6 +361,15 @@ TEST_F(ServiceEndpointTest, OriginOrdersRefuseWhatIsNotAnOriginOrADelay) {
   EXPECT_TRUE(engine_.origin_controls().all().empty());
   EXPECT_EQ(ask(loopback(), "GET", "/api/origin/pause?origin=http://a.test").status, 405);
   EXPECT_EQ(ask(loopback(), "GET", "/api/origin?origin=nothing").status, 400);
+  // Where a token is set, an order needs it too.
+  EXPECT_EQ(ask(loopback("tok"), "POST", "/api/origin/block?origin=http://c.test", action).status,
+            401);
+  EXPECT_EQ(engine_.origin_controls().find("http://c.test"), nullptr);
+  EXPECT_EQ(ask(loopback("tok"), "POST", "/api/origin/block?origin=http://c.test",
+                {{"X-Crawler-Action", "1"}, {"Authorization", "Bearer tok"}})
+                .status,
+            200);
+  EXPECT_TRUE(engine_.origin_controls().blocked("http://c.test"));
 }
 
 // The console's files go compressed to a browser that takes gzip, carry an
