@@ -301,6 +301,21 @@ std::string status_class_of(long status) {
   return std::to_string(status / 100) + "xx";
 }
 
+// The visit's step that decided a record, by its error (the names the
+// steps write) or, without one, by its status: a redirect is followed by
+// the redirect step, anything else was read and stored.
+const char* deciding_step(long status, const std::string& error) {
+  if (error.empty()) return status >= 300 && status < 400 ? "redirect" : "store";
+  if (error.starts_with("robots_")) return "robots";
+  if (error == "redirect_loop" || error == "too_many_redirects" || error == "bad_redirect")
+    return "redirect";
+  if (error == "blocked") return "admission gate";
+  if (error == "binary" || error == "parse_budget") return "html";
+  if (error == "store_refused") return "store";
+  if (error == "internal") return "engine";
+  return "fetch";  // http_NNN, and a transfer's own errors (timeout, reset, ...)
+}
+
 json log_entry(const FetchLog::Entry& e) {
   return {{"seq", e.seq},
           {"at", static_cast<double>(e.at_ms) / 1000},
@@ -310,7 +325,8 @@ json log_entry(const FetchLog::Entry& e) {
           {"class", status_class_of(e.status)},
           {"error", e.error.empty() ? json(nullptr) : json(e.error)},
           {"bytes", e.bytes},
-          {"ms", e.ms}};
+          {"ms", e.ms},
+          {"step", deciding_step(e.status, e.error)}};
 }
 
 // The newest filter.limit lines that pass, oldest first.

@@ -597,6 +597,8 @@ async function main(browser) {
     const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
     assert.ok(lines.length > 0, 'no JSON lines for the site');
     assert.deepEqual([...new Set(lines.map((line) => line.origin))], [site]);
+    const steps = new Set(['fetch', 'robots', 'redirect', 'html', 'admission gate', 'store', 'engine']);
+    assert.ok(lines.every((line) => steps.has(line.step)), 'a line without its deciding step');
     await page.locator(testid('log-class')).selectOption('2xx');
     await page.locator(testid('log-origin')).fill('');
     await page.locator(testid('log-submit')).click();

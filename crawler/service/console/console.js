@@ -668,7 +668,7 @@ async function showLog(params, isCurrent) {
     const link = element('td');
     link.append(pageLink(entry.url));
     row.append(element('td', formatTime(entry.at)), webText('td', entry.origin), link,
-               webText('td', outcome), bytes, ms);
+               webText('td', outcome), bytes, ms, element('td', entry.step ?? '–'));
     body.append(row);
   }
 }

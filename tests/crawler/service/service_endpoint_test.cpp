@@ -303,6 +303,14 @@ TEST(CrawlLogTest, FiltersByOriginClassErrorAndLineAndKeepsTheNewest) {
   std::string lines = log_json_lines(log, *log_filter(0, "http://b", "", "", 10));
   EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 1);
   EXPECT_EQ(nlohmann::json::parse(lines)["error"], "http_404");
+  EXPECT_EQ(nlohmann::json::parse(lines)["step"], "fetch");
+  note("http://a", "http://a/r", 301, "");
+  note("http://a", "http://a/d", 200, "robots_disallowed");
+  nlohmann::json last = nlohmann::json::parse(log_json(log, *log_filter(4, "", "", "", 10)));
+  ASSERT_EQ(last["entries"].size(), 2u);
+  EXPECT_EQ(last["entries"][0]["step"], "redirect");
+  EXPECT_EQ(last["entries"][1]["step"], "robots");
+  EXPECT_EQ(nlohmann::json::parse(log_json(log, *log_filter(0, "", "", "", 1)))["last"], 6);
 }
 
 // Each order for an origin needs X-Crawler-Action (and does nothing
