@@ -275,7 +275,10 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     }
     if (frontier_.refill_wanted()) refiller_.wanted();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
-    if (frontier_.finished() && !settler_.busy() && !keep_running_) {
+    // Without a console (crawl), URLs of origins the operator paused or
+    // blocked in an earlier serve stay queued for a later one.
+    bool over = frontier_.finished() || (!keep_running_ && frontier_.only_held_back());
+    if (over && !settler_.busy() && !keep_running_) {
       if (fleet_done() || frontier_.page_limit_reached()) break;
       lease_wake_.notify();  // ask the fleet now, not at the next round
     }

@@ -197,6 +197,14 @@ void Frontier::let_go(std::string_view origin) {
   if (it != hosts_.end()) schedule(it->first, it->second);
 }
 
+bool Frontier::only_held_back() const {
+  if (!held_back_ || in_flight_ > 0 || queued_ == 0 || orphans_pending() || uncertain_pending())
+    return false;
+  for (const auto& [name, h] : hosts_)
+    if ((!h.urls.empty() || h.spilled) && !held_back_(name)) return false;
+  return true;
+}
+
 std::optional<TimePoint> Frontier::next_ready() const {
   if (ready_.empty() || in_flight_ >= limits_.max_in_flight) return std::nullopt;
   return ready_.top().at;

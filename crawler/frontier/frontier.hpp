@@ -163,6 +163,10 @@ class Frontier {
   }
   /// An origin held back may go again: it is scheduled as its URLs allow.
   void let_go(std::string_view origin);
+  /// Nothing in flight, and every URL left (in memory or spilled) is of an
+  /// origin held back: a crawl without a console to let them go is over.
+  /// Walks the hosts: ask it when nothing else is left to do.
+  bool only_held_back() const;
   /// A newly leased origin: its queued URLs are read from the database by
   /// the next refill, first in line.
   void adopt(std::string_view origin);

@@ -117,7 +117,11 @@ TEST(Frontier, AnOriginHeldBackStartsNothingUntilLetGo) {
   EXPECT_FALSE(frontier.next(kT0 + 2s));
   EXPECT_EQ(frontier.queued(), 2u);
   EXPECT_FALSE(frontier.finished());
+  EXPECT_FALSE(frontier.only_held_back());  // b.com's fetch is in flight
+  frontier.done(*other);
+  EXPECT_TRUE(frontier.only_held_back());
   held.clear();
+  EXPECT_FALSE(frontier.only_held_back());
   frontier.let_go("http://a.com");
   auto first = frontier.next(kT0 + 3s);
   ASSERT_TRUE(first);
