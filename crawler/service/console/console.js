@@ -599,7 +599,7 @@ async function showErrors(params, isCurrent) {
   for (const kind of data.kinds || []) {
     const group = element('section', null, 'error-group');
     group.dataset.kind = String(kind.kind);
-    group.append(element('h3', `${kind.kind}: ${formatCount(kind.count)}`));
+    group.append(element('h3', `${errorText(kind.kind)} — ${formatCount(kind.count)}`));
     const list = element('ul');
     list.className = 'links';
     for (const example of kind.examples || []) {
@@ -615,7 +615,7 @@ async function showErrors(params, isCurrent) {
   body.replaceChildren();
   if (!(data.skipped || []).length) {
     const row = element('tr');
-    row.append(element('td', 'None so far.'), element('td'));
+    row.append(element('td', 'None so far.'), element('td'), element('td'));
     body.append(row);
   }
   for (const skipped of data.skipped || []) {
@@ -759,6 +759,37 @@ const kSkipReasons = {
   sitemap_entries: 'past its origin\'s budget of sitemap entries',
   sitemap_documents: 'past its origin\'s budget of sitemap documents',
 };
+
+// What each kind of failure means, in words (the names the crawl records).
+const kErrorKinds = {
+  resolve: 'the host name did not resolve',
+  connect: 'no connection to the server',
+  timeout: 'the server took too long',
+  reset: 'the connection was cut',
+  truncated: 'the body ended early',
+  too_many_redirects: 'more redirects than --max-redirects',
+  tls: 'the TLS handshake or certificate failed',
+  bad_response: 'not a valid HTTP answer',
+  cancelled: 'cancelled when the crawl stopped',
+  blocked: 'refused by the admission gate (an address not allowed)',
+  head_too_large: 'the response head was too large',
+  other: 'another transfer error',
+  robots_disallowed: 'robots.txt disallows it',
+  robots_unreachable: 'robots.txt could not be fetched; the origin was given up',
+  redirect_loop: 'a redirect led back to a URL of its own chain',
+  bad_redirect: 'a redirect without a usable Location',
+  binary: 'not HTML (binary content)',
+  parse_budget: 'the page took longer to parse than its CPU budget',
+  store_refused: 'the database refused the record',
+  internal: 'an internal error of the crawler on this page',
+};
+
+function errorText(kind) {
+  const name = String(kind);
+  if (kErrorKinds[name]) return `${name}: ${kErrorKinds[name]}`;
+  const http = /^http_(\d{3})$/.exec(name);
+  return http ? `${name}: the server answered ${http[1]}` : name;
+}
 
 function skipText(reason) {
   return kSkipReasons[reason] ? `${reason}: ${kSkipReasons[reason]}` : String(reason);
