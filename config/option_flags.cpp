@@ -123,4 +123,13 @@ void add_option_flags(CLI::App& command, CrawlOptions& options, bool serve) {
   }
 }
 
+bool flag_given(const CLI::App& command, const Option& option) {
+  auto given = [&](std::string_view flag) {
+    if (flag.empty()) return false;
+    const CLI::Option* found = command.get_option_no_throw(std::string(flag));
+    return found && found->count() > 0;
+  };
+  return given(option.flag) || given(option.old_ms_flag);
+}
+
 }  // namespace crawler::config

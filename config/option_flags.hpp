@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/crawl_options.hpp"
+#include "config/option_table.hpp"
 
 namespace crawler::config {
 
@@ -13,5 +14,8 @@ namespace crawler::config {
 /// `serve`: the serve-only flags too. The old millisecond spellings
 /// (--timeout-ms, ...) are taken with a warning on stderr.
 void add_option_flags(CLI::App& command, CrawlOptions& options, bool serve);
+
+/// Whether `command`'s parse gave `option`'s flag (or its old spelling).
+bool flag_given(const CLI::App& command, const Option& option);
 
 }  // namespace crawler::config

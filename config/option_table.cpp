@@ -694,6 +694,27 @@ std::optional<std::string> toml_text(const Option& option, const CrawlOptions& o
       option.field);
 }
 
+std::vector<OptionSource> option_sources(const CrawlOptions& defaults,
+                                         const CrawlOptions& after_file,
+                                         const CrawlOptions& effective,
+                                         const std::function<bool(const Option&)>& flag_given,
+                                         const std::function<const char*(const char*)>& env) {
+  std::vector<OptionSource> sources;
+  for (const Option& option : options_table()) {
+    std::string source = "default";
+    const char* variable = env(environment_variable(option.key).c_str());
+    if (flag_given(option)) {
+      source = "flag";
+    } else if (variable && *variable) {
+      source = "environment";
+    } else if (toml_text(option, after_file) != toml_text(option, defaults)) {
+      source = "file";
+    }
+    sources.push_back({std::string(option.key), toml_text(option, effective).value_or(""), source});
+  }
+  return sources;
+}
+
 std::string environment_variable(std::string_view key) {
   std::string name = "CRAWLER_";
   for (char c : key) name += c == '.' ? '_' : parsers::ascii_upper(c);

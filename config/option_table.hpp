@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -91,6 +92,24 @@ std::string quote(std::string_view text);      // as a TOML basic string
 
 /// CRAWLER_ + the key upper-cased, '.' turned into '_'.
 std::string environment_variable(std::string_view key);
+
+/// One option's effective value and where it came from, for the console.
+struct OptionSource {
+  std::string key;
+  std::string value;   // as a TOML literal; empty when unset
+  std::string source;  // "flag", "environment", "file" or "default"
+};
+/// Every option (in table order) with its value in `effective` and its
+/// source, by the precedence flag > environment > file > default:
+/// "flag" when `flag_given(option)`; "environment" when its CRAWLER_*
+/// variable is set and not empty (`env`, as apply_environment reads it);
+/// "file" when the file changed it (`after_file` differs from `defaults`);
+/// else "default".
+std::vector<OptionSource> option_sources(const CrawlOptions& defaults,
+                                         const CrawlOptions& after_file,
+                                         const CrawlOptions& effective,
+                                         const std::function<bool(const Option&)>& flag_given,
+                                         const std::function<const char*(const char*)>& env);
 
 /// The reference tables of docs/config.md (what `crawler config docs` prints).
 std::string reference_markdown();

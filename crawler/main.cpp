@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = config_cmd->add_subcommand("check", "Validate a config file");
   check_cmd->add_option("file", check_path, "The config file")->required();
 
+  std::vector<crawler::config::OptionSource> option_sources;
   try {
     app.parse(argc, argv);
     if (*crawl_cmd || *serve_cmd) {
@@ -129,9 +130,10 @@ int main(int argc, char** argv) {
       // writes only the flags that were given.
       auto& target = *crawl_cmd ? crawl : serve_crawl;
       const std::string& path = *crawl_cmd ? crawl_config : serve_config;
-      crawler::config::CrawlOptions merged;
+      crawler::config::CrawlOptions after_file;
       std::optional<crawler::config::ConfigError> error;
-      if (!path.empty()) error = crawler::config::apply_config_file(path, merged);
+      if (!path.empty()) error = crawler::config::apply_config_file(path, after_file);
+      crawler::config::CrawlOptions merged = after_file;
       if (!error) error = crawler::config::apply_environment(merged);
       if (error) {
         std::cerr << "crawler: " << error->message << "\n";
@@ -139,6 +141,14 @@ int main(int argc, char** argv) {
       }
       target = merged;
       app.parse(argc, argv);
+      // Where each value came from, for the console's settings view.
+      const CLI::App& command = *crawl_cmd ? *crawl_cmd : *serve_cmd;
+      option_sources = crawler::config::option_sources(
+          crawler::config::CrawlOptions{}, after_file, target,
+          [&](const crawler::config::Option& option) {
+            return crawler::config::flag_given(command, option);
+          },
+          ::getenv);
       if (target.seeds_path.empty() || target.db_path.empty()) {
         std::cerr << "crawler: --seeds and --db (or seeds and database in the config file) "
                      "are required\n";
@@ -156,7 +166,7 @@ int main(int argc, char** argv) {
   }
   if (*check_cmd) return crawler::config::run_config_check(check_path);
   if (*crawl_cmd) return crawler::run_crawl_command(crawl);
-  if (*serve_cmd) return crawler::run_serve_command(serve_crawl);
+  if (*serve_cmd) return crawler::run_serve_command(serve_crawl, std::move(option_sources));
   if (*robots_cmd) return crawler::run_robots_command(robots);
   if (*health_cmd) return crawler::run_healthcheck_command(health_url);
   if (*url_cmd) return crawler::run_url_command(url);

@@ -92,6 +92,12 @@ class CrawlStore {
   /// Pages stored (for summaries and tests).
   virtual std::int64_t page_count() = 0;
   virtual LeftByEarlierRuns left_by_earlier_runs() = 0;
+  /// The operators' orders for origins (PageRecord::control), as kept.
+  virtual std::vector<OriginControl> origin_controls() { return {}; }
+  /// URLs queued in the database as of the last committed write: counted
+  /// once when the store opens, then kept current by the writer (no count
+  /// per call). Any thread. Empty for a store that does not keep it.
+  virtual std::optional<std::int64_t> queued_url_count() const { return std::nullopt; }
 
   // ---- Reads beside the writer ------------------------------------------------------------
 

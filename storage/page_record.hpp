@@ -11,6 +11,17 @@
 
 namespace crawler::storage {
 
+/// An operator's standing order for one origin, given in the console and
+/// kept across restarts: pause it, give it its own delay, or block it for
+/// the rest of the crawl. The newest order of an origin replaces the last.
+struct OriginControl {
+  std::string origin;
+  bool paused = false;
+  bool blocked = false;
+  std::int64_t delay_ms = -1;  // -1: the crawl's own delay
+  std::int64_t changed_at_ms = 0;
+};
+
 /// A robots.txt as fetched for an origin; unreachable ones are not kept.
 struct RobotsFile {
   std::string origin;
@@ -65,7 +76,8 @@ struct PageRecord {
   bool revisit = false;     // the page is stored already: update its row
   bool queue_only = false;  // no page: only `queued` (e.g. URLs a sitemap listed)
   bool unchanged = false;   // a revisit found it unchanged (304 or same hash): keep the content
-  std::optional<RobotsFile> robots;  // fetched for this page's origin: kept with it
+  std::optional<RobotsFile> robots;      // fetched for this page's origin: kept with it
+  std::optional<OriginControl> control;  // an operator's order for an origin: kept
   // The exchange as it happened, kept when the crawl keeps raw responses
   // (empty raw_head: not kept). The body is compressed by the writer.
   std::string raw_request;

@@ -27,7 +27,10 @@ SkipReason QueueAdmission::admit(const parsers::CrawlUrl& url, int depth, Reques
   if (reason == SkipReason::kNone && max_depth_ && depth > *max_depth_)
     reason = SkipReason::kTooDeep;
   if (reason == SkipReason::kNone && maybe_new) reason = take_budgets(url);
-  if (reason != SkipReason::kNone) count(reason);
+  if (reason != SkipReason::kNone) {
+    count(reason);
+    skips_.note(url.text(), reason, kind, depth);
+  }
   return reason;
 }
 
@@ -36,7 +39,10 @@ SkipReason QueueAdmission::admit_sitemap(const parsers::CrawlUrl& url) {
   if (reason == SkipReason::kNone &&
       sitemaps_per_origin_.count(url.origin()) >= kMaxSitemapsPerOrigin)
     reason = SkipReason::kSitemapDocuments;
-  if (reason != SkipReason::kNone) count(reason);
+  if (reason != SkipReason::kNone) {
+    count(reason);
+    skips_.note(url.text(), reason, RequestKind::kSitemap, 0);
+  }
   return reason;
 }
 

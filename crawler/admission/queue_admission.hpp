@@ -16,6 +16,7 @@
 
 #include "crawler/admission/admission_gate.hpp"
 #include "crawler/admission/host_tally.hpp"
+#include "crawler/admission/skip_log.hpp"
 #include "crawler/admission/skip_reason.hpp"
 #include "crawler/admission/url_filter.hpp"
 
@@ -56,6 +57,8 @@ class QueueAdmission {
   /// Counts `n` URLs refused for `reason` where they were found (the
   /// parse's caps on links).
   void count(SkipReason reason, std::size_t n = 1);
+  /// Examples of the URLs refused, by reason and by URL (bounded).
+  const SkipLog& skips() const { return skips_; }
 
   // Sitemap documents offered per origin (indexes included): generous for
   // real sites, and a ceiling for recursive or hostile indexes.
@@ -73,6 +76,7 @@ class QueueAdmission {
   std::map<std::string, std::size_t>& skipped_;
   HostTally sitemaps_per_origin_;         // sitemap documents queued
   HostTally sitemap_entries_per_origin_;  // and the entries they offered
+  SkipLog skips_;
 };
 
 }  // namespace crawler

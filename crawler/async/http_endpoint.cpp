@@ -20,6 +20,8 @@ const char* reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 304:
+      return "Not Modified";
     case 400:
       return "Bad Request";
     case 401:
@@ -292,11 +294,13 @@ void HttpEndpoint::answer(std::uint64_t id, const HttpReply& reply) {
   bool head_only = connection->received.starts_with("HEAD ");
   std::string& out = connection->reply;
   out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
-        "\r\nContent-Type: " + reply.content_type +
-        "\r\nContent-Length: " + std::to_string(reply.body.size());
+        "\r\nContent-Type: " + reply.content_type;
+  // A 304 has no content, and its Content-Length would describe the
+  // representation it stands for (RFC 9110 15.4.5, 8.6): none is sent.
+  if (reply.status != 304) out += "\r\nContent-Length: " + std::to_string(reply.body.size());
   for (const auto& [name, value] : reply.headers) out += "\r\n" + name + ": " + value;
   out += "\r\nConnection: close\r\n\r\n";
-  if (!head_only) out += reply.body;
+  if (!head_only && reply.status != 304) out += reply.body;
   uv_buf_t buffer = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
   connection->write.data = connection;
   // A client that does not read its answer would hold its place for ever.

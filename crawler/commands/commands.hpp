@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/crawl_options.hpp"
+#include "config/option_table.hpp"
 
 namespace crawler {
 
@@ -25,10 +26,13 @@ int run_crawl_command(const config::CrawlOptions& options);
 
 /// Crawls and keeps running: answers the console and /healthz /metrics
 /// /status on options.listen; SIGHUP adds new seeds, SIGTERM/SIGINT stop.
-int run_serve_command(const config::CrawlOptions& options);
+/// `sources`: each option's value and where it came from (the console shows them).
+int run_serve_command(const config::CrawlOptions& options,
+                      std::vector<config::OptionSource> sources = {});
 
 /// The engine both commands share.
-int run_engine(const config::CrawlOptions& options, bool serve);
+int run_engine(const config::CrawlOptions& options, bool serve,
+               std::vector<config::OptionSource> sources = {});
 
 /// Runs the read command `command` (query, copy, search, stats, export) on
 /// the reader of the database `db` names, opened by open_crawl_reader; a

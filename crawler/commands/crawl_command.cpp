@@ -56,11 +56,13 @@ int run_crawl_command(const config::CrawlOptions& options) {
   return run_engine(options, false);
 }
 
-int run_serve_command(const config::CrawlOptions& options) {
-  return run_engine(options, true);
+int run_serve_command(const config::CrawlOptions& options,
+                      std::vector<config::OptionSource> sources) {
+  return run_engine(options, true, std::move(sources));
 }
 
-int run_engine(const config::CrawlOptions& options, bool serve) {
+int run_engine(const config::CrawlOptions& options, bool serve,
+               std::vector<config::OptionSource> sources) {
   log::configure({log::parse_level(options.log_level).value_or(log::Level::kInfo),
                   options.log_format == "json", stderr});
   config::SeedList seeds = config::load_seed_list(options.seeds_path);
@@ -100,6 +102,8 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       engine->resume_stored_urls();
       log::info("resuming: the URLs earlier runs queued are read back from the database");
     }
+    // The console operator's orders for origins (paused, blocked, a delay) hold across runs.
+    engine->restore_origin_controls(store->origin_controls());
     // Seeds are queued durably before anything is fetched.
     store->queue(seeds.urls, 0);
   } catch (const std::invalid_argument& e) {
@@ -130,9 +134,12 @@ int run_engine(const config::CrawlOptions& options, bool serve) {
       history.emplace(loop.get(), *engine);
       try {
         auto [host, port] = split_listen(options.listen);
-        ServiceSettings settings{loop.get(), storage::open_crawl_reader(options.db_path),
-                                 options.console_token, options.console_token_reads,
-                                 is_loopback_host(host)};
+        ServiceSettings settings{loop.get(),
+                                 storage::open_crawl_reader(options.db_path),
+                                 options.console_token,
+                                 options.console_token_reads,
+                                 is_loopback_host(host),
+                                 std::move(sources)};
         if (!settings.loopback && settings.token.empty()) {
           log::error("--listen " + options.listen +
                      " is not a loopback address: set serve.console_token (--console-token or "

@@ -105,7 +105,9 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                  .queued = [this] { wake_.notify(); }}),
       leases_(context_, store,
               {.revisit_dropped = [this](const std::string& url) { revisits_.finished(url); },
-               .changed = [this] { wake_.notify(); }}) {}
+               .changed = [this] { wake_.notify(); }}) {
+  frontier_.set_held_back([this](std::string_view origin) { return controls_.held(origin); });
+}
 
 CrawlEngine::~CrawlEngine() {
   multis_.shutdown();
@@ -152,6 +154,55 @@ void CrawlEngine::pause(bool on) {
   wake_.notify();
 }
 
+void CrawlEngine::control_origin(storage::OriginControl control) {
+  control.changed_at_ms = unix_ms_now();
+  apply_control(control);
+  std::string said = control.blocked  ? "blocked for the rest of the crawl"
+                     : control.paused ? "paused"
+                                      : "resumed";
+  if (control.delay_ms >= 0) said += ", delay " + std::to_string(control.delay_ms) + " ms";
+  log::info("the console's operator: origin " + control.origin + " " + said);
+  storage::PageRecord kept;
+  kept.queue_only = true;
+  kept.control = std::move(control);
+  writer_.add(std::move(kept));
+  wake_.notify();
+}
+
+void CrawlEngine::restore_origin_controls(const std::vector<storage::OriginControl>& controls) {
+  for (const storage::OriginControl& control : controls) apply_control(control);
+  if (!controls.empty())
+    log::info("restored the operator's orders for " + std::to_string(controls.size()) +
+              " origin(s)");
+}
+
+void CrawlEngine::apply_control(const storage::OriginControl& control) {
+  bool had_delay = controls_.delay(control.origin).has_value();
+  controls_.set(control);
+  if (control.delay_ms >= 0 || had_delay) apply_origin_delay(control.origin);
+  if (!controls_.held(control.origin)) frontier_.let_go(control.origin);
+}
+
+// The operator's delay, or the crawl's when the order has none.
+void CrawlEngine::apply_origin_delay(std::string_view origin) {
+  frontier_.set_host_delay(origin, controls_.delay(origin).value_or(Millis(options_.delay_ms)));
+}
+
+CrawlEngine::State CrawlEngine::state(TimePoint now) const {
+  if (stopping_ || fatal()) return State::kStopping;
+  if (!scheduling_) return State::kDone;  // run() ended by itself (a page limit, say)
+  if (paused_) return State::kPaused;
+  bool quiet = frontier_.in_flight() == 0 && !settler_.busy() && writer_.backlog() == 0 &&
+               revisits_.outstanding() == 0;
+  if (!quiet) return State::kRunning;
+  if (frontier_.finished() || (frontier_.queued() == 0 && !frontier_.spilled()))
+    return State::kDone;
+  // Queued URLs, none due soon: origins resting, waiting, or held back by the operator.
+  auto ready = frontier_.next_ready();
+  if (frontier_.queued() > 0 && (!ready || *ready > now + kIdleAfter)) return State::kIdle;
+  return State::kRunning;
+}
+
 std::vector<CrawlEngine::OriginStatus> CrawlEngine::origins() const {
   std::vector<OriginStatus> origins;
   for (const Frontier::HostView& view : frontier_.host_views()) {
@@ -176,6 +227,9 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   auto now = Clock::now();
   g.queued = frontier_.queued();
   g.spilled = frontier_.spilled();
+  g.queued_stored =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, store_.queued_url_count().value_or(0)));
+  g.revisits_outstanding = revisits_.outstanding();
   g.hosts_in_memory = frontier_.host_count();
   g.seen_bytes = frontier_.seen_memory_bytes();
   g.seen_exact = frontier_.seen_exact();
@@ -217,7 +271,10 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     }
     if (frontier_.refill_wanted()) refiller_.wanted();
     // A fleet's crawler ends when the whole fleet's work is done, not its own share.
-    if (frontier_.finished() && !settler_.busy() && !keep_running_) {
+    // Without a console (crawl), URLs of origins the operator paused or
+    // blocked in an earlier serve stay queued for a later one.
+    bool over = frontier_.finished() || (!keep_running_ && frontier_.only_held_back());
+    if (over && !settler_.busy() && !keep_running_) {
       if (leases_.fleet_done() || (frontier_.page_limit_reached() && leases_.page_budget_spent()))
         break;
       leases_.ask_now();
@@ -242,6 +299,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   // Every task is joined and everything written even if one of them failed:
   // the engine must not die with coroutines still suspended on it.
+  scheduling_ = false;
   refiller_.stop();
   leases_.stop();
   std::exception_ptr failure;
@@ -294,6 +352,8 @@ void CrawlEngine::arm_wakeup() {
 async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
   VisitOutcome outcome = VisitOutcome::kDone;
   std::string failure;
+  // The operator's delay holds around the visit (its robots step sets Crawl-delay).
+  if (controls_.delay(url.origin())) apply_origin_delay(url.origin());
   try {
     if (leases_.fetchable(url.origin())) {
       outcome = co_await visit_.run(url);
@@ -316,6 +376,7 @@ async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
     ++summary_.fetch_errors;
     if (url.kind == UrlKind::kPage) sink_.store(std::move(record), url.origin());
   }
+  if (controls_.delay(url.origin())) apply_origin_delay(url.origin());
   if (outcome != VisitOutcome::kRetried) {
     // Polled again only once its new visit time is committed, or the
     // poller would see the old one and fetch it twice.

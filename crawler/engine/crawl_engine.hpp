@@ -33,6 +33,7 @@
 #include "crawler/engine/fetch_log.hpp"
 #include "crawler/engine/frontier_refiller.hpp"
 #include "crawler/engine/lease_rounds.hpp"
+#include "crawler/engine/origin_controls.hpp"
 #include "crawler/engine/origin_settler.hpp"
 #include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
@@ -78,6 +79,10 @@ class CrawlEngine {
   struct Gauges {
     std::size_t queued = 0;  // held in memory
     bool spilled = false;    // and more wait in the database
+    // Queued in the database (memory's URLs among them, once written), as
+    // its writer keeps count; 0 for a store that keeps no count.
+    std::size_t queued_stored = 0;
+    std::size_t revisits_outstanding = 0;  // due revisits queued or in flight
     std::size_t hosts_in_memory = 0;
     std::size_t seen_bytes = 0;
     bool seen_exact = true;
@@ -99,6 +104,28 @@ class CrawlEngine {
   void pause(bool on);
   bool paused() const { return paused_; }
 
+  /// The crawl as the console names it. kRunning: fetching, or a URL is due
+  /// within kIdleAfter; kIdle: URLs wait but none is due before next_due();
+  /// kDone: nothing queued, in flight or waiting to be written (revisits
+  /// may come later); kStopping: stop() was called or the crawl failed.
+  enum class State { kRunning, kPaused, kIdle, kDone, kStopping };
+  static constexpr Millis kIdleAfter{5000};
+  State state(TimePoint now) const;
+  /// When the next URL may start, while idle; empty when nothing waits on time.
+  std::optional<TimePoint> next_due() const { return frontier_.next_ready(); }
+
+  const config::CrawlOptions& options() const { return options_; }
+
+  /// The operator's orders for origins (the console's host actions).
+  const OriginControls& origin_controls() const { return controls_; }
+  /// Gives the order `control` for its origin: applied at once (a fetch in
+  /// flight finishes), logged, and kept in the database, so that a restart
+  /// keeps it. A paused or blocked origin starts no fetch; an origin's
+  /// delay replaces the crawl's (and Crawl-delay's) for it, never below --delay.
+  void control_origin(storage::OriginControl control);
+  /// Orders an earlier run kept (CrawlStore::origin_controls): applied, not written again.
+  void restore_origin_controls(const std::vector<storage::OriginControl>& controls);
+
   /// One origin the frontier holds, for the console.
   struct OriginStatus {
     Frontier::HostView frontier;
@@ -108,6 +135,10 @@ class CrawlEngine {
   /// Valid until the engine next runs.
   std::vector<OriginStatus> origins() const;
   const FetchLog& fetch_log() const { return sink_.fetch_log(); }
+  /// Examples of URLs queue admission refused.
+  const SkipLog& skips() const { return admission_.skips(); }
+  /// Whether the frontier holds `url` (queued, in flight or done this run).
+  Seen seen(std::string_view url) const { return frontier_.seen(url); }
   /// The crawl cannot go on (its database writes, or reads of its queued URLs, fail).
   bool failed() const { return fatal(); }
   Gauges gauges() const;
@@ -120,6 +151,8 @@ class CrawlEngine {
  private:
   async::Task<void> crawl_page(FrontierUrl url);
   void arm_wakeup();
+  void apply_control(const storage::OriginControl& control);
+  void apply_origin_delay(std::string_view origin);
   bool fatal() const {
     return writer_.fatal() || !refiller_.error().empty() || !leases_.error().empty();
   }
@@ -151,8 +184,10 @@ class CrawlEngine {
   RevisitPoller revisits_;
   LeaseRounds leases_;  // when the store leases hosts (a fleet shares it)
   async::TaskScope pages_;
+  bool scheduling_ = true;  // false once run() takes no more work
   bool paused_ = false;
   bool keep_running_ = false;
+  OriginControls controls_;
   Clock::time_point started_ = Clock::now();
 };
 

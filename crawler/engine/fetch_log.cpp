@@ -10,6 +10,11 @@ void FetchLog::note(std::string_view origin, const storage::PageRecord& record) 
   ++tally.fetched;
   tally.total_ms += record.duration_ms;
   tally.last_fetch_ms = record.fetched_at_ms;
+  if (max_entries_ > 0) {
+    if (entries_.size() >= max_entries_) entries_.pop_front();
+    entries_.push_back({++last_seq_, record.fetched_at_ms, std::string(origin), record.url,
+                        record.status, record.error, record.bytes, record.duration_ms});
+  }
   if (record.error.empty()) return;
   ++tally.errors;
   if (failures_.size() >= max_failures_) failures_.pop_front();

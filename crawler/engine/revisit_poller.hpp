@@ -32,6 +32,8 @@ class RevisitPoller {
   /// The page's new visit time is committed (or it left this crawler):
   /// it may be polled again.
   void finished(const std::string& url) { revisiting_.erase(url); }
+  /// Revisits queued or in flight.
+  std::size_t outstanding() const { return revisiting_.size(); }
 
  private:
   // Revisits read per poll, and outstanding (queued or in flight) at most.

@@ -160,6 +160,7 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     Host& h = hosts_.at(top.host);
     h.in_heap = false;
     if (h.urls.empty() || h.in_flight >= limits_.max_per_host) continue;
+    if (held_back_ && held_back_(top.host)) continue;  // out of the heap until let_go()
     if (TimePoint due = std::max(h.next_start, h.resting_until); due > now) {
       schedule(top.host, h);  // it was told to rest after it was queued
       continue;
@@ -189,6 +190,19 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     return url;
   }
   return std::nullopt;
+}
+
+void Frontier::let_go(std::string_view origin) {
+  auto it = hosts_.find(origin);
+  if (it != hosts_.end()) schedule(it->first, it->second);
+}
+
+bool Frontier::only_held_back() const {
+  if (!held_back_ || in_flight_ > 0 || queued_ == 0 || orphans_pending() || uncertain_pending())
+    return false;
+  for (const auto& [name, h] : hosts_)
+    if ((!h.urls.empty() || h.spilled) && !held_back_(name)) return false;
+  return true;
 }
 
 std::optional<TimePoint> Frontier::next_ready() const {

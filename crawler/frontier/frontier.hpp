@@ -155,6 +155,18 @@ class Frontier {
   /// alone knows what the fleet fetched: a refill reads it back if it is new
   /// and of an origin this crawler holds; else that origin's holder does.
   void set_owner(std::function<bool(std::string_view origin)> owns) { owns_ = std::move(owns); }
+  /// Origins held back (an operator paused or blocked them): next() passes
+  /// them over, their URLs stay queued, until let_go() is called for
+  /// them. By default none.
+  void set_held_back(std::function<bool(std::string_view origin)> held) {
+    held_back_ = std::move(held);
+  }
+  /// An origin held back may go again: it is scheduled as its URLs allow.
+  void let_go(std::string_view origin);
+  /// Nothing in flight, and every URL left (in memory or spilled) is of an
+  /// origin held back: a crawl without a console to let them go is over.
+  /// Walks the hosts: ask it when nothing else is left to do.
+  bool only_held_back() const;
   /// A newly leased origin: its queued URLs are read from the database by
   /// the next refill, first in line.
   void adopt(std::string_view origin);
@@ -328,7 +340,8 @@ class Frontier {
   bool owns(std::string_view origin) const { return !owns_ || owns_(origin); }
 
   FrontierLimits limits_;
-  std::function<bool(std::string_view)> owns_;  // empty: every origin
+  std::function<bool(std::string_view)> owns_;       // empty: every origin
+  std::function<bool(std::string_view)> held_back_;  // empty: none
   SeenSet seen_;
   bool seen_complete_ = true;  // false while an earlier run's seen set loads
   HostMap hosts_;

@@ -25,6 +25,8 @@ void ConsoleHistory::sample() {
   s.bytes_per_s = static_cast<double>(c.bytes - last_bytes_) / span;
   s.errors_per_s = static_cast<double>(errors - last_errors_) / span;
   s.queued = static_cast<double>(g.queued);
+  s.queued_stored = static_cast<double>(g.queued_stored);
+  s.paused = engine_.paused();
   s.in_flight = static_cast<double>(g.in_flight);
   s.hosts_active = static_cast<double>(g.hosts_active);
   s.hosts_waiting = static_cast<double>(g.hosts_waiting);

@@ -16,8 +16,10 @@ struct ConsoleSample {
   double t = 0;  // Unix seconds
   double pages_per_s = 0;
   double bytes_per_s = 0;
-  double errors_per_s = 0;  // fetch and HTTP errors
-  double queued = 0;
+  double errors_per_s = 0;   // fetch and HTTP errors
+  double queued = 0;         // in memory
+  double queued_stored = 0;  // in the database
+  bool paused = false;       // the operator paused the crawl
   double in_flight = 0;
   double hosts_active = 0;
   double hosts_waiting = 0;

@@ -2,11 +2,19 @@
 #include "crawler/service/service_endpoint.hpp"
 
 #include <arpa/inet.h>
+#include <zlib.h>
 
 #include <charconv>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "crawler/service/console_api.hpp"
 #include "crawler/service/console_assets.hpp"
@@ -42,16 +50,71 @@ std::string_view content_type(std::string_view path) {
   return "text/html; charset=utf-8";
 }
 
-std::optional<HttpReply> console_file(std::string_view path) {
+// `text` as a gzip member (RFC 1952), for Content-Encoding: gzip.
+std::string gzip(std::string_view text) {
+  z_stream stream{};
+  // 15 + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("gzip: deflateInit2 failed");
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (rc != Z_STREAM_END) throw std::runtime_error("gzip: deflate did not finish");
+  return out;
+}
+
+// A console file as served: its ETag (a hash of the embedded bytes, which
+// change only with the binary) and its gzip form, made once, on first use.
+struct ServedFile {
+  std::string etag;
+  std::string gzipped;
+};
+
+const ServedFile& served(const EmbeddedFile& file) {
+  static std::map<std::string_view, ServedFile> made;  // the loop thread only
+  auto found = made.find(file.path);
+  if (found != made.end()) return found->second;
+  char etag[32];
+  std::snprintf(etag, sizeof etag, "\"%016zx\"", std::hash<std::string_view>{}(file.body));
+  return made.emplace(file.path, ServedFile{etag, gzip(file.body)}).first->second;
+}
+
+// The console's files: compressed when the browser takes gzip, and
+// revalidated by ETag (304 when unchanged). Chart.js (200 KB) is kept a
+// day without asking; the console's own files are asked about each time,
+// so a new binary's console shows at once.
+std::optional<HttpReply> console_file(const HttpRequest& request) {
+  std::string_view path = request.path;
   if (path == "/index.html") path = "/";
   for (const EmbeddedFile& file : console_files()) {
     if (file.path != path) continue;
-    return HttpReply{200,
-                     std::string(content_type(file.path == "/" ? ".html" : file.path)),
-                     std::string(file.body),
-                     {{"Content-Security-Policy", kPolicy},
-                      {"X-Content-Type-Options", "nosniff"},
-                      {"Referrer-Policy", "no-referrer"}}};
+    const ServedFile& made = served(file);
+    HttpReply reply{200,
+                    std::string(content_type(file.path == "/" ? ".html" : file.path)),
+                    {},
+                    {{"Content-Security-Policy", kPolicy},
+                     {"X-Content-Type-Options", "nosniff"},
+                     {"Referrer-Policy", "no-referrer"},
+                     {"ETag", made.etag},
+                     {"Vary", "Accept-Encoding"},
+                     {"Cache-Control",
+                      file.path == "/console/chart.js" ? "public, max-age=86400" : "no-cache"}}};
+    if (request.header("If-None-Match") == made.etag) {
+      reply.status = 304;
+      return reply;
+    }
+    if (request.header("Accept-Encoding").find("gzip") != std::string_view::npos) {
+      reply.body = made.gzipped;
+      reply.headers.emplace_back("Content-Encoding", "gzip");
+    } else {
+      reply.body = std::string(file.body);
+    }
+    return reply;
   }
   return std::nullopt;
 }
@@ -68,27 +131,54 @@ std::optional<long> bounded(const HttpRequest& request, std::string_view name, l
   return value;
 }
 
+// The console's reads of the database: one runs on the thread pool at a
+// time (the pool also parses the crawl's pages, and an operator's views
+// must not take it over); a few more wait their turn, in order.
+struct PoolReads {
+  static constexpr std::size_t kMaxWaiting = 8;
+  bool running = false;
+  std::deque<std::function<void()>> waiting;  // each starts one read
+};
+
+// A read ended: the next one waiting starts.
+void start_next(PoolReads& reads) {
+  reads.running = false;
+  if (reads.waiting.empty()) return;
+  std::function<void()> start = std::move(reads.waiting.front());
+  reads.waiting.pop_front();
+  start();
+}
+
 // Runs `work` (which returns a HttpReply) on the thread pool and answers
-// with what it returns; a storage failure is a 503 naming it. One such job
-// runs at a time (`busy`): the pool also parses the crawl's pages, and an
-// operator's searches must not take it over.
+// with what it returns; a storage failure is a 503 naming it. While
+// another read runs it waits its turn; past kMaxWaiting waiting, 503 with
+// Retry-After.
 template <typename Work>
-void answer_off_loop(uv_loop_t* loop, std::shared_ptr<bool> busy, Work work, Respond respond) {
-  if (*busy) {
-    return respond({503,
-                    kJson,
-                    error_json("busy with another search or page view; try again"),
-                    {{"Retry-After", "1"}, {"Cache-Control", "no-store"}}});
+void answer_off_loop(uv_loop_t* loop, std::shared_ptr<PoolReads> reads, Work work,
+                     Respond respond) {
+  if (reads->running) {
+    if (reads->waiting.size() >= PoolReads::kMaxWaiting)
+      return respond({503,
+                      kJson,
+                      error_json("busy with other searches and views; try again"),
+                      {{"Retry-After", "1"}, {"Cache-Control", "no-store"}}});
+    // Weak: a waiting read must not keep the queue that holds it alive.
+    reads->waiting.push_back([loop, weak = std::weak_ptr<PoolReads>(reads), work = std::move(work),
+                              respond = std::move(respond)]() mutable {
+      if (auto alive = weak.lock())
+        answer_off_loop(loop, alive, std::move(work), std::move(respond));
+    });
+    return;
   }
   struct Job {
     uv_work_t request{};
-    std::shared_ptr<bool> busy;
+    std::shared_ptr<PoolReads> reads;
     Work work;
     Respond respond;
     HttpReply reply;
   };
-  *busy = true;
-  auto job = std::make_unique<Job>(Job{{}, busy, std::move(work), std::move(respond), {}});
+  reads->running = true;
+  auto job = std::make_unique<Job>(Job{{}, reads, std::move(work), std::move(respond), {}});
   job->request.data = job.get();
   int rc = uv_queue_work(
       loop, &job->request,
@@ -105,12 +195,14 @@ void answer_off_loop(uv_loop_t* loop, std::shared_ptr<bool> busy, Work work, Res
       },
       [](uv_work_t* request, int) {
         std::unique_ptr<Job> job(static_cast<Job*>(request->data));
-        *job->busy = false;
+        std::shared_ptr<PoolReads> reads = job->reads;
         job->respond(std::move(job->reply));
+        job.reset();
+        start_next(*reads);
       });
   if (rc != 0) {
-    *busy = false;
     job->respond(json_reply(503, error_json(uv_strerror(rc))));
+    start_next(*reads);
     return;
   }
   job.release();  // the after-work callback owns it now
@@ -135,7 +227,7 @@ class Service {
     if (path == "/status")
       return respond({200, kJson, status_json(engine_.counters(), engine_.gauges())});
     if (!api) {
-      if (auto file = console_file(path)) return respond(std::move(*file));
+      if (auto file = console_file(request)) return respond(std::move(*file));
       return respond(plain(404, "not found: / /api/ /healthz /metrics /status\n"));
     }
     // refuse() let through only a known path asked with its own method.
@@ -262,6 +354,106 @@ class Service {
     respond(json_reply(200, errors_json(engine_, static_cast<std::size_t>(*limit))));
   }
 
+  // GET /api/log?origin=&class=&error=&after=&limit=&format=jsonl
+  void crawl_log(const HttpRequest& request, Respond& respond) {
+    auto limit = bounded(request, "limit", 200, 1, 5000);
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 5000")));
+    auto after = bounded(request, "after", 0, 0, std::numeric_limits<long>::max());
+    if (!after) return respond(json_reply(400, error_json("after: a line number")));
+    auto filter = log_filter(
+        static_cast<std::uint64_t>(*after), std::string(request.param("origin").value_or("")),
+        std::string(request.param("class").value_or("")),
+        std::string(request.param("error").value_or("")), static_cast<std::size_t>(*limit));
+    if (!filter)
+      return respond(json_reply(400, error_json("class: one of 1xx, 2xx, 3xx, 4xx, 5xx, error")));
+    auto format = request.param("format").value_or("json");
+    if (format == "jsonl")
+      return respond({200,
+                      "application/x-ndjson; charset=utf-8",
+                      log_json_lines(engine_.fetch_log(), *filter),
+                      {{"Cache-Control", "no-store"}}});
+    if (format != "json") return respond(json_reply(400, error_json("format: json or jsonl")));
+    respond(json_reply(200, log_json(engine_.fetch_log(), *filter)));
+  }
+
+  // GET /api/origin?origin=O&offset=N&limit=N: what the loop knows, then
+  // what the database holds (queued URLs, robots.txt), read on the pool.
+  void origin(const HttpRequest& request, Respond& respond) {
+    auto origin = origin_param(request.param("origin").value_or(""));
+    if (!origin) return respond(json_reply(400, error_json("origin: scheme://host[:port]")));
+    auto offset = bounded(request, "offset", 0, 0, std::numeric_limits<long>::max());
+    auto limit = bounded(request, "limit", 50, 1, 500);
+    if (!offset || !limit)
+      return respond(json_reply(400, error_json("offset, limit: numbers (limit 1 to 500)")));
+    auto live = nlohmann::json::parse(origin_json(engine_, *origin));
+    auto work = [reader = settings_.reader, live = std::move(live), o = *origin, from = *offset,
+                 n = static_cast<int>(*limit)]() mutable {
+      live.update(nlohmann::json::parse(origin_stored_json(*reader, o, from, n)));
+      return json_reply(200, live.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  // GET /api/config: the effective configuration, secrets masked.
+  void configuration(const HttpRequest&, Respond& respond) {
+    respond(json_reply(200, config_json(settings_.configuration, settings_.reader->name())));
+  }
+
+  // GET /api/seeds/list?limit=N: the seeds and their state, from the database.
+  void seed_list(const HttpRequest& request, Respond& respond) {
+    auto limit = bounded(request, "limit", 1000, 1, 10'000);
+    if (!limit) return respond(json_reply(400, error_json("limit: a number from 1 to 10000")));
+    auto work = [reader = settings_.reader, n = static_cast<int>(*limit)] {
+      return json_reply(200, seeds_json(*reader, n));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  // GET /api/url?url=U: any URL the crawl knows, stored or not.
+  void url_state(const HttpRequest& request, Respond& respond) {
+    auto url = request.param("url");
+    if (!url || url->empty()) return respond(json_reply(400, error_json("url: missing")));
+    auto live = nlohmann::json::parse(url_json(engine_, *url));
+    auto work = [reader = settings_.reader, live = std::move(live)]() mutable {
+      live.update(nlohmann::json::parse(url_stored_json(*reader, live["key"].get<std::string>())));
+      return json_reply(200, live.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    };
+    answer_off_loop(settings_.loop, busy_, std::move(work), std::move(respond));
+  }
+
+  // POST /api/origin/{pause,resume,block,delay}?origin=O[&delay=SECONDS]:
+  // an order for one origin, kept across restarts. Blocking is for the
+  // rest of the crawl: nothing lifts it.
+  void control_origin(const HttpRequest& request, Respond& respond) {
+    auto origin = origin_param(request.param("origin").value_or(""));
+    if (!origin) return respond(json_reply(400, error_json("origin: scheme://host[:port]")));
+    storage::OriginControl order{*origin};
+    if (const storage::OriginControl* given = engine_.origin_controls().find(*origin))
+      order = *given;
+    std::string_view action = std::string_view(request.path).substr(sizeof("/api/origin/") - 1);
+    if (action == "pause") {
+      order.paused = true;
+    } else if (action == "resume") {
+      order.paused = false;
+    } else if (action == "block") {
+      order.blocked = true;
+    } else {  // delay: seconds, or empty for the crawl's own
+      std::string text = request.param("delay").value_or("");
+      if (text.empty()) {
+        order.delay_ms = -1;
+      } else {
+        double seconds = -1;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (ec != std::errc{} || end != text.data() + text.size() || !(seconds >= 0) ||
+            seconds > 3600)
+          return respond(json_reply(400, error_json("delay: seconds from 0 to 3600, or empty")));
+        order.delay_ms = static_cast<std::int64_t>(seconds * 1000);
+      }
+    }
+    engine_.control_origin(std::move(order));
+    respond(json_reply(200, origin_order_json(engine_, *origin)));
+  }
+
   void search(const HttpRequest& request, Respond& respond) {
     auto query = request.param("q");
     auto limit = bounded(request, "limit", 20, 1, 100);
@@ -286,16 +478,29 @@ class Service {
 
   // After the members it names: an initializer here sees only what precedes it.
   static constexpr ApiRoute kApiRoutes[] = {
-      {"/api/seeds", true, &Service::add_seeds}, {"/api/pause", true, &Service::pause},
-      {"/api/resume", true, &Service::pause},    {"/api/overview", false, &Service::overview},
-      {"/api/hosts", false, &Service::hosts},    {"/api/errors", false, &Service::errors},
-      {"/api/search", false, &Service::search},  {"/api/page", false, &Service::page},
+      {"/api/seeds", true, &Service::add_seeds},
+      {"/api/pause", true, &Service::pause},
+      {"/api/resume", true, &Service::pause},
+      {"/api/overview", false, &Service::overview},
+      {"/api/hosts", false, &Service::hosts},
+      {"/api/errors", false, &Service::errors},
+      {"/api/search", false, &Service::search},
+      {"/api/page", false, &Service::page},
+      {"/api/log", false, &Service::crawl_log},
+      {"/api/origin", false, &Service::origin},
+      {"/api/url", false, &Service::url_state},
+      {"/api/config", false, &Service::configuration},
+      {"/api/seeds/list", false, &Service::seed_list},
+      {"/api/origin/pause", true, &Service::control_origin},
+      {"/api/origin/resume", true, &Service::control_origin},
+      {"/api/origin/block", true, &Service::control_origin},
+      {"/api/origin/delay", true, &Service::control_origin},
   };
 
   CrawlEngine& engine_;
   const ConsoleHistory& history_;
   ServiceSettings settings_;
-  std::shared_ptr<bool> busy_ = std::make_shared<bool>(false);  // a database read is running
+  std::shared_ptr<PoolReads> busy_ = std::make_shared<PoolReads>();  // the database reads
 };
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "config/option_table.hpp"
 #include "crawler/async/http_endpoint.hpp"
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/console_history.hpp"
@@ -24,6 +26,9 @@ struct ServiceSettings {
   std::string token;  // empty: none; else actions (and reads, below) need it
   bool token_reads = false;
   bool loopback = true;  // listening on a loopback address only
+  // Each option's effective value and where it came from (GET /api/config
+  // shows them, secrets masked).
+  std::vector<config::OptionSource> configuration = {};
 };
 
 /// The endpoint's answers; `engine` and `history` must outlive the endpoint.

@@ -161,13 +161,25 @@ ALTER TABLE workers ADD COLUMN stopped boolean NOT NULL DEFAULT false,
   ADD COLUMN run bigint, ADD COLUMN page_budget bigint NOT NULL DEFAULT 0;
 )sql";
 
+// Version 6: the console's orders for origins (pause, delay, block), kept
+// across restarts; one row per origin, the newest order.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE origin_controls (
+  origin        text COLLATE "C" PRIMARY KEY,
+  paused        boolean NOT NULL DEFAULT false,
+  blocked       boolean NOT NULL DEFAULT false,
+  delay_ms      bigint,
+  changed_at_ms bigint NOT NULL
+);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
   const char* then = "";  // run after `sql`, in the same transaction
 };
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}, {5, kSchemaV5}};
+    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

@@ -176,6 +176,7 @@ std::size_t PgStore::write(std::span<const PageRecord> pages) {
   for (std::size_t i = 0; i < pages.size(); ++i) {
     const PageRecord& page = pages[i];
     if (page.robots) keep_robots(*page.robots);
+    if (page.control) keep_control(*page.control);
     if (page.queue_only) {
       stage_queued(page, std::nullopt, staged);
     } else if (!held[i]) {
@@ -603,6 +604,18 @@ void PgStore::write_response(std::int64_t page_id, const PageRecord& page) {
        number(static_cast<std::int64_t>(page.raw_body.size()))});
 }
 
+void PgStore::keep_control(const OriginControl& control) {
+  writer_.defer(
+      "INSERT INTO origin_controls(origin, paused, blocked, delay_ms, changed_at_ms)"
+      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (origin) DO UPDATE SET paused = excluded.paused,"
+      " blocked = excluded.blocked, delay_ms = excluded.delay_ms,"
+      " changed_at_ms = excluded.changed_at_ms",
+      {control.origin, std::string(control.paused ? "true" : "false"),
+       std::string(control.blocked ? "true" : "false"),
+       control.delay_ms >= 0 ? number(control.delay_ms) : pg::Param{},
+       number(control.changed_at_ms)});
+}
+
 void PgStore::keep_robots(const RobotsFile& robots) {
   writer_.defer(
       "INSERT INTO robots(origin, status, http_status, body, fetched_at_ms)"
@@ -635,6 +648,17 @@ void PgStore::remember(const UrlIds& ids) {
 
 std::int64_t PgStore::page_count() {
   return writer_.exec("SELECT count(*) FROM pages").int64(0, 0);
+}
+
+std::vector<OriginControl> PgStore::origin_controls() {
+  pg::Result rows = writer_.exec(
+      "SELECT origin, paused::int, blocked::int, coalesce(delay_ms, -1), changed_at_ms"
+      " FROM origin_controls ORDER BY origin");
+  std::vector<OriginControl> controls;
+  for (int i = 0; i < rows.rows(); ++i)
+    controls.push_back({std::string(rows.text(i, 0)), rows.int64(i, 1) != 0, rows.int64(i, 2) != 0,
+                        rows.int64(i, 3), rows.int64(i, 4)});
+  return controls;
 }
 
 LeftByEarlierRuns PgStore::left_by_earlier_runs() {

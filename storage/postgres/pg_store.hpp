@@ -40,6 +40,7 @@ class PgStore final : public CrawlStore {
              QueueSource source = QueueSource::kSeed) override;
   std::int64_t page_count() override;
   LeftByEarlierRuns left_by_earlier_runs() override;
+  std::vector<OriginControl> origin_controls() override;
 
   std::optional<std::string> queued_origin_after(const std::string& after) override;
   std::vector<QueuedUrl> oldest_queued(const std::string& origin, std::size_t limit) override;
@@ -85,6 +86,7 @@ class PgStore final : public CrawlStore {
   void write_links(const Staged& staged, const UrlIds& ids);
   void write_response(std::int64_t page_id, const PageRecord& page);
   void keep_robots(const RobotsFile& robots);
+  void keep_control(const OriginControl& control);
 
   bool index_text_;
   pg::Connection writer_;

@@ -72,6 +72,9 @@ PageStore::PageStore(const std::string& path, bool index_text)
           " ?22, ?23, ?24, ?25)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
+      mark_queued_done_(db_,
+                        "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"
+                        " AND state = 'queued'"),
       mark_queued_(db_,
                    "UPDATE urls SET state = 'queued', depth = ?2, origin = crawl_origin(url),"
                    " source = ?3, found_on = ?4 WHERE id = ?1 AND state = 'linked'"),
@@ -94,10 +97,19 @@ PageStore::PageStore(const std::string& path, bool index_text)
       keep_robots_(db_,
                    "INSERT OR REPLACE INTO robots(origin, status, http_status, body, fetched_at_ms)"
                    " VALUES (?1, ?2, ?3, ?4, ?5)"),
+      keep_control_(db_,
+                    "INSERT OR REPLACE INTO origin_controls(origin, paused, blocked, delay_ms,"
+                    " changed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)"),
       keep_response_(db_,
                      "INSERT OR REPLACE INTO responses(page_id, request, head, body, body_size)"
                      " VALUES (?1, ?2, ?3, ?4, ?5)"),
-      index_text_(index_text) {}
+      index_text_(index_text) {
+  // Once, when the store opens (the partial index urls_queued serves it);
+  // from then on each commit moves the count.
+  Statement count(db_, "SELECT count(*) FROM urls WHERE state = 'queued'");
+  count.step();
+  queued_count_.store(count.column_int(0), std::memory_order_relaxed);
+}
 
 std::int64_t PageStore::url_id(const std::string& url) {
   if (auto it = url_ids_.find(url); it != url_ids_.end()) return it->second;
@@ -117,12 +129,16 @@ std::int64_t PageStore::url_id(const std::string& url) {
 }
 
 void PageStore::write(std::span<const PageRecord> pages) {
+  queued_change_ = 0;
   try {
     write_all(pages);
   } catch (...) {
     url_ids_.clear();
+    queued_change_ = 0;  // rolled back with the rest
     throw;
   }
+  queued_count_.fetch_add(queued_change_, std::memory_order_relaxed);
+  queued_change_ = 0;
 }
 
 void PageStore::write_all(std::span<const PageRecord> pages) {
@@ -136,6 +152,18 @@ void PageStore::write_all(std::span<const PageRecord> pages) {
           .bind(4, std::string_view(robots.body))
           .bind(5, robots.fetched_at_ms)
           .run();
+    }
+    if (page.control) {
+      const OriginControl& control = *page.control;
+      keep_control_.bind(1, std::string_view(control.origin))
+          .bind(2, std::int64_t{control.paused ? 1 : 0})
+          .bind(3, std::int64_t{control.blocked ? 1 : 0});
+      if (control.delay_ms >= 0) {
+        keep_control_.bind(4, control.delay_ms);
+      } else {
+        keep_control_.bind_null(4);
+      }
+      keep_control_.bind(5, control.changed_at_ms).run();
     }
     if (page.queue_only) {
       for (const std::string& url : page.queued)
@@ -162,7 +190,7 @@ void PageStore::insert(const PageRecord& page) {
     bind_optional(index_page_, 3, page.text);
     index_page_.run();
   }
-  mark_done_.bind(1, id).bind(2, std::int64_t{page.depth}).run();
+  mark_done(id, page.depth);
   write_links(page_id, page);
   write_response(page_id, page);
 }
@@ -186,6 +214,17 @@ void PageStore::write_links(std::int64_t page_id, const PageRecord& page) {
     mark_queued(url, page.queued_depth, page.queued_source, page_id);
 }
 
+// A queued URL that is done leaves the queued count; one only linked (or
+// done before) does not.
+void PageStore::mark_done(std::int64_t id, int depth) {
+  mark_queued_done_.bind(1, id).bind(2, std::int64_t{depth}).run();
+  if (db_.changes() > 0) {
+    --queued_change_;
+    return;
+  }
+  mark_done_.bind(1, id).bind(2, std::int64_t{depth}).run();
+}
+
 // found_on: the page whose links or redirect named the URL; 0 for none.
 void PageStore::mark_queued(const std::string& url, int depth, QueueSource source,
                             std::int64_t found_on) {
@@ -197,6 +236,7 @@ void PageStore::mark_queued(const std::string& url, int depth, QueueSource sourc
     mark_queued_.bind_null(4);
   }
   mark_queued_.run();
+  if (db_.changes() > 0) ++queued_change_;
 }
 
 // A revisit updates the page's row in place: one row per URL, always. An
@@ -240,9 +280,18 @@ void PageStore::write_revisit(const PageRecord& page) {
 }
 
 void PageStore::queue(const std::vector<std::string>& urls, int depth, QueueSource source) {
-  Transaction transaction(db_);
-  for (const std::string& url : urls) mark_queued(url, depth, source, 0);
-  transaction.commit();
+  queued_change_ = 0;
+  try {
+    Transaction transaction(db_);
+    for (const std::string& url : urls) mark_queued(url, depth, source, 0);
+    transaction.commit();
+  } catch (...) {
+    url_ids_.clear();
+    queued_change_ = 0;
+    throw;
+  }
+  queued_count_.fetch_add(queued_change_, std::memory_order_relaxed);
+  queued_change_ = 0;
 }
 
 LeftByEarlierRuns PageStore::left_by_earlier_runs() {
@@ -251,6 +300,17 @@ LeftByEarlierRuns PageStore::left_by_earlier_runs() {
                  " EXISTS (SELECT 1 FROM urls WHERE state = 'queued')");
   left.step();
   return {left.column_int(0) != 0, left.column_int(1) != 0};
+}
+
+std::vector<OriginControl> PageStore::origin_controls() {
+  Statement read(db_,
+                 "SELECT origin, paused, blocked, coalesce(delay_ms, -1), changed_at_ms"
+                 " FROM origin_controls ORDER BY origin");
+  std::vector<OriginControl> controls;
+  while (read.step())
+    controls.push_back({std::string(read.column_text(0)), read.column_int(1) != 0,
+                        read.column_int(2) != 0, read.column_int(3), read.column_int(4)});
+  return controls;
 }
 
 std::vector<DuePage> due_pages(const std::string& db_path, std::int64_t now_ms, int limit,

@@ -7,6 +7,7 @@
 // statement it runs stays in this file.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -49,6 +50,12 @@ class PageStore {
 
   /// See CrawlStore::left_by_earlier_runs. Both are index seeks, not counts.
   LeftByEarlierRuns left_by_earlier_runs();
+  /// See CrawlStore::origin_controls.
+  std::vector<OriginControl> origin_controls();
+
+  /// URLs in state 'queued' as of the last commit: counted when the store
+  /// opens, then moved by each committed transaction. Any thread.
+  std::int64_t queued_count() const { return queued_count_.load(std::memory_order_relaxed); }
 
  private:
   std::int64_t url_id(const std::string& url);
@@ -58,17 +65,23 @@ class PageStore {
   void write_links(std::int64_t page_id, const PageRecord& page);
   void write_response(std::int64_t page_id, const PageRecord& page);
   void mark_queued(const std::string& url, int depth, QueueSource source, std::int64_t found_on);
+  void mark_done(std::int64_t id, int depth);
 
   Database db_;
   // Most links point at URLs already stored; remembering their ids saves two
   // statements per link. Bounded: emptied when full, and after a failed
   // transaction (whose new ids were rolled back).
   std::unordered_map<std::string, std::int64_t> url_ids_;
+  // The queued count, and its change in the transaction under way (applied
+  // at commit, dropped with a rollback).
+  std::atomic<std::int64_t> queued_count_{0};
+  std::int64_t queued_change_ = 0;
   Statement insert_url_;
   Statement select_url_;
   Statement insert_page_;
   Statement insert_link_;
   Statement mark_done_;
+  Statement mark_queued_done_;
   Statement mark_queued_;
   Statement index_page_;
   Statement find_page_;
@@ -77,6 +90,7 @@ class PageStore {
   Statement update_page_;
   Statement drop_links_;
   Statement keep_robots_;
+  Statement keep_control_;
   Statement keep_response_;
   bool index_text_;
 };

@@ -153,12 +153,25 @@ constexpr const char* kSchemaV7 = R"sql(
 INSERT INTO pages_fts(pages_fts, rank) VALUES ('automerge', 16);
 )sql";
 
+// Version 8: the console's orders for origins (pause, delay, block), kept
+// across restarts; one row per origin, the newest order.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE origin_controls (
+  origin        TEXT PRIMARY KEY,
+  paused        INTEGER NOT NULL DEFAULT 0,
+  blocked       INTEGER NOT NULL DEFAULT 0,
+  delay_ms      INTEGER,
+  changed_at_ms INTEGER NOT NULL
+);
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-                                     {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
+                                     {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+                                     {7, kSchemaV7}, {8, kSchemaV8}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");

@@ -33,6 +33,8 @@ class SqliteStore final : public CrawlStore {
   }
   std::int64_t page_count() override { return writer_.page_count(); }
   LeftByEarlierRuns left_by_earlier_runs() override { return writer_.left_by_earlier_runs(); }
+  std::vector<OriginControl> origin_controls() override { return writer_.origin_controls(); }
+  std::optional<std::int64_t> queued_url_count() const override { return writer_.queued_count(); }
 
   std::optional<std::string> queued_origin_after(const std::string& after) override {
     return queued_.host_after(after);

@@ -164,8 +164,9 @@ async function numberShown(page, id) {
   return Number(value);
 }
 
-async function shoot(page, name) {
-  await page.screenshot({path: path.join(out, `console-${name}.png`), fullPage: true});
+// The whole page, or (`fullPage` false: a long table) what the viewport shows.
+async function shoot(page, name, fullPage = true) {
+  await page.screenshot({path: path.join(out, `console-${name}.png`), fullPage});
 }
 
 // Nothing from the web ran, and every link points at one of our views, or (the
@@ -248,8 +249,9 @@ async function step(name, body, page) {
   }
 }
 
-async function startServe(name, db, seeds, extraArgs = [], env = {}) {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, {force: true});
+// `fresh`: the database starts empty; else serve goes on with what it holds.
+async function startServe(name, db, seeds, extraArgs = [], env = {}, {fresh = true} = {}) {
+  if (fresh) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, {force: true});
   const seedsFile = path.join(out, `console-${name}-seeds.txt`);
   fs.writeFileSync(seedsFile, seeds.join('\n') + '\n');
   // Slow enough (at most 50 pages/s) that the crawl is still going when the test ends.
@@ -261,8 +263,19 @@ async function startServe(name, db, seeds, extraArgs = [], env = {}) {
   return {serve, address};
 }
 
+// The test server prints each request it gets ("request HOST TARGET"): how many
+// came for `host` (a name:port as in the Host header) so far.
+let testServer = null;
+function requestsTo(host) {
+  let count = 0;
+  for (const line of testServer.output.split('\n')) if (line.startsWith(`request ${host} `)) ++count;
+  return count;
+}
+
 async function main(browser) {
-  const server = startChild('test-server', args['test-server'], ['--host', '127.0.0.1', '--port', '0']);
+  const server = startChild('test-server', args['test-server'],
+                            ['--host', '127.0.0.1', '--port', '0', '--log-requests']);
+  testServer = server;
   const [, site] = await waitForOutput(server, /listening on (http:\/\/\S+)/, 'the test server');
   const tricky = `${site}/title-script.html`;
   const root = `${site}/site/${kSiteSize}/0`;
@@ -274,9 +287,14 @@ async function main(browser) {
   const addedSeed = `http://added-seed.test:${port}/site/9/0`;
   const longTitle = `${site}/long-title.html`;
   const rtlTitle = `${site}/rtl-title.html`;
+  // An origin of its own (a name given by --resolve) for the operator to pause.
+  const heldHost = `held.test:${port}`;
+  const held = `http://${heldHost}`;
   const {serve, address} = await startServe('serve', db, [tricky, longTitle, rtlTitle, root, reset,
-                                                          `${site}/relative/index.html`],
-                                            ['--resolve', `added-seed.test:${port}:127.0.0.1`]);
+                                                          `${site}/relative/index.html`,
+                                                          `${held}/site/${kSiteSize}/0`],
+                                            ['--resolve', `added-seed.test:${port}:127.0.0.1`,
+                                             '--resolve', `${heldHost}:127.0.0.1`]);
   consoleBase = address;
 
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
@@ -294,6 +312,12 @@ async function main(browser) {
     assert.equal(await page.evaluate(() => typeof Chart), 'function', 'Chart.js not loaded');
     await page.locator(testid('total-pages') + '[data-value]').waitFor();
     assert.equal(await page.locator('[data-view="overview"]').isVisible(), true);
+  }, page);
+
+  await step('the state badge says running while the crawl goes', async () => {
+    await page.locator(`${testid('crawl-state')}[data-value="running"]`).waitFor();
+    assert.equal((await getJson('/api/overview')).state, 'running');
+    assert.match(await page.title(), /^crawler — running — Overview$/);
   }, page);
 
   await step('the overview shows every counter the API lists, and only those', async () => {
@@ -523,7 +547,7 @@ async function main(browser) {
   await step('pause stops the crawl, the numbers then agree exactly, resume restarts it', async () => {
     await page.goto(consoleBase + '/#/overview');
     await page.locator(testid('pause')).click();
-    await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
+    await page.locator(`${testid('crawl-state')}[data-value="paused"]`).waitFor();
     assert.match(await page.locator(testid('action-result')).textContent(), /paused/i);
     const pausedTitle = await page.title();  // checked after the resume: a failure leaves no pause
     assert.equal((await getJson('/api/overview')).paused, true);
@@ -539,16 +563,98 @@ async function main(browser) {
     assert.equal(await metric('crawler_pages_stored_total'), totals.pages, '/metrics vs /api/overview');
     const rows = await storedRows(db);
     assert.equal(rows, totals.pages, 'rows in pages vs the console');
+    // The whole backlog: what the database holds queued, as its writer counts it.
+    const [queued] = await queryDb(db, "SELECT count(*) AS n FROM urls WHERE state = 'queued'");
+    const overview = await getJson('/api/overview');
+    assert.ok(Number(queued.n) > 0, 'nothing queued in the database at the pause');
+    assert.equal(overview.gauges.queued_stored, Number(queued.n), 'backlog vs the database');
+    await waitFor(`the console to show ${queued.n} queued in the database`,
+                  async () => (await numberShown(page, 'gauge-queued-stored')) === Number(queued.n), 6000);
+    assert.equal(overview.state, 'paused');
+    assert.ok(overview.series.paused.includes(true), 'the pause is not in the series (charts shade it)');
     await shoot(page, 'paused');
     await page.locator(testid('resume')).click();
-    await page.locator(`${testid('paused-state')}[data-value="false"]`).waitFor();
+    await page.locator(`${testid('crawl-state')}[data-value="running"]`).waitFor();
     assert.equal((await getJson('/api/overview')).paused, false);
     await waitFor('pages to grow after resume',
                   async () => (await getJson('/api/overview')).totals.pages > totals.pages);
     assert.equal(pausedTitle, 'crawler — paused — Overview', 'the tab title while paused');
   }, page);
 
+  await step('the crawl log filtered to one origin shows only its fetches, also as JSON lines', async () => {
+    await page.goto(consoleBase + '/#/log');
+    await page.locator(testid('log-row')).first().waitFor();
+    await page.locator(testid('log-origin')).fill(held);
+    await page.locator(testid('log-submit')).click();
+    await waitFor('rows of one origin only', async () => {
+      const origins = await page.locator(testid('log-row')).evaluateAll((rows) => rows.map((r) => r.dataset.origin));
+      return origins.length > 0 && origins.every((origin) => origin === held);
+    });
+    assert.match(decodeURIComponent(new URL(page.url()).hash), new RegExp(`origin=${held.replaceAll('.', '\\.')}`));
+    const response = await fetch(consoleBase + `/api/log?format=jsonl&limit=50&origin=${encodeURIComponent(site)}`,
+                                 {signal: AbortSignal.timeout(5000)});
+    assert.match(response.headers.get('content-type'), /^application\/x-ndjson/);
+    const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    assert.ok(lines.length > 0, 'no JSON lines for the site');
+    assert.deepEqual([...new Set(lines.map((line) => line.origin))], [site]);
+    const steps = new Set(['fetch', 'robots', 'redirect', 'html', 'admission gate', 'store', 'engine']);
+    assert.ok(lines.every((line) => steps.has(line.step)), 'a line without its deciding step');
+    await page.locator(testid('log-class')).selectOption('2xx');
+    await page.locator(testid('log-origin')).fill('');
+    await page.locator(testid('log-submit')).click();
+    await waitFor('2xx fetches only', async () => {
+      const rows = await page.locator(testid('log-row')).evaluateAll((r) => r.map((row) => row.dataset.class));
+      return rows.length > 0 && rows.every((c) => c === '2xx');
+    });
+    await assertFitsViewport(page, 'the log view');
+    await shoot(page, 'log', false);
+  }, page);
+
+  await step('an origin paused from the console gets no fetch while paused, then resumes', async () => {
+    await waitFor(`requests to ${heldHost}`, () => requestsTo(heldHost) > 0, 20000);
+    await page.goto(consoleBase + `/#/origin?o=${encodeURIComponent(held)}`);
+    await page.locator(testid('origin-pause')).click();
+    await page.locator(`${testid('origin-order')}[data-paused="true"]`).waitFor();
+    await waitFor('its fetches in flight to end', async () => {
+      const origin = await getJson(`/api/origin?origin=${encodeURIComponent(held)}`);
+      return !origin.frontier || origin.frontier.in_flight === 0;
+    });
+    await sleep(500);  // the test server prints within 200 ms
+    const before = requestsTo(heldHost);
+    const pagesBefore = (await getJson('/api/overview')).totals.pages;
+    await sleep(3000);
+    assert.equal(requestsTo(heldHost), before, 'the test server was asked for the paused origin');
+    assert.ok((await getJson('/api/overview')).totals.pages > pagesBefore, 'the other origins stopped too');
+    await waitFor('its queued URLs listed', async () =>
+      Number(await page.locator(testid('origin-queued-count')).getAttribute('data-value')) > 0);
+    assert.ok(await page.locator(testid('origin-queued-url')).count() > 0);
+    await assertFitsViewport(page, 'the origin view');
+    await shoot(page, 'origin', false);
+    await page.locator(testid('origin-resume')).click();
+    await page.locator(`${testid('origin-order')}[data-paused="false"]`).waitFor();
+    await waitFor('the origin to be fetched again', () => requestsTo(heldHost) > before, 15000);
+    assert.match(serve.output, new RegExp(`origin ${held.replaceAll('.', '\\.')} paused`), 'the pause is not logged');
+  }, page);
+
+  await step('the settings view lists the seeds with their state and each option with its source', async () => {
+    await page.goto(consoleBase + '/#/settings');
+    await page.locator(testid('seed-row')).first().waitFor();
+    const seeds = await page.locator(testid('seed-row')).evaluateAll(
+      (rows) => rows.map((row) => [row.querySelector('a').textContent, row.dataset.state]));
+    const [stored] = await queryDb(db, `SELECT state FROM url_states WHERE url = '${tricky}'`);
+    assert.deepEqual(seeds.find(([url]) => url === tricky), [tricky, stored.state]);
+    assert.equal(seeds.length, 7, JSON.stringify(seeds));
+    const delay = page.locator(`${testid('config-row')}[data-key="politeness.delay"]`);
+    assert.equal(await delay.getAttribute('data-source'), 'flag');
+    assert.match(await delay.textContent(), /0\.02/);
+    assert.equal(await page.locator(`${testid('config-row')}[data-key="failures.backoff"]`).getAttribute('data-source'), 'flag');
+    assert.equal(await page.locator(`${testid('config-row')}[data-key="limits.concurrency"]`).getAttribute('data-source'), 'default');
+    await assertFitsViewport(page, 'the settings view');
+    await shoot(page, 'settings', false);
+  }, page);
+
   await step('the seeds form adds a seed, reports the rejected line, and it is crawled', async () => {
+    await page.goto(consoleBase + '/#/overview');
     await page.locator(testid('seeds-input')).fill(`${addedSeed}\nftp://example.invalid/\n`);
     await page.locator(testid('seeds-submit')).click();
     const added = await waitFor('the seeds result', () =>
@@ -589,8 +695,8 @@ async function main(browser) {
 // the tab's session storage and sends it on every /api/ request.
 async function tokenSteps(browser, site) {
   const token = 'console-test-token-' + process.pid;
-  const {address} = await startServe('serve-token', path.join(out, 'console-token.db'), [`${site}/site/31/0`],
-    ['--console-token', token, '--console-token-reads']);
+  const {serve, address} = await startServe('serve-token', path.join(out, 'console-token.db'), [`${site}/site/31/0`],
+    ['--console-token', token, '--console-token-reads', '--max-depth', '3']);
   consoleBase = address;
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
   const page = await context.newPage();
@@ -616,17 +722,106 @@ async function tokenSteps(browser, site) {
     await page.locator(testid('token-input')).fill(token);
     await page.locator(testid('token-form') + ' button').click();
     await page.locator(testid('total-pages') + '[data-value]').waitFor();
+    // 31 pages and nothing more to fetch: done, not running.
+    await page.locator(`${testid('crawl-state')}[data-value="done"]`).waitFor({timeout: 30000});
+    await shoot(page, 'done');
+    // --max-depth 3 skips the tree's fourth level: the errors view gives
+    // examples, and a skipped URL's view names the step and the reason.
+    await page.goto(consoleBase + '/#/errors');
+    // A child on the fourth level (pages 15 to 30), never stored: not a parent link.
+    const example = page.locator(`${testid('skipped-row')}[data-reason="too_deep"] a`,
+                                 {hasText: /\/site\/31\/(1[5-9]|2\d|30)$/}).first();
+    const skippedUrl = await example.textContent();
+    await example.click();
+    await page.locator(`${testid('url-skip-reason')}`).waitFor();
+    assert.equal(await page.locator(testid('url-skip-step')).textContent(), 'queue admission');
+    assert.match(await page.locator(testid('url-skip-reason')).textContent(), /^too_deep: deeper than --max-depth$/);
+    assert.equal(await page.locator(testid('url-depth')).textContent(), '4');
+    assert.match(await page.locator(testid('page-title')).textContent(), /No stored page for/);
+    assert.ok(skippedUrl.startsWith(site), skippedUrl);
+    await shoot(page, 'skipped-url');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('crawler.console.token')), token);
     await page.goto(consoleBase + '/#/hosts');
     await page.reload();  // the token outlives a reload of the tab
     await page.locator(testid('hosts-table') + ' tbody tr').first().waitFor();
     assert.equal(await page.locator(testid('token-form')).isVisible(), false);
+    await page.goto(consoleBase + '/#/settings');
+    const token_row = page.locator(`${testid('config-row')}[data-key="serve.console_token"]`);
+    await token_row.waitFor();
+    assert.match(await token_row.textContent(), /\*\*\*/);
+    assert.equal(await token_row.getAttribute('data-source'), 'flag');
+    assert.ok(!(await page.content()).includes(token), 'the token is shown in the page');
+    await page.goto(consoleBase + '/#/overview');
     await page.locator(testid('pause')).click();
-    await page.locator(`${testid('paused-state')}[data-value="true"]`).waitFor();
+    await page.locator(`${testid('crawl-state')}[data-value="paused"]`).waitFor();
     assert.deepEqual(unauthorized.slice(refused), [], 'requests without the token after it was given');
   }, page);
   allowedConsoleErrors = null;
+  await step('when serve stops answering the badge says disconnected, with the last answer\'s time', async () => {
+    await page.goto(consoleBase + '/#/overview');
+    await page.locator(testid('resume')).click();
+    await page.locator(`${testid('crawl-state')}[data-value="done"]`).waitFor();
+    allowedConsoleErrors = /ERR_CONNECTION_REFUSED|Failed to fetch|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/;
+    assert.deepEqual(await stopChild(serve, 15000), {code: 0, signal: null});
+    await page.locator(`${testid('crawl-state')}[data-value="disconnected"]`).waitFor();
+    const text = await page.locator(testid('crawl-state')).textContent();
+    const shown = /last answer (.*)$/.exec(text);
+    assert.ok(shown && kTimeFormat.test(shown[1]), `no last answer time in "${text}"`);
+    assert.match(await page.locator(testid('message')).textContent(), /does not answer/);
+    assert.match(await page.title(), /^crawler — disconnected — /);
+    await shoot(page, 'disconnected');
+  }, page);
   await context.close();
+  allowedConsoleErrors = null;
+}
+
+// An origin blocked from the console stays blocked when serve restarts on
+// the same database: the order is kept there.
+async function restartSteps(browser, site) {
+  const port = new URL(site).port;
+  const blockedHost = `blocked.test:${port}`;
+  const blocked = `http://${blockedHost}`;
+  const db = path.join(out, 'console-restart.db');
+  const seeds = [`${blocked}/site/${kSiteSize}/0`, `${site}/site/${kSiteSize}/1`];
+  const serveArgs = ['--resolve', `${blockedHost}:127.0.0.1`];
+  let {serve, address} = await startServe('serve-block', db, seeds, serveArgs);
+  consoleBase = address;
+  let context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  let page = await context.newPage();
+  watchPage(page, 'console before the restart');
+  await step('an origin is blocked from the console for the rest of the crawl', async () => {
+    await waitFor(`requests to ${blockedHost}`, () => requestsTo(blockedHost) > 0, 20000);
+    await page.goto(consoleBase + `/#/origin?o=${encodeURIComponent(blocked)}`);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator(testid('origin-block')).click();
+    await page.locator(`${testid('origin-order')}[data-blocked="true"]`).waitFor();
+    // Written by the writer within its batch interval; then serve stops.
+    await waitFor('the block in the database', async () =>
+      (await queryDb(db, 'SELECT blocked FROM origin_controls')).length === 1, 10000, 200);
+  }, page);
+  await context.close();
+  assert.deepEqual(await stopChild(serve, 15000), {code: 0, signal: null});
+  ({serve, address} = await startServe('serve-block-again', db, seeds, serveArgs, {}, {fresh: false}));
+  consoleBase = address;
+  context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  page = await context.newPage();
+  watchPage(page, 'console after the restart');
+  await step('after serve restarts the blocked origin stays blocked and is not fetched', async () => {
+    const before = requestsTo(blockedHost);
+    const origin = await getJson(`/api/origin?origin=${encodeURIComponent(blocked)}`);
+    assert.equal(origin.order && origin.order.blocked, true, 'the block was not kept');
+    await page.goto(consoleBase + `/#/origin?o=${encodeURIComponent(blocked)}`);
+    await page.locator(`${testid('origin-order')}[data-blocked="true"]`).waitFor();
+    assert.match(await page.locator(testid('origin-order')).textContent(), /blocked for the rest of the crawl/);
+    const pages = (await getJson('/api/overview')).totals.pages;
+    await waitFor('the other origin to be fetched', async () =>
+      (await getJson('/api/overview')).totals.pages > pages + 5, 20000);
+    await sleep(500);
+    assert.equal(requestsTo(blockedHost), before, 'the blocked origin was fetched after the restart');
+    assert.match(serve.output, /restored the operator's orders for 1 origin/);
+  }, page);
+  await context.close();
+  await stopChild(serve, 15000);
 }
 
 async function run() {
@@ -640,6 +835,7 @@ async function run() {
     browser = await chromium.launch({executablePath: kChromium, args: ['--no-sandbox'], timeout: 30000});
     const site = await main(browser);
     await tokenSteps(browser, site);
+    await restartSteps(browser, site);
     await step('no console errors or uncaught exceptions in the pages', () => assert.deepEqual(problems, []));
   } catch (error) {
     failures.push('setup');

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -70,6 +71,35 @@ TEST(OptionFlagsTest, EveryOptionHasOneFlagThatSetsIt) {
     }
     EXPECT_EQ(toml_text(option, parsed).value_or("unset"), s.toml) << option.key;
   }
+}
+
+// Where each effective value came from: a flag over the environment over
+// the file over the default.
+TEST(OptionFlagsTest, EachOptionsSourceIsTheFlagTheEnvironmentTheFileOrTheDefault) {
+  CrawlOptions defaults;
+  CrawlOptions after_file;
+  after_file.concurrency = 7;  // limits.concurrency, from the file
+  after_file.per_host = 5;     // politeness.per_host, from the file, then the environment
+  after_file.delay_ms = 3000;  // politeness.delay, from the file, then a flag
+  CLI::App app;
+  CrawlOptions effective = after_file;
+  effective.per_host = 3;
+  add_option_flags(app, effective, true);
+  std::vector<const char*> argv = {"crawler", "--delay", "2"};
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  auto env = [](const char* name) -> const char* {
+    return std::string_view(name) == "CRAWLER_POLITENESS_PER_HOST" ? "3" : nullptr;
+  };
+  auto sources = option_sources(
+      defaults, after_file, effective, [&](const Option& o) { return flag_given(app, o); }, env);
+  ASSERT_EQ(sources.size(), options_table().size());
+  std::map<std::string, std::pair<std::string, std::string>> by_key;
+  for (const auto& s : sources) by_key[s.key] = {s.value, s.source};
+  EXPECT_EQ(by_key["politeness.delay"], std::make_pair(std::string("2.0"), std::string("flag")));
+  EXPECT_EQ(by_key["politeness.per_host"].second, "environment");
+  EXPECT_EQ(by_key["politeness.per_host"].first, "3");
+  EXPECT_EQ(by_key["limits.concurrency"], std::make_pair(std::string("7"), std::string("file")));
+  EXPECT_EQ(by_key["failures.retries"].second, "default");
 }
 
 TEST(OptionFlagsTest, RefusesABadValueNamingTheFlagAndTheRange) {

@@ -78,6 +78,32 @@ TEST_F(CrawlTest, AFrontierLargerThanItsWindowGoesThroughTheDatabaseEachPageOnce
   EXPECT_LE(summary.refills, 1000u) << summary.refills;
 }
 
+// An origin the operator blocked in an earlier serve (an order kept in
+// the database) is not fetched by a crawl, and the crawl still ends: its
+// URLs stay queued for a later serve, the other origins are crawled whole.
+TEST_F(CrawlTest, ACrawlEndsWithABlockedOriginsUrlsLeftQueuedAndNeverFetched) {
+  TestServer server;
+  std::string port = server.url("/").substr(server.url("/").rfind(':') + 1);
+  port = port.substr(0, port.find('/'));
+  options_.resolve = {"blocked.test:" + port + ":127.0.0.1"};
+  std::string blocked = "http://blocked.test:" + port;
+  storage::SqliteStore store(options_.db_path);
+  async::Loop loop;
+  CrawlSummary summary;
+  {
+    CrawlEngine engine(loop, options_, store);
+    engine.restore_origin_controls({storage::OriginControl{blocked, false, true, -1, 1}});
+    std::vector<std::string> seeds = {server.url("/site/50/0"), blocked + "/site/50/0"};
+    store.queue(seeds, 0);
+    summary = async::run_until_done(loop, engine.run(seeds));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_EQ(summary.pages, 50u);
+  for (const auto& request : server.requests())
+    EXPECT_NE(request.host_header, "blocked.test:" + port) << request.target;
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "1");
+}
+
 // A seen test of 8 KiB is exact for the first 716 URLs only; past them
 // every duplicate link is a doubt the database settles.
 TEST_F(CrawlTest, PastTheSeenTestsMemoryTheDatabaseKeepsEachPageToOneFetch) {

@@ -11,10 +11,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <span>
 #include <sstream>
 #include <thread>
 
 #include "crawler/commands/commands.hpp"
+#include "storage/crawl_store.hpp"
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_schema.hpp"
 #include "storage/postgres/search_terms.hpp"
@@ -441,9 +443,8 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
       " (2, 'http://h/B', 'queued', 'http://h'), (3, 'http://h/é', 'linked', NULL);"
       "INSERT INTO pages(id, url_id, url, depth, fetched_at) VALUES (1, 1, 'http://h/a', 0, 'x');"
       "INSERT INTO links(from_page, to_url) VALUES (1, 2), (1, 3)");
-  storage::pg::migrate(conn);
-  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0),
-            storage::pg::kSchemaVersion);
+  storage::pg::migrate(conn, 4);
+  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0), 4);
   auto collations = conn.exec(
       "SELECT string_agg(table_name || '.' || column_name || ' ' || collation_name, ', '"
       " ORDER BY table_name, column_name) FROM information_schema.columns"
@@ -460,6 +461,36 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
                       {storage::pg::array_literal(std::vector<std::string>{"http://h/B"})})
                 .int64(0, 0),
             1);
+  storage::pg::migrate(conn);  // and on to the newest, which keeps it too
+  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0),
+            storage::pg::kSchemaVersion);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM urls").int64(0, 0), 3);
+}
+
+// An operator's order for an origin is kept, the newest replacing the
+// last, and read back by a store opened again (as SQLite keeps it).
+TEST_F(PostgresTest, OriginOrdersAreKeptAndTheNewestWins) {
+  {
+    auto store = storage::open_crawl_store(options_.db_path, {});
+    storage::PageRecord order;
+    order.queue_only = true;
+    order.control = storage::OriginControl{"http://a.test", true, false, 1500, 1000};
+    store->write(std::span(&order, 1));
+    order.control->paused = false;
+    order.control->blocked = true;
+    order.control->delay_ms = -1;
+    order.control->changed_at_ms = 2000;
+    store->write(std::span(&order, 1));
+  }
+  auto again = storage::open_crawl_store(options_.db_path, {});
+  auto orders = again->origin_controls();
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0].origin, "http://a.test");
+  EXPECT_FALSE(orders[0].paused);
+  EXPECT_TRUE(orders[0].blocked);
+  EXPECT_EQ(orders[0].delay_ms, -1);
+  EXPECT_EQ(orders[0].changed_at_ms, 2000);
+  EXPECT_EQ(again->page_count(), 0);
 }
 
 // The writer sends search vectors and link ids in binary form: the server

@@ -244,6 +244,68 @@ TEST_F(PageStoreTest, QueuedUrlsAreReadBackOriginByOriginOldestFirst) {
   EXPECT_TRUE(reader.oldest("http://c.test", 10).empty());
 }
 
+// The queued count is the database's, kept by the writer: it follows
+// queueing (twice is once), fetching, a page found without being queued, a
+// rolled-back batch, and a reopening.
+TEST_F(PageStoreTest, TheQueuedCountFollowsTheDatabaseWithoutCounting) {
+  auto counted = [&] {
+    return std::stoll(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"));
+  };
+  {
+    PageStore store(db_path());
+    EXPECT_EQ(store.queued_count(), 0);
+    store.queue({"http://a.test/1", "http://a.test/2", "http://a.test/3"}, 0);
+    store.queue({"http://a.test/1"}, 0);  // known already
+    EXPECT_EQ(store.queued_count(), 3);
+    PageRecord fetched = page("http://a.test/1");
+    fetched.queued = {"http://a.test/4", "http://a.test/2"};
+    store.write(std::span(&fetched, 1));  // one done, one new queued
+    EXPECT_EQ(store.queued_count(), 3);
+    PageRecord unqueued = page("http://b.test/");  // never queued: the count stays
+    store.write(std::span(&unqueued, 1));
+    EXPECT_EQ(store.queued_count(), 3);
+    PageRecord queues = page("http://a.test/2");
+    queues.queued = {"http://a.test/5"};
+    std::vector<PageRecord> failing{queues, page("http://b.test/")};  // a duplicate page
+    EXPECT_THROW(store.write(failing), StorageError);
+    EXPECT_EQ(store.queued_count(), 3);
+    EXPECT_EQ(store.queued_count(), counted());
+  }
+  PageStore again(db_path());
+  EXPECT_EQ(again.queued_count(), 3);
+}
+
+// An operator's order for an origin is kept, the newest replacing the last,
+// and read back after a reopening.
+TEST_F(PageStoreTest, OriginOrdersAreKeptAndTheNewestWins) {
+  {
+    PageStore store(db_path());
+    EXPECT_TRUE(store.origin_controls().empty());
+    PageRecord paused;
+    paused.queue_only = true;
+    paused.control = OriginControl{"http://a.test", true, false, 2500, 1000};
+    PageRecord blocked;
+    blocked.queue_only = true;
+    blocked.control = OriginControl{"http://b.test:81", false, true, -1, 1001};
+    std::vector<PageRecord> batch{paused, blocked};
+    store.write(batch);
+    paused.control->paused = false;  // resumed later
+    paused.control->changed_at_ms = 2000;
+    store.write(std::span(&paused, 1));
+  }
+  PageStore again(db_path());
+  auto orders = again.origin_controls();
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[0].origin, "http://a.test");
+  EXPECT_FALSE(orders[0].paused);
+  EXPECT_EQ(orders[0].delay_ms, 2500);
+  EXPECT_EQ(orders[0].changed_at_ms, 2000);
+  EXPECT_EQ(orders[1].origin, "http://b.test:81");
+  EXPECT_TRUE(orders[1].blocked);
+  EXPECT_EQ(orders[1].delay_ms, -1);
+  EXPECT_EQ(again.page_count(), 0);  // an order is no page
+}
+
 // The seen walk gives the URLs queued or done, not those only linked to,
 // and its count says beforehand how many it will give.
 TEST_F(PageStoreTest, TheSeenWalkGivesQueuedAndDoneUrlsAsManyAsItsCountSays) {

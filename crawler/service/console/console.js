@@ -184,18 +184,29 @@ function clearMessage(owner) {
 
 // ---- Overview: series over the last hour, totals, charts ----------------------
 
-const kSeriesKeys = ['pages_per_s', 'bytes_per_s', 'errors_per_s', 'queued', 'in_flight',
-                     'hosts_active', 'hosts_resting', 'hosts_backing_off', 'write_latency_ms'];
+const kSeriesKeys = ['pages_per_s', 'bytes_per_s', 'errors_per_s', 'queued', 'queued_stored',
+                     'paused', 'in_flight', 'hosts_active', 'hosts_resting', 'hosts_backing_off',
+                     'write_latency_ms'];
+// `unit` names the y axis; the x axis is the time of day, UTC. Time the crawl
+// spent paused is shaded on every chart (pauseShading), so a pause does not
+// read as an outage.
 const kLineCharts = [
-  {id: 'pages-per-s', title: 'Pages per second', keys: ['pages_per_s'], format: formatCount},
-  {id: 'bytes-per-s', title: 'Bytes per second', keys: ['bytes_per_s'], format: formatBytes},
-  {id: 'errors-per-s', title: 'Errors per second', keys: ['errors_per_s'], format: formatCount},
-  {id: 'queued', title: 'Frontier: queued in memory', keys: ['queued'], format: formatCount},
-  {id: 'in-flight', title: 'Fetches in flight', keys: ['in_flight'], format: formatCount},
+  {id: 'pages-per-s', title: 'Pages per second', keys: ['pages_per_s'], format: formatCount,
+   unit: 'pages/s'},
+  {id: 'bytes-per-s', title: 'Bytes per second', keys: ['bytes_per_s'], format: formatBytes,
+   unit: 'bytes/s'},
+  {id: 'errors-per-s', title: 'Errors per second', keys: ['errors_per_s'], format: formatCount,
+   unit: 'errors/s'},
+  {id: 'queued', title: 'Backlog: queued URLs', keys: ['queued_stored', 'queued'],
+   labels: ['in the database', 'in memory'], format: formatCount, unit: 'URLs'},
+  {id: 'in-flight', title: 'Fetches in flight', keys: ['in_flight'], format: formatCount,
+   unit: 'fetches'},
   {id: 'hosts', title: 'Origins', keys: ['hosts_active', 'hosts_resting', 'hosts_backing_off'],
-   labels: ['active', 'resting', 'backing off'], format: formatCount},
-  {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs},
+   labels: ['active', 'resting', 'backing off'], format: formatCount, unit: 'origins'},
+  {id: 'write-latency', title: 'Write latency', keys: ['write_latency_ms'], format: formatMs,
+   unit: 'ms per batch'},
 ];
+const kPauseShade = 'rgba(217, 119, 6, 0.15)';
 // The totals and gauges are the API's `counters` list (one entry per row of
 // the crawler's counter table), shown in its order; a unit picks the format.
 const kUnitFormats = {count: formatCount, bytes: formatBytes, seconds: formatSeconds, ms: formatMs,
@@ -220,9 +231,34 @@ function appendSeries(fresh, now) {
   if (old > 0) for (const key of ['t', ...kSeriesKeys]) series[key].splice(0, old);
 }
 
+// Shades the spans of samples taken while the crawl was paused (a Chart.js
+// plugin of this chart alone: no inline style, so the CSP holds).
+const pauseShading = {
+  id: 'pauseShading',
+  beforeDatasetsDraw(chart) {
+    const x = chart.scales.x;
+    const area = chart.chartArea;
+    if (!x || !area) return;
+    const {ctx} = chart;
+    ctx.save();
+    ctx.fillStyle = kPauseShade;
+    for (let i = 0; i < series.t.length; ++i) {
+      if (!series.paused[i]) continue;
+      let end = i;
+      while (end + 1 < series.t.length && series.paused[end + 1]) ++end;
+      const left = Math.max(area.left, x.getPixelForValue(series.t[i] - 0.5));
+      const right = Math.min(area.right, x.getPixelForValue(series.t[end] + 0.5));
+      if (right > left) ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      i = end;
+    }
+    ctx.restore();
+  },
+};
+
 function lineChart(canvas, spec) {
   return new Chart(canvas, {
     type: 'line',
+    plugins: [pauseShading],
     data: {
       datasets: spec.keys.map((key, i) => ({
         label: spec.labels ? spec.labels[i] : spec.title, data: [], borderColor: kColors[i],
@@ -245,7 +281,8 @@ function lineChart(canvas, spec) {
       scales: {
         x: {type: 'linear', title: {display: true, text: 'UTC'},
             ticks: {maxTicksLimit: 6, maxRotation: 0, callback: formatClock}},
-        y: {beginAtZero: true, ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
+        y: {beginAtZero: true, title: {display: true, text: spec.unit},
+            ticks: {maxTicksLimit: 5, callback: (v) => spec.format(v)}},
       },
     },
   });
@@ -256,7 +293,8 @@ function barChart(canvas, label) {
     type: 'bar',
     data: {labels: [], datasets: [{label, data: [], backgroundColor: kColors[0]}]},
     options: {animation: false, maintainAspectRatio: false, plugins: {legend: {display: false}},
-              scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+              scales: {y: {beginAtZero: true, title: {display: true, text: label},
+                           ticks: {precision: 0}}}},
   });
 }
 
@@ -313,21 +351,39 @@ function fillNumbers(list, prefix, rows) {
   }
 }
 
-let crawlState = null;  // 'running' or 'paused', once the API said
+// The crawl's state as the engine names it (running, paused, idle, done,
+// stopping), or 'disconnected' when serve stopped answering; null until known.
+let crawlState = null;
+let lastAnswer = null;  // the server's clock at its last answer (Unix seconds)
+const kStates = new Set(['running', 'paused', 'idle', 'done', 'stopping']);
 
-function showPaused(paused) {
-  const state = document.getElementById('paused-state');
-  crawlState = paused ? 'paused' : 'running';
-  state.textContent = crawlState;
-  state.dataset.value = String(Boolean(paused));
-  state.classList.toggle('paused', Boolean(paused));
+function showState(state, detail) {
+  const badge = document.getElementById('crawl-state');
+  crawlState = state;
+  badge.dataset.value = state;
+  badge.className = `crawl-state ${state}`;
+  badge.textContent = detail ? `${state} — ${detail}` : state;
   showTabTitle();
+}
+
+function showAnswerState(data) {
+  lastAnswer = Number.isFinite(data.now) ? data.now : lastAnswer;
+  const state = kStates.has(data.state) ? data.state : (data.paused ? 'paused' : 'running');
+  const detail = state === 'idle' && data.next_due ? `next fetch ${formatTime(data.next_due)}` : '';
+  showState(state, detail);
+}
+
+// No answer at all (the connection refused or cut): not an API error, the
+// service is gone. The page keeps its last numbers and says since when.
+function showDisconnected() {
+  showState('disconnected', lastAnswer ? `last answer ${formatTime(lastAnswer)}` : 'no answer yet');
 }
 
 // The tab's title: "crawler — paused — Hosts".
 function showTabTitle() {
-  const link = document.querySelector(`[data-nav="${currentRoute().name}"]`);
-  const view = link ? link.textContent : 'Page';
+  const name = currentRoute().name;
+  const link = document.querySelector(`[data-nav="${name}"]`);
+  const view = link ? link.textContent : name === 'origin' ? 'Origin' : 'Page';
   document.title = ['crawler', crawlState, view].filter(Boolean).join(' — ');
 }
 
@@ -351,7 +407,7 @@ async function pollOverview() {
               Object.entries(errors).map(([key, n]) => [key, key, formatCount, n]));
   updateBars(charts.statusClasses, classes);
   updateBars(charts.errorKinds, errors);
-  showPaused(data.paused);
+  showAnswerState(data);
 }
 
 // ---- Hosts ---------------------------------------------------------------------
@@ -413,12 +469,123 @@ async function showHosts(params, isCurrent) {
       const cell = element('td', column.format ? column.format(value) : value ?? '–');
       if (column.format) cell.className = 'num';
       else fromWeb(cell);
+      if (column.key === 'origin') {
+        const link = webText('a', value);
+        link.href = originHref(String(value));
+        cell.replaceChildren(link);
+        if (host.order) cell.append(' ', element('span', orderText(host.order), 'host-order'));
+      }
       row.append(cell);
     }
     body.append(row);
   }
   const shown = (data.hosts || []).length;
   document.getElementById('hosts-count').textContent = `${shown} of ${formatCount(data.total)} shown.`;
+}
+
+// ---- One origin: its order, politeness, queue, recent fetches, robots.txt -----------
+
+function originHref(origin) {
+  return '#/origin?o=' + encodeURIComponent(origin);
+}
+
+function orderText(order) {
+  if (!order) return '';
+  const said = [];
+  if (order.blocked) said.push('blocked for the rest of the crawl');
+  else if (order.paused) said.push('paused by the operator');
+  if (order.delay_ms !== null && order.delay_ms !== undefined) said.push(`delay ${order.delay_ms / 1000} s`);
+  return said.join(', ');
+}
+
+let originQueuedOffset = 0;
+const kOriginQueuedPage = 50;
+
+async function showOrigin(params, isCurrent) {
+  const origin = params.get('o') || '';
+  const offset = Math.max(0, Number(params.get('offset')) || 0);
+  document.getElementById('origin-name').textContent = origin;
+  const data = await api(`/api/origin?origin=${encodeURIComponent(origin)}&offset=${offset}&limit=${kOriginQueuedPage}`);
+  if (!isCurrent()) return;
+  originQueuedOffset = offset;
+  const orderLine = document.getElementById('origin-order');
+  orderLine.textContent = data.order ? `Operator's order: ${orderText(data.order) || 'none'} (since ${formatTime(data.order.changed_at)})` : 'No order from the operator: it goes as the crawl\'s options say.';
+  orderLine.dataset.paused = String(Boolean(data.order && data.order.paused));
+  orderLine.dataset.blocked = String(Boolean(data.order && data.order.blocked));
+  const f = data.frontier || {};
+  const delayMs = data.order && data.order.delay_ms !== null ? data.order.delay_ms : data.crawl_delay_ms;
+  fillNumbers(document.getElementById('origin-fields'), 'origin', [
+    ['delay', 'Delay between fetches', formatMs, delayMs],
+    ['robots', 'robots.txt', null, data.robots],
+    ['queued-memory', 'Queued in memory', formatCount, f.queued],
+    ['in-flight', 'In flight', formatCount, f.in_flight],
+    ['failures', 'Failures in a row', formatCount, f.failures_in_a_row],
+    ['last-start', 'Last fetch started', formatTime, f.last_start],
+    ['next-fetch', 'Next fetch', formatTime, f.next_fetch],
+    ['backoff', 'Backing off until', formatTime, f.backoff_until],
+    ['fetched', 'Fetched', formatCount, data.tally ? data.tally.fetched : null],
+    ['errors', 'Errors', formatCount, data.tally ? data.tally.errors : null],
+  ]);
+  const queued = document.getElementById('origin-queued');
+  queued.start = offset + 1;
+  queued.replaceChildren(...(data.queued || []).map((entry) => {
+    const item = element('li', null, 'origin-queued-url');
+    item.append(pageLink(entry.url), ` depth ${entry.depth ?? '–'}, ${entry.source ?? 'unknown source'}`);
+    return item;
+  }));
+  const total = Number(data.queued_total) || 0;
+  document.getElementById('origin-queued-count').textContent =
+    `(${total ? `${offset + 1}–${offset + (data.queued || []).length} of ` : ''}${formatCount(total)} in the database)`;
+  document.getElementById('origin-queued-count').dataset.value = String(total);
+  document.getElementById('origin-queued-prev').disabled = offset === 0;
+  document.getElementById('origin-queued-next').disabled = offset + kOriginQueuedPage >= total;
+  document.getElementById('origin-recent').replaceChildren(...(data.recent || []).map((entry) => {
+    const item = element('li');
+    item.append(element('time', formatTime(entry.at)), ' ', pageLink(entry.url), ' ',
+                webText('span', entry.error || String(entry.status ?? '–')));
+    return item;
+  }));
+  document.getElementById('origin-failures').replaceChildren(...(data.failures || []).map((failure) => {
+    const item = element('li');
+    item.append(element('time', formatTime(failure.at)), ' ', webText('span', failure.kind), ' ',
+                pageLink(failure.url), ' ', webText('span', failure.detail ?? ''));
+    return item;
+  }));
+  const robots = data.robots_txt;
+  document.getElementById('origin-robots-state').textContent = robots
+    ? `${robots.status}, HTTP ${robots.http_status ?? '–'}, fetched ${formatTime(robots.fetched_at)}`
+    : 'None kept (not fetched yet, unreachable, or robots.txt is ignored).';
+  document.getElementById('origin-robots').textContent = robots ? String(robots.body ?? '') : '';
+}
+
+function showOriginResult(result, error) {
+  const output = document.getElementById('origin-result');
+  output.textContent = error ? error.message : `Done: ${orderText(result.order) || 'no order'}.`;
+  if (!error) render();
+}
+
+function wireOriginActions() {
+  const origin = () => currentRoute().params.get('o') || '';
+  const action = (id, path, extra = () => '') => {
+    const button = document.getElementById(id);
+    button.addEventListener('click', () =>
+      act(button, `/api/origin/${path}?origin=${encodeURIComponent(origin())}${extra()}`, '', showOriginResult));
+  };
+  action('origin-pause', 'pause');
+  action('origin-resume', 'resume');
+  action('origin-delay-set', 'delay',
+         () => `&delay=${encodeURIComponent(document.getElementById('origin-delay').value.trim())}`);
+  const block = document.getElementById('origin-block');
+  block.addEventListener('click', () => {
+    if (!confirm(`Block ${origin()} for the rest of the crawl? Nothing lifts a block.`)) return;
+    act(block, `/api/origin/block?origin=${encodeURIComponent(origin())}`, '', showOriginResult);
+  });
+  const page = (step) => {
+    const params = new URLSearchParams({o: origin(), offset: String(Math.max(0, originQueuedOffset + step))});
+    location.hash = `#/origin?${params}`;
+  };
+  document.getElementById('origin-queued-prev').addEventListener('click', () => page(-kOriginQueuedPage));
+  document.getElementById('origin-queued-next').addEventListener('click', () => page(kOriginQueuedPage));
 }
 
 // ---- Errors --------------------------------------------------------------------
@@ -432,7 +599,7 @@ async function showErrors(params, isCurrent) {
   for (const kind of data.kinds || []) {
     const group = element('section', null, 'error-group');
     group.dataset.kind = String(kind.kind);
-    group.append(element('h3', `${kind.kind}: ${formatCount(kind.count)}`));
+    group.append(element('h3', `${errorText(kind.kind)} — ${formatCount(kind.count)}`));
     const list = element('ul');
     list.className = 'links';
     for (const example of kind.examples || []) {
@@ -448,15 +615,92 @@ async function showErrors(params, isCurrent) {
   body.replaceChildren();
   if (!(data.skipped || []).length) {
     const row = element('tr');
-    row.append(element('td', 'None so far.'), element('td'));
+    row.append(element('td', 'None so far.'), element('td'), element('td'));
     body.append(row);
   }
   for (const skipped of data.skipped || []) {
     const row = element('tr', null, 'skipped-row');
+    row.dataset.reason = String(skipped.reason);
     const count = element('td', formatCount(skipped.count));
     count.className = 'num';
-    row.append(webText('td', skipped.reason), count);
+    const examples = element('td');
+    const list = element('ul', null, 'skipped-examples');
+    list.className = 'links';
+    for (const example of skipped.examples || []) {
+      const item = element('li');
+      item.append(pageLink(example.url), ` (depth ${example.depth})`);
+      list.append(item);
+    }
+    examples.append(list);
+    row.append(webText('td', skipText(skipped.reason)), count, examples);
     body.append(row);
+  }
+}
+
+// ---- Crawl log -----------------------------------------------------------------
+
+const kLogFilters = ['origin', 'class', 'error'];
+
+async function showLog(params, isCurrent) {
+  for (const name of kLogFilters) document.getElementById(`log-${name}`).value = params.get(name) || '';
+  // Held: the operator is reading; the poll leaves the table alone.
+  if (document.getElementById('log-hold').checked && document.querySelector('#log-table tbody tr')) return;
+  const query = new URLSearchParams({limit: '500'});
+  for (const name of kLogFilters) if (params.get(name)) query.set(name, params.get(name));
+  const data = await api(`/api/log?${query}`);
+  if (!isCurrent()) return;
+  const body = document.querySelector('#log-table tbody');
+  body.replaceChildren();
+  const entries = (data.entries || []).slice().reverse();  // newest first
+  if (!entries.length) {
+    const row = element('tr');
+    row.append(element('td', 'No fetches match.'));
+    body.append(row);
+  }
+  for (const entry of entries) {
+    const row = element('tr', null, 'log-row');
+    row.dataset.origin = String(entry.origin);
+    row.dataset.class = String(entry.class);
+    const outcome = entry.error ? `${entry.status ?? ''} ${entry.error}`.trim() : String(entry.status ?? '–');
+    const bytes = element('td', formatBytes(entry.bytes));
+    const ms = element('td', formatMs(entry.ms));
+    bytes.className = ms.className = 'num';
+    const link = element('td');
+    link.append(pageLink(entry.url));
+    row.append(element('td', formatTime(entry.at)), webText('td', entry.origin), link,
+               webText('td', outcome), bytes, ms, element('td', entry.step ?? '–'));
+    body.append(row);
+  }
+}
+
+// ---- Settings: the seeds and the effective configuration -----------------------
+
+async function showSettings(params, isCurrent) {
+  const config = await api('/api/config');
+  const seeds = await api('/api/seeds/list?limit=1000');
+  if (!isCurrent()) return;
+  const seedRows = document.querySelector('#seeds-table tbody');
+  seedRows.replaceChildren();
+  for (const seed of seeds.seeds || []) {
+    const row = element('tr', null, 'seed-row');
+    row.dataset.state = String(seed.state);
+    const link = element('td');
+    link.append(pageLink(seed.url));
+    row.append(link, element('td', seed.state ?? '–'), webText('td', seed.last_error ?? ''),
+               element('td', formatTime(seed.fetched_at)));
+    seedRows.append(row);
+  }
+  const shown = (seeds.seeds || []).length;
+  document.getElementById('seeds-count').textContent = `(${shown} of ${formatCount(seeds.total)})`;
+  const configRows = document.querySelector('#config-table tbody');
+  configRows.replaceChildren();
+  for (const option of config.options || []) {
+    const row = element('tr', null, 'config-row');
+    row.dataset.key = String(option.key);
+    row.dataset.source = String(option.source);
+    row.append(element('td', option.key), webText('td', option.value === '' ? '(unset)' : option.value),
+               element('td', option.source));
+    configRows.append(row);
   }
 }
 
@@ -496,6 +740,87 @@ function fillLinks(list, urls, countNode, total) {
   countNode.textContent = `(${shown === total ? formatCount(total) : `${shown} of ${formatCount(total)}`})`;
 }
 
+// Why a URL was not queued, in words (the names are the crawl's skip reasons).
+const kSkipReasons = {
+  out_of_scope: 'outside the crawl\'s scope (--scope)',
+  excluded: 'matched an --exclude pattern',
+  not_included: 'matched no --include pattern',
+  url_too_long: 'longer than --max-url-length',
+  repeated_segments: 'a path segment repeated (a crawler trap)',
+  path_too_deep: 'more path segments than --max-path-depth',
+  too_many_params: 'more query parameters than --max-query-params',
+  host_budget: 'its host\'s page budget (--max-pages-per-host) is spent',
+  bad_scheme: 'not http or https',
+  userinfo: 'a user name or password in the URL',
+  internal_address: 'an internal address off the seeds\' origins (--allow-address)',
+  too_many_links: 'past the page\'s link cap (--max-links-per-page)',
+  too_many_origins: 'its host name has too many origins (ports, schemes) already',
+  too_deep: 'deeper than --max-depth',
+  sitemap_entries: 'past its origin\'s budget of sitemap entries',
+  sitemap_documents: 'past its origin\'s budget of sitemap documents',
+};
+
+// What each kind of failure means, in words (the names the crawl records).
+const kErrorKinds = {
+  resolve: 'the host name did not resolve',
+  connect: 'no connection to the server',
+  timeout: 'the server took too long',
+  reset: 'the connection was cut',
+  truncated: 'the body ended early',
+  too_many_redirects: 'more redirects than --max-redirects',
+  tls: 'the TLS handshake or certificate failed',
+  bad_response: 'not a valid HTTP answer',
+  cancelled: 'cancelled when the crawl stopped',
+  blocked: 'refused by the admission gate (an address not allowed)',
+  head_too_large: 'the response head was too large',
+  other: 'another transfer error',
+  robots_disallowed: 'robots.txt disallows it',
+  robots_unreachable: 'robots.txt could not be fetched; the origin was given up',
+  redirect_loop: 'a redirect led back to a URL of its own chain',
+  bad_redirect: 'a redirect without a usable Location',
+  binary: 'not HTML (binary content)',
+  parse_budget: 'the page took longer to parse than its CPU budget',
+  store_refused: 'the database refused the record',
+  internal: 'an internal error of the crawler on this page',
+};
+
+function errorText(kind) {
+  const name = String(kind);
+  if (kErrorKinds[name]) return `${name}: ${kErrorKinds[name]}`;
+  const http = /^http_(\d{3})$/.exec(name);
+  return http ? `${name}: the server answered ${http[1]}` : name;
+}
+
+function skipText(reason) {
+  return kSkipReasons[reason] ? `${reason}: ${kSkipReasons[reason]}` : String(reason);
+}
+
+// A URL the crawl has not stored: what it knows of it (queued, linked,
+// skipped, refused, waiting), from memory and the database.
+function showUrlState(url, data) {
+  const title = document.getElementById('page-title');
+  title.replaceChildren('No stored page for ', webText('bdi', url));
+  const stored = data.stored || {};
+  const skip = data.skipped;
+  let state = stored.state || (skip ? 'skipped' : data.seen === 'yes' ? 'known this run' : 'unknown to the crawl');
+  fillNumbers(document.getElementById('page-fields'), 'url', [
+    ['state', 'State', null, state],
+    ['in-memory', 'Held by the frontier', null, data.seen],
+    ['depth', 'Depth', null, stored.depth ?? (skip ? skip.depth : null)],
+    ['source', 'Found as', null, stored.source],
+    ['found-on', 'Found on', null, stored.found_on],
+    ['attempts', 'Attempts', null, stored.attempts],
+    ['last-error', 'Last error', null, stored.last_error],
+    ['skip-step', 'Skipped by', null, skip ? skip.step : null],
+    ['skip-reason', 'Why', null, skip ? skipText(skip.reason) : null],
+    ['skipped-at', 'Skipped at', formatTime, skip ? skip.at : null],
+    ['origin-order', 'Its origin', null, data.origin_order ? orderText(data.origin_order) : null],
+  ]);
+  for (const value of document.querySelectorAll('#page-fields dd')) fromWeb(value);
+  const foundOn = document.querySelector('[data-testid="url-found-on"]');
+  if (foundOn && stored.found_on) foundOn.replaceChildren(pageLink(String(stored.found_on)));
+}
+
 async function showPage(params, isCurrent) {
   const url = params.get('url') || '';
   const title = document.getElementById('page-title');
@@ -509,13 +834,22 @@ async function showPage(params, isCurrent) {
   const original = document.getElementById('page-original');
   original.hidden = true;
   original.removeAttribute('href');
+  // What the crawl knows of the URL first: a page view only for a stored
+  // page (asking for one that is not would be a 404 in the browser's log).
+  const known = await api(`/api/url?url=${encodeURIComponent(url)}`);
+  if (!isCurrent()) return;
+  const state = known.stored ? known.stored.state : null;
+  if (state !== 'done' && state !== 'failed') {
+    showUrlState(url, known);
+    return;
+  }
   let page;
   try {
-    page = await api(`/api/page?url=${encodeURIComponent(url)}`);
+    page = await api(`/api/page?url=${encodeURIComponent(known.key || url)}`);
   } catch (error) {
-    if (isCurrent() && error.status === 404) title.replaceChildren('No stored page for ', webText('bdi', url));
-    if (error.status === 404) return;
-    throw error;
+    if (error.status !== 404) throw error;
+    if (isCurrent()) showUrlState(url, known);  // gone meanwhile (a copy replaced the database?)
+    return;
   }
   if (!isCurrent()) return;
   title.replaceChildren(page.title ? webText('bdi', page.title) : '(no title)');
@@ -560,8 +894,9 @@ async function showPage(params, isCurrent) {
 
 // ---- Routing and polling ----------------------------------------------------------
 
-const kViews = {overview: null, hosts: showHosts, errors: showErrors, search: showSearch, page: showPage};
-const kPolledViews = new Set(['hosts', 'errors']);  // refreshed with the overview
+const kViews = {overview: null, hosts: showHosts, origin: showOrigin, errors: showErrors, log: showLog,
+                settings: showSettings, search: showSearch, page: showPage};
+const kPolledViews = new Set(['hosts', 'origin', 'errors', 'log']);  // refreshed with the overview
 let renderCount = 0;
 
 function currentRoute() {
@@ -601,7 +936,14 @@ async function refresh() {
     clearMessage('poll');
     if (kPolledViews.has(currentRoute().name)) await render();
   } catch (error) {
-    showMessage(error, 'poll');
+    // fetch() rejects with a TypeError when no answer came at all.
+    if (error instanceof TypeError) {
+      showDisconnected();
+      showMessage(new Error(`serve does not answer (${error.message}); the numbers shown are from ` +
+                            (lastAnswer ? formatTime(lastAnswer) : 'no answer yet')), 'poll');
+    } else {
+      showMessage(error, 'poll');
+    }
   }
 }
 
@@ -633,7 +975,7 @@ function showPauseResult(result, error) {
     return;
   }
   output.textContent = result.paused ? 'Paused: no new fetches.' : 'Resumed.';
-  showPaused(result.paused);
+  showState(result.paused ? 'paused' : 'running');
 }
 
 function clearSeedsResult() {
@@ -690,6 +1032,18 @@ function wireActions() {
     }
     act(seedsForm.querySelector('button'), '/api/seeds', text, showSeedsResult);
   });
+  document.getElementById('log-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = new URLSearchParams();
+    for (const name of kLogFilters) {
+      const value = document.getElementById(`log-${name}`).value.trim();
+      if (value) query.set(name, value);
+    }
+    const target = '#/log' + (query.size ? `?${query}` : '');
+    if (location.hash === target) render();
+    else location.hash = target;
+  });
+  document.getElementById('log-hold').addEventListener('change', () => render());
   document.getElementById('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const query = document.getElementById('search-q').value;
@@ -711,6 +1065,7 @@ function wireActions() {
 function start() {
   createCharts();
   wireActions();
+  wireOriginActions();
   window.addEventListener('hashchange', render);
   render();
   poll();

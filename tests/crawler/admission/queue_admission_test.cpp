@@ -46,6 +46,42 @@ TEST(QueueAdmission, RefusesPastTheDepthAndCountsIt) {
   EXPECT_EQ(a.skipped["too_deep"], 1u);
 }
 
+// A refusal is kept as an example of its reason and can be looked up by URL.
+TEST(QueueAdmission, KeepsEachRefusedUrlWithItsReasonAndDepth) {
+  Admission a;
+  a.admission.admit("http://example.com/deep", 3, RequestKind::kPage, true);
+  a.admission.admit("http://other.com/x", 1, RequestKind::kPage, true);
+  a.admission.admit("http://example.com/fine", 1, RequestKind::kPage, true);
+  const SkipLog::Skip* deep = a.admission.skips().find("http://example.com/deep");
+  ASSERT_NE(deep, nullptr);
+  EXPECT_EQ(deep->reason, SkipReason::kTooDeep);
+  EXPECT_EQ(deep->depth, 3);
+  EXPECT_EQ(a.admission.skips().find("http://other.com/x")->reason, SkipReason::kOutOfScope);
+  EXPECT_EQ(a.admission.skips().find("http://example.com/fine"), nullptr);
+  EXPECT_EQ(a.admission.skips().examples().at("too_deep").size(), 1u);
+}
+
+TEST(SkipLog, KeepsTheNewestExamplesPerReasonAndTheLastUrls) {
+  SkipLog log(2, 3);
+  for (int i = 0; i < 5; ++i)
+    log.note("http://a/" + std::to_string(i), SkipReason::kTooDeep, RequestKind::kPage, i);
+  log.note("http://a/4", SkipReason::kOutOfScope, RequestKind::kPage, 9);  // again, newer
+  const auto& deep = log.examples().at("too_deep");
+  ASSERT_EQ(deep.size(), 2u);
+  EXPECT_EQ(deep[0].url, "http://a/3");
+  EXPECT_EQ(deep[1].url, "http://a/4");
+  EXPECT_EQ(log.find("http://a/0"), nullptr);  // past the last 3
+  EXPECT_EQ(log.find("http://a/2"), nullptr);
+  ASSERT_NE(log.find("http://a/3"), nullptr);
+  EXPECT_EQ(log.find("http://a/4")->reason, SkipReason::kOutOfScope);  // the newest skip
+  log.note("http://b/0", SkipReason::kTooDeep, RequestKind::kPage, 0);
+  log.note("http://b/1", SkipReason::kTooDeep, RequestKind::kPage, 0);
+  ASSERT_NE(log.find("http://a/4"), nullptr);  // its newer entry is still kept
+  log.note("http://b/2", SkipReason::kTooDeep, RequestKind::kPage, 0);
+  EXPECT_EQ(log.find("http://a/4"), nullptr);
+  EXPECT_EQ(log.find("http://b/2")->url, "http://b/2");
+}
+
 TEST(QueueAdmission, TheGatesRulesComeFirst) {
   Admission a;
   EXPECT_EQ(a.admission.admit("http://other.com/", 1, RequestKind::kPage, true),

@@ -47,5 +47,26 @@ TEST(FetchLogTest, KeepsOnlyTheNewestFailuresAndPrunesOriginsPastItsCap) {
   EXPECT_NE(log.tally("http://h4"), nullptr);
 }
 
+TEST(FetchLogTest, TheCrawlLogKeepsEveryOutcomeNewestLastNumberedAndBounded) {
+  FetchLog log(1000, 50'000, 3);
+  for (int i = 0; i < 5; ++i) {
+    auto r = record("http://a/" + std::to_string(i), i % 2 ? "timeout" : "", i, 1000 + i);
+    r.status = i % 2 ? 0 : 200;
+    r.bytes = 100 * i;
+    log.note("http://a", r);
+  }
+  const auto& entries = log.entries();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].seq, 3u);
+  EXPECT_EQ(entries[0].url, "http://a/2");
+  EXPECT_EQ(entries[1].error, "timeout");
+  EXPECT_EQ(entries[1].status, 0);
+  EXPECT_EQ(entries[2].seq, 5u);
+  EXPECT_EQ(entries[2].status, 200);
+  EXPECT_EQ(entries[2].bytes, 400);
+  EXPECT_EQ(entries[2].origin, "http://a");
+  EXPECT_EQ(entries[2].at_ms, 1004);
+}
+
 }  // namespace
 }  // namespace crawler

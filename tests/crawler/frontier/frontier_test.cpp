@@ -101,6 +101,33 @@ TEST(Frontier, SpacesTheStartsOfOneHostByTheDelay) {
   EXPECT_EQ(second->url.text(), "http://a.com/2");
 }
 
+// An origin the operator holds back is passed over (its URLs stay queued,
+// others go on) until it is let go; then it is scheduled again.
+TEST(Frontier, AnOriginHeldBackStartsNothingUntilLetGo) {
+  Frontier frontier(limits());
+  std::set<std::string, std::less<>> held = {"http://a.com"};
+  frontier.set_held_back([&](std::string_view origin) { return held.contains(origin); });
+  frontier.add_seed("http://a.com/1");
+  frontier.add_seed("http://b.com/1");
+  auto other = frontier.next(kT0);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->origin(), "http://b.com");
+  EXPECT_FALSE(frontier.next(kT0 + 1s));
+  frontier.add("http://a.com/2", 1);  // new URLs of a held origin wait too
+  EXPECT_FALSE(frontier.next(kT0 + 2s));
+  EXPECT_EQ(frontier.queued(), 2u);
+  EXPECT_FALSE(frontier.finished());
+  EXPECT_FALSE(frontier.only_held_back());  // b.com's fetch is in flight
+  frontier.done(*other);
+  EXPECT_TRUE(frontier.only_held_back());
+  held.clear();
+  EXPECT_FALSE(frontier.only_held_back());
+  frontier.let_go("http://a.com");
+  auto first = frontier.next(kT0 + 3s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->origin(), "http://a.com");
+}
+
 TEST(Frontier, ACrawlDelayLongerThanTheMinimumWins) {
   Frontier frontier(limits());
   frontier.set_host_delay("http://a.com", 5000ms);
