@@ -14,31 +14,17 @@
 #include "config/seeds_file.hpp"
 #include "crawler/async/request_line.hpp"
 #include "crawler/base/unix_time.hpp"
+#include "crawler/service/console_json.hpp"
 #include "crawler/service/counter_table.hpp"
 #include "parsers/crawl_url.hpp"
 #include "storage/crawl_reader.hpp"
 
 namespace crawler {
 
-namespace {
-
 using nlohmann::json;
+using namespace console_json;
 
-// Crawled text may hold invalid UTF-8; it is replaced, never refused.
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-double unix_seconds_now() {
-  return static_cast<double>(unix_ms_now()) / 1000;
-}
-
-// A steady-clock time point as Unix seconds; null for "never" (the epoch).
-json unix_seconds(TimePoint at) {
-  if (at == TimePoint{}) return nullptr;
-  auto offset = std::chrono::duration<double>(at - Clock::now()).count();
-  return unix_seconds_now() + offset;
-}
+namespace {
 
 std::string iso_time(std::int64_t unix_ms) {
   std::time_t seconds = unix_ms / 1000;
@@ -55,16 +41,6 @@ json header_fields(std::string_view head) {
   for (auto [name, value] : async::parse_header_fields(head))
     fields.push_back({std::string(name), std::string(value)});
   return fields;
-}
-
-// The operator's order for `origin`, or null.
-json order_object(const CrawlEngine& engine, const std::string& origin) {
-  const storage::OriginControl* order = engine.origin_controls().find(origin);
-  if (!order) return nullptr;
-  return {{"paused", order->paused},
-          {"blocked", order->blocked},
-          {"delay_ms", order->delay_ms >= 0 ? json(order->delay_ms) : json(nullptr)},
-          {"changed_at", static_cast<double>(order->changed_at_ms) / 1000}};
 }
 
 // A counter's value as the console API sends it: counts as integers,
@@ -291,261 +267,6 @@ std::string errors_json(CrawlEngine& engine, std::size_t examples) {
     skipped.push_back({{"reason", reason}, {"count", count}, {"examples", shown}});
   }
   return dump(json{{"kinds", out_kinds}, {"skipped", skipped}});
-}
-
-namespace {
-
-// "2xx" for 200..299; "error" for no HTTP response.
-std::string status_class_of(long status) {
-  if (status < 100 || status > 599) return "error";
-  return std::to_string(status / 100) + "xx";
-}
-
-// The visit's step that decided a record, by its error (the names the
-// steps write) or, without one, by its status: a redirect is followed by
-// the redirect step, anything else was read and stored.
-const char* deciding_step(long status, const std::string& error) {
-  if (error.empty()) return status >= 300 && status < 400 ? "redirect" : "store";
-  if (error.starts_with("robots_")) return "robots";
-  if (error == "redirect_loop" || error == "too_many_redirects" || error == "bad_redirect")
-    return "redirect";
-  if (error == "blocked") return "admission gate";
-  if (error == "binary" || error == "parse_budget") return "html";
-  if (error == "store_refused") return "store";
-  if (error == "internal") return "engine";
-  return "fetch";  // http_NNN, and a transfer's own errors (timeout, reset, ...)
-}
-
-json log_entry(const FetchLog::Entry& e) {
-  return {{"seq", e.seq},
-          {"at", static_cast<double>(e.at_ms) / 1000},
-          {"origin", e.origin},
-          {"url", e.url},
-          {"status", e.status ? json(e.status) : json(nullptr)},
-          {"class", status_class_of(e.status)},
-          {"error", e.error.empty() ? json(nullptr) : json(e.error)},
-          {"bytes", e.bytes},
-          {"ms", e.ms},
-          {"step", deciding_step(e.status, e.error)}};
-}
-
-// The newest filter.limit lines that pass, oldest first.
-std::vector<const FetchLog::Entry*> log_lines(const FetchLog& log, const LogFilter& filter) {
-  std::vector<const FetchLog::Entry*> lines;
-  const auto& entries = log.entries();
-  for (auto e = entries.rbegin(); e != entries.rend() && lines.size() < filter.limit; ++e) {
-    if (e->seq <= filter.after) break;
-    if (!filter.origin.empty() && e->origin != filter.origin) continue;
-    if (!filter.status_class.empty() && status_class_of(e->status) != filter.status_class) continue;
-    if (!filter.error.empty() && e->error != filter.error) continue;
-    lines.push_back(&*e);
-  }
-  std::reverse(lines.begin(), lines.end());
-  return lines;
-}
-
-}  // namespace
-
-std::optional<LogFilter> log_filter(std::uint64_t after, std::string origin,
-                                    std::string status_class, std::string error,
-                                    std::size_t limit) {
-  static constexpr std::string_view kClasses[] = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "error"};
-  if (std::find(std::begin(kClasses), std::end(kClasses), status_class) == std::end(kClasses))
-    return std::nullopt;
-  return LogFilter{after, std::move(origin), std::move(status_class), std::move(error), limit};
-}
-
-std::string log_json(const FetchLog& log, const LogFilter& filter) {
-  json entries = json::array();
-  for (const FetchLog::Entry* e : log_lines(log, filter)) entries.push_back(log_entry(*e));
-  std::uint64_t last = log.entries().empty() ? 0 : log.entries().back().seq;
-  return dump(json{{"entries", entries}, {"last", last}});
-}
-
-std::string log_json_lines(const FetchLog& log, const LogFilter& filter) {
-  std::string out;
-  for (const FetchLog::Entry* e : log_lines(log, filter)) {
-    out += dump(log_entry(*e));
-    out += '\n';
-  }
-  return out;
-}
-
-namespace {
-
-// A string literal of SQL: quotes doubled. Only for the fixed read-only
-// statements below (run_query takes no parameters and refuses writes).
-std::string sql_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-}  // namespace
-
-std::optional<std::string> origin_param(std::string_view text) {
-  if (text.empty() || text.find('\0') != std::string_view::npos) return std::nullopt;
-  auto url = parsers::CrawlUrl::normalize(std::string(text) + "/");
-  if (!url || url->origin() != text) return std::nullopt;
-  return std::string(text);
-}
-
-std::string origin_order_json(const CrawlEngine& engine, const std::string& origin) {
-  return dump(json{{"origin", origin}, {"order", order_object(engine, origin)}});
-}
-
-std::string origin_json(const CrawlEngine& engine, const std::string& origin) {
-  constexpr std::size_t kRecent = 50;
-  json frontier = nullptr;
-  json tally = nullptr;
-  std::string robots = "unknown";
-  TimePoint now = Clock::now();
-  for (const CrawlEngine::OriginStatus& o : engine.origins()) {
-    if (o.frontier.origin != origin) continue;
-    robots = std::string(o.robots);
-    frontier = {
-        {"queued", o.frontier.queued},
-        {"in_flight", o.frontier.in_flight},
-        {"spilled", o.frontier.spilled},
-        {"failures_in_a_row", o.frontier.failures},
-        {"last_start", unix_seconds(o.frontier.last_start)},
-        {"next_fetch", o.frontier.queued > 0 ? unix_seconds(std::max(o.frontier.next_start, now))
-                                             : json(nullptr)},
-        {"backoff_until",
-         o.frontier.resting_until > now ? unix_seconds(o.frontier.resting_until) : json(nullptr)}};
-    if (o.tally)
-      tally = {{"fetched", o.tally->fetched},
-               {"errors", o.tally->errors},
-               {"mean_ms", o.tally->fetched ? o.tally->total_ms / o.tally->fetched : 0.0}};
-  }
-  json recent = json::array();
-  const auto& entries = engine.fetch_log().entries();
-  for (auto e = entries.rbegin(); e != entries.rend() && recent.size() < kRecent; ++e)
-    if (e->origin == origin) recent.push_back(log_entry(*e));
-  json failures = json::array();
-  const auto& failed = engine.fetch_log().failures();
-  for (auto f = failed.rbegin(); f != failed.rend() && failures.size() < kRecent; ++f)
-    if (f->url.starts_with(origin) &&
-        (f->url.size() == origin.size() || f->url[origin.size()] == '/'))
-      failures.push_back({{"kind", f->kind},
-                          {"url", f->url},
-                          {"detail", f->detail},
-                          {"at", static_cast<double>(f->at_ms) / 1000}});
-  return dump(json{{"now", unix_seconds_now()},
-                   {"origin", origin},
-                   {"order", order_object(engine, origin)},
-                   {"crawl_delay_ms", engine.options().delay_ms},
-                   {"robots", robots},
-                   {"frontier", frontier},
-                   {"tally", tally},
-                   {"recent", recent},
-                   {"failures", failures}});
-}
-
-std::string origin_stored_json(const storage::CrawlReader& reader, const std::string& origin,
-                               std::int64_t offset, int limit) {
-  auto none = [](const storage::QueryColumns&) {};
-  auto text = [](const storage::Cell& cell) -> json {
-    if (auto* s = std::get_if<std::string>(&cell)) return *s;
-    if (auto* i = std::get_if<std::int64_t>(&cell)) return *i;
-    if (auto* d = std::get_if<double>(&cell)) return *d;
-    return nullptr;
-  };
-  std::string where = " FROM urls WHERE state = 'queued' AND origin = " + sql_literal(origin);
-  json queued = json::array();
-  reader.run_query(
-      "SELECT url, depth, source" + where + " ORDER BY id LIMIT " + std::to_string(limit) +
-          " OFFSET " + std::to_string(offset),
-      none, [&](const std::vector<storage::Cell>& row) {
-        queued.push_back(
-            {{"url", text(row[0])}, {"depth", text(row[1])}, {"source", text(row[2])}});
-      });
-  json total = 0;
-  reader.run_query("SELECT count(*)" + where, none,
-                   [&](const std::vector<storage::Cell>& row) { total = text(row[0]); });
-  json robots = nullptr;
-  reader.run_query(
-      "SELECT status, http_status, body, fetched_at_ms FROM robots WHERE origin = " +
-          sql_literal(origin),
-      none, [&](const std::vector<storage::Cell>& row) {
-        json at = text(row[3]);
-        robots = {{"status", text(row[0])},
-                  {"http_status", text(row[1])},
-                  {"body", text(row[2])},
-                  {"fetched_at", at.is_number() ? json(at.get<double>() / 1000) : json(nullptr)}};
-      });
-  return dump(json{{"origin", origin},
-                   {"queued", queued},
-                   {"queued_total", total},
-                   {"offset", offset},
-                   {"robots_txt", robots}});
-}
-
-namespace {
-
-const char* kind_name(RequestKind kind) {
-  switch (kind) {
-    case RequestKind::kRobots:
-      return "robots";
-    case RequestKind::kSitemap:
-      return "sitemap";
-    default:
-      return "page";
-  }
-}
-
-}  // namespace
-
-std::string url_json(const CrawlEngine& engine, const std::string& url) {
-  std::string key = url;
-  if (auto normal = parsers::CrawlUrl::normalize(url)) key = normal->text();
-  json skip = nullptr;
-  const SkipLog::Skip* found = engine.skips().find(key);
-  if (found)
-    skip = {{"step", "queue admission"},
-            {"reason", std::string(to_string(found->reason))},
-            {"kind", kind_name(found->kind)},
-            {"depth", found->depth},
-            {"at", static_cast<double>(found->at_ms) / 1000}};
-  const char* memory = "no";
-  switch (engine.seen(key)) {
-    case Seen::kYes:
-      memory = "yes";
-      break;
-    case Seen::kPerhaps:
-      memory = "perhaps";
-      break;
-    default:
-      break;
-  }
-  json order = nullptr;
-  if (auto normal = parsers::CrawlUrl::normalize(key))
-    order = order_object(engine, std::string(normal->origin()));
-  return dump(json{
-      {"url", url}, {"key", key}, {"seen", memory}, {"skipped", skip}, {"origin_order", order}});
-}
-
-std::string url_stored_json(const storage::CrawlReader& reader, const std::string& key) {
-  auto none = [](const storage::QueryColumns&) {};
-  json stored = nullptr;
-  reader.run_query(
-      "SELECT state, depth, source, found_on, attempts, last_error, fetched_at, next_visit_ms"
-      " FROM url_states WHERE url = " +
-          sql_literal(key),
-      none, [&](const std::vector<storage::Cell>& row) {
-        auto cell = [&](std::size_t i) -> json {
-          if (auto* s = std::get_if<std::string>(&row[i])) return *s;
-          if (auto* n = std::get_if<std::int64_t>(&row[i])) return *n;
-          return nullptr;
-        };
-        stored = {{"state", cell(0)},      {"depth", cell(1)},        {"source", cell(2)},
-                  {"found_on", cell(3)},   {"attempts", cell(4)},     {"last_error", cell(5)},
-                  {"fetched_at", cell(6)}, {"next_visit_ms", cell(7)}};
-      });
-  return dump(json{{"stored", stored}});
 }
 
 std::string config_json(const std::vector<config::OptionSource>& options,

@@ -18,6 +18,8 @@
 
 #include "crawler/service/console_api.hpp"
 #include "crawler/service/console_assets.hpp"
+#include "crawler/service/console_log_api.hpp"
+#include "crawler/service/console_origin_api.hpp"
 #include "crawler/service/metrics.hpp"
 #include "parsers/ascii.hpp"
 #include "storage/sqlite/sqlite.hpp"

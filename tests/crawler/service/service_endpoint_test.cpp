@@ -21,6 +21,8 @@
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/console_api.hpp"
 #include "crawler/service/console_history.hpp"
+#include "crawler/service/console_log_api.hpp"
+#include "crawler/service/console_origin_api.hpp"
 #include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
