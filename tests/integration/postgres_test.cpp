@@ -441,7 +441,7 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
       " (2, 'http://h/B', 'queued', 'http://h'), (3, 'http://h/é', 'linked', NULL);"
       "INSERT INTO pages(id, url_id, url, depth, fetched_at) VALUES (1, 1, 'http://h/a', 0, 'x');"
       "INSERT INTO links(from_page, to_url) VALUES (1, 2), (1, 3)");
-  storage::pg::migrate(conn);
+  storage::pg::migrate(conn, 4);
   EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0), 4);
   auto collations = conn.exec(
       "SELECT string_agg(table_name || '.' || column_name || ' ' || collation_name, ', '"
@@ -459,6 +459,11 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
                       {storage::pg::array_literal(std::vector<std::string>{"http://h/B"})})
                 .int64(0, 0),
             1);
+  // Version 5 adds the server address of each page; older pages have none.
+  storage::pg::migrate(conn);
+  EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0),
+            storage::pg::kSchemaVersion);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM pages WHERE address IS NULL").int64(0, 0), 1);
 }
 
 // The writer sends search vectors and link ids in binary form: the server

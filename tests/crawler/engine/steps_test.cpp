@@ -13,6 +13,7 @@
 #include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/redirect_step.hpp"
+#include "crawler/engine/steps/resolve_step.hpp"
 #include "crawler/engine/steps/retry_step.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -258,6 +259,52 @@ TEST(HtmlStep, ACancelledParseLeavesThePageForTheNextRun) {
   storage::PageRecord record;
   EXPECT_FALSE(async::run_until_done(s.loop, step.read(url, result, record)));
   EXPECT_TRUE(record.links.empty());
+}
+
+// A resolver that answers from a table and counts its calls.
+struct FakeResolver {
+  int calls = 0;
+  ResolveStep::Resolver get() {
+    return [this](const std::string& host) {
+      ++calls;
+      if (host == "a.test") return DnsAnswer{"192.0.2.1", {}, {"2001:db8::1"}};
+      return DnsAnswer{{}, "Name or service not known", {}};
+    };
+  }
+};
+
+TEST(ResolveStep, RecordsTheAddressCachesTheAnswerAndCountsTheOriginThere) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  EXPECT_FALSE(step.known("http://a.test"));
+  EXPECT_EQ(step.known("http://192.0.2.5:8080"), "192.0.2.5") << "an address needs no lookup";
+  FrontierUrl url = s.take("http://a.test/x");
+  storage::PageRecord record;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(record.address, "192.0.2.1");
+  EXPECT_EQ(record.error, "");
+  EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 1u);
+  EXPECT_EQ(step.known("http://a.test"), "192.0.2.1");
+  storage::PageRecord again;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, again)));
+  EXPECT_EQ(resolver.calls, 1) << "looked up once per TTL";
+}
+
+TEST(ResolveStep, ANameThatDoesNotResolveIsThePagesOutcome) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  FrontierUrl url = s.take("http://gone.test/x");
+  storage::PageRecord record;
+  EXPECT_FALSE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(record.error, "dns_failed");
+  EXPECT_EQ(record.error_detail, "cannot resolve gone.test: Name or service not known");
+  EXPECT_EQ(record.address, "");
+  EXPECT_EQ(s.summary.errors["dns_failed"], 1u);
+  EXPECT_EQ(step.known("http://gone.test"), "") << "known not to resolve, for a while";
 }
 
 }  // namespace
