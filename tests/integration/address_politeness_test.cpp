@@ -118,5 +118,27 @@ TEST_F(AddressPolitenessTest, TheOptionsSetBothLimits) {
   EXPECT_GT(most_in_any_window(slow, 450ms), 4u);
 }
 
+// robots.txt and sitemaps take their places in one origin's spacing: with
+// a 300 ms delay, no two requests of the origin (robots.txt, its sitemap,
+// the pages) reach the server within 250 ms of each other.
+TEST_F(AddressPolitenessTest, RobotsTxtAndSitemapsWaitTheirTurnsLikePages) {
+  TestServer server;
+  server.set_response("/robots.txt", {200, {}, "Sitemap: " + server.url("/sitemap.xml") + "\n"});
+  server.set_response("/sitemap.xml",
+                      {200,
+                       {},
+                       "<urlset><url><loc>" + server.url("/site/3/1") + "</loc></url><url><loc>" +
+                           server.url("/site/3/2") + "</loc></url></urlset>"});
+  write_seeds({server.url("/site/3/0")});
+  options_.per_host = 1;
+  options_.delay_ms = 300;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  std::vector<Time> times;
+  for (const auto& request : server.requests()) times.push_back(request.at);
+  EXPECT_EQ(times.size(), 5u) << "robots.txt, the sitemap, three pages";
+  EXPECT_LE(most_in_any_window(times, 250ms), 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "3");
+}
+
 }  // namespace
 }  // namespace crawler
