@@ -32,6 +32,12 @@ struct CrawlOptions {
   // Politeness.
   std::size_t per_host = 1;  // fetches in flight per host
   long delay_ms = 1000;      // between starts of fetches on one host
+  // Per server address (IP), whatever the names on it; unset: derived from
+  // the per-origin settings so that they never slow one origin down (see
+  // docs/politeness.md): in flight max(4, per_host); starts per second
+  // max(4, 1 / delay), none with delay 0.
+  std::optional<std::size_t> per_address;
+  std::optional<std::size_t> per_address_rate;
   bool obey_robots = true;
   long max_crawl_delay_ms = 30'000;  // cap on a robots.txt Crawl-delay
   std::string user_agent = "crawler/0.1 (+https://github.com/crawler/crawler)";
@@ -65,6 +71,9 @@ struct CrawlOptions {
   // "HOST:PORT:ADDRESS": connect there instead of asking DNS (as curl's
   // --resolve); the address policy still applies to ADDRESS.
   std::vector<std::string> resolve;
+  // How long a name's DNS answer is used before it is looked up again
+  // (getaddrinfo tells no record TTL); a failure is kept at most a minute.
+  long dns_ttl_ms = 300'000;
   // PEM file of the CAs trusted for HTTPS instead of the system's store (as
   // curl's --cacert, CURLOPT_CAINFO); empty: the system's.
   std::string ca_file;

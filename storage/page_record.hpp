@@ -57,6 +57,7 @@ struct PageRecord {
   std::int64_t fetched_at_ms = 0;  // Unix time in milliseconds
   std::int64_t bytes = 0;
   double duration_ms = 0;
+  std::string address;       // the server address the fetch went to (DNS step); empty: none
   std::string error;         // empty, or a FetchError name ("connect", "timeout", ...)
   std::string error_detail;  // curl's message or the HTTP reason
   bool truncated = false;

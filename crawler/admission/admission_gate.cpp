@@ -2,6 +2,7 @@
 #include "crawler/admission/admission_gate.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <utility>
 
 #include "parsers/ascii.hpp"
@@ -67,6 +68,28 @@ void AdmissionGate::add_seed(const parsers::CrawlUrl& url) {
   if (is_address_or_localhost(url.host())) seed_origins_.emplace(url.origin());
 }
 
+// "HOST:PORT:ADDRESS" for libcurl, from the DNS step's answer for the URL's
+// host; nothing for an address given literally, or a name without a fresh
+// answer (a redirect of robots.txt to another host, say).
+std::optional<std::string> AdmissionGate::resolve_entry(const parsers::CrawlUrl& url) const {
+  std::string_view host = url.host();
+  if (host.empty() || host.front() == '[' || parse_ip(host)) return std::nullopt;
+  int port = host_port(url.origin()).port;
+  auto answer = dns_->find(host, port, std::chrono::steady_clock::now());
+  if (!answer || !answer->ok()) return std::nullopt;
+  std::string entry = std::string(host) + ":" + std::to_string(port) + ":";
+  auto add = [&entry](const std::string& address) {
+    bool v6 = address.find(':') != std::string::npos;
+    entry += v6 ? "[" + address + "]" : address;
+  };
+  add(answer->address);
+  for (const std::string& other : answer->others) {
+    entry += ',';
+    add(other);
+  }
+  return entry;
+}
+
 bool AdmissionGate::exempt(std::string_view origin) const {
   return seed_origins_.contains(origin);
 }
@@ -112,6 +135,9 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
   if (SkipReason reason = request_refusal(url); reason != SkipReason::kNone)
     co_return refused(request.url, kind, reason);
   request.resolve = resolve_;
+  if (dns_ != nullptr) {
+    if (auto pinned = resolve_entry(url)) request.resolve = {std::move(*pinned)};
+  }
   if (exempt(url.origin())) {
     // The exemption is of the address the seed named: the literal address,
     // or the loopback for localhost. Without --resolve libcurl connects to

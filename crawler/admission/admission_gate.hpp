@@ -12,12 +12,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "crawler/admission/address_policy.hpp"
+#include "crawler/admission/dns_cache.hpp"
 #include "crawler/admission/url_filter.hpp"
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/fetch.hpp"
@@ -33,6 +35,13 @@ class AdmissionGate {
                 std::vector<std::string> resolve = {});
   AdmissionGate(const AdmissionGate&) = delete;
   AdmissionGate& operator=(const AdmissionGate&) = delete;
+
+  /// The crawl's DNS answers (the resolve step's): a request to a name
+  /// with a fresh answer connects to that address and no other
+  /// (CURLOPT_RESOLVE), the one the page records and politeness counts.
+  /// Without one (or for a name not in it) libcurl resolves, with the
+  /// --resolve entries given here.
+  void use_dns(const DnsCache& cache) { dns_ = &cache; }
 
   /// A seed given by address or as localhost: its origin (scheme, host,
   /// port) may be internal. A seed given by name gets no exemption.
@@ -60,6 +69,7 @@ class AdmissionGate {
  private:
   SkipReason request_refusal(const parsers::CrawlUrl& url) const;
   bool exempt(std::string_view origin) const;
+  std::optional<std::string> resolve_entry(const parsers::CrawlUrl& url) const;
 
   async::CurlMultiSet& multis_;
   const UrlFilter& filter_;
@@ -73,6 +83,7 @@ class AdmissionGate {
   };
   std::unordered_set<std::string, OriginHash, std::equal_to<>> seed_origins_;
   std::vector<std::string> resolve_;
+  const DnsCache* dns_ = nullptr;
 };
 
 }  // namespace crawler

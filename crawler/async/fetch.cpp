@@ -186,6 +186,8 @@ void read_info(CURL* e, FetchResult& result) {
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
   if (char* url = nullptr; curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
     result.final_url = url;
+  if (char* ip = nullptr; curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+    result.remote_address = ip;
   if (char* type = nullptr; curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
     result.content_type = type;
   curl_off_t t = 0;

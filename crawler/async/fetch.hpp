@@ -85,9 +85,10 @@ struct FetchTimings {
 struct FetchResult {
   FetchError error = FetchError::kNone;
   CURLcode curl_code = CURLE_OK;
-  std::string error_message;  // curl's own words, when error != kNone
-  long status = 0;            // HTTP status of the last response, 0 if none
-  std::string final_url;      // after redirects
+  std::string error_message;   // curl's own words, when error != kNone
+  long status = 0;             // HTTP status of the last response, 0 if none
+  std::string final_url;       // after redirects
+  std::string remote_address;  // the server address connected to (IP text); empty if none
   std::vector<std::pair<std::string, std::string>> headers;  // of the last response
   std::string content_type;
   std::string body;

@@ -21,6 +21,18 @@ namespace {
 constexpr std::size_t kMaxWriteBacklog = 256;
 constexpr std::size_t kMaxWriteBacklogBytes = 32 << 20;
 
+// Names looked up at once on the thread pool, which parses share; and
+// answers kept (about 100 bytes each).
+constexpr std::size_t kMaxLookups = 4;
+constexpr std::size_t kDnsCacheNames = 100'000;
+
+// Politeness per server address, unless set: 4 fetches in flight and 4
+// starts a second, but never stricter than what the operator allowed one
+// origin (--per-host, --delay): a single site crawled at --delay 0
+// --per-host 64 is not slowed by the address it lives on.
+constexpr std::size_t kAddressInFlight = 4;
+constexpr std::int64_t kAddressSpacingMs = 250;
+
 FrontierLimits limits_from(const config::CrawlOptions& options) {
   FrontierLimits limits;
   limits.max_in_flight = options.concurrency;
@@ -32,6 +44,14 @@ FrontierLimits limits_from(const config::CrawlOptions& options) {
   limits.max_queued = options.frontier_memory_urls;
   limits.host_window = options.host_window;
   limits.seen_memory = options.seen_memory_mb << 20;
+  limits.max_per_address =
+      options.per_address.value_or(std::max(kAddressInFlight, options.per_host));
+  if (options.per_address_rate) {
+    auto rate = static_cast<std::int64_t>(*options.per_address_rate);
+    limits.address_spacing = Millis((1000 + rate - 1) / rate);  // rounded up: never faster
+  } else {
+    limits.address_spacing = Millis(std::min<std::int64_t>(kAddressSpacingMs, options.delay_ms));
+  }
   return limits;
 }
 
@@ -84,6 +104,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       multis_(loop.get(), options.concurrency),
       frontier_(limits_from(options)),
       filter_(filter_from(options)),
+      dns_({.ttl = Millis(options.dns_ttl_ms), .max_names = kDnsCacheNames}),
       gate_(multis_, filter_, AddressPolicy(options.allow_addresses), options.resolve),
       admission_(gate_, filter_, options.max_depth, summary_.skipped),
       robots_(loop.get(), gate_, robots_options(options, store)),
@@ -93,12 +114,13 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
           loop.get(), store, [this] { wake_.notify(); }, Millis(options.db_outage_ms)),
       context_{loop, options_, agent_, frontier_, admission_, writer_, summary_, stopping_},
       sink_(context_),
+      resolve_(context_, dns_),
       revisit_policy_(context_),
       sitemaps_(context_),
       settler_(context_, store, sink_, revisit_policy_,
                {.revisit_settled = [this](const std::string& url) { revisits_.finished(url); },
                 .settled = [this] { wake_.notify(); }}),
-      visit_(context_, gate_, robots_, sitemaps_, settler_, sink_, revisit_policy_),
+      visit_(context_, resolve_, gate_, robots_, sitemaps_, settler_, sink_, revisit_policy_),
       refiller_(context_, store, [this] { wake_.notify(); }),
       revisits_(context_, store,
                 {.fetchable = [this](std::string_view origin) { return leases_.fetchable(origin); },
@@ -107,6 +129,12 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
               {.revisit_dropped = [this](const std::string& url) { revisits_.finished(url); },
                .changed = [this] { wake_.notify(); }}) {
   frontier_.set_held_back([this](std::string_view origin) { return controls_.held(origin); });
+  for (const std::string& entry : options_.resolve)
+    if (!dns_.pin(entry))
+      log::warning("--resolve entry '" + entry +
+                   "' not understood (HOST:PORT:ADDRESS): left to libcurl");
+  gate_.use_dns(dns_);
+  frontier_.set_address_lookup([this](std::string_view origin) { return resolve_.known(origin); });
 }
 
 CrawlEngine::~CrawlEngine() {
@@ -264,6 +292,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
   };
   while (!stopping_ && !fatal()) {
+    start_lookups();
     while (!paused_ && writer_has_room()) {
       auto next = frontier_.next(Clock::now());
       if (!next) break;
@@ -308,6 +337,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     co_await settler_.join();
     co_await refiller_.join();
     co_await leases_.join();
+    co_await lookups_.join();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -336,6 +366,31 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
+}
+
+// Origins new to the frontier whose names must be looked up: a few at a
+// time on the pool; each is scheduled once its address is known.
+void CrawlEngine::start_lookups() {
+  for (std::string& origin : frontier_.take_unresolved())
+    lookups_waiting_.push_back(std::move(origin));
+  while (lookups_running_ < kMaxLookups && !lookups_waiting_.empty() && !stopping_) {
+    ++lookups_running_;
+    lookups_.spawn(look_up(std::move(lookups_waiting_.front())));
+    lookups_waiting_.pop_front();
+  }
+}
+
+async::Task<void> CrawlEngine::look_up(std::string origin) {
+  std::string address;
+  try {
+    address = (co_await resolve_.look_up(origin)).address;
+  } catch (const std::exception& e) {
+    // Scheduled without an address: the visit's resolve step tries again.
+    log::warning("looking up " + origin + ": " + e.what());
+  }
+  frontier_.set_address(origin, std::move(address));
+  --lookups_running_;
+  wake_.notify();
 }
 
 // When only waiting hosts hold work, wake up when the first may start.

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 
 #include "config/crawl_options.hpp"
 #include "crawler/admission/admission_gate.hpp"
+#include "crawler/admission/dns_cache.hpp"
 #include "crawler/admission/host_tally.hpp"
 #include "crawler/admission/queue_admission.hpp"
 #include "crawler/admission/robots_cache.hpp"
@@ -40,6 +42,7 @@
 #include "crawler/engine/revisit_poller.hpp"
 #include "crawler/engine/sitemap_source.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
+#include "crawler/engine/steps/resolve_step.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
 #include "crawler/engine/steps/visit_context.hpp"
 #include "crawler/frontier/frontier.hpp"
@@ -150,6 +153,8 @@ class CrawlEngine {
 
  private:
   async::Task<void> crawl_page(FrontierUrl url);
+  void start_lookups();
+  async::Task<void> look_up(std::string origin);
   void arm_wakeup();
   void apply_control(const storage::OriginControl& control);
   void apply_origin_delay(std::string_view origin);
@@ -166,6 +171,7 @@ class CrawlEngine {
   async::CurlMultiSet multis_;
   Frontier frontier_;
   UrlFilter filter_;
+  DnsCache dns_;
   AdmissionGate gate_;
   QueueAdmission admission_;  // counts into summary_.skipped
   RobotsCache robots_;
@@ -176,6 +182,12 @@ class CrawlEngine {
   // The visit: its context, the steps' shared parts, the chain itself.
   VisitContext context_;
   RecordSink sink_;
+  ResolveStep resolve_;
+  // Origins whose names wait to be looked up, and lookups on the pool (a
+  // few at a time: they share the pool with parses).
+  std::deque<std::string> lookups_waiting_;
+  std::size_t lookups_running_ = 0;
+  async::TaskScope lookups_;
   RevisitPolicy revisit_policy_;
   SitemapSource sitemaps_;
   OriginSettler settler_;

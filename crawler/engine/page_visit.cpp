@@ -7,10 +7,11 @@
 
 namespace crawler {
 
-PageVisit::PageVisit(VisitContext& context, AdmissionGate& gate, RobotsCache& robots,
-                     SitemapSource& sitemaps, OriginSettler& settler, RecordSink& sink,
-                     const RevisitPolicy& revisits)
+PageVisit::PageVisit(VisitContext& context, ResolveStep& resolve, AdmissionGate& gate,
+                     RobotsCache& robots, SitemapSource& sitemaps, OriginSettler& settler,
+                     RecordSink& sink, const RevisitPolicy& revisits)
     : context_(context),
+      resolve_(resolve),
       robots_(context, robots, sitemaps, settler),
       fetch_(context, gate),
       retry_(context),
@@ -23,6 +24,10 @@ PageVisit::PageVisit(VisitContext& context, AdmissionGate& gate, RobotsCache& ro
 async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
   storage::PageRecord record = sink_.start(url);
   bool page = url.kind == UrlKind::kPage;
+  if (!co_await resolve_.check(url, record)) {
+    if (page) sink_.store(std::move(record), url.origin());
+    co_return VisitOutcome::kDone;
+  }
   if (!context_.options.obey_robots) {
     sitemaps_.start(url.origin(), {}, false);
   } else {
@@ -33,6 +38,11 @@ async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
         if (page) sink_.store(std::move(record), url.origin());
         co_return VisitOutcome::kDone;
       case RobotsVerdict::kWaiting:
+        co_return VisitOutcome::kRetried;
+      case RobotsVerdict::kTurnTaken:
+        // robots.txt was fetched just now, in this URL's turn: the URL waits
+        // for the origin's next one, as a page fetched then would have.
+        context_.frontier.put_back(std::move(url));
         co_return VisitOutcome::kRetried;
       case RobotsVerdict::kAbandoned:
         co_return VisitOutcome::kAbandoned;

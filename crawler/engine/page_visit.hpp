@@ -1,6 +1,6 @@
 // PageVisit: one URL's visit as a chain of named steps, read top to bottom:
-// robots.txt (RobotsStep), the request and its response (FetchStep),
-// retry and back-off (RetryStep), then for a page: the revisit's verdict
+// the server's address (ResolveStep), robots.txt (RobotsStep), the request and its response
+// (FetchStep), retry and back-off (RetryStep), then for a page: the revisit's verdict
 // (RevisitPolicy), a redirect (RedirectStep) or the HTML (HtmlStep), and
 // the record (RecordSink); for a sitemap: its entries (SitemapSource). A
 // refused or failed URL is found by the step that stopped it.
@@ -15,6 +15,7 @@
 #include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/redirect_step.hpp"
+#include "crawler/engine/steps/resolve_step.hpp"
 #include "crawler/engine/steps/retry_step.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
 #include "crawler/engine/steps/robots_step.hpp"
@@ -24,7 +25,7 @@ namespace crawler {
 
 class PageVisit {
  public:
-  PageVisit(VisitContext& context, AdmissionGate& gate, RobotsCache& robots,
+  PageVisit(VisitContext& context, ResolveStep& resolve, AdmissionGate& gate, RobotsCache& robots,
             SitemapSource& sitemaps, OriginSettler& settler, RecordSink& sink,
             const RevisitPolicy& revisits);
   PageVisit(const PageVisit&) = delete;
@@ -39,6 +40,7 @@ class PageVisit {
   async::Task<VisitOutcome> read_sitemap(FrontierUrl& url, async::FetchResult& result);
 
   VisitContext& context_;
+  ResolveStep& resolve_;  // the engine's: it also resolves origins before they are scheduled
   RobotsStep robots_;
   FetchStep fetch_;
   RetryStep retry_;

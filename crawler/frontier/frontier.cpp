@@ -10,14 +10,26 @@
 namespace crawler {
 
 Frontier::Frontier(FrontierLimits limits, std::uint32_t seed)
-    : limits_(limits), seen_(limits.seen_memory), jitter_(seed) {}
+    : limits_(limits),
+      addresses_({limits.max_per_address, limits.address_spacing}),
+      seen_(limits.seen_memory),
+      jitter_(seed) {}
 
 Frontier::HostMap::iterator Frontier::host_entry(std::string_view name) {
   auto it = hosts_.find(name);
   if (it == hosts_.end()) {
     if (hosts_.size() >= sweep_at_) forget_idle_hosts();
     it = hosts_.emplace(std::string(name), Host{}).first;
-    it->second.delay = limits_.min_delay;
+    Host& h = it->second;
+    h.delay = limits_.min_delay;
+    if (address_lookup_) {
+      if (auto address = address_lookup_(name)) {
+        h.address = std::move(*address);
+      } else {
+        h.resolving = true;
+        unresolved_.push_back(it->first);
+      }
+    }
   }
   return it;
 }
@@ -37,6 +49,7 @@ void Frontier::forget_idle_hosts() {
            h.resting_until <= now_;
   });
   sweep_at_ = std::max<std::size_t>(4096, hosts_.size() * 2);
+  addresses_.forget_idle(now_);
 }
 
 // Seeds and redirect targets are held in memory (seeds are as many as the
@@ -146,7 +159,8 @@ void Frontier::push(FrontierUrl url) {
 }
 
 void Frontier::schedule(const std::string& name, Host& h) {
-  if (h.in_heap || h.urls.empty() || h.in_flight >= limits_.max_per_host) return;
+  if (h.in_heap || h.parked || h.resolving || h.urls.empty() || h.in_flight >= limits_.max_per_host)
+    return;
   h.in_heap = true;
   ready_.push({std::max(h.next_start, h.resting_until), order_++, name});
 }
@@ -157,6 +171,10 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
   while (!ready_.empty() && ready_.top().at <= now) {
     Ready top = ready_.top();
     ready_.pop();
+    if (top.address_wake) {
+      wake_address(top.host, now);
+      continue;
+    }
     Host& h = hosts_.at(top.host);
     h.in_heap = false;
     if (h.urls.empty() || h.in_flight >= limits_.max_per_host) continue;
@@ -164,6 +182,18 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     if (TimePoint due = std::max(h.next_start, h.resting_until); due > now) {
       schedule(top.host, h);  // it was told to rest after it was queued
       continue;
+    }
+    if (!h.address.empty() && addresses_.limited()) {
+      auto at = addresses_.may_start(h.address, now);
+      // Origins in line for the address go first, in turn: one that was not
+      // called from the line joins it, or a busy origin, back in the heap
+      // after each start, would take every start the address allows.
+      bool behind = !h.called && addresses_.parked(h.address) > 0;
+      if (!at || *at > now || behind) {
+        park(top.host, h, now);  // its server is busy: wait there, not in the heap
+        continue;
+      }
+      h.called = false;
     }
     auto counts_as_page = [](const FrontierUrl& u) {
       return u.attempt == 0 && u.kind == UrlKind::kPage && !u.revisit;
@@ -185,6 +215,7 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     ++in_flight_;
     h.last_start = now;
     h.next_start = now + h.delay;
+    if (!h.address.empty()) addresses_.started(h.address, now);
     schedule(top.host, h);
     check_starving(top.host, h);
     return url;
@@ -214,6 +245,10 @@ Frontier::HostMap::iterator Frontier::release(const FrontierUrl& url) {
   --in_flight_;
   auto entry = hosts_.find(url.origin());
   --entry->second.in_flight;
+  if (!entry->second.address.empty()) {
+    addresses_.ended(entry->second.address);
+    address_freed(entry->second.address);
+  }
   return entry;
 }
 
@@ -301,6 +336,60 @@ void Frontier::set_host_delay(std::string_view name, Millis delay) {
   Host& h = host(name);
   h.delay = std::max(limits_.min_delay, delay);
   h.next_start = std::max(h.next_start, h.last_start + h.delay);
+}
+
+// Per-address politeness: origins wait for their server's room here.
+
+void Frontier::park(const std::string& name, Host& h, TimePoint now) {
+  if (h.parked) return;
+  h.parked = true;
+  std::optional<TimePoint> wake;
+  if (addresses_.park(h.address, name, now, &wake)) ready_.push({*wake, order_++, h.address, true});
+}
+
+void Frontier::wake_address(const std::string& address, TimePoint now) {
+  auto waiting = [this, &address](std::string_view origin) {
+    auto it = hosts_.find(origin);
+    return it != hosts_.end() && it->second.parked && it->second.address == address;
+  };
+  std::optional<TimePoint> wake;
+  for (const std::string& origin : addresses_.unpark(address, now, waiting, &wake)) {
+    auto it = hosts_.find(origin);
+    it->second.parked = false;
+    it->second.called = true;
+    schedule(it->first, it->second);
+  }
+  if (wake) ready_.push({*wake, order_++, address, true});
+}
+
+void Frontier::address_freed(const std::string& address) {
+  std::optional<TimePoint> wake;
+  if (addresses_.wake_wanted(address, now_, &wake)) ready_.push({*wake, order_++, address, true});
+}
+
+void Frontier::set_address(std::string_view name, std::string address) {
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return;  // forgotten meanwhile: looked up again when it comes back
+  Host& h = it->second;
+  if (h.address != address) {
+    addresses_.moved(h.address, address, h.in_flight);
+    std::string old = std::exchange(h.address, std::move(address));
+    if (!old.empty()) address_freed(old);
+    h.parked = false;  // it waited for the old address
+  }
+  h.resolving = false;
+  schedule(it->first, h);
+}
+
+void Frontier::put_back(FrontierUrl url) {
+  bool counted = url.attempt == 0 && url.kind == UrlKind::kPage && !url.revisit;
+  auto entry = release(url);
+  Host& h = entry->second;
+  if (counted) --started_;
+  if (url.attempt > 0) ++retries_queued_;
+  h.urls.push_front(std::move(url));
+  ++queued_;
+  schedule(entry->first, h);
 }
 
 }  // namespace crawler

@@ -5,6 +5,12 @@
 // flight, the depth and page limits, and deduplicates on the normalized URL.
 // It holds decisions only: no I/O, no threads; time comes in as arguments.
 //
+// Politeness is owed to servers too: an origin whose name resolves to an
+// address (set_address) also waits for that address's room (AddressSlots:
+// fetches in flight and spacing of starts per address), however many names
+// point there. An origin whose address must be looked up first is not
+// scheduled until the caller has resolved it (take_unresolved).
+//
 // A "host" below is one such queue: an origin (scheme, host, port), the unit
 // robots.txt and Crawl-delay apply to. Keying by origin is what keeps one
 // origin's trouble (a dead port, an unreachable robots.txt, a back-off,
@@ -30,8 +36,10 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "crawler/frontier/address_slots.hpp"
 #include "crawler/frontier/seen_set.hpp"
 #include "parsers/crawl_url.hpp"
 #include "storage/page_record.hpp"
@@ -52,6 +60,8 @@ struct FrontierLimits {
   std::size_t max_queued = 100'000;      // URLs held in memory; the rest wait in the database
   std::size_t host_window = 1'000;       // of them, per host
   std::size_t seen_memory = std::size_t{64} << 20;  // bytes for the seen test (see SeenSet)
+  std::size_t max_per_address = 0;  // fetches in flight to one server address; 0: no cap
+  Millis address_spacing{0};        // between starts of fetches to one address; 0: none
 };
 
 enum class UrlKind { kPage, kSitemap };
@@ -200,6 +210,25 @@ class Frontier {
     Frontier& frontier_;
   };
   [[nodiscard]] Reading reading() { return Reading(*this); }
+  /// How an origin's server address is found when the origin first comes:
+  /// the address, "" when it is not known and none applies (no address
+  /// limits for it), or nullopt when it must be looked up first: the origin
+  /// then waits, unscheduled, until set_address. Unset: no address limits.
+  using AddressLookup = std::function<std::optional<std::string>(std::string_view origin)>;
+  void set_address_lookup(AddressLookup lookup) { address_lookup_ = std::move(lookup); }
+  /// Origins waiting for their address to be looked up, each once.
+  std::vector<std::string> take_unresolved() { return std::exchange(unresolved_, {}); }
+  /// The origin's server address (or "": unknown): its fetches count there
+  /// from now on, those in flight included, and it may be scheduled.
+  void set_address(std::string_view origin, std::string address);
+  /// The fetch slot `url` took went to another request of its origin (its
+  /// robots.txt): the URL goes back first in line and waits for the
+  /// origin's next turn, as if it had not started.
+  void put_back(FrontierUrl url);
+  std::size_t address_in_flight(std::string_view address) const {
+    return addresses_.in_flight(address);
+  }
+
   /// Nothing of the origin is queued, in flight, spilled, resting or
   /// waiting out its delay: its lease can go.
   bool idle(std::string_view origin, TimePoint now) const;
@@ -301,11 +330,16 @@ class Frontier {
     std::uint64_t last_spill = 0;  // spills_ when it last spilled
     std::uint64_t last_done = 0;   // done_seq_ when a fetch of it last ended
     bool awaiting_done = false;    // read in vain: read again after a fetch ends
+    bool resolving = false;        // its address is being looked up: not scheduled
+    bool parked = false;           // waiting for its address's room (AddressSlots)
+    bool called = false;           // let through by its address's line: goes before newcomers
+    std::string address;           // its server's address; "": none known
   };
   struct Ready {
     TimePoint at;
-    std::uint64_t order;  // FIFO among equal times
-    std::string host;
+    std::uint64_t order;        // FIFO among equal times
+    std::string host;           // or the address, for a wake-up of an address
+    bool address_wake = false;  // parked origins of the address may try again
     bool operator>(const Ready& other) const {
       return at != other.at ? at > other.at : order > other.order;
     }
@@ -332,6 +366,9 @@ class Frontier {
   void forget_idle_hosts();
   void set_spilled(Host& host, bool spilled);
   void check_starving(const std::string& name, Host& host);
+  void park(const std::string& name, Host& host, TimePoint now);
+  void wake_address(const std::string& address, TimePoint now);
+  void address_freed(const std::string& address);
   void end_read();
   bool orphans_pending() const { return orphans_at_ > walked_at_; }
   bool uncertain_pending() const { return uncertain_at_ > walked_at_; }
@@ -342,6 +379,9 @@ class Frontier {
   FrontierLimits limits_;
   std::function<bool(std::string_view)> owns_;       // empty: every origin
   std::function<bool(std::string_view)> held_back_;  // empty: none
+  AddressLookup address_lookup_;                     // empty: no address limits
+  AddressSlots addresses_;
+  std::vector<std::string> unresolved_;
   SeenSet seen_;
   bool seen_complete_ = true;  // false while an earlier run's seen set loads
   HostMap hosts_;

@@ -173,13 +173,20 @@ CREATE TABLE origin_controls (
 );
 )sql";
 
+// Version 7: the server address each page was fetched from (the DNS step's
+// answer), as SQLite's version 9 has it.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE pages ADD COLUMN address text;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
   const char* then = "";  // run after `sql`, in the same transaction
 };
-constexpr Migration kMigrations[] = {
-    {1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3},
+                                     {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6},
+                                     {7, kSchemaV7}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

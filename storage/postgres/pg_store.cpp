@@ -31,13 +31,14 @@ void push_next_visit(std::vector<Param>& params, const PageRecord& page) {
   params.push_back(revisits ? number(page.fetched_at_ms + page.revisit_after_s * 1000) : Param{});
 }
 
-// $1..$25: the page's columns, as PageStore binds them ($24: indexed);
-// $26: its search vector, if `searchable` (whether or not indexed now: a
-// changed page already in the index stays in it).
+// $1..$26: the page's columns, as PageStore binds them ($24: indexed,
+// $26: the server address); $27: its search vector, if `searchable`
+// (whether or not indexed now: a changed page already in the index stays in
+// it).
 std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool indexed,
                                bool searchable) {
   std::vector<Param> params;
-  params.reserve(26);
+  params.reserve(27);
   params.push_back(number(url_id));
   params.push_back(page.url);
   params.push_back(optional_text(page.final_url));
@@ -62,6 +63,7 @@ std::vector<Param> page_params(std::int64_t url_id, const PageRecord& page, bool
   push_next_visit(params, page);
   params.push_back(number(indexed ? 1 : 0));
   params.push_back(number(static_cast<std::int64_t>(page.links_dropped)));
+  params.push_back(optional_text(page.address));
   params.push_back(searchable ? Param::binary(pg::search_vector_binary(page.title, page.text))
                               : Param{});
   return params;
@@ -94,7 +96,8 @@ const std::vector<std::pair<const char*, const char*>> kPageColumns = {
     {"next_visit_ms", "bigint"},
     {"indexed", "int"},
     {"links_dropped", "int"},
-    {"search", "tsvector"}};
+    {"address", "text"},
+    {"search", "tsvector"}};  // last: insert_pages sends it as a binary tsvector array
 
 // Every new page of a batch in one statement: one array per column.
 std::string insert_pages_sql() {
@@ -117,7 +120,8 @@ const std::string kUpdatePage =
     " canonical = $16, noindex = $17, text = $18, etag = $19, last_modified = $20,"
     " content_hash = $21, revisit_after_s = $22, next_visit_ms = $23,"
     " links_dropped = $25, changes = changes + 1, indexed = greatest(indexed, $24::int),"
-    " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN $26::tsvector END"
+    " address = $26,"
+    " search = CASE WHEN greatest(indexed, $24::int) = 1 THEN $27::tsvector END"
     " WHERE url_id = $1 AND $2::text IS NOT NULL";
 
 // A crawler frozen inside a transaction (SIGSTOP, a paused virtual machine)

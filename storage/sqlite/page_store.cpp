@@ -27,7 +27,7 @@ void bind_next_visit(Statement& stmt, int index, const PageRecord& page) {
       .bind(index + 1, page.fetched_at_ms + page.revisit_after_s * 1000);
 }
 
-// Binds ?1..?23 of the insert and update statements: the page's columns.
+// Binds ?1..?26 of the insert and update statements: the page's columns.
 void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
   stmt.bind(1, url_id).bind(2, std::string_view(page.url));
   bind_optional(stmt, 3, page.final_url);
@@ -54,6 +54,7 @@ void bind_page(Statement& stmt, std::int64_t url_id, const PageRecord& page) {
   bind_optional(stmt, 21, page.content_hash);
   bind_next_visit(stmt, 22, page);
   stmt.bind(25, static_cast<std::int64_t>(page.links_dropped));
+  bind_optional(stmt, 26, page.address);
 }
 
 }  // namespace
@@ -67,9 +68,9 @@ PageStore::PageStore(const std::string& path, bool index_text)
           "INSERT INTO pages(url_id, url, final_url, depth, status, content_type, title,"
           " fetched_at, bytes, duration_ms, error, error_detail, truncated, attempts,"
           " redirect_to, canonical, noindex, text, etag, last_modified, content_hash,"
-          " revisit_after_s, next_visit_ms, indexed, links_dropped) VALUES (?1, ?2, ?3, ?4,"
-          " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-          " ?22, ?23, ?24, ?25)"),
+          " revisit_after_s, next_visit_ms, indexed, links_dropped, address) VALUES (?1, ?2,"
+          " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+          " ?21, ?22, ?23, ?24, ?25, ?26)"),
       insert_link_(db_, "INSERT OR IGNORE INTO links(from_page, to_url) VALUES (?1, ?2)"),
       mark_done_(db_, "UPDATE urls SET state = 'done', depth = ?2 WHERE id = ?1"),
       mark_queued_done_(db_,
@@ -91,7 +92,7 @@ PageStore::PageStore(const std::string& path, bool index_text)
                    " error_detail = ?12, truncated = ?13, attempts = ?14, redirect_to = ?15,"
                    " canonical = ?16, noindex = ?17, text = ?18, etag = ?19, last_modified = ?20,"
                    " content_hash = ?21, revisit_after_s = ?22, next_visit_ms = ?23,"
-                   " links_dropped = ?25, changes = changes + 1"
+                   " links_dropped = ?25, address = ?26, changes = changes + 1"
                    " WHERE url_id = ?1 AND ?2 IS NOT NULL"),
       drop_links_(db_, "DELETE FROM links WHERE from_page = ?1"),
       keep_robots_(db_,

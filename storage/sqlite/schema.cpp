@@ -165,13 +165,19 @@ CREATE TABLE origin_controls (
 );
 )sql";
 
+// Version 9: the server address each page was fetched from (the DNS step's
+// answer): politeness is counted per address, and a page says which.
+constexpr const char* kSchemaV9 = R"sql(
+ALTER TABLE pages ADD COLUMN address TEXT;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
 };
 constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
                                      {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
-                                     {7, kSchemaV7}, {8, kSchemaV8}};
+                                     {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}};
 
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");

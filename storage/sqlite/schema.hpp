@@ -10,7 +10,7 @@
 
 namespace crawler::storage {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 /// Opens (creating if needed) the crawl database at `path` for writing.
 /// Throws StorageError with a message naming the path.

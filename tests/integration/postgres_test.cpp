@@ -465,6 +465,8 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
   EXPECT_EQ(conn.exec("SELECT max(version) FROM crawler_schema").int64(0, 0),
             storage::pg::kSchemaVersion);
   EXPECT_EQ(conn.exec("SELECT count(*) FROM urls").int64(0, 0), 3);
+  // Version 7 adds the server address of each page; older pages have none.
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM pages WHERE address IS NULL").int64(0, 0), 1);
 }
 
 // An operator's order for an origin is kept, the newest replacing the

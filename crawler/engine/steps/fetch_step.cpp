@@ -49,6 +49,9 @@ async::Task<void> FetchStep::record_response(const async::FetchResult& result,
                                              storage::PageRecord& record) {
   CrawlSummary& summary = context_.summary;
   record.final_url = result.final_url;
+  // Where the connection went: the DNS step's first address, unless libcurl
+  // had to fall back to another of the name's addresses.
+  if (!result.remote_address.empty()) record.address = result.remote_address;
   record.status = result.status;
   record.content_type = result.content_type;
   record.fetched_at_ms = unix_ms_now();

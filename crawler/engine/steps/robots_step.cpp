@@ -18,7 +18,10 @@ async::Task<RobotsVerdict> RobotsStep::check(FrontierUrl& url, storage::PageReco
   learn(origin, robots);
   std::string_view path = std::string_view(url.url.text()).substr(origin.size());
   parsers::RobotsDecision decision = robots.rules->check(context_.agent, path);
-  if (decision.allowed) co_return RobotsVerdict::kAllowed;
+  // robots.txt fetched from the server just now took the origin's turn (and
+  // its address's): the page goes at the next one, not a moment after it.
+  if (decision.allowed)
+    co_return robots.fresh ? RobotsVerdict::kTurnTaken : RobotsVerdict::kAllowed;
   ++context_.summary.robots_denied;
   record.error = "robots_disallowed";
   if (decision.too_costly)

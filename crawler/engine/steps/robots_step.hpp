@@ -19,6 +19,7 @@ enum class RobotsVerdict {
   kAllowed,    // fetch it
   kRefused,    // disallowed, or its origin given up: the record says why; store it
   kWaiting,    // back in the frontier until robots.txt is asked again
+  kTurnTaken,  // allowed, but robots.txt was fetched in this URL's turn: the caller puts it back
   kAbandoned,  // the crawl is stopping: left for the next run
 };
 

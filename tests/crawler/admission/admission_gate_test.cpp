@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -115,6 +116,29 @@ CO_TEST(AdmissionGate, ResolveDoesNotWidenASeedsExemption) {
   fetched = co_await localhost.fetch(RequestKind::kRobots, request);
   EXPECT_TRUE(fetched.ok()) << fetched.error_message;
   EXPECT_EQ(inner.request_count(), 2u);
+  multis.shutdown();
+}
+
+// The DNS step's answer is the address connected to (CURLOPT_RESOLVE), not
+// whatever libcurl's own lookup would find: "localhost" (resolved locally,
+// never on the network) answered as 127.0.0.2 reaches the server there.
+CO_TEST(AdmissionGate, TheDnsStepsAnswerIsTheAddressConnectedTo) {
+  testing::TestServer inner("127.0.0.2");
+  std::string port = std::to_string(inner.port());
+  async::CurlMultiSet multis(loop.get(), 1);
+  UrlFilter filter({});
+  DnsCache dns({});
+  dns.store("localhost", {"127.0.0.2", {}, {}}, std::chrono::steady_clock::now());
+  async::FetchRequest request;
+  request.url = "http://localhost:" + port + "/robots.txt";
+
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed("http://localhost:" + port + "/");  // a localhost seed may reach the loopback
+  gate.use_dns(dns);
+  async::FetchResult fetched = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  EXPECT_EQ(fetched.remote_address, "127.0.0.2");
+  EXPECT_EQ(inner.request_count(), 1u);
   multis.shutdown();
 }
 

@@ -15,6 +15,7 @@
 #include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
 #include "crawler/engine/steps/redirect_step.hpp"
+#include "crawler/engine/steps/resolve_step.hpp"
 #include "crawler/engine/steps/retry_step.hpp"
 #include "crawler/engine/steps/revisit_policy.hpp"
 #include "crawler/engine/steps/robots_step.hpp"
@@ -305,6 +306,8 @@ TEST(RobotsStep, RefusesByTheRuleItNamesAndLearnsTheDelayAndSitemaps) {
   FrontierUrl open = s.take(s.server.url("/open"));
   FrontierUrl closed = s.take(s.server.url("/private/x"));
   storage::PageRecord open_record, closed_record;
+  // Fetching robots.txt took the origin's turn: the page goes at the next.
+  EXPECT_EQ(s.check(open, open_record), RobotsVerdict::kTurnTaken);
   EXPECT_EQ(s.check(open, open_record), RobotsVerdict::kAllowed);
   EXPECT_EQ(s.check(closed, closed_record), RobotsVerdict::kRefused);
   EXPECT_EQ(closed_record.error, "robots_disallowed");
@@ -400,6 +403,52 @@ TEST(FetchStep, AnHttpErrorAndAFailedFetchAreRecordedAndCounted) {
   EXPECT_EQ(s.summary.http_errors, 1u);
   EXPECT_EQ(s.summary.fetch_errors, 1u);
   EXPECT_EQ(s.summary.errors["connect"], 1u);
+}
+
+// A resolver that answers from a table and counts its calls.
+struct FakeResolver {
+  int calls = 0;
+  ResolveStep::Resolver get() {
+    return [this](const std::string& host) {
+      ++calls;
+      if (host == "a.test") return DnsAnswer{"192.0.2.1", {}, {"2001:db8::1"}};
+      return DnsAnswer{{}, "Name or service not known", {}};
+    };
+  }
+};
+
+TEST(ResolveStep, RecordsTheAddressCachesTheAnswerAndCountsTheOriginThere) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  EXPECT_FALSE(step.known("http://a.test"));
+  EXPECT_EQ(step.known("http://192.0.2.5:8080"), "192.0.2.5") << "an address needs no lookup";
+  FrontierUrl url = s.take("http://a.test/x");
+  storage::PageRecord record;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(record.address, "192.0.2.1");
+  EXPECT_EQ(record.error, "");
+  EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 1u);
+  EXPECT_EQ(step.known("http://a.test"), "192.0.2.1");
+  storage::PageRecord again;
+  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, again)));
+  EXPECT_EQ(resolver.calls, 1) << "looked up once per TTL";
+}
+
+TEST(ResolveStep, ANameThatDoesNotResolveIsThePagesOutcome) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  FrontierUrl url = s.take("http://gone.test/x");
+  storage::PageRecord record;
+  EXPECT_FALSE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(record.error, "dns_failed");
+  EXPECT_EQ(record.error_detail, "cannot resolve gone.test: Name or service not known");
+  EXPECT_EQ(record.address, "");
+  EXPECT_EQ(s.summary.errors["dns_failed"], 1u);
+  EXPECT_EQ(step.known("http://gone.test"), "") << "known not to resolve, for a while";
 }
 
 }  // namespace

@@ -1,0 +1,49 @@
+// ResolveStep: DNS as a step. An origin's name is looked up once per TTL
+// (DnsCache), on the thread pool (getaddrinfo blocks; the loop thread never
+// does), before its URLs are scheduled: the frontier needs the address to
+// apply the per-address limits. In a visit it comes first: the address
+// the fetch will use is recorded on the page, and handed to libcurl by the
+// gate (CURLOPT_RESOLVE), so politeness, the address policy's connect
+// check and the connection are about one address. A name that does not
+// resolve is the page's outcome (dns_failed), not a retry.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crawler/admission/dns_cache.hpp"
+#include "crawler/async/task.hpp"
+#include "crawler/engine/steps/visit_context.hpp"
+#include "storage/page_record.hpp"
+
+namespace crawler {
+
+class ResolveStep {
+ public:
+  /// Looks a host name up; runs on the thread pool, so it may block.
+  using Resolver = std::function<DnsAnswer(const std::string& host)>;
+  /// The system's resolver (getaddrinfo).
+  static DnsAnswer system_resolver(const std::string& host);
+
+  ResolveStep(VisitContext& context, DnsCache& cache, Resolver resolver = system_resolver)
+      : context_(context), cache_(cache), resolver_(std::move(resolver)) {}
+
+  /// The origin's address when known without a lookup (an address given
+  /// literally, a --resolve entry, a fresh answer), "" when its name is
+  /// known not to resolve; nullopt when it must be looked up.
+  std::optional<std::string> known(std::string_view origin) const;
+  /// Looks the origin's name up (unless known), caches and returns the answer.
+  async::Task<DnsAnswer> look_up(std::string origin);
+  /// The address this visit's fetch will use, into the record; false when
+  /// the name does not resolve: the record says dns_failed.
+  async::Task<bool> check(const FrontierUrl& url, storage::PageRecord& record);
+
+ private:
+  VisitContext& context_;
+  DnsCache& cache_;
+  Resolver resolver_;
+};
+
+}  // namespace crawler
