@@ -21,9 +21,7 @@ namespace {
 constexpr std::size_t kMaxWriteBacklog = 256;
 constexpr std::size_t kMaxWriteBacklogBytes = 32 << 20;
 
-// Names looked up at once on the thread pool, which parses share; and
-// answers kept (about 100 bytes each).
-constexpr std::size_t kMaxLookups = 4;
+// DNS answers kept (about 100 bytes each).
 constexpr std::size_t kDnsCacheNames = 100'000;
 
 // Politeness per server address, unless set: 4 fetches in flight and 4
@@ -115,6 +113,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       context_{loop, options_, agent_, frontier_, admission_, writer_, summary_, stopping_},
       sink_(context_),
       resolve_(context_, dns_),
+      lookups_(context_, resolve_, [this] { wake_.notify(); }),
       revisit_policy_(context_),
       sitemaps_(context_),
       settler_(context_, store, sink_, revisit_policy_,
@@ -292,7 +291,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
   };
   while (!stopping_ && !fatal()) {
-    start_lookups();
+    lookups_.start();
     while (!paused_ && writer_has_room()) {
       auto next = frontier_.next(Clock::now());
       if (!next) break;
@@ -366,31 +365,6 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return summary_;
-}
-
-// Origins new to the frontier whose names must be looked up: a few at a
-// time on the pool; each is scheduled once its address is known.
-void CrawlEngine::start_lookups() {
-  for (std::string& origin : frontier_.take_unresolved())
-    lookups_waiting_.push_back(std::move(origin));
-  while (lookups_running_ < kMaxLookups && !lookups_waiting_.empty() && !stopping_) {
-    ++lookups_running_;
-    lookups_.spawn(look_up(std::move(lookups_waiting_.front())));
-    lookups_waiting_.pop_front();
-  }
-}
-
-async::Task<void> CrawlEngine::look_up(std::string origin) {
-  std::string address;
-  try {
-    address = (co_await resolve_.look_up(origin)).address;
-  } catch (const std::exception& e) {
-    // Scheduled without an address: the visit's resolve step tries again.
-    log::warning("looking up " + origin + ": " + e.what());
-  }
-  frontier_.set_address(origin, std::move(address));
-  --lookups_running_;
-  wake_.notify();
 }
 
 // When only waiting hosts hold work, wake up when the first may start.

@@ -10,7 +10,6 @@
 
 #include <array>
 #include <cstddef>
-#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -36,6 +35,7 @@
 #include "crawler/engine/frontier_refiller.hpp"
 #include "crawler/engine/lease_rounds.hpp"
 #include "crawler/engine/origin_controls.hpp"
+#include "crawler/engine/origin_lookups.hpp"
 #include "crawler/engine/origin_settler.hpp"
 #include "crawler/engine/page_visit.hpp"
 #include "crawler/engine/page_writer.hpp"
@@ -153,8 +153,6 @@ class CrawlEngine {
 
  private:
   async::Task<void> crawl_page(FrontierUrl url);
-  void start_lookups();
-  async::Task<void> look_up(std::string origin);
   void arm_wakeup();
   void apply_control(const storage::OriginControl& control);
   void apply_origin_delay(std::string_view origin);
@@ -183,11 +181,7 @@ class CrawlEngine {
   VisitContext context_;
   RecordSink sink_;
   ResolveStep resolve_;
-  // Origins whose names wait to be looked up, and lookups on the pool (a
-  // few at a time: they share the pool with parses).
-  std::deque<std::string> lookups_waiting_;
-  std::size_t lookups_running_ = 0;
-  async::TaskScope lookups_;
+  OriginLookups lookups_;  // names of new origins, before they are scheduled
   RevisitPolicy revisit_policy_;
   SitemapSource sitemaps_;
   OriginSettler settler_;

@@ -1,0 +1,46 @@
+// OriginLookups: the names of origins new to the frontier, looked up before
+// their URLs are scheduled (the frontier needs each origin's address for
+// its per-address limits). A few at a time on the thread pool, which the
+// parses share; each origin is then handed its address, or "" when the
+// lookup itself failed (the visit's resolve step tries again).
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "crawler/async/task.hpp"
+#include "crawler/async/task_scope.hpp"
+#include "crawler/engine/steps/resolve_step.hpp"
+#include "crawler/engine/steps/visit_context.hpp"
+
+namespace crawler {
+
+class OriginLookups {
+ public:
+  /// `resolved` runs after each origin got its address: the scheduler may look again.
+  OriginLookups(VisitContext& context, ResolveStep& resolve, std::function<void()> resolved)
+      : context_(context), resolve_(resolve), resolved_(std::move(resolved)) {}
+  OriginLookups(const OriginLookups&) = delete;
+  OriginLookups& operator=(const OriginLookups&) = delete;
+
+  /// Takes the origins the frontier could not schedule for want of an
+  /// address, and starts lookups while there is room (none once stopping).
+  void start();
+  async::Task<void> join() { return lookups_.join(); }
+
+ private:
+  static constexpr std::size_t kMaxRunning = 4;
+
+  async::Task<void> look_up(std::string origin);
+
+  VisitContext& context_;
+  ResolveStep& resolve_;
+  std::function<void()> resolved_;
+  std::deque<std::string> waiting_;
+  std::size_t running_ = 0;
+  async::TaskScope lookups_;
+};
+
+}  // namespace crawler
