@@ -11,6 +11,7 @@
 
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/run.hpp"
+#include "crawler/engine/origin_lookups.hpp"
 #include "crawler/engine/steps/fetch_step.hpp"
 #include "crawler/engine/steps/html_step.hpp"
 #include "crawler/engine/steps/record_sink.hpp"
@@ -449,6 +450,27 @@ TEST(ResolveStep, ANameThatDoesNotResolveIsThePagesOutcome) {
   EXPECT_EQ(record.address, "");
   EXPECT_EQ(s.summary.errors["dns_failed"], 1u);
   EXPECT_EQ(step.known("http://gone.test"), "") << "known not to resolve, for a while";
+}
+
+// The names of new origins are looked up before their URLs are scheduled:
+// the frontier needs the address for its per-address limits.
+TEST(OriginLookups, ANewOriginIsScheduledOnceItsNameIsLookedUp) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  s.frontier.set_address_lookup([&step](std::string_view origin) { return step.known(origin); });
+  int woken = 0;
+  OriginLookups lookups(s.context, step, [&woken] { ++woken; });
+  s.frontier.add_seed("http://a.test/x");
+  EXPECT_FALSE(s.frontier.next(Clock::now())) << "not before its address is known";
+  lookups.start();
+  async::run_until_done(s.loop, lookups.join());
+  EXPECT_EQ(woken, 1);
+  EXPECT_EQ(resolver.calls, 1);
+  std::optional<FrontierUrl> url = s.frontier.next(Clock::now());
+  ASSERT_TRUE(url);
+  EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 1u);
 }
 
 }  // namespace
