@@ -80,6 +80,10 @@ struct CrawlOptions {
   // on: HTTP/2 offered to HTTPS servers (ALPN), HTTP/1.1 where they decline
   // and for http:// URLs (libcurl's default); off: HTTP/1.1 everywhere.
   std::string http2 = "on";
+  // Idle connections kept open for reuse, over the whole crawl; unset: the
+  // concurrency. A host's connection is reused only while it is kept, so a
+  // crawl rotating over more hosts than this opens one per fetch.
+  std::optional<std::size_t> idle_connections;
 
   // Revisits (serve): a page comes back after an interval that doubles while
   // it stays unchanged and halves when it changes, within these bounds.

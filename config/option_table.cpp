@@ -324,6 +324,17 @@ const std::array kOptions = {
                    "transfers at once), HTTP/1.1 where a server declines and for http:// URLs; "
                    "off: HTTP/1.1 everywhere, for a server whose HTTP/2 misbehaves.",
            .choices = kOnOff},
+    Option{.key = "transfers.idle_connections",
+           .kind = K::kInteger,
+           .field = &O::idle_connections,
+           .min = 1,
+           .max = 1'000'000,
+           .flag = "--idle-connections",
+           .help = "Idle connections kept open for reuse. Unset: --concurrency. A broad crawl "
+                   "reuses a host's connection (and saves its TLS handshake) only when this "
+                   "exceeds the hosts it rotates over; each idle TLS connection holds about "
+                   "85 KB.",
+           .example = "4096"},
 
     Option{.key = "revisit.min",
            .kind = K::kSeconds,

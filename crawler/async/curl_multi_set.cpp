@@ -6,10 +6,12 @@
 
 namespace crawler::async {
 
-CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers) {
+CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers,
+                           std::size_t idle_connections) {
   std::size_t count =
       std::max<std::size_t>(1, (max_transfers + kTransfersPerMulti - 1) / kTransfersPerMulti);
-  long per_multi = static_cast<long>((max_transfers + count - 1) / count);
+  std::size_t kept = idle_connections > 0 ? idle_connections : max_transfers;
+  long per_multi = static_cast<long>((kept + count - 1) / count);
   for (std::size_t i = 0; i < count; ++i)
     multis_.push_back(std::make_unique<CurlMulti>(loop, std::max(per_multi, 16L)));
 }

@@ -26,8 +26,10 @@ class CurlMultiSet {
  public:
   static constexpr std::size_t kTransfersPerMulti = 1024;
 
-  /// Enough multi handles for `max_transfers` in flight at once.
-  CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers);
+  /// Enough multi handles for `max_transfers` in flight at once, keeping
+  /// up to `idle_connections` open for reuse between them (0: as many as
+  /// `max_transfers`).
+  CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers, std::size_t idle_connections = 0);
 
   /// The multi handle for transfers to `origin` ("scheme://host:port"):
   /// always the same one for the same origin, origins spread over all.

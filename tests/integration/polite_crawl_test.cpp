@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
 
 #include <zlib.h>
 
@@ -119,6 +123,40 @@ TEST_F(CrawlTest, A429WithRetryAfterRestsThatHostWhileOthersGoOn) {
   EXPECT_EQ(scalar("SELECT error || ' ' || attempts FROM pages WHERE url = '" +
                    limited.url("/busy") + "'"),
             "http_429 2");
+}
+
+// Many hosts in rotation, each fetched at its delay: a host's connection is
+// reused only while the cache keeps it. With the cache as small as it goes
+// (16 connections, at concurrency 2) and 24 hosts rotating, fetches open
+// new connections; with --idle-connections above the rotation, each host
+// is served on one.
+TEST_F(CrawlTest, IdleConnectionsAboveTheRotationServeEachHostOnOneConnection) {
+  auto connections_per_host = [this](std::optional<std::size_t> idle) {
+    std::vector<std::unique_ptr<TestServer>> servers;
+    std::vector<std::string> seeds;
+    for (int i = 1; i <= 24; ++i) {
+      servers.push_back(std::make_unique<TestServer>("127.0.6." + std::to_string(i)));
+      seeds.push_back(servers.back()->url("/site/3/0"));
+    }
+    write_seeds(seeds);
+    options_.allow_addresses = {"127.0.0.0/8"};
+    options_.concurrency = 2;
+    options_.delay_ms = 100;
+    options_.use_sitemaps = false;
+    options_.idle_connections = idle;
+    std::filesystem::remove(options_.db_path);
+    EXPECT_EQ(run_crawl_command(options_), kExitOk);
+    std::size_t most = 0;
+    for (const auto& server : servers) {
+      std::set<std::uint64_t> ids;
+      for (const auto& request : server->requests()) ids.insert(request.connection_id);
+      EXPECT_EQ(server->requests().size(), 4u) << "robots.txt and three pages";
+      most = std::max(most, ids.size());
+    }
+    return most;
+  };
+  EXPECT_GT(connections_per_host(std::nullopt), 1u) << "the cache holds 16 of 24 hosts";
+  EXPECT_EQ(connections_per_host(64), 1u);
 }
 
 TEST_F(CrawlTest, RedirectsAreFollowedHopByHopAndTheChainIsStored) {
