@@ -4,7 +4,8 @@ directory, `daemon off` as a child, stopped on exit. Shared by crawl_site
 Over HTTPS (a TestCa given) every 8 addresses get one certificate naming
 them, HTTP/2 offered or not; with
 `log_connections` every request is logged with its connection, whether its
-TLS session was resumed and its protocol (connection_stats() counts them).
+TLS session was resumed, its protocol and its address and path
+(connection_stats() and requests_by_url() count them).
 """
 
 import collections
@@ -37,7 +38,8 @@ events {{
 }}
 
 http {{
-    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec';
+    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec '
+                    '$server_addr$request_uri';
     access_log {access_log};
     sendfile on;
     tcp_nopush on;
@@ -202,6 +204,19 @@ class NginxSite:
                     stats.connections += 1
                     stats.resumed += fields[1] == "r"
         return stats
+
+    def requests_by_url(self, offset: int) -> collections.Counter:
+        """How many times each `address/path` was answered with 200 after `offset`
+        (the access log as for connection_stats): a count above 1 is a page
+        fetched more than once."""
+        counts: collections.Counter = collections.Counter()
+        with open(self.prefix / "access.log", "rb") as log:
+            log.seek(offset)
+            for line in log.read().decode(errors="replace").splitlines():
+                fields = line.split()
+                if len(fields) >= 6 and fields[3] == "200":
+                    counts[fields[5]] += 1
+        return counts
 
     def cpu_s(self) -> float:
         assert self.proc is not None
