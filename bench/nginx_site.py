@@ -5,7 +5,7 @@ Over HTTPS (a TestCa given) every 8 addresses get one certificate naming
 them, HTTP/2 offered or not; with
 `log_connections` every request is logged with its connection, whether its
 TLS session was resumed, its protocol and its address and path
-(connection_stats() and requests_by_url() count them).
+(connection_stats() and served_pages() count them).
 """
 
 import collections
@@ -205,18 +205,23 @@ class NginxSite:
                     stats.resumed += fields[1] == "r"
         return stats
 
-    def requests_by_url(self, offset: int) -> collections.Counter:
+    def served_pages(self, offset: int) -> tuple[collections.Counter, float]:
         """How many times each `address/path` was answered with 200 after `offset`
-        (the access log as for connection_stats): a count above 1 is a page
-        fetched more than once."""
+        (the access log as for connection_stats: a count above 1 is a page
+        fetched more than once), and the seconds from the first such answer to
+        the last."""
         counts: collections.Counter = collections.Counter()
+        first = last = 0.0
         with open(self.prefix / "access.log", "rb") as log:
             log.seek(offset)
             for line in log.read().decode(errors="replace").splitlines():
                 fields = line.split()
                 if len(fields) >= 6 and fields[3] == "200":
                     counts[fields[5]] += 1
-        return counts
+                    end = float(fields[4])
+                    first = first or end
+                    last = max(last, end)
+        return counts, last - first
 
     def cpu_s(self) -> float:
         assert self.proc is not None
