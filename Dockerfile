@@ -15,7 +15,7 @@ FROM ${DEBIAN_IMAGE} AS build
 WORKDIR /src
 # install-deps first, alone, so that the package layer stays cached while
 # the sources change.
-COPY scripts/install-deps scripts/install-deps
+COPY scripts/install-deps scripts/apt-backports scripts/
 RUN scripts/install-deps --build-only && rm -rf /var/lib/apt/lists/*
 COPY . .
 # The release preset builds into build/release (CMakePresets.json).
@@ -27,13 +27,15 @@ RUN cmake --preset release -DCRAWLER_BUILD_TESTS=OFF -DCRAWLER_BUILD_BENCH=OFF \
 FROM ${DEBIAN_IMAGE} AS runtime
 # The shared libraries crawler loads that debian:12-slim lacks, plus
 # ca-certificates: one package a line, comments allowed.
-COPY scripts/runtime-packages /tmp/runtime-packages
+# libcurl 8 comes from bookworm-backports, as in the build stage.
+COPY scripts/runtime-packages scripts/apt-backports /tmp/
 RUN set -eu; \
     pkgs="$(sed -e 's/#.*//' /tmp/runtime-packages)"; \
     test -n "$(echo $pkgs)"; \
+    /tmp/apt-backports; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs; \
-    rm -rf /var/lib/apt/lists/* /tmp/runtime-packages
+    rm -rf /var/lib/apt/lists/* /tmp/runtime-packages /tmp/apt-backports
 
 # Fixed uid/gid 10001 so that bind mounts and volumes can be owned on the
 # host. Not --system: useradd warns that 10001 > SYS_UID_MAX. --no-log-init:

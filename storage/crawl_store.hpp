@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/page_record.hpp"
@@ -49,6 +50,11 @@ struct LeaseRound {
   std::int64_t max_pages = 0;
   std::int64_t pages_started = 0;
   std::int64_t pages_wanted = 0;
+  // Held origins' server addresses, newly learned (origin, address). Each is
+  // kept when no other live crawler holds an origin on that address, and
+  // given up otherwise (LeaseGrant::yielded): one crawler at a time serves
+  // an address, so that its per-address limits are the fleet's.
+  std::vector<std::pair<std::string, std::string>> addresses;
 };
 
 /// What a round of leases granted.
@@ -65,6 +71,9 @@ struct LeaseGrant {
   // the fleet's budget is all given out.
   std::int64_t pages_allowed = 0;
   bool pages_spent = false;
+  // Of LeaseRound::addresses, the origins this crawler gave up (another
+  // serves their address) or no longer held; the others' addresses are its.
+  std::vector<std::string> yielded;
 };
 
 /// Where a walk over the seen set stands (an opaque, increasing position).
@@ -124,7 +133,12 @@ class CrawlStore {
   /// crawler (SQLite's writer lock) has every origin to itself.
   virtual bool leases_hosts() const { return false; }
   /// Renews, releases and claims leases in one transaction. Any one thread.
-  virtual LeaseGrant lease(const LeaseRound& round) { return {round.renew, {}, true}; }
+  virtual LeaseGrant lease(const LeaseRound& round) {
+    LeaseGrant grant;
+    grant.renewed = round.renew;
+    grant.fleet_done = true;
+    return grant;
+  }
 };
 
 struct StoreOptions {

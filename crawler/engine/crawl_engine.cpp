@@ -113,7 +113,11 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       context_{loop, options_, agent_, frontier_, admission_, writer_, summary_, stopping_},
       sink_(context_),
       resolve_(context_, dns_),
-      lookups_(context_, resolve_, [this] { wake_.notify(); }),
+      lookups_(context_, resolve_,
+               [this](std::string origin, std::string address) {
+                 leases_.address_found(std::move(origin), std::move(address));
+                 wake_.notify();
+               }),
       revisit_policy_(context_),
       sitemaps_(context_),
       settler_(context_, store, sink_, revisit_policy_,
@@ -133,7 +137,10 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
       log::warning("--resolve entry '" + entry +
                    "' not understood (HOST:PORT:ADDRESS): left to libcurl");
   gate_.use_dns(dns_);
-  frontier_.set_address_lookup([this](std::string_view origin) { return resolve_.known(origin); });
+  frontier_.set_address_lookup([this](std::string_view origin) -> std::optional<std::string> {
+    if (!leases_.address_settled(origin)) return std::nullopt;  // the fleet grants it first
+    return resolve_.known(origin);
+  });
 }
 
 CrawlEngine::~CrawlEngine() {

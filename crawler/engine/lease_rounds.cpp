@@ -48,6 +48,17 @@ bool LeaseRounds::fetchable(std::string_view origin) const {
   return !active() || leases_.holds(origin, Clock::now());
 }
 
+void LeaseRounds::address_found(std::string origin, std::string address) {
+  if (address.empty() || address_settled(origin)) {
+    context_.frontier.set_address(origin, std::move(address));
+    return;
+  }
+  if (!leases_.held(origin)) return;  // gone meanwhile: looked up again if claimed again
+  found_addresses_.emplace_back(std::move(origin), std::move(address));
+  due_ = true;
+  wake_.notify();
+}
+
 void LeaseRounds::drop_host(std::string_view origin) {
   for (const std::string& url : context_.frontier.drop_host(origin)) hooks_.revisit_dropped(url);
 }
@@ -92,6 +103,8 @@ async::Task<void> LeaseRounds::keep() {
     // Everything this crawler found is in the database: the fleet's answer covers it.
     round.ask_fleet = finished && frontier.finished() && writer.backlog() == 0;
     round.claim_due = serving_;  // serve revisits; crawl does not
+    for (auto& found : std::exchange(found_addresses_, {}))
+      if (leases_.held(found.first)) round.addresses.push_back(std::move(found));
 
     TimePoint asked_at = Clock::now();
     bool answered = true;  // nothing to ask again before the timer
@@ -108,6 +121,8 @@ async::Task<void> LeaseRounds::keep() {
           frontier.queued() > 0)
         answered = false;
     } catch (const storage::StorageError& e) {
+      // Asked again next round.
+      for (auto& found : round.addresses) found_addresses_.push_back(std::move(found));
       // Leases not renewed lapse by themselves (HostLeases stops trusting
       // them); released ones lapse too. Past the outage limit, give up.
       if (!failing_since) failing_since = now;
@@ -127,7 +142,7 @@ async::Task<void> LeaseRounds::keep() {
     if (!counted && census_) next = Millis(0);
     if (leases_.kept() < leases_.size())
       next = std::min(every, std::max(Millis(50), Millis(options.delay_ms)));
-    due_ = false;
+    due_ = !found_addresses_.empty();  // found while this round was out
     timer_.start(next);
     while (!due_ && running_ && !context_.stopping && !(frontier.finished() && !answered))
       co_await wake_.wait();
@@ -146,10 +161,13 @@ void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::Le
     leases_.forget(origin);
     drop_host(origin);
   }
+  take_addresses(round, grant);
   for (const std::string& origin : grant.claimed) {
     log::debug("leased " + origin);
     leases_.granted(origin, asked_at);
     leases_.claimed(origin, asked_at);
+    // Its address is the fleet's to grant, even if this crawler served it before.
+    if (shares_addresses()) context_.frontier.readdress(origin);
     context_.frontier.adopt(origin);
   }
   fleet_done_ =
@@ -158,6 +176,24 @@ void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::Le
   if (round.max_pages > 0) {
     context_.frontier.set_page_limit(static_cast<std::size_t>(grant.pages_allowed));
     budget_spent_ = grant.pages_spent;
+  }
+}
+
+// An origin whose address another crawler serves was given up in the
+// round, before anything was fetched from it; the others are scheduled.
+void LeaseRounds::take_addresses(const storage::LeaseRound& round,
+                                 const storage::LeaseGrant& grant) {
+  std::unordered_set<std::string_view> yielded(grant.yielded.begin(), grant.yielded.end());
+  for (const auto& [origin, address] : round.addresses) {
+    if (!leases_.held(origin)) continue;  // lost in this round
+    if (yielded.contains(origin)) {
+      log::debug("leaving " + origin + " to the crawler that serves " + address);
+      leases_.forget(origin);
+      drop_host(origin);
+      continue;
+    }
+    leases_.serve_address(origin);
+    context_.frontier.set_address(origin, address);
   }
 }
 

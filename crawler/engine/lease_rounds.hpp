@@ -5,7 +5,10 @@
 // (live crawlers, origins with work) and holds its fair share of origins
 // (fair_share.hpp): it claims up to it, and hands over what is above it when
 // crawlers join, those with nothing in flight first. With --max-pages, it
-// reserves its part of the fleet's page budget. Once this crawler's frontier
+// reserves its part of the fleet's page budget. With per-address limits,
+// one crawler at a time serves a server address: an origin claimed waits
+// until a round has granted this crawler its address (or gives it up to
+// the crawler that serves it), so the limits hold across the fleet. Once this crawler's frontier
 // is finished it asks whether the whole fleet is: the crawl ends only then,
 // as another crawler's pages may still queue work. At the end it releases
 // everything at once. Which origins are held, and until when, is HostLeases'
@@ -18,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
@@ -55,6 +60,18 @@ class LeaseRounds {
 
   /// Whether a fetch of `origin` may start now.
   bool fetchable(std::string_view origin) const;
+  /// Whether crawlers take turns serving each server address: they lease
+  /// origins, and per-address limits apply.
+  bool shares_addresses() const { return active() && context_.frontier.address_limits(); }
+  /// Whether `origin` may be scheduled at its address: the fleet granted
+  /// this crawler the address (always, when addresses are not shared).
+  bool address_settled(std::string_view origin) const {
+    return !shares_addresses() || leases_.serves_address(origin);
+  }
+  /// `origin`'s name resolved to `address`. The frontier has it at once when
+  /// it is settled (or empty: the lookup failed); otherwise a round asks
+  /// the fleet now, and the frontier has it if the answer is yes.
+  void address_found(std::string origin, std::string address);
   /// `origin` is no longer this crawler's: its queued URLs leave memory.
   void drop_host(std::string_view origin);
   /// This crawler's frontier ran dry: ask the fleet now, not at the next round.
@@ -73,6 +90,7 @@ class LeaseRounds {
                   TimePoint asked_at);
   void hand_over(std::size_t count);
   void ask_budget(storage::LeaseRound& round);
+  void take_addresses(const storage::LeaseRound& round, const storage::LeaseGrant& grant);
 
   VisitContext& context_;
   storage::CrawlStore& store_;
@@ -89,6 +107,7 @@ class LeaseRounds {
   bool budget_spent_ = false;
   std::size_t started_before_ = 0;  // pages the frontier had started at the last round
   std::string error_;
+  std::vector<std::pair<std::string, std::string>> found_addresses_;  // for the next round
 };
 
 }  // namespace crawler

@@ -26,9 +26,8 @@ async::Task<void> OriginLookups::look_up(std::string origin) {
     // Scheduled without an address: the visit's resolve step tries again.
     log::warning("looking up " + origin + ": " + e.what());
   }
-  context_.frontier.set_address(origin, std::move(address));
   --running_;
-  resolved_();
+  found_(std::move(origin), std::move(address));
 }
 
 }  // namespace crawler

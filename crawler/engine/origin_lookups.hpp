@@ -1,8 +1,8 @@
 // OriginLookups: the names of origins new to the frontier, looked up before
 // their URLs are scheduled (the frontier needs each origin's address for
 // its per-address limits). A few at a time on the thread pool, which the
-// parses share; each origin is then handed its address, or "" when the
-// lookup itself failed (the visit's resolve step tries again).
+// parses share; each origin's address, or "" when the lookup itself failed
+// (the visit's resolve step tries again), then goes to the frontier.
 #pragma once
 
 #include <cstddef>
@@ -19,9 +19,11 @@ namespace crawler {
 
 class OriginLookups {
  public:
-  /// `resolved` runs after each origin got its address: the scheduler may look again.
-  OriginLookups(VisitContext& context, ResolveStep& resolve, std::function<void()> resolved)
-      : context_(context), resolve_(resolve), resolved_(std::move(resolved)) {}
+  /// `found` takes each origin's address ("" when the lookup failed) to the
+  /// frontier, or to whoever grants it first (a fleet's lease rounds).
+  using Found = std::function<void(std::string origin, std::string address)>;
+  OriginLookups(VisitContext& context, ResolveStep& resolve, Found found)
+      : context_(context), resolve_(resolve), found_(std::move(found)) {}
   OriginLookups(const OriginLookups&) = delete;
   OriginLookups& operator=(const OriginLookups&) = delete;
 
@@ -37,7 +39,7 @@ class OriginLookups {
 
   VisitContext& context_;
   ResolveStep& resolve_;
-  std::function<void()> resolved_;
+  Found found_;
   std::deque<std::string> waiting_;
   std::size_t running_ = 0;
   async::TaskScope lookups_;

@@ -177,7 +177,7 @@ std::optional<FrontierUrl> Frontier::next(TimePoint now) {
     }
     Host& h = hosts_.at(top.host);
     h.in_heap = false;
-    if (h.urls.empty() || h.in_flight >= limits_.max_per_host) continue;
+    if (h.urls.empty() || h.resolving || h.in_flight >= limits_.max_per_host) continue;
     if (held_back_ && held_back_(top.host)) continue;  // out of the heap until let_go()
     if (TimePoint due = std::max(h.next_start, h.resting_until); due > now) {
       schedule(top.host, h);  // it was told to rest after it was queued
@@ -379,6 +379,19 @@ void Frontier::set_address(std::string_view name, std::string address) {
   }
   h.resolving = false;
   schedule(it->first, h);
+}
+
+void Frontier::readdress(std::string_view name) {
+  auto it = hosts_.find(name);
+  if (it == hosts_.end()) return;  // looked up when it comes
+  Host& h = it->second;
+  if (!h.address.empty()) {
+    addresses_.moved(h.address, "", h.in_flight);
+    address_freed(std::exchange(h.address, {}));
+  }
+  h.parked = false;
+  h.resolving = true;
+  unresolved_.push_back(it->first);
 }
 
 void Frontier::put_back(FrontierUrl url) {

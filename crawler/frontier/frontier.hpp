@@ -221,6 +221,12 @@ class Frontier {
   /// The origin's server address (or "": unknown): its fetches count there
   /// from now on, those in flight included, and it may be scheduled.
   void set_address(std::string_view origin, std::string address);
+  /// A known origin's address must be found again before it is scheduled
+  /// (a fleet grants each newly claimed origin its address): it waits,
+  /// unscheduled, among the unresolved, until set_address.
+  void readdress(std::string_view origin);
+  /// Whether any per-address limit applies.
+  bool address_limits() const { return address_lookup_ && addresses_.limited(); }
   /// The fetch slot `url` took went to another request of its origin (its
   /// robots.txt): the URL goes back first in line and waits for the
   /// origin's next turn, as if it had not started.

@@ -6,6 +6,8 @@
 // and starts at least that long after its last fetch. An origin being
 // handed over (the crawler holds more than its fair share) is held and
 // renewed until what was fetched from it is stored, but nothing new starts.
+// With per-address limits, an origin is scheduled only once the fleet has
+// granted this crawler its server address (one crawler serves an address).
 // Bookkeeping only: the rounds with the store are LeaseRounds'.
 #pragma once
 
@@ -50,10 +52,18 @@ class HostLeases {
     if (until_.contains(origin)) handing_over_.insert(origin);
   }
   bool handing_over(std::string_view origin) const { return handing_over_.contains(origin); }
+  /// Whether `origin` is held (trusted or not, handed over or not).
+  bool held(std::string_view origin) const { return until_.contains(origin); }
+  /// The fleet granted this crawler the held origin's server address.
+  void serve_address(const std::string& origin) {
+    if (until_.contains(origin)) serving_address_.insert(origin);
+  }
+  bool serves_address(std::string_view origin) const { return serving_address_.contains(origin); }
   void forget(const std::string& origin) {
     until_.erase(origin);
     claimed_at_.erase(origin);
     handing_over_.erase(origin);
+    serving_address_.erase(origin);
   }
 
  private:
@@ -71,6 +81,7 @@ class HostLeases {
   std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> until_;
   std::unordered_map<std::string, Clock::time_point, NameHash, std::equal_to<>> claimed_at_;
   std::unordered_set<std::string, NameHash, std::equal_to<>> handing_over_;
+  std::unordered_set<std::string, NameHash, std::equal_to<>> serving_address_;
 };
 
 }  // namespace crawler

@@ -179,6 +179,14 @@ constexpr const char* kSchemaV7 = R"sql(
 ALTER TABLE pages ADD COLUMN address text;
 )sql";
 
+// Version 8: each origin's server address, as its holder learned it: a
+// crawler serves an address only while no other holds an origin on it
+// (per-address politeness across the fleet). The index serves that test.
+constexpr const char* kSchemaV8 = R"sql(
+ALTER TABLE hosts ADD COLUMN address text;
+CREATE INDEX hosts_address ON hosts (address) WHERE address IS NOT NULL;
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
@@ -186,7 +194,7 @@ struct Migration {
 };
 constexpr Migration kMigrations[] = {{1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3},
                                      {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6},
-                                     {7, kSchemaV7}};
+                                     {7, kSchemaV7},         {8, kSchemaV8}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

@@ -138,6 +138,9 @@ const std::string kNowMs = "(extract(epoch FROM now()) * 1000)::bigint";
 // The class of the advisory locks that guard a run's page budget (the
 // second key is the run); the schema's lock is a single key, another space.
 constexpr int kBudgetLockClass = 0x63726177;
+// And of those that make crawlers learning one server address take turns
+// (the second key is a hash of the address).
+constexpr int kAddressLockClass = 0x61646472;
 
 std::string worker_name() {
   char host[256] = {};
@@ -244,6 +247,8 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   Param lease_ms = number(round.lease_ms);
   std::vector<std::pair<std::string, std::int64_t>> claimed;
   pg::Transaction transaction(leases_, true);
+  // First, as its advisory locks must come before any row lock.
+  if (!round.addresses.empty()) take_addresses(round, grant);
   // Rows are locked in origin order, as the writer's fencing check locks
   // them: the two never wait on each other in a circle.
   if (!round.release.empty())
@@ -280,6 +285,10 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
             ") AND (EXISTS (SELECT 1 FROM urls u WHERE u.state = 'queued' AND u.origin = c.origin"
             " OFFSET 0)"
             " OR c.origin IN (SELECT origin FROM due))"
+            " AND NOT EXISTS (SELECT 1 FROM hosts o WHERE o.address = c.address"
+            " AND o.holder <> $1 AND o.lease_until >= " +
+            kNowMs +
+            ")"
             " ORDER BY c.origin LIMIT $2 FOR UPDATE SKIP LOCKED) AS free"
             " WHERE h.origin = free.origin RETURNING h.origin, h.epoch",
         {worker_, number(static_cast<std::int64_t>(round.claim)), lease_ms,
@@ -309,8 +318,45 @@ LeaseGrant PgStore::lease(const LeaseRound& round) {
   transaction.commit();
   std::lock_guard lock(epochs_mutex_);
   for (const std::string& origin : round.release) epochs_.erase(origin);
+  for (const std::string& origin : grant.yielded) epochs_.erase(origin);
   for (auto& [origin, epoch] : claimed) epochs_[origin] = epoch;
   return grant;
+}
+
+// One crawler at a time serves a server address: an origin whose address
+// another live crawler serves (holds an origin on it) is given up at once,
+// before anything was fetched from it, and left to that crawler (claims
+// skip it). Crawlers learning one address take turns under a lock per
+// address, so the first to learn it keeps it and the second sees it taken.
+// (A claim of an origin whose address is known does not take the lock:
+// its claimer still learns the address, and gives it up here if need be.)
+void PgStore::take_addresses(const LeaseRound& round, LeaseGrant& grant) {
+  std::vector<std::string> origins, addresses;
+  for (const auto& [origin, address] : round.addresses) {
+    origins.push_back(origin);
+    addresses.push_back(address);
+  }
+  leases_.exec_prepared("SELECT pg_advisory_xact_lock(" + std::to_string(kAddressLockClass) +
+                            ", hashtext(a)) FROM (SELECT DISTINCT a FROM unnest($1::text[]) AS a"
+                            " ORDER BY a OFFSET 0) AS sorted",
+                        {pg::array_literal(addresses)});
+  pg::Result kept = leases_.exec_prepared(
+      "UPDATE hosts h SET address = q.address,"
+      " holder = CASE WHEN q.taken THEN NULL ELSE h.holder END,"
+      " lease_until = CASE WHEN q.taken THEN 0 ELSE h.lease_until END"
+      " FROM (SELECT m.origin, m.address, EXISTS (SELECT 1 FROM hosts o"
+      " WHERE o.address = m.address AND o.holder <> $1 AND o.lease_until >= " +
+          kNowMs +
+          ") AS taken FROM unnest($2::text[], $3::text[]) AS m(origin, address)) AS q"
+          " WHERE h.origin = q.origin AND h.origin IN (SELECT origin FROM hosts"
+          " WHERE holder = $1 AND origin = ANY($2::text[]) ORDER BY origin FOR UPDATE)"
+          " RETURNING h.origin, q.taken",
+      {worker_, pg::array_literal(origins), pg::array_literal(addresses)});
+  std::unordered_set<std::string_view> served;  // held, and nobody else serves the address
+  for (int row = 0; row < kept.rows(); ++row)
+    if (kept.text(row, 1) != "t") served.insert(kept.text(row, 0));
+  for (const std::string& origin : origins)
+    if (!served.contains(origin)) grant.yielded.push_back(origin);
 }
 
 // Live crawlers (seen within a lease, not stopped) and the origins with work:

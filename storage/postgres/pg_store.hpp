@@ -57,6 +57,7 @@ class PgStore final : public CrawlStore {
   using Epochs = std::unordered_map<std::string, std::int64_t>;
 
   std::vector<bool> still_held(std::span<const PageRecord> pages);
+  void take_addresses(const LeaseRound& round, LeaseGrant& grant);
   void count_fleet(const LeaseRound& round, LeaseGrant& grant);
   std::int64_t budget_pages(const LeaseRound& round, LeaseGrant& grant);
   // What a batch's records add, gathered to be written in one statement each.

@@ -19,17 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Time = std::chrono::steady_clock::time_point;
-
-// The most requests whose arrival falls in any window of `width`.
-std::size_t most_in_any_window(std::vector<Time> times, std::chrono::milliseconds width) {
-  std::sort(times.begin(), times.end());
-  std::size_t most = 0;
-  for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
-    while (j < times.size() && times[j] < times[i] + width) ++j;
-    most = std::max(most, j - i);
-  }
-  return most;
-}
+using testing::most_in_any_window;
 
 class AddressPolitenessTest : public CrawlTest {
  protected:

@@ -34,6 +34,18 @@ inline std::map<std::string, std::size_t> gets_by_target(const std::vector<Reque
   return out;
 }
 
+/// The most of `times` (request arrivals) in any window of `width`.
+inline std::size_t most_in_any_window(std::vector<std::chrono::steady_clock::time_point> times,
+                                      std::chrono::milliseconds width) {
+  std::sort(times.begin(), times.end());
+  std::size_t most = 0;
+  for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
+    while (j < times.size() && times[j] < times[i] + width) ++j;
+    most = std::max(most, j - i);
+  }
+  return most;
+}
+
 /// The requests `server` saw from `from` on (an earlier request_count()).
 inline std::vector<RequestRecord> requests_since(const TestServer& server, std::size_t from) {
   std::vector<RequestRecord> all = server.requests();

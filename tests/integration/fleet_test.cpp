@@ -509,6 +509,50 @@ TEST_F(FleetTest, MaxPagesIsABudgetOfTheWholeFleet) {
     std::cout << agent << " fetched " << pages << " pages\n";
 }
 
+// Many names on one server address (shared hosting), crawled by three
+// workers with default politeness: one worker at a time serves the address,
+// so the server sees no more than the 4 starts a second one crawler allows
+// (over windows of 1 s less 200 ms, for a loaded machine's arrival jitter),
+// not three workers' worth; and every page is fetched once.
+TEST_F(FleetTest, ThreeWorkersKeepThePerAddressLimitsOfOneServerBetweenThem) {
+  constexpr int kNames = 15;
+  TestServer server;
+  std::string port = std::to_string(server.port());
+  std::vector<std::string> seeds;
+  Fleet fleet{.delay = "1", .lease = "3", .lease_hosts = "100"};
+  auto args = [&](int worker) {
+    std::vector<std::string> a = worker_args(options_, fleet, worker);
+    a.insert(a.end(), {"--no-sitemaps", "--retries", "0"});
+    for (int i = 0; i < kNames; ++i)
+      a.insert(a.end(), {"--resolve", "site" + std::to_string(i) + ".test:" + port + ":127.0.0.1"});
+    return a;
+  };
+  for (int i = 0; i < kNames; ++i)
+    seeds.push_back("http://site" + std::to_string(i) + ".test:" + port + "/site/2/0");
+  write_seeds(seeds);
+  std::vector<std::unique_ptr<CrawlerProcess>> workers;
+  for (int worker = 1; worker <= 3; ++worker)
+    workers.push_back(std::make_unique<CrawlerProcess>(args(worker)));
+  for (auto& worker : workers) EXPECT_EQ(worker->wait(90s), 0);
+
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  std::map<std::string, int> fetches;  // name and target
+  std::map<std::string, int> by_worker;
+  for (const RequestRecord& request : server.requests()) {
+    arrivals.push_back(request.at);
+    ++by_worker[request.user_agent];
+    if (request.target.starts_with("/site/")) ++fetches[request.host_header + request.target];
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE address = '127.0.0.1'"),
+            std::to_string(2 * kNames));
+  EXPECT_EQ(fetches.size(), static_cast<std::size_t>(2 * kNames));
+  for (const auto& [page, times] : fetches) EXPECT_EQ(times, 1) << page;
+  EXPECT_EQ(arrivals.size(), static_cast<std::size_t>(3 * kNames)) << "robots.txt and two pages";
+  EXPECT_LE(testing::most_in_any_window(arrivals, 800ms), 4u);
+  for (const auto& [agent, requests] : by_worker)
+    std::cout << agent << " made " << requests << " requests\n";
+}
+
 // A serve in a fleet revisits stored pages of origins nobody holds and
 // nothing is queued for: it claims an origin for its due pages too.
 TEST_F(FleetTest, AServeClaimsOriginsWhosePagesAreDueAndRevisitsThem) {

@@ -263,6 +263,20 @@ else
   fi
 fi
 
+# ---- libcurl 8 from bookworm-backports, in the image as on the build host -----------
+# The binary is built against libcurl 8 (scripts/install-deps pins it from
+# bookworm-backports); the runtime stage must add the same pin before it
+# installs, or it would get bookworm's libcurl 7.88.
+if [[ -f $dockerfile ]]; then
+  runtime_stage=$(awk 'toupper($0) ~ /^[[:space:]]*FROM[[:space:]]/ { stage = "" } { stage = stage $0 "\n" } END { printf "%s", stage }' "$dockerfile")
+  if ! grep -q 'apt-backports' <<<"$runtime_stage"; then
+    failures+=("Dockerfile: the runtime stage does not run scripts/apt-backports (libcurl 8)")
+  fi
+fi
+if ! grep -qx 'Package: curl libcurl4 libcurl4-openssl-dev' "$repo/scripts/apt-backports"; then
+  failures+=("scripts/apt-backports must pin libcurl's packages alone from bookworm-backports")
+fi
+
 # ---- verdict ----------------------------------------------------------------------
 if ((${#failures[@]} > 0)); then
   for f in "${failures[@]}"; do echo "FAIL: $f" >&2; done

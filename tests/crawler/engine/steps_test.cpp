@@ -460,13 +460,17 @@ TEST(OriginLookups, ANewOriginIsScheduledOnceItsNameIsLookedUp) {
   FakeResolver resolver;
   ResolveStep step(s.context, cache, resolver.get());
   s.frontier.set_address_lookup([&step](std::string_view origin) { return step.known(origin); });
-  int woken = 0;
-  OriginLookups lookups(s.context, step, [&woken] { ++woken; });
+  int found = 0;
+  OriginLookups lookups(s.context, step, [&](std::string origin, std::string address) {
+    ++found;
+    EXPECT_EQ(origin, "http://a.test");
+    s.frontier.set_address(origin, std::move(address));
+  });
   s.frontier.add_seed("http://a.test/x");
   EXPECT_FALSE(s.frontier.next(Clock::now())) << "not before its address is known";
   lookups.start();
   async::run_until_done(s.loop, lookups.join());
-  EXPECT_EQ(woken, 1);
+  EXPECT_EQ(found, 1);
   EXPECT_EQ(resolver.calls, 1);
   std::optional<FrontierUrl> url = s.frontier.next(Clock::now());
   ASSERT_TRUE(url);

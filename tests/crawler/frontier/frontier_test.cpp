@@ -777,6 +777,30 @@ TEST(FrontierAddress, ANameThatNowResolvesElsewhereTakesItsFetchesInFlightAlong)
   EXPECT_EQ(frontier.address_in_flight("192.0.2.9"), 0u);
 }
 
+// A fleet claims an origin this crawler knew before: its address is the
+// fleet's to grant again, so nothing of it starts until it is set anew,
+// and what was in flight to the old address no longer counts there.
+TEST(FrontierAddress, AnOriginReaddressedWaitsForItsAddressAgain) {
+  FrontierLimits l = address_limits(4, 0ms);
+  l.max_per_host = 4;
+  Frontier frontier(l);
+  one_address_for_all(frontier);
+  frontier.add_seed("http://a.test/");
+  frontier.add_seed("http://a.test/2");
+  frontier.add_seed("http://a.test/3");
+  auto first = frontier.next(kT0);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(frontier.address_in_flight("192.0.2.1"), 1u);
+  frontier.readdress("http://a.test");
+  EXPECT_EQ(frontier.address_in_flight("192.0.2.1"), 0u);
+  EXPECT_FALSE(frontier.next(kT0 + 2000ms)) << "not before its address is set again";
+  EXPECT_EQ(frontier.take_unresolved(), std::vector<std::string>{"http://a.test"});
+  frontier.set_address("http://a.test", "192.0.2.7");
+  EXPECT_EQ(frontier.address_in_flight("192.0.2.7"), 1u) << "the fetch in flight moved along";
+  EXPECT_TRUE(frontier.next(kT0 + 2000ms));
+  EXPECT_EQ(frontier.address_in_flight("192.0.2.7"), 2u);
+}
+
 TEST(FrontierAddress, WithoutALookupOrAddressNoAddressRuleApplies) {
   Frontier frontier(address_limits(1, 1000ms));
   for (int i = 0; i < 5; ++i) frontier.add_seed("http://site" + std::to_string(i) + ".test/");
