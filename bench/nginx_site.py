@@ -4,7 +4,8 @@ directory, `daemon off` as a child, stopped on exit. Shared by crawl_site
 Over HTTPS (a TestCa given) every 8 addresses get one certificate naming
 them, HTTP/2 offered or not; with
 `log_connections` every request is logged with its connection, whether its
-TLS session was resumed and its protocol (connection_stats() counts them).
+TLS session was resumed, its protocol and its address and path
+(connection_stats() and served_pages() count them).
 """
 
 import collections
@@ -37,7 +38,8 @@ events {{
 }}
 
 http {{
-    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec';
+    log_format conn '$pid:$connection $ssl_session_reused $server_protocol $status $msec '
+                    '$server_addr$request_uri';
     access_log {access_log};
     sendfile on;
     tcp_nopush on;
@@ -202,6 +204,24 @@ class NginxSite:
                     stats.connections += 1
                     stats.resumed += fields[1] == "r"
         return stats
+
+    def served_pages(self, offset: int) -> tuple[collections.Counter, float]:
+        """How many times each `address/path` was answered with 200 after `offset`
+        (the access log as for connection_stats: a count above 1 is a page
+        fetched more than once), and the seconds from the first such answer to
+        the last."""
+        counts: collections.Counter = collections.Counter()
+        first = last = 0.0
+        with open(self.prefix / "access.log", "rb") as log:
+            log.seek(offset)
+            for line in log.read().decode(errors="replace").splitlines():
+                fields = line.split()
+                if len(fields) >= 6 and fields[3] == "200":
+                    counts[fields[5]] += 1
+                    end = float(fields[4])
+                    first = first or end
+                    last = max(last, end)
+        return counts, last - first
 
     def cpu_s(self) -> float:
         assert self.proc is not None
