@@ -22,6 +22,7 @@
 #include "crawler/engine/crawl_engine.hpp"
 #include "crawler/service/console_api.hpp"
 #include "crawler/service/console_history.hpp"
+#include "crawler/service/console_origin_api.hpp"
 #include "parsers/url.hpp"
 #include "storage/crawl_store.hpp"
 #include "storage/postgres/pg.hpp"
@@ -347,6 +348,79 @@ TEST_F(PostgresTest, OneSetOfReaderCallsAnswersTheSameOnEitherBackend) {
   // 30 pages, and 3 of the redirect chain: two hops and their target.
   EXPECT_THAT(in_postgres[0], ::testing::StartsWith("{ 33, 33, 0, "));
   EXPECT_THAT(in_postgres, ::testing::Contains(::testing::HasSubstr("/site/30/17")));  // search
+}
+
+// The console's reads of one URL and one origin (url_state, origin_queue,
+// kept_robots_txt, behind /api/url and /api/origin) are parameterised
+// statements that answer the same on either backend: for a stored URL, a
+// queued one, one whose path holds a quote and a backslash, and one the
+// crawl does not know.
+TEST_F(PostgresTest, TheConsolesReadsOfAUrlAndAnOriginAnswerTheSameOnEitherBackend) {
+  TestServer server;
+  write_seeds({server.url("/site/30/0")});
+  options_.max_pages = 4;
+  std::string postgres = options_.db_path;
+  std::string origin(parsers::normalized_origin(server.url("/")));
+  const std::string odd = "http://q.test/it's\\'--";
+  auto answers = [&](const std::string& db) {
+    options_.db_path = db;
+    EXPECT_EQ(run_crawl_command(options_), kExitOk);
+    storage::open_crawl_store(db, {})->queue({odd}, 2, storage::QueueSource::kLink);
+    auto read = reader(db);
+    std::vector<std::string> out;
+    auto add = [&out](const auto& value) { out.push_back(::testing::PrintToString(value)); };
+    for (const std::string& url : {server.url("/site/30/0"), server.url("/site/30/4"), odd,
+                                   std::string("http://q.test/never")}) {
+      auto state = read->url_state(url);
+      add(state.has_value());
+      if (!state) continue;
+      add(std::vector<std::string>{
+          state->state, state->source.value_or("NULL"), state->found_on.value_or("NULL"),
+          state->last_error.value_or("NULL"), state->fetched_at ? "fetched" : "NULL"});
+      add(std::vector<std::int64_t>{state->depth.value_or(-1), state->attempts.value_or(-1)});
+    }
+    storage::OriginQueue first = read->origin_queue(origin, 0, 3);
+    storage::OriginQueue rest = read->origin_queue(origin, 2, 100);
+    add(first.total);
+    add(rest.total);
+    std::vector<std::string> urls;
+    for (const auto* queue : {&first, &rest})
+      for (const auto& entry : queue->urls)
+        urls.push_back(entry.url + " " + std::to_string(entry.depth.value_or(-1)) + " " +
+                       entry.source.value_or("NULL"));
+    add(urls);
+    add(read->origin_queue("http://q.test", 0, 10).urls.size());
+    auto robots = read->kept_robots_txt(origin);
+    add(robots.has_value());
+    if (robots)
+      add(std::vector<std::string>{robots->status,
+                                   std::to_string(robots->http_status.value_or(-1))});
+    add(read->kept_robots_txt("http://q.test").has_value());
+    // As the console's API sends them.
+    out.push_back(nlohmann::json::parse(url_stored_json(*read, odd)).dump());
+    out.push_back(nlohmann::json::parse(url_stored_json(*read, "http://q.test/never")).dump());
+    auto stored = nlohmann::json::parse(origin_stored_json(*read, origin, 1, 2));
+    out.push_back(stored["queued"].dump() + " " + stored["queued_total"].dump() + " " +
+                  stored["robots_txt"]["status"].dump());
+    return out;
+  };
+  auto in_sqlite = answers(sqlite_path_);
+  auto in_postgres = answers(postgres);
+  EXPECT_EQ(in_postgres, in_sqlite);
+  ASSERT_GE(in_sqlite.size(), 10u);
+  EXPECT_EQ(in_sqlite[0], "true");  // the seed: stored
+  EXPECT_THAT(in_sqlite[1],
+              ::testing::StartsWith("{ \"done\", \"seed\", \"NULL\", \"NULL\", \"fetched\" }"));
+  EXPECT_THAT(in_sqlite,
+              ::testing::Contains(
+                  "{ \"queued\", \"link\", \"NULL\", \"NULL\", \"NULL\" }"));  // the odd URL
+  EXPECT_THAT(in_sqlite, ::testing::Contains("{ 2, -1 }"));
+  // A queued page of the tree (its children are 2k+1 and 2k+2): found on its parent.
+  EXPECT_THAT(in_sqlite,
+              ::testing::Contains("{ \"queued\", \"link\", \"" + server.url("/site/30/1") +
+                                  "\", \"NULL\", \"NULL\" }"));
+  EXPECT_THAT(in_sqlite, ::testing::Contains("{\"stored\":null}"));
+  EXPECT_THAT(in_sqlite, ::testing::Contains(::testing::HasSubstr("\"state\":\"queued\"")));
 }
 
 // A crawl begun on SQLite moves to PostgreSQL with its frontier, resumes
