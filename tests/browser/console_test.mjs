@@ -682,6 +682,26 @@ async function main(browser) {
     await page.locator(testid('seeds-result'), {hasText: /nothing to add/i}).waitFor({timeout: 3000});
   }, page);
 
+  await step('a count the crawl cannot tell shows as unknown, not 0', async () => {
+    // The overview as a database that keeps no count of its queued URLs answers it: null.
+    const overviewPath = (url) => new URL(url).pathname === '/api/overview';
+    await page.route(overviewPath, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const counter of body.counters || []) if (counter.key === 'queued_stored') counter.value = null;
+      if (body.gauges) body.gauges.queued_stored = null;
+      await route.fulfill({response, json: body});
+    });
+    try {
+      await page.goto(consoleBase + '/#/overview');
+      const shown = page.locator(`${testid('gauge-queued-stored')}[data-value="null"]`);
+      await shown.waitFor({timeout: 6000});
+      assert.equal(await shown.textContent(), 'unknown');
+    } finally {
+      await page.unroute(overviewPath);
+    }
+  }, page);
+
   // The page polls every 2 s: close it first, or a poll that meets the stopped
   // server logs ERR_CONNECTION_REFUSED as a console error.
   await context.close();
