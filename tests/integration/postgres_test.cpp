@@ -718,6 +718,10 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
   EXPECT_EQ(conn.exec("SELECT count(*) FROM urls").int64(0, 0), 3);
   // Version 7 adds the server address of each page; older pages have none.
   EXPECT_EQ(conn.exec("SELECT count(*) FROM pages WHERE address IS NULL").int64(0, 0), 1);
+  // Version 8 counts the queued URLs it finds, and keeps the count after.
+  EXPECT_EQ(conn.exec("SELECT sum(delta)::bigint FROM queued_counts").int64(0, 0), 1);
+  conn.exec("UPDATE urls SET state = 'queued' WHERE url = 'http://h/a'");
+  EXPECT_EQ(conn.exec("SELECT sum(delta)::bigint FROM queued_counts").int64(0, 0), 2);
 }
 
 // An operator's order for an origin is kept, the newest replacing the
