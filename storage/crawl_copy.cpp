@@ -65,6 +65,14 @@ const std::vector<CopyTable>& copied_tables() {
         {"body", K::kText},
         {"fetched_at_ms", K::kInteger}},
        "origin"},
+      // The operator's orders for origins (pause, delay, block): a copy keeps them.
+      {"origin_controls",
+       {{"origin", K::kText},
+        {"paused", K::kBoolean},
+        {"blocked", K::kBoolean},
+        {"delay_ms", K::kInteger},
+        {"changed_at_ms", K::kInteger}},
+       "origin"},
   };
   return tables;
 }

@@ -15,8 +15,9 @@
 namespace crawler::storage {
 
 /// How a column's value travels: bytes that are text in SQLite (kept
-/// requests and heads) or a blob are bytea in PostgreSQL.
-enum class ColumnKind { kInteger, kReal, kText, kRawText, kBlob };
+/// requests and heads) or a blob are bytea in PostgreSQL; a flag is an
+/// integer 0 or 1 in SQLite and a boolean in PostgreSQL.
+enum class ColumnKind { kInteger, kReal, kText, kRawText, kBlob, kBoolean };
 
 struct CopyColumn {
   const char* name;

@@ -77,6 +77,39 @@ std::vector<std::string> redirect_chain(
     const std::function<std::string(const std::string&)>& redirected_from,
     const std::function<std::string(const std::string&)>& leads_to);
 
+/// What the database knows of one URL, stored or not (the url_states view).
+/// Empty optionals are NULLs: a linked URL has no depth, a URL never
+/// fetched no attempts.
+struct UrlState {
+  std::string state;  // queued, linked, done or failed
+  std::optional<std::int64_t> depth;
+  std::optional<std::string> source;    // seed, link, redirect, sitemap
+  std::optional<std::string> found_on;  // the URL of the page that linked to it
+  std::optional<std::int64_t> attempts;
+  std::optional<std::string> last_error;
+  std::optional<std::string> fetched_at;
+  std::optional<std::int64_t> next_visit_ms;
+};
+
+/// A page of one origin's queued URLs, oldest first, and how many it has.
+struct OriginQueue {
+  struct Entry {
+    std::string url;
+    std::optional<std::int64_t> depth;
+    std::optional<std::string> source;
+  };
+  std::vector<Entry> urls;
+  std::int64_t total = 0;
+};
+
+/// An origin's robots.txt as the crawl kept it.
+struct KeptRobotsTxt {
+  std::string status;  // parsed or allow_all
+  std::optional<std::int64_t> http_status;
+  std::optional<std::string> body;
+  std::int64_t fetched_at_ms = 0;
+};
+
 /// One kept exchange, for WARC export.
 struct ExportedExchange {
   std::string url;

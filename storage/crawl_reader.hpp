@@ -54,6 +54,16 @@ class CrawlReader {
   /// empty when none is stored.
   virtual std::optional<PageView> page_view(const std::string& url, int max_links) const = 0;
 
+  /// What the database knows of `url` (normalized, as the crawl keys it),
+  /// stored or not; empty when it does not know the URL.
+  virtual std::optional<UrlState> url_state(const std::string& url) const = 0;
+  /// The queued URLs of `origin` (scheme://host[:port]), oldest first: at
+  /// most `limit` after the first `offset`, and how many there are.
+  virtual OriginQueue origin_queue(const std::string& origin, std::int64_t offset,
+                                   int limit) const = 0;
+  /// robots.txt as kept for `origin`; empty when none is.
+  virtual std::optional<KeptRobotsTxt> kept_robots_txt(const std::string& origin) const = 0;
+
   /// How many rows an export walks: stored pages, or kept exchanges.
   virtual std::int64_t export_count(bool exchanges) const = 0;
   /// Calls `on_page` for every page, in fetch order.

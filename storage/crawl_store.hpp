@@ -74,6 +74,8 @@ struct LeaseGrant {
   // Of LeaseRound::addresses, the origins this crawler gave up (another
   // serves their address) or no longer held; the others' addresses are its.
   std::vector<std::string> yielded;
+  // With a page budget: the pages the run's crawlers (this one among them) have stored.
+  std::int64_t run_pages_stored = 0;
 };
 
 /// Where a walk over the seen set stands (an opaque, increasing position).
@@ -102,11 +104,19 @@ class CrawlStore {
   virtual std::int64_t page_count() = 0;
   virtual LeftByEarlierRuns left_by_earlier_runs() = 0;
   /// The operators' orders for origins (PageRecord::control), as kept.
+  /// A store many crawlers share reads them beside the writer, so that a
+  /// crawler may poll for the orders another one's console gave.
   virtual std::vector<OriginControl> origin_controls() { return {}; }
-  /// URLs queued in the database as of the last committed write: counted
-  /// once when the store opens, then kept current by the writer (no count
-  /// per call). Any thread. Empty for a store that does not keep it.
+  /// URLs queued in the database: counted once when the store opens, then
+  /// kept current without a count per call, by the writer (SQLite: as of
+  /// its last committed write) or, where many crawlers write (PostgreSQL),
+  /// as of the last refresh_queued_url_count(). Any thread. Empty for a
+  /// store that keeps no count.
   virtual std::optional<std::int64_t> queued_url_count() const { return std::nullopt; }
+  /// Reads the count queued_url_count gives again, where other crawlers
+  /// change it too: a cheap read (no count of URLs) beside the writer. A
+  /// store whose writer keeps the count alone has nothing to do.
+  virtual void refresh_queued_url_count() {}
 
   // ---- Reads beside the writer ------------------------------------------------------------
 

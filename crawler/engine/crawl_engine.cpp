@@ -91,6 +91,15 @@ RobotsCacheOptions robots_options(const config::CrawlOptions& options, storage::
   return robots;
 }
 
+// An order as the log says it: "paused, delay 1500 ms".
+std::string order_text(const storage::OriginControl& control) {
+  std::string said = control.blocked  ? "blocked for the rest of the crawl"
+                     : control.paused ? "paused"
+                                      : "resumed";
+  if (control.delay_ms >= 0) said += ", delay " + std::to_string(control.delay_ms) + " ms";
+  return said;
+}
+
 }  // namespace
 
 CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
@@ -130,7 +139,10 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                  .queued = [this] { wake_.notify(); }}),
       leases_(context_, store,
               {.revisit_dropped = [this](const std::string& url) { revisits_.finished(url); },
-               .changed = [this] { wake_.notify(); }}) {
+               .changed = [this] { wake_.notify(); }}),
+      fleet_(context_, store, [this](const std::vector<storage::OriginControl>& controls) {
+        take_fleet_controls(controls);
+      }) {
   frontier_.set_held_back([this](std::string_view origin) { return controls_.held(origin); });
   for (const std::string& entry : options_.resolve)
     if (!dns_.pin(entry))
@@ -191,11 +203,7 @@ void CrawlEngine::pause(bool on) {
 void CrawlEngine::control_origin(storage::OriginControl control) {
   control.changed_at_ms = unix_ms_now();
   apply_control(control);
-  std::string said = control.blocked  ? "blocked for the rest of the crawl"
-                     : control.paused ? "paused"
-                                      : "resumed";
-  if (control.delay_ms >= 0) said += ", delay " + std::to_string(control.delay_ms) + " ms";
-  log::info("the console's operator: origin " + control.origin + " " + said);
+  log::info("the console's operator: origin " + control.origin + " " + order_text(control));
   storage::PageRecord kept;
   kept.queue_only = true;
   kept.control = std::move(control);
@@ -208,6 +216,20 @@ void CrawlEngine::restore_origin_controls(const std::vector<storage::OriginContr
   if (!controls.empty())
     log::info("restored the operator's orders for " + std::to_string(controls.size()) +
               " origin(s)");
+}
+
+// The newest order wins, by the time it was given (as the store keeps it):
+// an order given here and not yet written is not undone by an older one read.
+void CrawlEngine::take_fleet_controls(const std::vector<storage::OriginControl>& controls) {
+  bool changed = false;
+  for (const storage::OriginControl& control : controls) {
+    const storage::OriginControl* held = controls_.find(control.origin);
+    if (held && held->changed_at_ms >= control.changed_at_ms) continue;
+    apply_control(control);
+    changed = true;
+    log::info("an operator of the fleet: origin " + control.origin + " " + order_text(control));
+  }
+  if (changed) wake_.notify();
 }
 
 void CrawlEngine::apply_control(const storage::OriginControl& control) {
@@ -247,6 +269,14 @@ std::vector<CrawlEngine::OriginStatus> CrawlEngine::origins() const {
   return origins;
 }
 
+std::optional<CrawlEngine::Progress> CrawlEngine::progress() const {
+  if (!options_.max_pages) return std::nullopt;
+  if (!leases_.active()) return Progress{writer_.written(), *options_.max_pages, false};
+  auto stored = leases_.run_pages_stored();
+  if (!stored) return std::nullopt;
+  return Progress{*stored, *options_.max_pages, true};
+}
+
 const CrawlSummary& CrawlEngine::counters() {
   summary_.pages = writer_.written();
   summary_.write_failures = writer_.failed();
@@ -261,8 +291,8 @@ CrawlEngine::Gauges CrawlEngine::gauges() const {
   auto now = Clock::now();
   g.queued = frontier_.queued();
   g.spilled = frontier_.spilled();
-  g.queued_stored =
-      static_cast<std::size_t>(std::max<std::int64_t>(0, store_.queued_url_count().value_or(0)));
+  if (auto stored = store_.queued_url_count())
+    g.queued_stored = static_cast<std::size_t>(std::max<std::int64_t>(0, *stored));
   g.revisits_outstanding = revisits_.outstanding();
   g.hosts_in_memory = frontier_.host_count();
   g.seen_bytes = frontier_.seen_memory_bytes();
@@ -293,6 +323,7 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   if (keep_running_) revisits_.start();
   refiller_.start();
   leases_.start(keep_running_);
+  fleet_.start();
 
   auto writer_has_room = [this] {
     return writer_.backlog() < kMaxWriteBacklog && writer_.backlog_bytes() < kMaxWriteBacklogBytes;
@@ -337,12 +368,14 @@ async::Task<CrawlSummary> CrawlEngine::run(std::vector<std::string> seeds) {
   scheduling_ = false;
   refiller_.stop();
   leases_.stop();
+  fleet_.stop();
   std::exception_ptr failure;
   try {
     co_await revisits_.join();
     co_await settler_.join();
     co_await refiller_.join();
     co_await leases_.join();
+    co_await fleet_.join();
     co_await lookups_.join();
   } catch (...) {
     failure = std::current_exception();

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,6 +33,7 @@
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/engine/crawl_summary.hpp"
 #include "crawler/engine/fetch_log.hpp"
+#include "crawler/engine/fleet_poller.hpp"
 #include "crawler/engine/frontier_refiller.hpp"
 #include "crawler/engine/lease_rounds.hpp"
 #include "crawler/engine/origin_controls.hpp"
@@ -83,8 +85,8 @@ class CrawlEngine {
     std::size_t queued = 0;  // held in memory
     bool spilled = false;    // and more wait in the database
     // Queued in the database (memory's URLs among them, once written), as
-    // its writer keeps count; 0 for a store that keeps no count.
-    std::size_t queued_stored = 0;
+    // the store keeps count; empty for a store that keeps no count.
+    std::optional<std::size_t> queued_stored;
     std::size_t revisits_outstanding = 0;  // due revisits queued or in flight
     std::size_t hosts_in_memory = 0;
     std::size_t seen_bytes = 0;
@@ -114,6 +116,16 @@ class CrawlEngine {
   enum class State { kRunning, kPaused, kIdle, kDone, kStopping };
   static constexpr Millis kIdleAfter{5000};
   State state(TimePoint now) const;
+  /// How far a bounded crawl (--max-pages) is: pages stored of the bound.
+  /// A fleet (a shared store) counts the pages all crawlers of its run stored,
+  /// as of the last lease round.
+  struct Progress {
+    std::size_t stored = 0;
+    std::size_t bound = 0;
+    bool fleet = false;
+  };
+  /// Empty when the crawl has no bound (or a fleet's first round has not counted yet).
+  std::optional<Progress> progress() const;
   /// When the next URL may start, while idle; empty when nothing waits on time.
   std::optional<TimePoint> next_due() const { return frontier_.next_ready(); }
 
@@ -128,6 +140,10 @@ class CrawlEngine {
   void control_origin(storage::OriginControl control);
   /// Orders an earlier run kept (CrawlStore::origin_controls): applied, not written again.
   void restore_origin_controls(const std::vector<storage::OriginControl>& controls);
+  /// Orders as the store keeps them now, read again while the crawl runs (a
+  /// fleet: another crawler's console may have given them): each one newer
+  /// than the order held for its origin is applied, not written again.
+  void take_fleet_controls(const std::vector<storage::OriginControl>& controls);
 
   /// One origin the frontier holds, for the console.
   struct OriginStatus {
@@ -189,6 +205,7 @@ class CrawlEngine {
   FrontierRefiller refiller_;
   RevisitPoller revisits_;
   LeaseRounds leases_;  // when the store leases hosts (a fleet shares it)
+  FleetPoller fleet_;   // likewise: the fleet's origin orders and queued count
   async::TaskScope pages_;
   bool scheduling_ = true;  // false once run() takes no more work
   bool paused_ = false;

@@ -176,6 +176,7 @@ void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::Le
   if (round.max_pages > 0) {
     context_.frontier.set_page_limit(static_cast<std::size_t>(grant.pages_allowed));
     budget_spent_ = grant.pages_spent;
+    run_pages_stored_ = static_cast<std::size_t>(std::max<std::int64_t>(0, grant.run_pages_stored));
   }
 }
 
@@ -261,7 +262,11 @@ async::Task<void> LeaseRounds::release_all() {
   round.pages_wanted = 0;
   try {
     auto job = [this, &round] { return store_.lease(round); };
-    co_await async::offload(context_.loop.get(), job);
+    storage::LeaseGrant grant = co_await async::offload(context_.loop.get(), job);
+    // Counted after the last write: the run's pages, this crawler's all in.
+    if (round.max_pages > 0)
+      run_pages_stored_ =
+          static_cast<std::size_t>(std::max<std::int64_t>(0, grant.run_pages_stored));
   } catch (const storage::StorageError& e) {
     log::warning(std::string("releasing leases: ") + e.what() + "; they lapse in " +
                  std::to_string(leases_.lease().count() / 1000) + " s");

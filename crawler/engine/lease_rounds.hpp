@@ -81,6 +81,9 @@ class LeaseRounds {
   bool fleet_done() const { return !active() || fleet_done_; }
   /// The fleet's --max-pages budget is all given out (always, when not active).
   bool page_budget_spent() const { return !active() || budget_spent_; }
+  /// With --max-pages over a fleet: the pages the crawlers of this run have
+  /// stored, as of the last round; empty before the first, or when not active.
+  std::optional<std::size_t> run_pages_stored() const { return run_pages_stored_; }
   /// Non-empty: leasing kept failing past the outage limit; the crawl cannot go on.
   const std::string& error() const { return error_; }
 
@@ -105,6 +108,7 @@ class LeaseRounds {
   bool fleet_done_ = false;
   std::optional<FleetCensus> census_;  // as the last round counted it
   bool budget_spent_ = false;
+  std::optional<std::size_t> run_pages_stored_;
   std::size_t started_before_ = 0;  // pages the frontier had started at the last round
   std::string error_;
   std::vector<std::pair<std::string, std::string>> found_addresses_;  // for the next round

@@ -45,7 +45,8 @@ json header_fields(std::string_view head) {
 
 // A counter's value as the console API sends it: counts as integers,
 // booleans as such, kMilliseconds converted from the field's seconds.
-json value_json(const Counter& row, double number, bool is_boolean) {
+json value_json(const Counter& row, double number, bool is_boolean, bool known = true) {
+  if (!known) return nullptr;  // the page shows "unknown"
   if (is_boolean) return number != 0;
   switch (row.unit) {
     case CounterUnit::kCount:
@@ -88,7 +89,7 @@ json counters_object(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
                   {"unit", unit_name(row.unit)},
                   {"title", std::string(row.title)},
                   {"help", std::string(row.help)},
-                  {"value", value_json(row, value.number, value.is_boolean)}};
+                  {"value", value_json(row, value.number, value.is_boolean, value.known)}};
     if (row.by_label()) {
       json labels = json::object();
       for (const auto& [label, count] : value.by_label)
@@ -165,9 +166,12 @@ std::string overview_json(CrawlEngine& engine, const ConsoleHistory& history,
   json next = nullptr;
   if (state == CrawlEngine::State::kIdle)
     if (auto due = engine.next_due()) next = unix_seconds(*due);
+  json progress = nullptr;
+  if (auto p = engine.progress())
+    progress = {{"stored", p->stored}, {"bound", p->bound}, {"fleet", p->fleet}};
   json out = {
       {"now", unix_seconds_now()}, {"state", state_name(state)}, {"next_due", next},
-      {"paused", engine.paused()}, {"series", series},
+      {"paused", engine.paused()}, {"progress", progress},       {"series", series},
   };
   out.update(counters_object(c, g));
   return dump(out);

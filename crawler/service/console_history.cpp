@@ -1,6 +1,8 @@
 // ConsoleHistory: see console_history.hpp.
 #include "crawler/service/console_history.hpp"
 
+#include <limits>
+
 #include "crawler/base/unix_time.hpp"
 
 namespace crawler {
@@ -25,7 +27,9 @@ void ConsoleHistory::sample() {
   s.bytes_per_s = static_cast<double>(c.bytes - last_bytes_) / span;
   s.errors_per_s = static_cast<double>(errors - last_errors_) / span;
   s.queued = static_cast<double>(g.queued);
-  s.queued_stored = static_cast<double>(g.queued_stored);
+  // Unknown: NaN, which the API sends as null (a gap in the chart, not a 0).
+  s.queued_stored = g.queued_stored ? static_cast<double>(*g.queued_stored)
+                                    : std::numeric_limits<double>::quiet_NaN();
   s.paused = engine_.paused();
   s.in_flight = static_cast<double>(g.in_flight);
   s.hosts_active = static_cast<double>(g.hosts_active);

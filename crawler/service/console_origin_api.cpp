@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <variant>
+#include <optional>
 #include <vector>
 
 #include "crawler/service/console_json.hpp"
@@ -18,15 +18,10 @@ using namespace console_json;
 
 namespace {
 
-// A string literal of SQL: quotes doubled. Only for the fixed read-only
-// statements below (run_query takes no parameters and refuses writes).
-std::string sql_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
+// A NULL of the database as JSON null.
+template <typename T>
+json or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
 }
 
 }  // namespace
@@ -92,39 +87,20 @@ std::string origin_json(const CrawlEngine& engine, const std::string& origin) {
 
 std::string origin_stored_json(const storage::CrawlReader& reader, const std::string& origin,
                                std::int64_t offset, int limit) {
-  auto none = [](const storage::QueryColumns&) {};
-  auto text = [](const storage::Cell& cell) -> json {
-    if (auto* s = std::get_if<std::string>(&cell)) return *s;
-    if (auto* i = std::get_if<std::int64_t>(&cell)) return *i;
-    if (auto* d = std::get_if<double>(&cell)) return *d;
-    return nullptr;
-  };
-  std::string where = " FROM urls WHERE state = 'queued' AND origin = " + sql_literal(origin);
+  storage::OriginQueue queue = reader.origin_queue(origin, offset, limit);
   json queued = json::array();
-  reader.run_query(
-      "SELECT url, depth, source" + where + " ORDER BY id LIMIT " + std::to_string(limit) +
-          " OFFSET " + std::to_string(offset),
-      none, [&](const std::vector<storage::Cell>& row) {
-        queued.push_back(
-            {{"url", text(row[0])}, {"depth", text(row[1])}, {"source", text(row[2])}});
-      });
-  json total = 0;
-  reader.run_query("SELECT count(*)" + where, none,
-                   [&](const std::vector<storage::Cell>& row) { total = text(row[0]); });
+  for (const auto& entry : queue.urls)
+    queued.push_back(
+        {{"url", entry.url}, {"depth", or_null(entry.depth)}, {"source", or_null(entry.source)}});
   json robots = nullptr;
-  reader.run_query(
-      "SELECT status, http_status, body, fetched_at_ms FROM robots WHERE origin = " +
-          sql_literal(origin),
-      none, [&](const std::vector<storage::Cell>& row) {
-        json at = text(row[3]);
-        robots = {{"status", text(row[0])},
-                  {"http_status", text(row[1])},
-                  {"body", text(row[2])},
-                  {"fetched_at", at.is_number() ? json(at.get<double>() / 1000) : json(nullptr)}};
-      });
+  if (auto kept = reader.kept_robots_txt(origin))
+    robots = {{"status", kept->status},
+              {"http_status", or_null(kept->http_status)},
+              {"body", or_null(kept->body)},
+              {"fetched_at", static_cast<double>(kept->fetched_at_ms) / 1000}};
   return dump(json{{"origin", origin},
                    {"queued", queued},
-                   {"queued_total", total},
+                   {"queued_total", queue.total},
                    {"offset", offset},
                    {"robots_txt", robots}});
 }
@@ -174,22 +150,16 @@ std::string url_json(const CrawlEngine& engine, const std::string& url) {
 }
 
 std::string url_stored_json(const storage::CrawlReader& reader, const std::string& key) {
-  auto none = [](const storage::QueryColumns&) {};
   json stored = nullptr;
-  reader.run_query(
-      "SELECT state, depth, source, found_on, attempts, last_error, fetched_at, next_visit_ms"
-      " FROM url_states WHERE url = " +
-          sql_literal(key),
-      none, [&](const std::vector<storage::Cell>& row) {
-        auto cell = [&](std::size_t i) -> json {
-          if (auto* s = std::get_if<std::string>(&row[i])) return *s;
-          if (auto* n = std::get_if<std::int64_t>(&row[i])) return *n;
-          return nullptr;
-        };
-        stored = {{"state", cell(0)},      {"depth", cell(1)},        {"source", cell(2)},
-                  {"found_on", cell(3)},   {"attempts", cell(4)},     {"last_error", cell(5)},
-                  {"fetched_at", cell(6)}, {"next_visit_ms", cell(7)}};
-      });
+  if (auto state = reader.url_state(key))
+    stored = {{"state", state->state},
+              {"depth", or_null(state->depth)},
+              {"source", or_null(state->source)},
+              {"found_on", or_null(state->found_on)},
+              {"attempts", or_null(state->attempts)},
+              {"last_error", or_null(state->last_error)},
+              {"fetched_at", or_null(state->fetched_at)},
+              {"next_visit_ms", or_null(state->next_visit_ms)}};
   return dump(json{{"stored", stored}});
 }
 

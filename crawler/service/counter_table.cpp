@@ -207,7 +207,7 @@ const std::array kCounters = {
             .field = &G::queued_stored,
             .metric = "crawler_frontier_queued_stored",
             .help = "URLs queued in the database (those in memory among them, once written), "
-                    "as its writer keeps count.",
+                    "as the database keeps count; absent when it keeps none.",
             .title = "Queued in the database"},
     Counter{.name = "revisits_outstanding",
             .kind = K::kGauge,
@@ -361,6 +361,10 @@ CounterValue counter_value(const Counter& row, const CrawlSummary& counters,
         } else if constexpr (std::is_same_v<Member, bool CrawlEngine::Gauges::*>) {
           value.number = (gauges.*member) ? 1 : 0;
           value.is_boolean = true;
+        } else if constexpr (std::is_same_v<Member,
+                                            std::optional<std::size_t> CrawlEngine::Gauges::*>) {
+          value.known = (gauges.*member).has_value();
+          value.number = static_cast<double>((gauges.*member).value_or(0));
         } else {
           value.number = static_cast<double>(gauges.*member);
         }

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,7 +38,8 @@ using CounterField =
     std::variant<std::size_t CrawlSummary::*, double CrawlSummary::*,
                  std::map<std::string, std::size_t> CrawlSummary::*,
                  std::array<std::size_t, 6> CrawlSummary::*, std::size_t CrawlEngine::Gauges::*,
-                 double CrawlEngine::Gauges::*, bool CrawlEngine::Gauges::*>;
+                 double CrawlEngine::Gauges::*, bool CrawlEngine::Gauges::*,
+                 std::optional<std::size_t> CrawlEngine::Gauges::*>;
 
 struct Counter {
   std::string_view name;  // snake_case, unique: the /status key and the summary's key
@@ -79,11 +81,13 @@ struct Counter {
 std::span<const Counter> counter_table();
 
 /// A row's value: a number (booleans are 0 or 1), or for a labelled row the
-/// samples by label value, in key order.
+/// samples by label value, in key order. Not `known`: a gauge the crawl
+/// cannot tell now (the faces show no number, never a 0).
 struct CounterValue {
   double number = 0;
   std::map<std::string, double> by_label;
   bool is_boolean = false;
+  bool known = true;
 };
 CounterValue counter_value(const Counter& row, const CrawlSummary& counters,
                            const CrawlEngine::Gauges& gauges);

@@ -56,6 +56,7 @@ std::string prometheus_text(const CrawlSummary& c, const CrawlEngine::Gauges& g)
     }
     std::string name(row.metric);
     CounterValue value = counter_value(row, c, g);
+    if (!value.known) continue;  // no sample: absent is Prometheus's "unknown"
     if (row.by_label()) {
       for (const auto& [key, count] : value.by_label)
         e.sample(name.c_str(), count, label(std::string(row.label).c_str(), key));
@@ -80,6 +81,8 @@ std::string status_json(const CrawlSummary& c, const CrawlEngine::Gauges& g) {
       for (const auto& [key, count] : value.by_label)
         text += (text.size() > 1 ? "," : "") + json_string(key) + ":" + number(count);
       text += "}";
+    } else if (!value.known) {
+      text = "null";
     } else if (value.is_boolean) {
       text = value.number != 0 ? "true" : "false";
     } else {

@@ -33,6 +33,8 @@ class Source final : public CopySource {
               row[i] = std::monostate{};
             } else if (kind == ColumnKind::kInteger) {
               row[i] = batch.int64(r, column);
+            } else if (kind == ColumnKind::kBoolean) {
+              row[i] = std::int64_t{batch.text(r, column) == "t" ? 1 : 0};
             } else if (kind == ColumnKind::kReal) {
               row[i] = batch.real(r, column);
             } else if (is_bytea(kind)) {

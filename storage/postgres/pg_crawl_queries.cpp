@@ -225,4 +225,57 @@ std::optional<PageView> page_view(const std::string& db, const std::string& url,
   return view;
 }
 
+namespace {
+
+std::optional<std::string> optional_text(const Result& result, int row, int column) {
+  if (result.null(row, column)) return std::nullopt;
+  return text(result, row, column);
+}
+
+std::optional<std::int64_t> optional_int(const Result& result, int row, int column) {
+  if (result.null(row, column)) return std::nullopt;
+  return result.int64(row, column);
+}
+
+}  // namespace
+
+std::optional<UrlState> url_state(const std::string& db, const std::string& url) {
+  Reader reader(db);
+  Result found = reader.conn().exec(
+      "SELECT state, depth, source, found_on, attempts, last_error, fetched_at, next_visit_ms"
+      " FROM url_states WHERE url = $1",
+      {url});
+  if (found.rows() == 0) return std::nullopt;
+  return UrlState{text(found, 0, 0),          optional_int(found, 0, 1), optional_text(found, 0, 2),
+                  optional_text(found, 0, 3), optional_int(found, 0, 4), optional_text(found, 0, 5),
+                  optional_text(found, 0, 6), optional_int(found, 0, 7)};
+}
+
+OriginQueue origin_queue(const std::string& db, const std::string& origin, std::int64_t offset,
+                         int limit) {
+  Reader reader(db);
+  Connection& conn = reader.conn();
+  OriginQueue queue;
+  Result listed = conn.exec(
+      "SELECT url, depth, source FROM urls WHERE state = 'queued' AND origin = $1"
+      " ORDER BY id LIMIT $2 OFFSET $3",
+      {origin, std::to_string(limit), std::to_string(offset)});
+  for (int row = 0; row < listed.rows(); ++row)
+    queue.urls.push_back(
+        {text(listed, row, 0), optional_int(listed, row, 1), optional_text(listed, row, 2)});
+  queue.total =
+      conn.exec("SELECT count(*) FROM urls WHERE state = 'queued' AND origin = $1", {origin})
+          .int64(0, 0);
+  return queue;
+}
+
+std::optional<KeptRobotsTxt> kept_robots_txt(const std::string& db, const std::string& origin) {
+  Reader reader(db);
+  Result found = reader.conn().exec(
+      "SELECT status, http_status, body, fetched_at_ms FROM robots WHERE origin = $1", {origin});
+  if (found.rows() == 0) return std::nullopt;
+  return KeptRobotsTxt{text(found, 0, 0), optional_int(found, 0, 1), optional_text(found, 0, 2),
+                       found.int64(0, 3)};
+}
+
 }  // namespace crawler::storage::pg

@@ -27,6 +27,19 @@ std::optional<PageView> PgCrawlReader::page_view(const std::string& url, int max
   return pg::page_view(uri_, url, max_links);
 }
 
+std::optional<UrlState> PgCrawlReader::url_state(const std::string& url) const {
+  return pg::url_state(uri_, url);
+}
+
+OriginQueue PgCrawlReader::origin_queue(const std::string& origin, std::int64_t offset,
+                                        int limit) const {
+  return pg::origin_queue(uri_, origin, offset, limit);
+}
+
+std::optional<KeptRobotsTxt> PgCrawlReader::kept_robots_txt(const std::string& origin) const {
+  return pg::kept_robots_txt(uri_, origin);
+}
+
 std::int64_t PgCrawlReader::export_count(bool exchanges) const {
   return pg::export_count(uri_, exchanges);
 }

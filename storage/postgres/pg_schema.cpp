@@ -187,6 +187,45 @@ ALTER TABLE hosts ADD COLUMN address text;
 CREATE INDEX hosts_address ON hosts (address) WHERE address IS NOT NULL;
 )sql";
 
+// Version 9: the count of queued URLs, kept by the database as URLs change
+// state, for the console's backlog without a count(*) per look. Each
+// session adds its statements' changes to a row of its own (its backend's
+// pid), so that workers writing at once never wait on one hot row; the
+// count is the sum of the rows (a few: one per session that wrote). A
+// crawler that opens the store folds the rows of sessions gone into row 0.
+// Statement triggers see each statement's rows once, as transition tables.
+constexpr const char* kSchemaV9 = R"sql(
+CREATE TABLE queued_counts (
+  slot  integer PRIMARY KEY,
+  delta bigint NOT NULL
+);
+CREATE FUNCTION crawler_count_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  change bigint := 0;
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    change := change + (SELECT count(*) FROM new_rows WHERE state = 'queued');
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    change := change - (SELECT count(*) FROM old_rows WHERE state = 'queued');
+  END IF;
+  IF change <> 0 THEN
+    INSERT INTO queued_counts(slot, delta) VALUES (pg_backend_pid(), change)
+      ON CONFLICT (slot) DO UPDATE SET delta = queued_counts.delta + excluded.delta;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER urls_queued_insert AFTER INSERT ON urls REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION crawler_count_queued();
+CREATE TRIGGER urls_queued_update AFTER UPDATE ON urls
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION crawler_count_queued();
+CREATE TRIGGER urls_queued_delete AFTER DELETE ON urls REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION crawler_count_queued();
+INSERT INTO queued_counts(slot, delta) SELECT 0, count(*) FROM urls WHERE state = 'queued';
+)sql";
+
 struct Migration {
   int version;
   const char* sql;
@@ -194,7 +233,7 @@ struct Migration {
 };
 constexpr Migration kMigrations[] = {{1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3},
                                      {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6},
-                                     {7, kSchemaV7},         {8, kSchemaV8}};
+                                     {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it

@@ -14,7 +14,7 @@
 
 namespace crawler::storage::pg {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 /// The role `crawler query` reads as: NOLOGIN, granted pg_read_all_data and
 /// nothing else, and granted to the roles that run `query`.

@@ -163,13 +163,23 @@ PgStore::PgStore(const std::string& uri, const StoreOptions& options)
       seen_(uri, kSessionSetup),
       robots_(uri, kSessionSetup),
       due_(uri, kSessionSetup),
-      leases_(uri, kSessionSetup) {
+      leases_(uri, kSessionSetup),
+      polls_(uri, kSessionSetup) {
   pg::migrate(writer_);
   worker_ = std::string(writer_
                             .exec("INSERT INTO workers(name, started_ms, seen_ms) VALUES ($1, " +
                                       kNowMs + ", " + kNowMs + ") RETURNING id",
                                   {worker_name()})
                             .text(0, 0));
+  // The queued count's rows of sessions gone fold into row 0 (schema
+  // version 9), so that the rows stay about as many as live sessions. A
+  // session that starts meanwhile with a gone one's pid waits for this.
+  writer_.exec(
+      "WITH gone AS (DELETE FROM queued_counts WHERE slot <> 0 AND slot NOT IN"
+      " (SELECT pid FROM pg_stat_activity) RETURNING delta)"
+      " INSERT INTO queued_counts(slot, delta) SELECT 0, coalesce(sum(delta), 0) FROM gone"
+      " ON CONFLICT (slot) DO UPDATE SET delta = queued_counts.delta + excluded.delta");
+  refresh_queued_url_count();
 }
 
 std::size_t PgStore::write(std::span<const PageRecord> pages) {
@@ -399,12 +409,12 @@ std::int64_t PgStore::budget_pages(const LeaseRound& round, LeaseGrant& grant) {
   leases_.exec_prepared("SELECT pg_advisory_xact_lock(" + std::to_string(kBudgetLockClass) +
                             ", ($1::bigint % 2147483647)::int)",
                         {run});
-  std::int64_t others =
-      leases_
-          .exec_prepared(
-              "SELECT coalesce(sum(page_budget), 0) FROM workers WHERE run = $1 AND id <> $2",
-              {run, worker_})
-          .int64(0, 0);
+  pg::Result run_workers = leases_.exec_prepared(
+      "SELECT coalesce(sum(page_budget) FILTER (WHERE id <> $2), 0)::bigint,"
+      " coalesce(sum(pages), 0)::bigint FROM workers WHERE run = $1",
+      {run, worker_});
+  std::int64_t others = run_workers.int64(0, 0);
+  grant.run_pages_stored = run_workers.int64(0, 1);
   std::int64_t mine =
       std::max(round.pages_started,
                std::min(round.pages_started + round.pages_wanted, round.max_pages - others));
@@ -700,8 +710,24 @@ std::int64_t PgStore::page_count() {
   return writer_.exec("SELECT count(*) FROM pages").int64(0, 0);
 }
 
+std::optional<std::int64_t> PgStore::queued_url_count() const {
+  std::int64_t count = queued_count_.load();
+  if (count < 0) return std::nullopt;
+  return count;
+}
+
+// The sum of the per-session rows the urls triggers keep (schema version 9).
+void PgStore::refresh_queued_url_count() {
+  std::lock_guard lock(polls_mutex_);
+  std::int64_t count =
+      polls_.exec_prepared("SELECT coalesce(sum(delta), 0)::bigint FROM queued_counts", {})
+          .int64(0, 0);
+  queued_count_.store(std::max<std::int64_t>(0, count));
+}
+
 std::vector<OriginControl> PgStore::origin_controls() {
-  pg::Result rows = writer_.exec(
+  std::lock_guard lock(polls_mutex_);
+  pg::Result rows = polls_.exec(
       "SELECT origin, paused::int, blocked::int, coalesce(delay_ms, -1), changed_at_ms"
       " FROM origin_controls ORDER BY origin");
   std::vector<OriginControl> controls;

@@ -18,6 +18,7 @@
 // stalled past its lease cannot store what the new holder fetches.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ class PgStore final : public CrawlStore {
   std::int64_t page_count() override;
   LeftByEarlierRuns left_by_earlier_runs() override;
   std::vector<OriginControl> origin_controls() override;
+  std::optional<std::int64_t> queued_url_count() const override;
+  void refresh_queued_url_count() override;
 
   std::optional<std::string> queued_origin_after(const std::string& after) override;
   std::vector<QueuedUrl> oldest_queued(const std::string& origin, std::size_t limit) override;
@@ -98,7 +101,10 @@ class PgStore final : public CrawlStore {
   pg::Connection robots_;
   pg::Connection due_;
   pg::Connection leases_;
-  std::string worker_;    // this crawler's id in `workers`
+  std::mutex polls_mutex_;  // the origins' orders and the queued count, polled on the pool
+  pg::Connection polls_;
+  std::atomic<std::int64_t> queued_count_{-1};  // -1: not read yet
+  std::string worker_;                          // this crawler's id in `workers`
   std::int64_t run_ = 0;  // the run whose page budget it shares (leases_ only); 0: not yet known
   std::mutex epochs_mutex_;
   Epochs epochs_;  // the epoch of each origin this worker holds (or held, until released)

@@ -254,4 +254,58 @@ std::optional<PageView> page_view(const std::string& db_path, const std::string&
   return view;
 }
 
+namespace {
+
+std::optional<std::string> optional_text(const Statement& stmt, int column) {
+  if (sqlite3_column_type(stmt.get(), column) == SQLITE_NULL) return std::nullopt;
+  return text(stmt, column);
+}
+
+std::optional<std::int64_t> optional_int(const Statement& stmt, int column) {
+  if (sqlite3_column_type(stmt.get(), column) == SQLITE_NULL) return std::nullopt;
+  return stmt.column_int(column);
+}
+
+}  // namespace
+
+std::optional<UrlState> url_state(const std::string& db_path, const std::string& url) {
+  Database db = open_for_reading(db_path);
+  Statement stmt(db,
+                 "SELECT state, depth, source, found_on, attempts, last_error, fetched_at,"
+                 " next_visit_ms FROM url_states WHERE url = ?1");
+  stmt.bind(1, std::string_view(url));
+  if (!stmt.step()) return std::nullopt;
+  return UrlState{text(stmt, 0),          optional_int(stmt, 1), optional_text(stmt, 2),
+                  optional_text(stmt, 3), optional_int(stmt, 4), optional_text(stmt, 5),
+                  optional_text(stmt, 6), optional_int(stmt, 7)};
+}
+
+OriginQueue origin_queue(const std::string& db_path, const std::string& origin, std::int64_t offset,
+                         int limit) {
+  Database db = open_for_reading(db_path);
+  OriginQueue queue;
+  Statement listed(db,
+                   "SELECT url, depth, source FROM urls WHERE state = 'queued' AND origin = ?1"
+                   " ORDER BY id LIMIT ?2 OFFSET ?3");
+  listed.bind(1, std::string_view(origin)).bind(2, std::int64_t{limit}).bind(3, offset);
+  while (listed.step())
+    queue.urls.push_back({text(listed, 0), optional_int(listed, 1), optional_text(listed, 2)});
+  Statement counted(db, "SELECT count(*) FROM urls WHERE state = 'queued' AND origin = ?1");
+  counted.bind(1, std::string_view(origin));
+  counted.step();
+  queue.total = counted.column_int(0);
+  return queue;
+}
+
+std::optional<KeptRobotsTxt> kept_robots_txt(const std::string& db_path,
+                                             const std::string& origin) {
+  Database db = open_for_reading(db_path);
+  Statement stmt(db,
+                 "SELECT status, http_status, body, fetched_at_ms FROM robots WHERE origin = ?1");
+  stmt.bind(1, std::string_view(origin));
+  if (!stmt.step()) return std::nullopt;
+  return KeptRobotsTxt{text(stmt, 0), optional_int(stmt, 1), optional_text(stmt, 2),
+                       stmt.column_int(3)};
+}
+
 }  // namespace crawler::storage::sqlite

@@ -15,6 +15,10 @@ std::vector<SearchHit> search_pages(const std::string& db, const std::string& qu
                                     const std::string& close);
 CrawlStats crawl_stats(const std::string& db, int top);
 std::optional<PageView> page_view(const std::string& db, const std::string& url, int max_links);
+std::optional<UrlState> url_state(const std::string& db, const std::string& url);
+OriginQueue origin_queue(const std::string& db, const std::string& origin, std::int64_t offset,
+                         int limit);
+std::optional<KeptRobotsTxt> kept_robots_txt(const std::string& db, const std::string& origin);
 std::int64_t export_count(const std::string& db, bool exchanges);
 void for_each_exchange(const std::string& db,
                        const std::function<void(const ExportedExchange&)>& on_exchange);

@@ -24,7 +24,8 @@ class Source final : public CopySource {
         int column = static_cast<int>(i);
         if (sqlite3_column_type(stmt.get(), column) == SQLITE_NULL) {
           row[i] = std::monostate{};
-        } else if (table.columns[i].kind == ColumnKind::kInteger) {
+        } else if (table.columns[i].kind == ColumnKind::kInteger ||
+                   table.columns[i].kind == ColumnKind::kBoolean) {
           row[i] = stmt.column_int(column);
         } else if (table.columns[i].kind == ColumnKind::kReal) {
           row[i] = sqlite3_column_double(stmt.get(), column);

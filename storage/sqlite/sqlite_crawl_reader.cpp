@@ -22,6 +22,19 @@ std::optional<PageView> SqliteCrawlReader::page_view(const std::string& url, int
   return sqlite::page_view(path_, url, max_links);
 }
 
+std::optional<UrlState> SqliteCrawlReader::url_state(const std::string& url) const {
+  return sqlite::url_state(path_, url);
+}
+
+OriginQueue SqliteCrawlReader::origin_queue(const std::string& origin, std::int64_t offset,
+                                            int limit) const {
+  return sqlite::origin_queue(path_, origin, offset, limit);
+}
+
+std::optional<KeptRobotsTxt> SqliteCrawlReader::kept_robots_txt(const std::string& origin) const {
+  return sqlite::kept_robots_txt(path_, origin);
+}
+
 std::int64_t SqliteCrawlReader::export_count(bool exchanges) const {
   return sqlite::export_count(path_, exchanges);
 }

@@ -21,6 +21,10 @@ class SqliteCrawlReader final : public CrawlReader {
                                 const std::string& close) const override;
   CrawlStats stats(int top) const override;
   std::optional<PageView> page_view(const std::string& url, int max_links) const override;
+  std::optional<UrlState> url_state(const std::string& url) const override;
+  OriginQueue origin_queue(const std::string& origin, std::int64_t offset,
+                           int limit) const override;
+  std::optional<KeptRobotsTxt> kept_robots_txt(const std::string& origin) const override;
   std::int64_t export_count(bool exchanges) const override;
   void for_each_page(const std::function<void(const ExportedPage&)>& on_page) const override;
   void for_each_exchange(

@@ -432,6 +432,7 @@ async function main(browser) {
                  'the page view\'s fetched at');
     assert.equal(await page.locator(testid('page-original')).getAttribute('href'), tricky);
     assert.match(await page.locator(testid('page-text')).textContent(), /zanzibarquux/);
+    assert.equal(await page.locator(testid('page-sections')).isVisible(), true);
     await assertNothingInjected(page);
     await shoot(page, 'page');
   }, page);
@@ -681,6 +682,26 @@ async function main(browser) {
     await page.locator(testid('seeds-result'), {hasText: /nothing to add/i}).waitFor({timeout: 3000});
   }, page);
 
+  await step('a count the crawl cannot tell shows as unknown, not 0', async () => {
+    // The overview as a database that keeps no count of its queued URLs answers it: null.
+    const overviewPath = (url) => new URL(url).pathname === '/api/overview';
+    await page.route(overviewPath, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const counter of body.counters || []) if (counter.key === 'queued_stored') counter.value = null;
+      if (body.gauges) body.gauges.queued_stored = null;
+      await route.fulfill({response, json: body});
+    });
+    try {
+      await page.goto(consoleBase + '/#/overview');
+      const shown = page.locator(`${testid('gauge-queued-stored')}[data-value="null"]`);
+      await shown.waitFor({timeout: 6000});
+      assert.equal(await shown.textContent(), 'unknown');
+    } finally {
+      await page.unroute(overviewPath);
+    }
+  }, page);
+
   // The page polls every 2 s: close it first, or a poll that meets the stopped
   // server logs ERR_CONNECTION_REFUSED as a console error.
   await context.close();
@@ -696,7 +717,7 @@ async function main(browser) {
 async function tokenSteps(browser, site) {
   const token = 'console-test-token-' + process.pid;
   const {serve, address} = await startServe('serve-token', path.join(out, 'console-token.db'), [`${site}/site/31/0`],
-    ['--console-token', token, '--console-token-reads', '--max-depth', '3']);
+    ['--console-token', token, '--console-token-reads', '--max-depth', '3', '--max-pages', '100']);
   consoleBase = address;
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
   const page = await context.newPage();
@@ -724,6 +745,14 @@ async function tokenSteps(browser, site) {
     await page.locator(testid('total-pages') + '[data-value]').waitFor();
     // 31 pages and nothing more to fetch: done, not running.
     await page.locator(`${testid('crawl-state')}[data-value="done"]`).waitFor({timeout: 30000});
+    // --max-pages bounds the crawl: the overview shows pages stored of the bound.
+    const {totals: doneTotals} = await getJson('/api/overview', {Authorization: `Bearer ${token}`});
+    await waitFor('the progress to show every page stored', async () =>
+      (await page.locator(testid('progress')).getAttribute('data-stored')) === String(doneTotals.pages), 6000);
+    assert.equal(await page.locator(testid('progress')).isVisible(), true);
+    assert.equal(await page.locator(testid('progress')).getAttribute('data-bound'), '100');
+    assert.match(await page.locator(testid('progress-text')).textContent(),
+                 new RegExp(`^${doneTotals.pages} of 100 pages stored \\(${doneTotals.pages} %\\)$`));
     await shoot(page, 'done');
     // --max-depth 3 skips the tree's fourth level: the errors view gives
     // examples, and a skipped URL's view names the step and the reason.
@@ -738,6 +767,12 @@ async function tokenSteps(browser, site) {
     assert.match(await page.locator(testid('url-skip-reason')).textContent(), /^too_deep: deeper than --max-depth$/);
     assert.equal(await page.locator(testid('url-depth')).textContent(), '4');
     assert.match(await page.locator(testid('page-title')).textContent(), /No stored page for/);
+    // Only what is known: no empty rows, none of a stored page's sections.
+    const shownValues = await page.locator(`${testid('page-fields')} dd`).allTextContents();
+    assert.ok(shownValues.length >= 3, `too few rows: ${shownValues}`);
+    for (const value of shownValues) assert.ok(value !== '' && value !== '–' && value !== 'unknown', `an empty row: ${shownValues}`);
+    assert.equal(await page.locator(testid('page-sections')).isVisible(), false, 'a stored page\'s sections shown');
+    assert.equal(await page.locator(testid('links-in')).isVisible(), false);
     assert.ok(skippedUrl.startsWith(site), skippedUrl);
     await shoot(page, 'skipped-url');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('crawler.console.token')), token);

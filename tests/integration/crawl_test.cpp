@@ -190,6 +190,33 @@ TEST_F(CrawlTest, ThePageLimitHolds) {
   EXPECT_EQ(requests_for(server, "/site/").size(), 25u);
 }
 
+// A bounded crawl's progress is its stored pages of --max-pages, for the
+// console; a crawl without a bound has none.
+TEST_F(CrawlTest, ABoundedCrawlsProgressIsItsStoredPagesOfTheBound) {
+  TestServer server;
+  storage::SqliteStore store(options_.db_path);
+  async::Loop loop;
+  {
+    options_.max_pages = 7;
+    CrawlEngine engine(loop, options_, store);
+    auto before = engine.progress();
+    ASSERT_TRUE(before.has_value());
+    EXPECT_EQ(before->stored, 0u);
+    async::run_until_done(loop, engine.run({server.url("/site/30/0")}));
+    auto progress = engine.progress();
+    ASSERT_TRUE(progress.has_value());
+    EXPECT_EQ(progress->stored, 7u);
+    EXPECT_EQ(progress->bound, 7u);
+    EXPECT_FALSE(progress->fleet);
+  }
+  {
+    options_.max_pages.reset();
+    CrawlEngine engine(loop, options_, store);
+    EXPECT_FALSE(engine.progress().has_value());
+  }
+  EXPECT_EQ(loop.close(), 0);
+}
+
 TEST_F(CrawlTest, ThePerHostCapHolds) {
   TestServer server;
   std::vector<std::string> seeds;

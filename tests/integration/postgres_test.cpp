@@ -11,11 +11,19 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <sstream>
 #include <thread>
 
+#include "crawler/async/timer.hpp"
+#include "crawler/base/unix_time.hpp"
 #include "crawler/commands/commands.hpp"
+#include "crawler/engine/crawl_engine.hpp"
+#include "crawler/service/console_api.hpp"
+#include "crawler/service/console_history.hpp"
+#include "crawler/service/console_origin_api.hpp"
+#include "parsers/url.hpp"
 #include "storage/crawl_store.hpp"
 #include "storage/postgres/pg.hpp"
 #include "storage/postgres/pg_schema.hpp"
@@ -342,6 +350,79 @@ TEST_F(PostgresTest, OneSetOfReaderCallsAnswersTheSameOnEitherBackend) {
   EXPECT_THAT(in_postgres, ::testing::Contains(::testing::HasSubstr("/site/30/17")));  // search
 }
 
+// The console's reads of one URL and one origin (url_state, origin_queue,
+// kept_robots_txt, behind /api/url and /api/origin) are parameterised
+// statements that answer the same on either backend: for a stored URL, a
+// queued one, one whose path holds a quote and a backslash, and one the
+// crawl does not know.
+TEST_F(PostgresTest, TheConsolesReadsOfAUrlAndAnOriginAnswerTheSameOnEitherBackend) {
+  TestServer server;
+  write_seeds({server.url("/site/30/0")});
+  options_.max_pages = 4;
+  std::string postgres = options_.db_path;
+  std::string origin(parsers::normalized_origin(server.url("/")));
+  const std::string odd = "http://q.test/it's\\'--";
+  auto answers = [&](const std::string& db) {
+    options_.db_path = db;
+    EXPECT_EQ(run_crawl_command(options_), kExitOk);
+    storage::open_crawl_store(db, {})->queue({odd}, 2, storage::QueueSource::kLink);
+    auto read = reader(db);
+    std::vector<std::string> out;
+    auto add = [&out](const auto& value) { out.push_back(::testing::PrintToString(value)); };
+    for (const std::string& url : {server.url("/site/30/0"), server.url("/site/30/4"), odd,
+                                   std::string("http://q.test/never")}) {
+      auto state = read->url_state(url);
+      add(state.has_value());
+      if (!state) continue;
+      add(std::vector<std::string>{
+          state->state, state->source.value_or("NULL"), state->found_on.value_or("NULL"),
+          state->last_error.value_or("NULL"), state->fetched_at ? "fetched" : "NULL"});
+      add(std::vector<std::int64_t>{state->depth.value_or(-1), state->attempts.value_or(-1)});
+    }
+    storage::OriginQueue first = read->origin_queue(origin, 0, 3);
+    storage::OriginQueue rest = read->origin_queue(origin, 2, 100);
+    add(first.total);
+    add(rest.total);
+    std::vector<std::string> urls;
+    for (const auto* queue : {&first, &rest})
+      for (const auto& entry : queue->urls)
+        urls.push_back(entry.url + " " + std::to_string(entry.depth.value_or(-1)) + " " +
+                       entry.source.value_or("NULL"));
+    add(urls);
+    add(read->origin_queue("http://q.test", 0, 10).urls.size());
+    auto robots = read->kept_robots_txt(origin);
+    add(robots.has_value());
+    if (robots)
+      add(std::vector<std::string>{robots->status,
+                                   std::to_string(robots->http_status.value_or(-1))});
+    add(read->kept_robots_txt("http://q.test").has_value());
+    // As the console's API sends them.
+    out.push_back(nlohmann::json::parse(url_stored_json(*read, odd)).dump());
+    out.push_back(nlohmann::json::parse(url_stored_json(*read, "http://q.test/never")).dump());
+    auto stored = nlohmann::json::parse(origin_stored_json(*read, origin, 1, 2));
+    out.push_back(stored["queued"].dump() + " " + stored["queued_total"].dump() + " " +
+                  stored["robots_txt"]["status"].dump());
+    return out;
+  };
+  auto in_sqlite = answers(sqlite_path_);
+  auto in_postgres = answers(postgres);
+  EXPECT_EQ(in_postgres, in_sqlite);
+  ASSERT_GE(in_sqlite.size(), 10u);
+  EXPECT_EQ(in_sqlite[0], "true");  // the seed: stored
+  EXPECT_THAT(in_sqlite[1],
+              ::testing::StartsWith("{ \"done\", \"seed\", \"NULL\", \"NULL\", \"fetched\" }"));
+  EXPECT_THAT(in_sqlite,
+              ::testing::Contains(
+                  "{ \"queued\", \"link\", \"NULL\", \"NULL\", \"NULL\" }"));  // the odd URL
+  EXPECT_THAT(in_sqlite, ::testing::Contains("{ 2, -1 }"));
+  // A queued page of the tree (its children are 2k+1 and 2k+2): found on its parent.
+  EXPECT_THAT(in_sqlite,
+              ::testing::Contains("{ \"queued\", \"link\", \"" + server.url("/site/30/1") +
+                                  "\", \"NULL\", \"NULL\" }"));
+  EXPECT_THAT(in_sqlite, ::testing::Contains("{\"stored\":null}"));
+  EXPECT_THAT(in_sqlite, ::testing::Contains(::testing::HasSubstr("\"state\":\"queued\"")));
+}
+
 // A crawl begun on SQLite moves to PostgreSQL with its frontier, resumes
 // there fetching nothing twice, and comes back whole; a target that holds a
 // crawl is refused and left alone.
@@ -379,6 +460,176 @@ TEST_F(PostgresTest, CopyMovesACrawlBothWaysAndTheCopyResumes) {
   EXPECT_EQ(scalar("SELECT count(*) FROM responses"), "120");
   ExportOptions warc{"warc", (dir_ / "back.warc").string()};
   EXPECT_EQ(run_export_command(*reader(back), warc), kExitOk);
+}
+
+// The database counts its queued URLs as they change, whoever changes them:
+// two crawlers' writers at once, or a statement of the operator's. Read as a
+// sum of a few rows, not a count of URLs; a store opened again folds the
+// rows of sessions gone and keeps the count.
+TEST_F(PostgresTest, TheDatabaseKeepsCountOfItsQueuedUrlsForEveryWriter) {
+  auto first = storage::open_crawl_store(options_.db_path, {});
+  EXPECT_EQ(first->queued_url_count(), 0);
+  auto second = storage::open_crawl_store(options_.db_path, {});
+  first->queue({"http://a.test/1", "http://a.test/2", "http://a.test/3"}, 0);
+  second->queue({"http://b.test/1", "http://b.test/2", "http://a.test/1"}, 0);  // one known
+  first->refresh_queued_url_count();
+  EXPECT_EQ(first->queued_url_count(), 5);
+  storage::pg::Connection conn(options_.db_path);
+  conn.exec("UPDATE urls SET state = 'done' WHERE url IN ('http://a.test/1', 'http://b.test/2')");
+  conn.exec("DELETE FROM urls WHERE url = 'http://a.test/3'");
+  second->refresh_queued_url_count();
+  EXPECT_EQ(second->queued_url_count(), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM urls WHERE state = 'queued'"), "2");
+  // A row per session that wrote, besides row 0: never one row for all.
+  EXPECT_EQ(scalar("SELECT count(*) FROM queued_counts WHERE slot <> 0 AND delta <> 0"), "3");
+
+  first.reset();
+  second.reset();
+  // Their sessions end (the server's backends go soon after): only the
+  // test's own, which wrote too, stays.
+  for (int i = 0; i < 500; ++i) {
+    if (conn.exec("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND pid IN"
+                  " (SELECT slot FROM queued_counts)")
+            .int64(0, 0) == 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto again = storage::open_crawl_store(options_.db_path, {});
+  EXPECT_EQ(again->queued_url_count(), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM queued_counts WHERE slot <> 0"), "1");
+}
+
+// A bounded crawl on PostgreSQL counts its progress over the fleet: the pages
+// the run's crawlers stored, of --max-pages; the console's overview says so.
+TEST_F(PostgresTest, ABoundedCrawlsProgressIsTheFleetsStoredPagesOfTheBound) {
+  TestServer server;
+  options_.max_pages = 5;
+  auto store = storage::open_crawl_store(options_.db_path, {});
+  async::Loop loop;
+  {
+    CrawlEngine engine(loop, options_, *store);
+    ConsoleHistory history(loop.get(), engine);
+    store->queue({server.url("/site/20/0")}, 0);  // as `crawl` queues its seeds
+    async::run_until_done(loop, engine.run({server.url("/site/20/0")}));
+    // Queued by another crawler meanwhile: the backlog, read as the fleet
+    // poller reads it every few seconds.
+    storage::pg::Connection conn(options_.db_path);
+    conn.exec(
+        "INSERT INTO urls(url, state, origin) VALUES ('http://x.test/1', 'queued',"
+        " 'http://x.test'), ('http://x.test/2', 'queued', 'http://x.test')");
+    store->refresh_queued_url_count();
+    EXPECT_EQ(scalar("SELECT count(*) FROM pages"), "5");
+    auto progress = engine.progress();
+    ASSERT_TRUE(progress.has_value());
+    EXPECT_EQ(progress->stored, 5u);
+    EXPECT_EQ(progress->bound, 5u);
+    EXPECT_TRUE(progress->fleet);
+    auto overview = nlohmann::json::parse(overview_json(engine, history, std::nullopt));
+    EXPECT_EQ(overview["progress"]["stored"], 5);
+    EXPECT_EQ(overview["progress"]["bound"], 5);
+    EXPECT_EQ(overview["progress"]["fleet"], true);
+    // And the database's backlog: what is queued, not 0.
+    EXPECT_EQ(overview["gauges"]["queued_stored"].dump(),
+              scalar("SELECT count(*) FROM urls WHERE state = 'queued'"));
+    EXPECT_GE(overview["gauges"]["queued_stored"], 2);
+  }
+  EXPECT_EQ(loop.close(), 0);
+}
+
+// Another crawler's console gave an order for an origin (written to the
+// shared table): a running crawler applies it within seconds, and an order
+// older than the one it holds does not undo it. Its count of the database's
+// queued URLs follows what others queue too.
+TEST_F(PostgresTest, AnOrderGivenToAnotherCrawlerOfTheFleetIsAppliedWithinSeconds) {
+  TestServer server;
+  std::string origin(parsers::normalized_origin(server.url("/")));
+  auto store = storage::open_crawl_store(options_.db_path, {});
+  storage::pg::Connection conn(options_.db_path);
+  auto order = [&](bool paused, std::int64_t at_ms) {
+    conn.exec(
+        "INSERT INTO origin_controls(origin, paused, blocked, delay_ms, changed_at_ms)"
+        " VALUES ($1, $2, false, 700, $3) ON CONFLICT (origin) DO UPDATE SET"
+        " paused = excluded.paused, delay_ms = excluded.delay_ms,"
+        " changed_at_ms = excluded.changed_at_ms",
+        {origin, std::string(paused ? "true" : "false"), std::to_string(at_ms)});
+  };
+  async::Loop loop;
+  std::vector<std::string> seen;  // what the engine held, at each step
+  {
+    CrawlEngine engine(loop, options_, *store);
+    engine.keep_running(true);
+    store->queue({server.url("/site/3/0")}, 0);
+    auto held = [&] { return engine.origin_controls().held(origin); };
+    int step = 0;
+    auto started = std::chrono::steady_clock::now();
+    async::Timer look(loop.get(), [&] {
+      auto waited = std::chrono::steady_clock::now() - started;
+      if (step == 0) {
+        order(true, unix_ms_now());
+        // Queued by another crawler, for an origin no one leases: never fetched here.
+        conn.exec(
+            "INSERT INTO urls(url, state, origin) VALUES ('http://x.test/1', 'queued',"
+            " 'http://x.test'), ('http://x.test/2', 'queued', 'http://x.test')");
+        step = 1;
+      } else if (step == 1 && held()) {
+        seen.push_back("paused");
+        EXPECT_EQ(engine.origin_controls().delay(origin), Millis(700));
+        order(false, 1);  // older than the order held: not applied
+        step = 2;
+        started = std::chrono::steady_clock::now();
+      } else if (step == 2 && waited > 2 * FleetPoller::kEvery) {
+        seen.push_back(held() ? "still paused" : "resumed by an older order");
+        order(false, unix_ms_now() + 1);
+        step = 3;
+      } else if (step == 3 && !held()) {
+        seen.push_back("resumed");
+        step = 4;
+      } else if (step == 4 && engine.gauges().queued_stored == 2u &&
+                 conn.exec("SELECT count(*) FROM urls WHERE state = 'queued'").int64(0, 0) == 2) {
+        seen.push_back("counted");
+        step = 5;
+      }
+      if (step == 5 || waited > std::chrono::seconds(20)) engine.stop();
+    });
+    look.start(std::chrono::milliseconds(50), std::chrono::milliseconds(50));
+    async::run_until_done(loop, engine.run({server.url("/site/3/0")}));
+  }
+  EXPECT_EQ(loop.close(), 0);
+  EXPECT_EQ(seen, (std::vector<std::string>{"paused", "still paused", "resumed", "counted"}));
+}
+
+// The operator's orders for origins travel with a copy, both ways.
+TEST_F(PostgresTest, CopyKeepsTheOperatorsOriginOrders) {
+  std::string postgres = options_.db_path;
+  {
+    auto store = storage::open_crawl_store(sqlite_path_, {});
+    store->queue({"http://a.test/", "http://b.test/"}, 0);
+    storage::PageRecord order;
+    order.queue_only = true;
+    order.control = storage::OriginControl{"http://a.test", true, false, 1500, 1000};
+    store->write(std::span(&order, 1));
+    order.control = storage::OriginControl{"http://b.test", false, true, -1, 2000};
+    store->write(std::span(&order, 1));
+  }
+  auto expect_orders = [](const std::vector<storage::OriginControl>& orders) {
+    ASSERT_EQ(orders.size(), 2u);
+    EXPECT_EQ(orders[0].origin, "http://a.test");
+    EXPECT_TRUE(orders[0].paused);
+    EXPECT_FALSE(orders[0].blocked);
+    EXPECT_EQ(orders[0].delay_ms, 1500);
+    EXPECT_EQ(orders[0].changed_at_ms, 1000);
+    EXPECT_EQ(orders[1].origin, "http://b.test");
+    EXPECT_FALSE(orders[1].paused);
+    EXPECT_TRUE(orders[1].blocked);
+    EXPECT_EQ(orders[1].delay_ms, -1);
+    EXPECT_EQ(orders[1].changed_at_ms, 2000);
+  };
+  ASSERT_EQ(run_copy_command(*reader(sqlite_path_), postgres), kExitOk);
+  expect_orders(storage::open_crawl_store(postgres, {})->origin_controls());
+
+  std::string back = (dir_ / "back.db").string();
+  ASSERT_EQ(run_copy_command(*reader(postgres), back), kExitOk);
+  expect_orders(storage::open_crawl_store(back, {})->origin_controls());
 }
 
 // No message shows a password (trust authentication accepts any).
@@ -467,6 +718,10 @@ TEST_F(PostgresTest, SchemaVersion4KeepsAVersion3CrawlAndComparesUrlsAsBytes) {
   EXPECT_EQ(conn.exec("SELECT count(*) FROM urls").int64(0, 0), 3);
   // Version 7 adds the server address of each page; older pages have none.
   EXPECT_EQ(conn.exec("SELECT count(*) FROM pages WHERE address IS NULL").int64(0, 0), 1);
+  // Version 9 counts the queued URLs it finds, and keeps the count after.
+  EXPECT_EQ(conn.exec("SELECT sum(delta)::bigint FROM queued_counts").int64(0, 0), 1);
+  conn.exec("UPDATE urls SET state = 'queued' WHERE url = 'http://h/a'");
+  EXPECT_EQ(conn.exec("SELECT sum(delta)::bigint FROM queued_counts").int64(0, 0), 2);
 }
 
 // An operator's order for an origin is kept, the newest replacing the

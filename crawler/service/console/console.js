@@ -336,14 +336,15 @@ function updateBars(chart, counts) {
 }
 
 // Fills a <dl> with label / value pairs; each value carries its raw number in
-// data-value and a data-testid of PREFIX-KEY, for tests and scripts.
-function fillNumbers(list, prefix, rows) {
+// data-value and a data-testid of PREFIX-KEY, for tests and scripts. A value
+// that is null shows as `missing`.
+function fillNumbers(list, prefix, rows, missing = '–') {
   list.replaceChildren();
   for (const [key, label, format, value, help] of rows) {
     const term = element('dt', label);
     if (help) term.title = String(help);
     let shown = format ? format(value) : value;
-    if (value === null || value === undefined) shown = '–';
+    if (value === null || value === undefined) shown = missing;
     else if (typeof value === 'boolean') shown = value ? 'yes' : 'no';
     const definition = element('dd', shown, `${prefix}-${String(key).replaceAll('_', '-')}`);
     definition.dataset.value = String(value);
@@ -393,11 +394,13 @@ async function pollOverview() {
   appendSeries(data.series, data.now);
   updateCharts();
   const counters = Array.isArray(data.counters) ? data.counters : [];
+  // A counter the crawl cannot tell (null: a database that keeps no count
+  // of its queued URLs) is "unknown", never a 0.
   for (const [group, listId, prefix] of kCounterLists) {
     fillNumbers(document.getElementById(listId), prefix, counters
       .filter((counter) => counter.group === group)
       .map((counter) => [counter.key, counter.title, kUnitFormats[counter.unit] ?? formatCount,
-                         counter.value, counter.help]));
+                         counter.value, counter.help]), 'unknown');
   }
   const classes = data.status_classes || {};
   const errors = data.errors || {};
@@ -407,7 +410,27 @@ async function pollOverview() {
               Object.entries(errors).map(([key, n]) => [key, key, formatCount, n]));
   updateBars(charts.statusClasses, classes);
   updateBars(charts.errorKinds, errors);
+  showProgress(data.progress);
   showAnswerState(data);
+}
+
+// A bounded crawl (--max-pages): pages stored of the bound, the fleet's
+// when crawlers share the database. Hidden when the crawl has no bound.
+function showProgress(progress) {
+  const box = document.getElementById('progress');
+  const valid = progress && Number.isFinite(progress.stored) && Number.isFinite(progress.bound) &&
+                progress.bound > 0;
+  box.hidden = !valid;
+  if (!valid) return;
+  const bar = document.getElementById('progress-bar');
+  bar.max = progress.bound;
+  bar.value = Math.min(progress.stored, progress.bound);
+  const percent = Math.floor((100 * Math.min(progress.stored, progress.bound)) / progress.bound);
+  const text = document.getElementById('progress-text');
+  text.textContent = `${formatCount(progress.stored)} of ${formatCount(progress.bound)} pages` +
+                     ` stored (${percent} %)${progress.fleet ? ', by the fleet' : ''}`;
+  box.dataset.stored = String(progress.stored);
+  box.dataset.bound = String(progress.bound);
 }
 
 // ---- Hosts ---------------------------------------------------------------------
@@ -796,10 +819,12 @@ function skipText(reason) {
 }
 
 // A URL the crawl has not stored: what it knows of it (queued, linked,
-// skipped, refused, waiting), from memory and the database.
+// skipped, refused, waiting), from memory and the database. Only what is
+// known is shown: no empty rows, and none of a stored page's sections.
 function showUrlState(url, data) {
   const title = document.getElementById('page-title');
   title.replaceChildren('No stored page for ', webText('bdi', url));
+  showPageSections(false);
   const stored = data.stored || {};
   const skip = data.skipped;
   let state = stored.state || (skip ? 'skipped' : data.seen === 'yes' ? 'known this run' : 'unknown to the crawl');
@@ -815,10 +840,15 @@ function showUrlState(url, data) {
     ['skip-reason', 'Why', null, skip ? skipText(skip.reason) : null],
     ['skipped-at', 'Skipped at', formatTime, skip ? skip.at : null],
     ['origin-order', 'Its origin', null, data.origin_order ? orderText(data.origin_order) : null],
-  ]);
+  ].filter((row) => row[3] !== null && row[3] !== undefined && row[3] !== ''));
   for (const value of document.querySelectorAll('#page-fields dd')) fromWeb(value);
   const foundOn = document.querySelector('[data-testid="url-found-on"]');
   if (foundOn && stored.found_on) foundOn.replaceChildren(pageLink(String(stored.found_on)));
+}
+
+// A stored page's sections (text, headers, redirects, links), shown only for one.
+function showPageSections(on) {
+  for (const section of document.querySelectorAll('[data-page-section]')) section.hidden = !on;
 }
 
 async function showPage(params, isCurrent) {
@@ -831,6 +861,7 @@ async function showPage(params, isCurrent) {
                     'links-out-count', 'links-in-count']) {
     document.getElementById(id).replaceChildren();
   }
+  showPageSections(false);
   const original = document.getElementById('page-original');
   original.hidden = true;
   original.removeAttribute('href');
@@ -852,6 +883,7 @@ async function showPage(params, isCurrent) {
     return;
   }
   if (!isCurrent()) return;
+  showPageSections(true);
   title.replaceChildren(page.title ? webText('bdi', page.title) : '(no title)');
   const href = originalHref(page.final_url || page.url);
   if (href) {

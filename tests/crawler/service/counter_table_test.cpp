@@ -189,6 +189,30 @@ TEST(CounterTableTest, MetricsShowEveryRowAndNothingElse) {
   for (const auto& [name, kind] : types) EXPECT_TRUE(families.contains(name)) << name;
 }
 
+// A gauge the crawl cannot tell (a store that keeps no count of its queued
+// URLs) is unknown on every face, never a 0: no Prometheus sample, null in
+// /status and in the console API (which the page shows as "unknown").
+TEST(CounterTableTest, AGaugeTheCrawlCannotTellIsUnknownNotZero) {
+  Filled f = filled();
+  f.gauges.queued_stored.reset();
+  std::string text = prometheus_text(f.counters, f.gauges);
+  EXPECT_THAT(text, ::testing::HasSubstr("# TYPE crawler_frontier_queued_stored gauge"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("\ncrawler_frontier_queued_stored ")));
+  EXPECT_TRUE(json::parse(status_json(f.counters, f.gauges))["queued_stored"].is_null());
+  json console = json::parse(counters_json(f.counters, f.gauges));
+  EXPECT_TRUE(console["gauges"]["queued_stored"].is_null());
+  for (const json& entry : console["counters"]) {
+    if (entry["key"] == "queued_stored") {
+      EXPECT_TRUE(entry["value"].is_null());
+    }
+  }
+
+  f.gauges.queued_stored = 0;  // known, and empty: a number
+  EXPECT_THAT(prometheus_text(f.counters, f.gauges),
+              ::testing::HasSubstr("\ncrawler_frontier_queued_stored 0\n"));
+  EXPECT_EQ(json::parse(counters_json(f.counters, f.gauges))["gauges"]["queued_stored"], 0);
+}
+
 // ---- /status ------------------------------------------------------------------
 
 TEST(CounterTableTest, StatusShowsEveryRowAndNothingElse) {
@@ -261,8 +285,8 @@ TEST(CounterTableTest, ConsoleApiShowsEveryRowAndNothingElse) {
   }
 }
 
-// /api/overview is those counters, the paused state and the series: no
-// counter rendered by hand beside them.
+// /api/overview is those counters, the state, a bounded crawl's progress
+// and the series: no counter rendered by hand beside them.
 TEST(CounterTableTest, OverviewHoldsTheTablesCountersAndNoOthers) {
   auto dir =
       std::filesystem::temp_directory_path() / ("counter_table_test_" + std::to_string(::getpid()));
@@ -276,12 +300,12 @@ TEST(CounterTableTest, OverviewHoldsTheTablesCountersAndNoOthers) {
     ConsoleHistory history(loop.get(), engine);
     json overview = json::parse(overview_json(engine, history, std::nullopt));
     json counters = json::parse(counters_json(engine.counters(), engine.gauges()));
-    std::set<std::string> known = {"now", "state", "next_due", "paused", "series"};
+    std::set<std::string> known = {"now", "state", "next_due", "paused", "progress", "series"};
     for (const auto& [key, value] : counters.items()) known.insert(key);
     for (const auto& [key, value] : overview.items()) {
       EXPECT_TRUE(known.contains(key)) << key;
       if (key == "counters" || key == "now" || key == "state" || key == "next_due" ||
-          key == "paused" || key == "series")
+          key == "paused" || key == "progress" || key == "series")
         continue;
       // Same keys (values may move on between the two calls: uptime).
       std::set<std::string> a, b;
