@@ -152,16 +152,17 @@ async::Task<void> LeaseRounds::keep() {
 
 void LeaseRounds::take_grant(const storage::LeaseRound& round, const storage::LeaseGrant& grant,
                              TimePoint asked_at) {
+  // First: an origin given up for its address was not renewed, and is no lost lease.
+  take_addresses(round, grant);
   for (const std::string& origin : grant.renewed) leases_.granted(origin, asked_at);
   // A renewal refused: this crawler stalled past its lease and another took the origin over.
   std::unordered_set<std::string_view> renewed(grant.renewed.begin(), grant.renewed.end());
   for (const std::string& origin : round.renew) {
-    if (renewed.contains(origin)) continue;
+    if (renewed.contains(origin) || !leases_.held(origin)) continue;
     log::warning("lost the lease of " + origin + " to another crawler; its URLs are left to it");
     leases_.forget(origin);
     drop_host(origin);
   }
-  take_addresses(round, grant);
   for (const std::string& origin : grant.claimed) {
     log::debug("leased " + origin);
     leases_.granted(origin, asked_at);
@@ -186,7 +187,7 @@ void LeaseRounds::take_addresses(const storage::LeaseRound& round,
                                  const storage::LeaseGrant& grant) {
   std::unordered_set<std::string_view> yielded(grant.yielded.begin(), grant.yielded.end());
   for (const auto& [origin, address] : round.addresses) {
-    if (!leases_.held(origin)) continue;  // lost in this round
+    if (!leases_.held(origin)) continue;  // gone since it was asked
     if (yielded.contains(origin)) {
       log::debug("leaving " + origin + " to the crawler that serves " + address);
       leases_.forget(origin);
