@@ -380,7 +380,10 @@ async function main(browser) {
     await page.locator(testid('sort-fetched')).click();
     await sorted;
     assert.equal(await page.evaluate(() => location.hash), '#/hosts?sort=fetched');
-    assert.equal(await page.locator('th[aria-sort]').textContent(), 'Fetched');
+    // The request is out; the sorted table comes with its answer.
+    await waitFor('the clicked column to be the sorted one',
+                  async () => (await page.locator('th[aria-sort]').textContent()) === 'Fetched',
+                  5000, 100);
     await waitFor('the tab title to name the state and the view',
                   async () => (await page.title()) === 'crawler — running — Hosts', 5000, 100);
     const row = page.locator(testid('hosts-table') + ' tbody tr', {hasText: origin}).first();
