@@ -233,7 +233,7 @@ struct Migration {
 };
 constexpr Migration kMigrations[] = {{1, kSchemaV1, kViews}, {2, kSchemaV2}, {3, kSchemaV3},
                                      {4, kSchemaV4, kViews}, {5, kSchemaV5}, {6, kSchemaV6},
-                                     {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}};
+                                     {7, kSchemaV7},         {8, kSchemaV8}, {9, kSchemaV9}};
 
 // One statement, so that two clusters' first crawls racing to create the
 // role (roles are cluster-wide; the advisory lock is per database) settle it
