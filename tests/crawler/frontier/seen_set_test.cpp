@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -39,6 +40,22 @@ TEST(SeenSet, CostsAFewBytesPerUrl) {
   SeenSet seen;
   for (int i = 0; i < 100'000; ++i) seen.insert("http://example.com/page/" + std::to_string(i));
   EXPECT_LE(seen.memory_bytes() / seen.size(), 24u);
+}
+
+// A doubling copies one part of the set, never the whole of it: no insert
+// grows the memory by more than a sixteenth (the whole table doubled at once
+// before, holding its old half beside it).
+TEST(SeenSet, GrowsAPartAtATime) {
+  SeenSet seen;
+  std::size_t largest_step = 0;
+  for (int i = 0; i < 300'000; ++i) {
+    std::size_t before = seen.memory_bytes();
+    seen.insert("http://example.com/page/" + std::to_string(i));
+    std::size_t step = seen.memory_bytes() - before;
+    if (before >= 1024 * 1024) largest_step = std::max(largest_step, step * 16 / before);
+  }
+  EXPECT_TRUE(seen.exact());
+  EXPECT_EQ(largest_step, 0u);
 }
 
 TEST(SeenSet, AtItsCapItBecomesAFilterWithoutFalseNegatives) {
