@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "crawler/async/origin_connections.hpp"
 #include "crawler/async/uv_handle.hpp"
 
 namespace crawler::async {
@@ -66,6 +67,8 @@ class CurlMulti {
 
   /// The share handle every easy handle should join (DNS cache, TLS sessions).
   CURLSH* share() const { return share_; }
+  /// Connections and transfers in flight per origin on this handle.
+  OriginConnections& origins() { return origins_; }
 
  private:
   struct PollSlot {
@@ -85,6 +88,7 @@ class CurlMulti {
   void finish(Transfer* transfer, CURLcode result);
 
   uv_loop_t* loop_;
+  OriginConnections origins_;  // before multi_: its cleanup closes connections into it
   CURLM* multi_ = nullptr;
   CURLSH* share_ = nullptr;
   UvHandle<uv_timer_t> timer_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "crawler/async/origin_connections.hpp"
 #include "parsers/ascii.hpp"
 
 namespace crawler::async {
@@ -39,6 +40,7 @@ struct Sink {
   FetchResult* result;
   std::size_t cap;
   const ConnectCheck* connect_check;
+  OriginConnections::Tally* origin = nullptr;  // counts the sockets opened
   bool capped = false;
   bool keep_raw = false;
   bool head_too_large = false;
@@ -67,7 +69,9 @@ curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* a
   } catch (...) {
     return CURL_SOCKET_BAD;
   }
-  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  curl_socket_t fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd != CURL_SOCKET_BAD && sink->origin) OriginConnections::opened(sink->origin);
+  return fd;
 }
 
 // CURLOPT_DEBUGFUNCTION, set only with keep_raw: collects the request head.
@@ -309,6 +313,15 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     result.error_message = "curl_easy_init failed";
     co_return result;
   }
+  // Over HTTP/1.1 a connection serves one transfer at a time: when all are
+  // taken, libcurl's walk over them for an idle one is skipped.
+  OriginConnections::Transfer counted(multi.origins(), OriginConnections::origin_of(request.url));
+  sink.origin = counted.tally();
+  curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETFUNCTION, &OriginConnections::on_close);
+  curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETDATA, counted.tally());
+  bool may_multiplex = request.http2 && request.url.starts_with("https:");
+  if (counted.none_idle() && !may_multiplex)
+    curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
   // Both live on this frame until the transfer is over, as curl requires.
   HeaderList headers = make_list(request.headers);
   if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());

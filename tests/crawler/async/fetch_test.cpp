@@ -172,6 +172,30 @@ CO_TEST(Fetch, RunsManyTransfersConcurrently) {
   EXPECT_EQ(connections.size(), static_cast<size_t>(kCount));
 }
 
+// A transfer that finds every connection taken asks for a fresh one rather
+// than let libcurl walk them all (OriginConnections): the connections of a
+// finished batch still serve the next, and only what is missing is opened.
+CO_TEST(Fetch, ABatchReusesTheConnectionsOfTheLastAndOpensOnlyWhatIsMissing) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  std::vector<FetchResult> results;
+  for (int count : {20, 30}) {
+    TaskScope scope;
+    for (int i = 0; i < count; ++i)
+      scope.spawn(fetch_into(multi, server.url("/delay/100?i=" + std::to_string(i)), results));
+    co_await scope.join();
+  }
+  int ok = 0;
+  for (const auto& r : results) ok += r.ok() && r.status == 200;
+  EXPECT_EQ(ok, 50);
+  std::set<std::uint64_t> connections;
+  for (const auto& record : server.requests()) connections.insert(record.connection_id);
+  EXPECT_EQ(connections.size(), 30u);
+  EXPECT_EQ(multi.origins().connections(server.base_url()), 30u);
+  multi.shutdown();
+  EXPECT_EQ(multi.origins().origins(), 0u);  // every socket closed was counted
+}
+
 Task<void> cancel_after(uv_loop_t* loop, CurlMulti& multi, std::chrono::milliseconds delay) {
   co_await sleep_for(loop, delay);
   multi.cancel_all();

@@ -1,0 +1,45 @@
+// OriginConnections: see origin_connections.hpp.
+#include "crawler/async/origin_connections.hpp"
+
+#include <unistd.h>
+
+namespace crawler::async {
+
+OriginConnections::Transfer::Transfer(OriginConnections& owner, std::string_view origin) {
+  auto [entry, added] = owner.tallies_.try_emplace(std::string(origin), Tally{&owner, nullptr});
+  tally_ = &entry->second;
+  if (added) tally_->origin = &entry->first;
+  none_idle_ = tally_->connections <= tally_->in_flight;
+  ++tally_->in_flight;
+}
+
+OriginConnections::Transfer::~Transfer() {
+  --tally_->in_flight;
+  forget_if_unused(tally_);
+}
+
+std::string_view OriginConnections::origin_of(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return url;
+  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
+}
+
+int OriginConnections::on_close(void* tally, curl_socket_t fd) noexcept {
+  auto* counted = static_cast<Tally*>(tally);
+  --counted->connections;
+  forget_if_unused(counted);
+  return ::close(fd);
+}
+
+std::size_t OriginConnections::connections(std::string_view origin) const {
+  auto entry = tallies_.find(std::string(origin));
+  return entry == tallies_.end() ? 0 : entry->second.connections;
+}
+
+void OriginConnections::forget_if_unused(Tally* tally) {
+  if (tally->connections != 0 || tally->in_flight != 0) return;
+  auto& tallies = tally->owner->tallies_;
+  tallies.erase(tallies.find(*tally->origin));  // by iterator: the key dies with the entry
+}
+
+}  // namespace crawler::async
