@@ -7,7 +7,7 @@ namespace crawler::storage {
 
 namespace {
 
-constexpr std::size_t kUrlIdCacheSize = 200'000;
+constexpr std::size_t kUrlIdCacheSize = 100'000;
 
 void bind_optional(Statement& stmt, int index, const std::string& text) {
   if (text.empty()) {
