@@ -418,33 +418,39 @@ void CrawlEngine::arm_wakeup() {
   wake_timer_.start(wait);
 }
 
+// Kept apart from the work that follows a visit (page_failed, page_done):
+// a coroutine's frame holds every local of its body for the whole visit, and
+// a PageRecord alone is 800 bytes, for each page in flight.
 async::Task<void> CrawlEngine::crawl_page(FrontierUrl url) {
-  VisitOutcome outcome = VisitOutcome::kDone;
-  std::string failure;
   // The operator's delay holds around the visit (its robots step sets Crawl-delay).
   if (controls_.delay(url.origin())) apply_origin_delay(url.origin());
+  VisitOutcome outcome = VisitOutcome::kAbandoned;
   try {
     if (leases_.fetchable(url.origin())) {
       outcome = co_await visit_.run(url);
     } else {
       // The lease lapsed (this crawler stalled): the URL stays queued for the next holder.
       leases_.drop_host(url.origin());
-      outcome = VisitOutcome::kAbandoned;
     }
   } catch (const std::exception& e) {
-    failure = e.what();
+    outcome = page_failed(url, e.what());
   } catch (...) {
-    failure = "unknown exception";
+    outcome = page_failed(url, "unknown exception");
   }
-  if (!failure.empty()) {
-    // A page must never take the crawl down; the failure is the page's own.
-    outcome = VisitOutcome::kDone;
-    storage::PageRecord record = sink_.start(url);
-    record.error = "internal";
-    record.error_detail = failure;
-    ++summary_.fetch_errors;
-    if (url.kind == UrlKind::kPage) sink_.store(std::move(record), url.origin());
-  }
+  page_done(url, outcome);
+}
+
+// A page must never take the crawl down; the failure is the page's own.
+VisitOutcome CrawlEngine::page_failed(const FrontierUrl& url, std::string failure) {
+  storage::PageRecord record = sink_.start(url);
+  record.error = "internal";
+  record.error_detail = std::move(failure);
+  ++summary_.fetch_errors;
+  if (url.kind == UrlKind::kPage) sink_.store(std::move(record), url.origin());
+  return VisitOutcome::kDone;
+}
+
+void CrawlEngine::page_done(FrontierUrl& url, VisitOutcome outcome) {
   if (controls_.delay(url.origin())) apply_origin_delay(url.origin());
   if (outcome != VisitOutcome::kRetried) {
     // Polled again only once its new visit time is committed, or the

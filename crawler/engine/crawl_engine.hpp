@@ -169,6 +169,8 @@ class CrawlEngine {
 
  private:
   async::Task<void> crawl_page(FrontierUrl url);
+  VisitOutcome page_failed(const FrontierUrl& url, std::string failure);
+  void page_done(FrontierUrl& url, VisitOutcome outcome);
   void arm_wakeup();
   void apply_control(const storage::OriginControl& control);
   void apply_origin_delay(std::string_view origin);
