@@ -24,9 +24,15 @@ PageVisit::PageVisit(VisitContext& context, ResolveStep& resolve, AdmissionGate&
 async::Task<VisitOutcome> PageVisit::run(FrontierUrl& url) {
   storage::PageRecord record = sink_.start(url);
   bool page = url.kind == UrlKind::kPage;
-  if (!co_await resolve_.check(url, record)) {
-    if (page) sink_.store(std::move(record), url.origin());
-    co_return VisitOutcome::kDone;
+  switch (co_await resolve_.check(url, record)) {
+    case ResolveStep::Resolved::kAddress:
+      break;
+    case ResolveStep::Resolved::kFailed:
+      if (page) sink_.store(std::move(record), url.origin());
+      co_return VisitOutcome::kDone;
+    case ResolveStep::Resolved::kAwaitingGrant:
+      context_.frontier.put_back(std::move(url));
+      co_return VisitOutcome::kRetried;
   }
   if (!context_.options.obey_robots) {
     sitemaps_.start(url.origin(), {}, false);

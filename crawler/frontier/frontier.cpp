@@ -381,6 +381,11 @@ void Frontier::set_address(std::string_view name, std::string address) {
   schedule(it->first, h);
 }
 
+std::string_view Frontier::address_of(std::string_view name) const {
+  auto it = hosts_.find(name);
+  return it == hosts_.end() ? std::string_view() : std::string_view(it->second.address);
+}
+
 void Frontier::readdress(std::string_view name) {
   auto it = hosts_.find(name);
   if (it == hosts_.end()) return;  // looked up when it comes

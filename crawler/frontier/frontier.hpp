@@ -221,6 +221,8 @@ class Frontier {
   /// The origin's server address (or "": unknown): its fetches count there
   /// from now on, those in flight included, and it may be scheduled.
   void set_address(std::string_view origin, std::string address);
+  /// The address set for a known origin; "" when none is.
+  std::string_view address_of(std::string_view origin) const;
   /// A known origin's address must be found again before it is scheduled
   /// (a fleet grants each newly claimed origin its address): it waits,
   /// unscheduled, among the unresolved, until set_address.

@@ -59,22 +59,31 @@ async::Task<DnsAnswer> ResolveStep::look_up(std::string origin) {
   co_return answer;
 }
 
-async::Task<bool> ResolveStep::check(const FrontierUrl& url, storage::PageRecord& record) {
+async::Task<ResolveStep::Resolved> ResolveStep::check(const FrontierUrl& url,
+                                                      storage::PageRecord& record) {
   std::string origin(url.origin());
   DnsAnswer answer = co_await look_up(origin);
+  if (answer.ok() && grants_required_ && grants_required_() &&
+      answer.address != context_.frontier.address_of(origin)) {
+    // The name's answer changed, or its first lookup failed and this one
+    // did not: another crawler may serve this address. The origin is looked
+    // up again and waits for the next lease round to grant the address.
+    context_.frontier.readdress(origin);
+    co_return Resolved::kAwaitingGrant;
+  }
   // The answer may be new (the last one's TTL ran out): the origin counts
   // at the address its fetches go to from now on.
   context_.frontier.set_address(origin, answer.address);
   if (answer.ok()) {
     record.address = std::move(answer.address);  // the fetch step says if libcurl fell back
-    co_return true;
+    co_return Resolved::kAddress;
   }
   ++context_.summary.fetch_errors;
   ++context_.summary.errors["dns_failed"];
   record.error = "dns_failed";
   record.error_detail =
       "cannot resolve " + std::string(host_port(origin).host) + ": " + answer.error;
-  co_return false;
+  co_return Resolved::kFailed;
 }
 
 }  // namespace crawler

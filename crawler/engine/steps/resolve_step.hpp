@@ -36,14 +36,25 @@ class ResolveStep {
   std::optional<std::string> known(std::string_view origin) const;
   /// Looks the origin's name up (unless known), caches and returns the answer.
   async::Task<DnsAnswer> look_up(std::string origin);
-  /// The address this visit's fetch will use, into the record; false when
-  /// the name does not resolve: the record says dns_failed.
-  async::Task<bool> check(const FrontierUrl& url, storage::PageRecord& record);
+
+  /// In a fleet that shares server addresses, a crawler fetches from an
+  /// address only once the fleet granted it (LeaseRounds): while `required`
+  /// says so, a visit whose answer is not the origin's granted address waits.
+  void require_grants(std::function<bool()> required) { grants_required_ = std::move(required); }
+
+  enum class Resolved {
+    kAddress,        // the record has the address the fetch will use
+    kFailed,         // the name does not resolve: the record says dns_failed
+    kAwaitingGrant,  // a new address: the origin waits for the fleet's grant
+  };
+  /// Looks the visit's origin up and judges the answer.
+  async::Task<Resolved> check(const FrontierUrl& url, storage::PageRecord& record);
 
  private:
   VisitContext& context_;
   DnsCache& cache_;
   Resolver resolver_;
+  std::function<bool()> grants_required_;
 };
 
 }  // namespace crawler

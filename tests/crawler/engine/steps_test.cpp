@@ -418,6 +418,8 @@ struct FakeResolver {
   }
 };
 
+using Resolved = ResolveStep::Resolved;
+
 TEST(ResolveStep, RecordsTheAddressCachesTheAnswerAndCountsTheOriginThere) {
   Steps s;
   DnsCache cache({});
@@ -427,13 +429,13 @@ TEST(ResolveStep, RecordsTheAddressCachesTheAnswerAndCountsTheOriginThere) {
   EXPECT_EQ(step.known("http://192.0.2.5:8080"), "192.0.2.5") << "an address needs no lookup";
   FrontierUrl url = s.take("http://a.test/x");
   storage::PageRecord record;
-  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, record)), Resolved::kAddress);
   EXPECT_EQ(record.address, "192.0.2.1");
   EXPECT_EQ(record.error, "");
   EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 1u);
   EXPECT_EQ(step.known("http://a.test"), "192.0.2.1");
   storage::PageRecord again;
-  EXPECT_TRUE(async::run_until_done(s.loop, step.check(url, again)));
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, again)), Resolved::kAddress);
   EXPECT_EQ(resolver.calls, 1) << "looked up once per TTL";
 }
 
@@ -444,12 +446,38 @@ TEST(ResolveStep, ANameThatDoesNotResolveIsThePagesOutcome) {
   ResolveStep step(s.context, cache, resolver.get());
   FrontierUrl url = s.take("http://gone.test/x");
   storage::PageRecord record;
-  EXPECT_FALSE(async::run_until_done(s.loop, step.check(url, record)));
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, record)), Resolved::kFailed);
   EXPECT_EQ(record.error, "dns_failed");
   EXPECT_EQ(record.error_detail, "cannot resolve gone.test: Name or service not known");
   EXPECT_EQ(record.address, "");
   EXPECT_EQ(s.summary.errors["dns_failed"], 1u);
   EXPECT_EQ(step.known("http://gone.test"), "") << "known not to resolve, for a while";
+}
+
+// In a fleet a crawler fetches only from addresses granted to it. An origin
+// scheduled with no address (its first lookup failed) or an old one (the
+// answer changed with its TTL) is looked up again and waits for a grant.
+TEST(ResolveStep, InAFleetAnAddressNotGrantedSendsTheOriginBackForAGrant) {
+  Steps s;
+  DnsCache cache({});
+  FakeResolver resolver;
+  ResolveStep step(s.context, cache, resolver.get());
+  step.require_grants([] { return true; });
+  FrontierUrl url = s.take("http://a.test/x");  // scheduled without an address
+  storage::PageRecord record;
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, record)), Resolved::kAwaitingGrant);
+  EXPECT_EQ(record.address, "");
+  EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 0u);
+  EXPECT_EQ(s.frontier.take_unresolved(), std::vector<std::string>{"http://a.test"});
+  s.frontier.put_back(std::move(url));
+  EXPECT_FALSE(s.frontier.next(Clock::now())) << "not before the grant";
+
+  s.frontier.set_address("http://a.test", "192.0.2.1");  // the lease round granted it
+  std::optional<FrontierUrl> granted = s.frontier.next(Clock::now());
+  ASSERT_TRUE(granted);
+  storage::PageRecord fetched;
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(*granted, fetched)), Resolved::kAddress);
+  EXPECT_EQ(fetched.address, "192.0.2.1");
 }
 
 // The names of new origins are looked up before their URLs are scheduled:
