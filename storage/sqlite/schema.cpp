@@ -269,6 +269,14 @@ Database open_crawl_database(const std::string& path) {
     db.exec("PRAGMA user_version=" + std::to_string(step.version));
     migration.commit();
   }
+  // The writer's statement journals stay in memory. SQLite keeps one for a
+  // statement that may fail half-way, such as the UPDATE that queues a URL
+  // (its found_on is a foreign key): the pages it changes, as they were. In
+  // a file it spills past 64 KiB, four pages of 16 KiB: 226 MB of writes
+  // to temporary files for a 5,000-page crawl, and 2 % of the writer's CPU.
+  // Set after the migrations, whose index builds may sort more than memory
+  // should hold.
+  db.exec("PRAGMA temp_store=MEMORY");
   return db;
 }
 

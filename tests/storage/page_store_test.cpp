@@ -78,6 +78,11 @@ TEST_F(PageStoreTest, ANewDatabaseHasSixteenKibPagesAndCheckpointsEveryFourMib) 
   EXPECT_EQ(pragma(db, "wal_autocheckpoint"), 256);
 }
 
+TEST_F(PageStoreTest, TheWritersStatementJournalsStayInMemory) {
+  Database db = open_crawl_database(db_path());
+  EXPECT_EQ(pragma(db, "temp_store"), 2);  // MEMORY
+}
+
 TEST_F(PageStoreTest, AnOlderDatabaseKeepsItsPageSizeAndStillCheckpointsEveryFourMib) {
   {
     Database old(db_path(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
