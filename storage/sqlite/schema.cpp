@@ -1,7 +1,6 @@
 // Schema and migrations: see schema.hpp. docs/schema.md documents each column.
 #include "storage/sqlite/schema.hpp"
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -180,15 +179,6 @@ constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchema
                                      {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
                                      {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9}};
 
-constexpr int kNewPageSize = 16384;
-constexpr std::int64_t kCheckpointBytes = 4 << 20;
-
-std::int64_t page_size(Database& db) {
-  Statement size = db.prepare("PRAGMA page_size");
-  size.step();
-  return size.column_int(0);
-}
-
 int user_version(Database& db) {
   Statement version = db.prepare("PRAGMA user_version");
   version.step();
@@ -232,13 +222,6 @@ Database open_crawl_database(const std::string& path) {
   int version = 0;
   try {
     version = user_version(db);
-    // A new file gets 16 KiB pages instead of SQLite's 4 KiB (it must be
-    // said before WAL mode creates the file; an existing file keeps its page
-    // size and is read as before). A page's text, 18 KB on bench/crawl_site,
-    // then fills two pages instead of five, and each commit writes fewer,
-    // larger WAL frames: the writer spent 18-23 % less CPU per page
-    // (bench/sqlite_write_replay, bench/README.md "The writer's page size").
-    db.exec("PRAGMA page_size=" + std::to_string(kNewPageSize));
     db.exec("PRAGMA journal_mode=WAL");
   } catch (const StorageError& e) {
     throw StorageError("cannot use database '" + path + "': " + sqlite3_errmsg(db.get()),
@@ -255,11 +238,6 @@ Database open_crawl_database(const std::string& path) {
   // file, and bench/crawl_site ran 25-30 % slower. Pages are allocated only
   // when used, so a small crawl does not pay for it.
   db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384");
-  // With synchronous=NORMAL a commit is durable once a checkpoint has
-  // synced the WAL. SQLite checkpoints every 1,000 pages of WAL, 4 MiB with
-  // its own page size; that stays 4 MiB whatever the file's page size, so
-  // larger pages do not make commits wait longer to be durable.
-  db.exec("PRAGMA wal_autocheckpoint=" + std::to_string(kCheckpointBytes / page_size(db)));
   add_crawl_functions(db);
   // Each step in its own transaction: a crash mid-way leaves a valid older version.
   for (const Migration& step : kMigrations) {
@@ -269,14 +247,6 @@ Database open_crawl_database(const std::string& path) {
     db.exec("PRAGMA user_version=" + std::to_string(step.version));
     migration.commit();
   }
-  // The writer's statement journals stay in memory. SQLite keeps one for a
-  // statement that may fail half-way, such as the UPDATE that queues a URL
-  // (its found_on is a foreign key): the pages it changes, as they were. In
-  // a file it spills past 64 KiB, four pages of 16 KiB: 226 MB of writes
-  // to temporary files for a 5,000-page crawl, and 2 % of the writer's CPU.
-  // Set after the migrations, whose index builds may sort more than memory
-  // should hold.
-  db.exec("PRAGMA temp_store=MEMORY");
   return db;
 }
 

@@ -1,9 +1,7 @@
 // The crawl database schema and its migrations, versioned with
 // PRAGMA user_version. open_crawl_database() is the one way a writer opens a
-// database: WAL mode (16 KiB pages for a new file, a checkpoint every 4 MiB
-// of WAL, statement journals in memory), schema brought up to date, and a
-// clear refusal for a file that is not an SQLite database or comes from a
-// newer crawler.
+// database: WAL mode, schema brought up to date, and a clear refusal for a
+// file that is not an SQLite database or comes from a newer crawler.
 #pragma once
 
 #include <string>

@@ -214,9 +214,7 @@ TEST_F(CrawlTest, AFullDiskStopsTheCrawlCleanlyAndKeepsWhatWasWritten) {
   TestServer server;
   write_seeds({server.url("/site/1000/0")});
   ChildSetup small_disk;
-  // A new crawl database holds 320 KB before its first page (20 b-trees of
-  // one 16 KiB page each): room for that, and far less than 1,000 pages.
-  small_disk.max_file_bytes = 1024 * 1024;
+  small_disk.max_file_bytes = 400 * 1024;
   CrawlerProcess crawl(crawl_args(options_), small_disk);
   EXPECT_EQ(crawl.wait(60s), 1);
   EXPECT_EQ(scalar("PRAGMA integrity_check"), "ok");

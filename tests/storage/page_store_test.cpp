@@ -65,41 +65,6 @@ TEST_F(PageStoreTest, CreatesTheSchemaInWalModeWithItsVersion) {
   EXPECT_EQ(scalar("SELECT v FROM pages_fts_config WHERE k = 'automerge'"), "16");
 }
 
-// The writer's connection, as open_crawl_database leaves it.
-std::int64_t pragma(Database& db, const std::string& name) {
-  Statement value = db.prepare("PRAGMA " + name);
-  value.step();
-  return value.column_int(0);
-}
-
-TEST_F(PageStoreTest, ANewDatabaseHasSixteenKibPagesAndCheckpointsEveryFourMib) {
-  Database db = open_crawl_database(db_path());
-  EXPECT_EQ(pragma(db, "page_size"), 16384);
-  EXPECT_EQ(pragma(db, "wal_autocheckpoint"), 256);
-}
-
-TEST_F(PageStoreTest, TheWritersStatementJournalsStayInMemory) {
-  Database db = open_crawl_database(db_path());
-  EXPECT_EQ(pragma(db, "temp_store"), 2);  // MEMORY
-}
-
-TEST_F(PageStoreTest, AnOlderDatabaseKeepsItsPageSizeAndStillCheckpointsEveryFourMib) {
-  {
-    Database old(db_path(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    old.exec("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE earlier(x)");
-  }
-  {
-    Database db = open_crawl_database(db_path());
-    EXPECT_EQ(pragma(db, "page_size"), 4096);
-    EXPECT_EQ(pragma(db, "wal_autocheckpoint"), 1024);
-  }
-  PageStore store(db_path());
-  auto record = page("http://a.com/", {"http://a.com/b"});
-  store.write(std::span(&record, 1));
-  EXPECT_EQ(store.page_count(), 1);
-  EXPECT_EQ(scalar("PRAGMA page_size"), "4096");
-}
-
 TEST_F(PageStoreTest, WritesPagesAndTheirLinks) {
   {
     PageStore store(db_path());
