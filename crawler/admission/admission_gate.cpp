@@ -171,6 +171,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
     };
   }
   // One origin, one multi handle: its connections and TLS sessions are reused.
+  request.origin = url.origin();
   async::CurlMulti& multi = multis_.for_origin(url.origin());
   return async::fetch(multi, std::move(request));
 }

@@ -315,13 +315,16 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   }
   // Over HTTP/1.1 a connection serves one transfer at a time: when all are
   // taken, libcurl's walk over them for an idle one is skipped.
-  OriginConnections::Transfer counted(multi.origins(), OriginConnections::origin_of(request.url));
-  sink.origin = counted.tally();
-  curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETFUNCTION, &OriginConnections::on_close);
-  curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETDATA, counted.tally());
-  bool may_multiplex = request.http2 && request.url.starts_with("https:");
-  if (counted.none_idle() && !may_multiplex)
-    curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
+  std::optional<OriginConnections::Transfer> counted;
+  if (!request.origin.empty()) {
+    counted.emplace(multi.origins(), request.origin);
+    sink.origin = counted->tally();
+    curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETFUNCTION, &OriginConnections::on_close);
+    curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETDATA, counted->tally());
+    bool may_multiplex = request.http2 && request.url.starts_with("https:");
+    if (counted->none_idle() && !may_multiplex)
+      curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
+  }
   // Both live on this frame until the transfer is over, as curl requires.
   HeaderList headers = make_list(request.headers);
   if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());

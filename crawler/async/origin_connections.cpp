@@ -18,12 +18,6 @@ OriginConnections::Transfer::~Transfer() {
   forget_if_unused(tally_);
 }
 
-std::string_view OriginConnections::origin_of(std::string_view url) {
-  std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return url;
-  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
-}
-
 int OriginConnections::on_close(void* tally, curl_socket_t fd) noexcept {
   auto* counted = static_cast<Tally*>(tally);
   --counted->connections;

@@ -53,9 +53,6 @@ class OriginConnections {
   OriginConnections(const OriginConnections&) = delete;
   OriginConnections& operator=(const OriginConnections&) = delete;
 
-  /// "scheme://host[:port]" of an absolute URL: what the tallies are kept by.
-  static std::string_view origin_of(std::string_view url);
-
   /// A socket was opened for a transfer counted on `tally`.
   static void opened(Tally* tally) { ++tally->connections; }
   /// CURLOPT_CLOSESOCKETFUNCTION: closes `fd` and counts it on the tally

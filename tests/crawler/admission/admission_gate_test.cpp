@@ -80,6 +80,10 @@ CO_TEST(AdmissionGate, ARefusedRequestSendsNothing) {
   async::FetchResult fetched = co_await gate.fetch(RequestKind::kRobots, request);
   EXPECT_TRUE(fetched.ok()) << fetched.error_message;
   EXPECT_EQ(server.request_count(), 1u);
+  // Its connection is counted for its origin (OriginConnections), which
+  // spares libcurl a walk over every connection when all are taken.
+  std::string origin = server.base_url();
+  EXPECT_EQ(multis.for_origin(origin).origins().connections(origin), 1u);
   multis.shutdown();
 }
 

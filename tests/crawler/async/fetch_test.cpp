@@ -172,6 +172,11 @@ CO_TEST(Fetch, RunsManyTransfersConcurrently) {
   EXPECT_EQ(connections.size(), static_cast<size_t>(kCount));
 }
 
+Task<void> fetch_request_into(CurlMulti& multi, FetchRequest request,
+                              std::vector<FetchResult>& out) {
+  out.push_back(co_await fetch(multi, std::move(request)));
+}
+
 // A transfer that finds every connection taken asks for a fresh one rather
 // than let libcurl walk them all (OriginConnections): the connections of a
 // finished batch still serve the next, and only what is missing is opened.
@@ -181,8 +186,11 @@ CO_TEST(Fetch, ABatchReusesTheConnectionsOfTheLastAndOpensOnlyWhatIsMissing) {
   std::vector<FetchResult> results;
   for (int count : {20, 30}) {
     TaskScope scope;
-    for (int i = 0; i < count; ++i)
-      scope.spawn(fetch_into(multi, server.url("/delay/100?i=" + std::to_string(i)), results));
+    for (int i = 0; i < count; ++i) {
+      FetchRequest request = get(server.url("/delay/100?i=" + std::to_string(i)));
+      request.origin = server.base_url();
+      scope.spawn(fetch_request_into(multi, std::move(request), results));
+    }
     co_await scope.join();
   }
   int ok = 0;

@@ -7,12 +7,6 @@
 namespace crawler::async {
 namespace {
 
-TEST(OriginConnections, AnOriginIsItsSchemeHostAndPort) {
-  EXPECT_EQ(OriginConnections::origin_of("http://a.test:8080/x/y?q"), "http://a.test:8080");
-  EXPECT_EQ(OriginConnections::origin_of("https://a.test?q=/"), "https://a.test");
-  EXPECT_EQ(OriginConnections::origin_of("https://a.test"), "https://a.test");
-}
-
 TEST(OriginConnections, NoneIsIdleWhileEveryConnectionServesATransferInFlight) {
   OriginConnections origins;
   {
