@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "crawler/async/origin_connections.hpp"
+#include "crawler/async/tls_sessions.hpp"
 #include "crawler/async/uv_handle.hpp"
 
 namespace crawler::async {
@@ -69,6 +70,8 @@ class CurlMulti {
   CURLSH* share() const { return share_; }
   /// Connections and transfers in flight per origin on this handle.
   OriginConnections& origins() { return origins_; }
+  /// The last TLS session of each origin this handle connected to.
+  TlsSessions& tls_sessions() { return tls_sessions_; }
 
  private:
   struct PollSlot {
@@ -89,6 +92,7 @@ class CurlMulti {
 
   uv_loop_t* loop_;
   OriginConnections origins_;  // before multi_: its cleanup closes connections into it
+  TlsSessions tls_sessions_;   // before multi_ too: a closing connection may still hand it one
   CURLM* multi_ = nullptr;
   CURLSH* share_ = nullptr;
   UvHandle<uv_timer_t> timer_;

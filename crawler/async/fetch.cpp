@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "crawler/async/origin_connections.hpp"
+#include "crawler/async/tls_sessions.hpp"
 #include "parsers/ascii.hpp"
 
 namespace crawler::async {
@@ -41,6 +42,8 @@ struct Sink {
   std::size_t cap;
   const ConnectCheck* connect_check;
   OriginConnections::Tally* origin = nullptr;  // counts the sockets opened
+  TlsSessions* tls_sessions = nullptr;         // where its TLS sessions are kept,
+  const std::string* tls_origin = nullptr;     // under this origin
   bool capped = false;
   bool keep_raw = false;
   bool head_too_large = false;
@@ -72,6 +75,14 @@ curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* a
   curl_socket_t fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd != CURL_SOCKET_BAD && sink->origin) OriginConnections::opened(sink->origin);
   return fd;
+}
+
+// CURLOPT_SSL_CTX_FUNCTION: a new TLS connection, whose handshake resumes
+// the origin's last session and whose sessions are kept for the next one.
+CURLcode on_ssl_context(CURL*, void* ssl_ctx, void* userp) {
+  auto* sink = static_cast<Sink*>(userp);
+  (void)sink->tls_sessions->attach(ssl_ctx, *sink->tls_origin);  // or a full handshake
+  return CURLE_OK;
 }
 
 // CURLOPT_DEBUGFUNCTION, set only with keep_raw: collects the request head.
@@ -324,6 +335,15 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     bool may_multiplex = request.http2 && request.url.starts_with("https:");
     if (counted->none_idle() && !may_multiplex)
       curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
+    // libcurl's session cache holds 25 peers; ours, an origin each. Where
+    // libcurl has no OpenSSL context to hand over, its own cache stays on.
+    if (request.url.starts_with("https:") &&
+        curl_easy_setopt(easy.get(), CURLOPT_SSL_CTX_FUNCTION, &on_ssl_context) == CURLE_OK) {
+      sink.tls_sessions = &multi.tls_sessions();
+      sink.tls_origin = &request.origin;
+      curl_easy_setopt(easy.get(), CURLOPT_SSL_CTX_DATA, &sink);
+      curl_easy_setopt(easy.get(), CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    }
   }
   // Both live on this frame until the transfer is over, as curl requires.
   HeaderList headers = make_list(request.headers);

@@ -3,7 +3,8 @@
 // pages are recorded as TLS failures, and a CA file that cannot be read is a
 // usage error at start. Over HTTPS, HTTP/2 is offered unless --http2 off,
 // as nginx's log of the protocol it served shows; the CA file is read once
-// for a crawl's many TLS connections, not once per connection.
+// for a crawl's many TLS connections, not once per connection; and a new
+// connection resumes its origin's TLS session, for however many origins.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -198,6 +199,42 @@ TEST_F(TlsCrawlTest, TheCaFileIsReadOnceForManyTlsConnections) {
   ASSERT_EQ(connections_logged(site.access_log()).size(), 6u) << site.access_log();
   // Once when the crawl command checks it at start, once into the store.
   EXPECT_EQ(opens, 2);
+}
+
+// nginx's log lines ("PROTOCOL URI REUSED CONNECTION"): how many requests
+// came over a resumed TLS session ("r"), how many over a full handshake (".").
+std::pair<int, int> resumed_and_full(const std::string& log) {
+  std::pair<int, int> counts;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string protocol, uri, reused;
+    fields >> protocol >> uri >> reused;
+    (reused == "r" ? counts.first : counts.second) += 1;
+  }
+  return counts;
+}
+
+// More origins than libcurl's own session cache holds (25 peers), each
+// connection closed after one request: every origin makes one full
+// handshake, and its later connections resume the session it got.
+TEST_F(TlsCrawlTest, EveryConnectionAfterAnOriginsFirstResumesItsTlsSession) {
+  constexpr int kOrigins = 30;
+  TlsSite site(dir_ / "site", {{"index.html", "<html><title>Home</title></html>"}},
+               /*http2=*/false, /*one_request_per_connection=*/true, kOrigins);
+  std::vector<std::string> seeds;
+  for (const std::string& origin : site.origins()) seeds.push_back(origin + "/");
+  write_seeds(seeds);
+  std::string err;
+  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string()}, err), kExitOk) << err;
+  site.stop();
+  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), std::to_string(kOrigins))
+      << err;
+  // Each origin: robots.txt, /sitemap.xml and its page, a connection each.
+  ASSERT_EQ(connections_logged(site.access_log()).size(), 3u * kOrigins) << site.access_log();
+  auto [resumed, full] = resumed_and_full(site.access_log());
+  EXPECT_EQ(full, kOrigins) << site.access_log();
+  EXPECT_EQ(resumed, 2 * kOrigins) << site.access_log();
 }
 
 TEST_F(TlsCrawlTest, ACaFileThatCannotBeReadIsAUsageErrorNamingIt) {

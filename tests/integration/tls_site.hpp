@@ -4,8 +4,9 @@
 // runs under the site's own directory (config, pid, logs, temp paths), as
 // bench/nginx_site.py runs it, and is stopped by the destructor; it also
 // gets SIGTERM if the test process dies first. It offers HTTP/2 when asked,
-// closes each connection after one request when asked, and logs each
-// request's protocol and connection as the server saw them.
+// closes each connection after one request when asked, serves the pages on
+// as many ports (origins) as asked, and logs each request's protocol, TLS
+// session reuse and connection as the server saw them.
 #pragma once
 
 #include <arpa/inet.h>
@@ -27,18 +28,19 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace crawler::testing {
 
 class TlsSite {
  public:
   /// Writes `pages` (path under / → HTML) and the certificates under `dir`,
-  /// then starts nginx on a free loopback port, offering HTTP/2 if `http2`,
-  /// one request per connection if `one_request_per_connection`. Throws
-  /// std::runtime_error, with nginx's error log, if it cannot.
+  /// then starts nginx on `origins` free loopback ports, offering HTTP/2 if
+  /// `http2`, one request per connection if `one_request_per_connection`.
+  /// Throws std::runtime_error, with nginx's error log, if it cannot.
   TlsSite(const std::filesystem::path& dir, const std::map<std::string, std::string>& pages,
-          bool http2 = false, bool one_request_per_connection = false)
-      : dir_(dir), http2_(http2), one_request_(one_request_per_connection) {
+          bool http2 = false, bool one_request_per_connection = false, int origins = 1)
+      : dir_(dir), http2_(http2), one_request_(one_request_per_connection), ports_(origins) {
     std::filesystem::create_directories(dir_ / "root");
     for (const auto& [path, html] : pages) std::ofstream(dir_ / "root" / path) << html;
     make_certificates();
@@ -49,12 +51,19 @@ class TlsSite {
   TlsSite& operator=(const TlsSite&) = delete;
   ~TlsSite() { stop(); }
 
-  /// "https://127.0.0.1:PORT".
-  std::string origin() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  /// "https://127.0.0.1:PORT": the first origin.
+  std::string origin() const { return origin_at(0); }
+  /// Every origin, the first first.
+  std::vector<std::string> origins() const {
+    std::vector<std::string> all;
+    for (std::size_t i = 0; i < ports_.size(); ++i) all.push_back(origin_at(i));
+    return all;
+  }
   /// The test CA's certificate (PEM): what --ca-file must name.
   std::filesystem::path ca_file() const { return dir_ / "ca.pem"; }
-  /// nginx's access log: one line per request, "PROTOCOL URI CONNECTION",
-  /// e.g. "HTTP/2.0 /a.html 3" (nginx's $server_protocol and $connection).
+  /// nginx's access log: one line per request, "PROTOCOL URI REUSED
+  /// CONNECTION", e.g. "HTTP/2.0 /a.html r 3" (nginx's $server_protocol,
+  /// $ssl_session_reused: "r" or ".", and $connection).
   std::string access_log() const { return read(dir_ / "access.log"); }
 
   /// SIGTERM (nginx's fast shutdown), then SIGKILL if it lingers; reaped.
@@ -70,6 +79,10 @@ class TlsSite {
 
  private:
   static constexpr const char* kNginx = "/usr/sbin/nginx";
+
+  std::string origin_at(std::size_t i) const {
+    return "https://127.0.0.1:" + std::to_string(ports_.at(i));
+  }
 
   static std::string read(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -123,21 +136,26 @@ class TlsSite {
     // test's directory.
     if (::geteuid() == 0) conf << "user root root;\n";
     conf << "events { worker_connections 256; }\n"
-         << "http {\n  log_format protocol '$server_protocol $request_uri $connection';\n"
+         << "http {\n  log_format protocol '$server_protocol $request_uri $ssl_session_reused "
+            "$connection';\n"
          << "  access_log " << d << "/access.log protocol;\n"
          << (one_request_ ? "  keepalive_requests 1;\n" : "")
          << "  types { text/html html; }\n  default_type application/octet-stream;\n";
     for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
       conf << "  " << temp << "_temp_path " << d << "/" << temp << ";\n";
-    conf << "  server {\n    listen 127.0.0.1:" << port_ << " ssl" << (http2_ ? " http2" : "")
-         << ";\n"
+    conf << "  server {\n";
+    for (int port : ports_)
+      conf << "    listen 127.0.0.1:" << port << " ssl" << (http2_ ? " http2" : "") << ";\n";
+    // Sessions may be resumed, as on most servers (nginx's default, none,
+    // offers tickets it then refuses).
+    conf << "    ssl_session_cache shared:SSL:1m;\n"
          << "    ssl_certificate " << d << "/server.pem;\n"
          << "    ssl_certificate_key " << d << "/server.key;\n"
          << "    root " << d << "/root;\n    index index.html;\n  }\n}\n";
   }
 
   void start() {
-    port_ = free_port();
+    for (int& port : ports_) port = free_port();
     write_config();
     std::string conf = (dir_ / "nginx.conf").string();
     std::string prefix = dir_.string() + "/";
@@ -171,7 +189,7 @@ class TlsSite {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port_));
+    address.sin_port = htons(static_cast<std::uint16_t>(ports_.back()));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool up = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
     if (fd >= 0) ::close(fd);
@@ -190,8 +208,8 @@ class TlsSite {
   std::filesystem::path dir_;
   bool http2_ = false;
   bool one_request_ = false;
+  std::vector<int> ports_;  // a port per origin
   pid_t pid_ = -1;
-  int port_ = 0;
 };
 
 }  // namespace crawler::testing
