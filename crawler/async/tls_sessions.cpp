@@ -39,33 +39,25 @@ bool expired(const SSL_SESSION* session) {
 void on_info(const SSL* ssl, int where, int) {
   if (!(where & SSL_CB_HANDSHAKE_START) || !SSL_in_before(ssl)) return;
   Peer* peer = peer_of(ssl);
-  const std::string* der = peer ? peer->sessions->find(peer->origin) : nullptr;
-  if (!der) return;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(der->data());
-  SSL_SESSION* session = d2i_SSL_SESSION(nullptr, &bytes, static_cast<long>(der->size()));
-  if (!session) return;
+  SSL_SESSION* session = peer ? peer->sessions->find(peer->origin) : nullptr;
   // OpenSSL hands the callback a const SSL, but this is the connection's
   // own handshake, not begun yet: setting its session is what it is for.
-  if (!expired(session)) SSL_set_session(const_cast<SSL*>(ssl), session);
-  SSL_SESSION_free(session);  // SSL_set_session took its own reference
+  // SSL_set_session takes a reference of its own.
+  if (session && !expired(session)) SSL_set_session(const_cast<SSL*>(ssl), session);
 }
 
 // OpenSSL's new-session callback: a session (TLS 1.3: a ticket) the
-// server issued. Returns 0: no reference to it is kept, only its DER.
+// server issued. Returns 1: the reference it came with is ours.
 int on_new_session(SSL* ssl, SSL_SESSION* session) {
+  TlsSessions::Session owned(session);
   Peer* peer = peer_of(ssl);
-  if (!peer || !SSL_SESSION_is_resumable(session)) return 0;
-  int length = i2d_SSL_SESSION(session, nullptr);
-  if (length <= 0) return 0;
+  if (!peer || !SSL_SESSION_is_resumable(session)) return 1;
   try {
-    std::string der(static_cast<std::size_t>(length), '\0');
-    auto* out = reinterpret_cast<unsigned char*>(der.data());
-    if (i2d_SSL_SESSION(session, &out) == length)
-      peer->sessions->keep(peer->origin, std::move(der));
+    peer->sessions->keep(peer->origin, std::move(owned));
   } catch (...) {
     // Out of memory: the next connection makes a full handshake.
   }
-  return 0;
+  return 1;
 }
 
 }  // namespace
@@ -86,29 +78,30 @@ bool TlsSessions::attach(void* ssl_ctx, std::string_view origin) {
   return true;
 }
 
-void TlsSessions::keep(std::string_view origin, std::string der) {
-  if (der.size() > max_bytes_) return;
+void TlsSessions::SessionFree::operator()(ssl_session_st* session) const {
+  SSL_SESSION_free(session);
+}
+
+void TlsSessions::keep(std::string_view origin, Session session) {
+  if (max_sessions_ == 0) return;
   if (auto found = index_.find(origin); found != index_.end()) {
-    auto entry = found->second;
-    bytes_ -= entry->der.size();
-    index_.erase(found);
-    entries_.erase(entry);
+    found->second->session = std::move(session);
+    entries_.splice(entries_.begin(), entries_, found->second);
+    return;
   }
-  entries_.push_front(Entry{std::string(origin), std::move(der)});
+  entries_.push_front(Entry{std::string(origin), std::move(session)});
   index_.emplace(entries_.front().origin, entries_.begin());
-  bytes_ += entries_.front().der.size();
-  while (bytes_ > max_bytes_) {
-    bytes_ -= entries_.back().der.size();
+  if (entries_.size() > max_sessions_) {
     index_.erase(entries_.back().origin);
     entries_.pop_back();
   }
 }
 
-const std::string* TlsSessions::find(std::string_view origin) {
+ssl_session_st* TlsSessions::find(std::string_view origin) {
   auto found = index_.find(origin);
   if (found == index_.end()) return nullptr;
   entries_.splice(entries_.begin(), entries_, found->second);  // iterators stay valid
-  return &found->second->der;
+  return found->second->session.get();
 }
 
 }  // namespace crawler::async

@@ -14,25 +14,36 @@
 // (its info callback: the one hook between libcurl's SSL_new and the
 // ClientHello).
 //
-// Sessions are kept as DER, least recently used dropped past `max_bytes`:
-// about 1 to 3 KB an origin, where an idle TLS connection kept open for
+// Sessions are kept as OpenSSL holds them, not encoded: decoding one
+// (its certificate and key) cost as much of the loop's CPU as the handshake
+// it saved. At most `max_sessions` origins, the least recently used
+// dropped; a session is a few KB, where an idle TLS connection kept open for
 // the same purpose costs about 85 KB. One loop thread uses it, as it uses
 // the multi handle; it must outlive the handle's connections.
 #pragma once
 
 #include <cstddef>
 #include <list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+struct ssl_session_st;  // OpenSSL's SSL_SESSION
 
 namespace crawler::async {
 
 class TlsSessions {
  public:
-  static constexpr std::size_t kDefaultMaxBytes = 8 << 20;
+  static constexpr std::size_t kDefaultMaxSessions = 4096;
 
-  explicit TlsSessions(std::size_t max_bytes = kDefaultMaxBytes) : max_bytes_(max_bytes) {}
+  struct SessionFree {
+    void operator()(ssl_session_st* session) const;
+  };
+  using Session = std::unique_ptr<ssl_session_st, SessionFree>;
+
+  explicit TlsSessions(std::size_t max_sessions = kDefaultMaxSessions)
+      : max_sessions_(max_sessions) {}
   TlsSessions(const TlsSessions&) = delete;
   TlsSessions& operator=(const TlsSessions&) = delete;
 
@@ -40,22 +51,20 @@ class TlsSessions {
   /// by libcurl for one connection) to `origin`. False if OpenSSL refused.
   bool attach(void* ssl_ctx, std::string_view origin);
 
-  /// Keeps `der` (an i2d_SSL_SESSION encoding) as the origin's session.
-  void keep(std::string_view origin, std::string der);
-  /// The origin's session (DER), or null; counts as a use.
-  const std::string* find(std::string_view origin);
+  /// Keeps `session` as the origin's, in place of the one before.
+  void keep(std::string_view origin, Session session);
+  /// The origin's session, or null; counts as a use.
+  ssl_session_st* find(std::string_view origin);
 
   std::size_t size() const { return index_.size(); }
-  std::size_t bytes() const { return bytes_; }
 
  private:
   struct Entry {
     std::string origin;
-    std::string der;
+    Session session;
   };
 
-  std::size_t max_bytes_;
-  std::size_t bytes_ = 0;     // of the DER kept
+  std::size_t max_sessions_;
   std::list<Entry> entries_;  // the most recently used first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views entries_
 };
