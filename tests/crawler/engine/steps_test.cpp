@@ -28,14 +28,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string scratch_db() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("steps_test_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return (dir / "crawl.db").string();
-}
+// The test's own directory for its database, removed with it at the end.
+struct ScratchDir {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("steps_test_" + std::to_string(::getpid()) + "_" +
+                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  ScratchDir() {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  std::string db() const { return (dir / "crawl.db").string(); }
+};
 
 FrontierLimits no_delay() {
   FrontierLimits limits;
@@ -52,7 +61,7 @@ struct LoopOwner {
 };
 
 // Everything a step may touch, real and small; no engine.
-struct Steps : LoopOwner {
+struct Steps : ScratchDir, LoopOwner {  // the directory goes last
   config::CrawlOptions options;
   CrawlSummary summary;
   bool stopping = false;
@@ -61,7 +70,7 @@ struct Steps : LoopOwner {
   UrlFilter filter{UrlFilterOptions{}};
   AdmissionGate gate;
   QueueAdmission admission{gate, filter, std::nullopt, summary.skipped};
-  storage::SqliteStore store{scratch_db()};
+  storage::SqliteStore store{db()};
   PageWriter writer{loop.get(), store, {}};
   VisitContext context{loop, options, "crawler", frontier, admission, writer, summary, stopping};
 
