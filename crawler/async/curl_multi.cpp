@@ -19,6 +19,7 @@ struct CurlGlobal {
 
 CurlMulti::CurlMulti(uv_loop_t* loop, long max_connections)
     : loop_(loop),
+      max_connections_(max_connections),
       timer_(UvHandle<uv_timer_t>::open([loop](uv_timer_t* t) { return uv_timer_init(loop, t); })) {
   static CurlGlobal global;
   multi_ = curl_multi_init();

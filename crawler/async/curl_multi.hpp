@@ -68,6 +68,8 @@ class CurlMulti {
 
   /// The share handle every easy handle should join (DNS cache, TLS sessions).
   CURLSH* share() const { return share_; }
+  /// How many idle connections libcurl keeps (CURLMOPT_MAXCONNECTS).
+  long max_connections() const { return max_connections_; }
   /// Connections and transfers in flight per origin on this handle.
   OriginConnections& origins() { return origins_; }
   /// The last TLS session of each origin this handle connected to.
@@ -91,6 +93,7 @@ class CurlMulti {
   void finish(Transfer* transfer, CURLcode result);
 
   uv_loop_t* loop_;
+  long max_connections_;
   OriginConnections origins_;  // before multi_: its cleanup closes connections into it
   TlsSessions tls_sessions_;   // before multi_ too: a closing connection may still hand it one
   CURLM* multi_ = nullptr;

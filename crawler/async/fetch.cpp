@@ -333,8 +333,15 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETFUNCTION, &OriginConnections::on_close);
     curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETDATA, counted->tally());
     bool may_multiplex = request.http2 && request.url.starts_with("https:");
-    if (counted->none_idle() && !may_multiplex)
+    if (counted->none_idle() && !may_multiplex) {
       curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
+      // Begun with more transfers in flight than the pool keeps connections,
+      // its connection would be one too many as it ends: libcurl would walk
+      // the whole pool for its oldest idle connection and close that, for
+      // every transfer that ends so. This one closes its own instead.
+      if (multi.origins().in_flight() > static_cast<std::size_t>(multi.max_connections()))
+        curl_easy_setopt(easy.get(), CURLOPT_FORBID_REUSE, 1L);
+    }
     // libcurl's session cache holds 25 peers; ours, an origin each. Where
     // libcurl has no OpenSSL context to hand over, its own cache stays on.
     if (request.url.starts_with("https:") &&
