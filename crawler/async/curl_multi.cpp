@@ -62,6 +62,7 @@ bool CurlMulti::Transfer::await_suspend(std::coroutine_handle<> waiter) {
   }
   waiter_ = waiter;
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  if (surplus_) curl_easy_setopt(easy_, CURLOPT_FORBID_REUSE, 1L);
   // NOTE(curl#19462): adding a handle arms the timer through on_timer, which
   // starts the transfer on the next loop turn; no kick is needed here.
   if (CURLMcode rc = curl_multi_add_handle(multi_->multi_, easy_); rc != CURLM_OK) {
@@ -69,6 +70,7 @@ bool CurlMulti::Transfer::await_suspend(std::coroutine_handle<> waiter) {
     return false;
   }
   multi_->transfers_.insert(this);
+  if (surplus_) multi_->count_surplus(1);
   return true;
 }
 
@@ -160,6 +162,7 @@ void CurlMulti::socket_action(curl_socket_t fd, int flags) {
     CURLcode result = msg->data.result;
     curl_multi_remove_handle(multi_, msg->easy_handle);
     transfers_.erase(transfer);
+    if (transfer->surplus_) count_surplus(-1);
     done.emplace_back(transfer, result);
   }
   for (auto [transfer, result] : done) {
@@ -170,7 +173,10 @@ void CurlMulti::socket_action(curl_socket_t fd, int flags) {
 
 void CurlMulti::cancel_all() {
   std::vector<Transfer*> cancelled(transfers_.begin(), transfers_.end());
-  for (Transfer* transfer : cancelled) curl_multi_remove_handle(multi_, transfer->easy_);
+  for (Transfer* transfer : cancelled) {
+    curl_multi_remove_handle(multi_, transfer->easy_);
+    if (transfer->surplus_) count_surplus(-1);
+  }
   transfers_.clear();
   ++cancelling_;
   for (Transfer* transfer : cancelled) {
@@ -178,6 +184,11 @@ void CurlMulti::cancel_all() {
     transfer->waiter_.resume();
   }
   --cancelling_;
+}
+
+void CurlMulti::count_surplus(int change) {
+  surplus_ += change;
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_connections_ + surplus_);
 }
 
 void CurlMulti::shutdown() {

@@ -327,6 +327,7 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   // Over HTTP/1.1 a connection serves one transfer at a time: when all are
   // taken, libcurl's walk over them for an idle one is skipped.
   std::optional<OriginConnections::Transfer> counted;
+  bool surplus = false;
   if (!request.origin.empty()) {
     counted.emplace(multi.origins(), request.origin);
     sink.origin = counted->tally();
@@ -335,12 +336,8 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     bool may_multiplex = request.http2 && request.url.starts_with("https:");
     if (counted->none_idle() && !may_multiplex) {
       curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
-      // Begun with more transfers in flight than the pool keeps connections,
-      // its connection would be one too many as it ends: libcurl would walk
-      // the whole pool for its oldest idle connection and close that, for
-      // every transfer that ends so. This one closes its own instead.
-      if (multi.origins().in_flight() > static_cast<std::size_t>(multi.max_connections()))
-        curl_easy_setopt(easy.get(), CURLOPT_FORBID_REUSE, 1L);
+      // Its connection would be one too many for the pool as it ends.
+      surplus = multi.in_flight() >= static_cast<std::size_t>(multi.max_connections());
     }
     // libcurl's session cache holds 25 peers; ours, an origin each. Where
     // libcurl has no OpenSSL context to hand over, its own cache stays on.
@@ -360,7 +357,7 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
 
-  CURLcode code = co_await multi.transfer(easy.get());
+  CURLcode code = co_await multi.transfer(easy.get(), surplus);
 
   read_info(easy.get(), result);
   if (code == CURLE_WRITE_ERROR && sink.capped) {

@@ -11,12 +11,10 @@ OriginConnections::Transfer::Transfer(OriginConnections& owner, std::string_view
   if (added) tally_->origin = &entry->first;
   none_idle_ = tally_->connections <= tally_->in_flight;
   ++tally_->in_flight;
-  ++owner.in_flight_;
 }
 
 OriginConnections::Transfer::~Transfer() {
   --tally_->in_flight;
-  --tally_->owner->in_flight_;
   forget_if_unused(tally_);
 }
 

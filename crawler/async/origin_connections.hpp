@@ -8,10 +8,7 @@
 // the crawl, was half of the crawler's CPU (bench/concurrent_slow). When
 // every connection is taken by a transfer in flight, there is nothing to
 // find: the transfer asks for a fresh connection (CURLOPT_FRESH_CONNECT)
-// instead, and the walk is skipped. Likewise, a transfer begun with more
-// transfers in flight than the pool keeps connections closes its own as it
-// ends (CURLOPT_FORBID_REUSE), sparing libcurl a walk over the whole pool
-// for the oldest idle one to close.
+// instead, and the walk is skipped.
 #pragma once
 
 #include <curl/curl.h>
@@ -66,14 +63,11 @@ class OriginConnections {
   std::size_t connections(std::string_view origin) const;
   /// Origins with a connection open or a transfer in flight.
   std::size_t origins() const { return tallies_.size(); }
-  /// Transfers in flight, to every origin.
-  std::size_t in_flight() const { return in_flight_; }
 
  private:
   static void forget_if_unused(Tally* tally);
 
   std::unordered_map<std::string, Tally> tallies_;
-  std::size_t in_flight_ = 0;
 };
 
 }  // namespace crawler::async

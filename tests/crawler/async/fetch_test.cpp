@@ -204,6 +204,39 @@ CO_TEST(Fetch, ABatchReusesTheConnectionsOfTheLastAndOpensOnlyWhatIsMissing) {
   EXPECT_EQ(multi.origins().origins(), 0u);  // every socket closed was counted
 }
 
+// A pool keeping 4 connections, 12 transfers at once: the 8 begun beyond
+// the 4 close their connections as they end, and the first 4 keep theirs
+// for the next batch (libcurl alone would keep whichever 4 ended last).
+CO_TEST(Fetch, TransfersBegunBeyondThePoolCloseTheirConnectionsAndTheFirstKeepTheirs) {
+  TestServer server;
+  CurlMulti multi(loop.get(), /*max_connections=*/4);
+  std::vector<FetchResult> results;
+  for (const char* batch : {"first", "second"}) {
+    TaskScope scope;
+    for (int i = 0; i < (batch == std::string("first") ? 12 : 4); ++i) {
+      FetchRequest request =
+          get(server.url("/delay/100?" + std::string(batch) + std::to_string(i)));
+      request.origin = server.base_url();
+      scope.spawn(fetch_request_into(multi, std::move(request), results));
+    }
+    co_await scope.join();
+    EXPECT_EQ(multi.origins().connections(server.base_url()), 4u) << batch;
+  }
+  int ok = 0;
+  for (const auto& r : results) ok += r.ok() && r.status == 200;
+  EXPECT_EQ(ok, 16);
+  std::set<std::uint64_t> first_four, second;
+  for (const auto& record : server.requests()) {
+    std::string query = record.target.substr(record.target.find('?') + 1);
+    if (query == "first0" || query == "first1" || query == "first2" || query == "first3")
+      first_four.insert(record.connection_id);
+    if (query.starts_with("second")) second.insert(record.connection_id);
+  }
+  EXPECT_EQ(first_four.size(), 4u);
+  EXPECT_EQ(second, first_four);
+  multi.shutdown();
+}
+
 Task<void> cancel_after(uv_loop_t* loop, CurlMulti& multi, std::chrono::milliseconds delay) {
   co_await sleep_for(loop, delay);
   multi.cancel_all();

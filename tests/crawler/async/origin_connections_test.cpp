@@ -27,18 +27,6 @@ TEST(OriginConnections, NoneIsIdleWhileEveryConnectionServesATransferInFlight) {
   EXPECT_EQ(origins.origins(), 1u);  // b.test left no connection: forgotten
 }
 
-TEST(OriginConnections, CountsTheTransfersInFlightToEveryOrigin) {
-  OriginConnections origins;
-  EXPECT_EQ(origins.in_flight(), 0u);
-  {
-    OriginConnections::Transfer first(origins, "http://a.test");
-    OriginConnections::Transfer second(origins, "http://a.test");
-    OriginConnections::Transfer elsewhere(origins, "http://b.test");
-    EXPECT_EQ(origins.in_flight(), 3u);
-  }
-  EXPECT_EQ(origins.in_flight(), 0u);
-}
-
 TEST(OriginConnections, AClosedConnectionIsCountedAndItsOriginForgotten) {
   OriginConnections origins;
   OriginConnections::Tally* tally = nullptr;
