@@ -17,9 +17,10 @@ struct CurlGlobal {
 };
 }  // namespace
 
-CurlMulti::CurlMulti(uv_loop_t* loop, long max_connections)
+CurlMulti::CurlMulti(uv_loop_t* loop, long max_connections, std::size_t tls_sessions)
     : loop_(loop),
       max_connections_(max_connections),
+      tls_sessions_(tls_sessions),
       timer_(UvHandle<uv_timer_t>::open([loop](uv_timer_t* t) { return uv_timer_init(loop, t); })) {
   static CurlGlobal global;
   multi_ = curl_multi_init();

@@ -23,8 +23,10 @@ namespace crawler::async {
 
 class CurlMulti {
  public:
-  /// `max_connections` caps the connection cache (open connections kept for reuse).
-  explicit CurlMulti(uv_loop_t* loop, long max_connections = 256);
+  /// `max_connections` caps the connection cache (open connections kept for
+  /// reuse), `tls_sessions` the origins whose TLS session is kept.
+  explicit CurlMulti(uv_loop_t* loop, long max_connections = 256,
+                     std::size_t tls_sessions = TlsSessions::kDefaultMaxSessions);
   CurlMulti(const CurlMulti&) = delete;
   CurlMulti& operator=(const CurlMulti&) = delete;
   ~CurlMulti();

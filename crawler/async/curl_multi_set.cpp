@@ -12,8 +12,10 @@ CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers,
       std::max<std::size_t>(1, (max_transfers + kTransfersPerMulti - 1) / kTransfersPerMulti);
   std::size_t kept = idle_connections > 0 ? idle_connections : max_transfers;
   long per_multi = static_cast<long>((kept + count - 1) / count);
+  // The crawl's TLS sessions are shared out as its connections are.
+  std::size_t sessions = (TlsSessions::kDefaultMaxSessions + count - 1) / count;
   for (std::size_t i = 0; i < count; ++i)
-    multis_.push_back(std::make_unique<CurlMulti>(loop, std::max(per_multi, 16L)));
+    multis_.push_back(std::make_unique<CurlMulti>(loop, std::max(per_multi, 16L), sessions));
 }
 
 CurlMulti& CurlMultiSet::for_origin(std::string_view origin) {

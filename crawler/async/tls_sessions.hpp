@@ -35,6 +35,7 @@ namespace crawler::async {
 
 class TlsSessions {
  public:
+  /// A crawl's, shared out over its multi handles (CurlMultiSet).
   static constexpr std::size_t kDefaultMaxSessions = 4096;
 
   struct SessionFree {
@@ -57,6 +58,7 @@ class TlsSessions {
   ssl_session_st* find(std::string_view origin);
 
   std::size_t size() const { return index_.size(); }
+  std::size_t max_sessions() const { return max_sessions_; }
 
  private:
   struct Entry {

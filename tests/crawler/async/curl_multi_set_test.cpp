@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "crawler/async/loop.hpp"
@@ -49,6 +50,25 @@ TEST(CurlMultiSet, OriginsSpreadOverEveryMultiHandle) {
     set.shutdown();
   }
   EXPECT_EQ(loop.close(), 0) << "a libuv handle was left open";
+}
+
+// A crawl keeps the TLS sessions of about as many origins however many
+// multi handles it has (each session costs about 7 KB).
+TEST(CurlMultiSet, TheTlsSessionsKeptAreSharedOutOverTheMultiHandles) {
+  Loop loop;
+  for (std::size_t handles : {1u, 4u, 10u}) {
+    CurlMultiSet set(loop.get(), handles * CurlMultiSet::kTransfersPerMulti);
+    ASSERT_EQ(set.size(), handles);
+    std::set<CurlMulti*> multis;
+    for (int i = 0; i < 1000; ++i) multis.insert(&set.for_origin(origin(i)));
+    ASSERT_EQ(multis.size(), handles);
+    std::size_t total = 0;
+    for (CurlMulti* multi : multis) total += multi->tls_sessions().max_sessions();
+    EXPECT_GE(total, TlsSessions::kDefaultMaxSessions) << handles;
+    EXPECT_LT(total, TlsSessions::kDefaultMaxSessions + handles) << handles;
+    set.shutdown();
+  }
+  EXPECT_EQ(loop.close(), 0);
 }
 
 TEST(CurlMultiSet, OneMultiHandleTakesEveryOrigin) {
