@@ -333,7 +333,8 @@ const std::array kOptions = {
            .help = "Idle connections kept open for reuse. Unset: --concurrency. A broad crawl "
                    "reuses a host's connection (and saves its TLS handshake) only when this "
                    "exceeds the hosts it rotates over; each idle TLS connection holds about "
-                   "85 KB.",
+                   "85 KB. A new connection to a host resumes its last TLS session (about "
+                   "7 KB, kept for the 4,096 hosts used last), a shorter handshake.",
            .example = "4096"},
 
     Option{.key = "revisit.min",
