@@ -87,6 +87,7 @@ std::optional<std::string> AdmissionGate::resolve_entry(const parsers::CrawlUrl&
     entry += v6 ? "[" + address + "]" : address;
   };
   add(answer->address);
+  if (first_only_ && first_only_()) return entry;
   for (const std::string& other : answer->others) {
     entry += ',';
     add(other);

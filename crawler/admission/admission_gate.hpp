@@ -42,6 +42,10 @@ class AdmissionGate {
   /// Without one (or for a name not in it) libcurl resolves, with the
   /// --resolve entries given here.
   void use_dns(const DnsCache& cache) { dns_ = &cache; }
+  /// In a fleet that shares server addresses, a request goes to the address
+  /// the fleet granted, its answer's first, and to no other: while `only`
+  /// says so, libcurl is given none of the answer's others to fall back on.
+  void use_first_address_only(std::function<bool()> only) { first_only_ = std::move(only); }
 
   /// A seed given by address or as localhost: its origin (scheme, host,
   /// port) may be internal. A seed given by name gets no exemption.
@@ -84,6 +88,7 @@ class AdmissionGate {
   std::unordered_set<std::string, OriginHash, std::equal_to<>> seed_origins_;
   std::vector<std::string> resolve_;
   const DnsCache* dns_ = nullptr;
+  std::function<bool()> first_only_;
 };
 
 }  // namespace crawler

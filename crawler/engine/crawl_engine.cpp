@@ -150,6 +150,7 @@ CrawlEngine::CrawlEngine(async::Loop& loop, const config::CrawlOptions& options,
                    "' not understood (HOST:PORT:ADDRESS): left to libcurl");
   gate_.use_dns(dns_);
   resolve_.require_grants([this] { return leases_.shares_addresses(); });
+  gate_.use_first_address_only([this] { return leases_.shares_addresses(); });
   frontier_.set_address_lookup([this](std::string_view origin) -> std::optional<std::string> {
     if (!leases_.address_settled(origin)) return std::nullopt;  // the fleet grants it first
     return resolve_.known(origin);

@@ -146,6 +146,36 @@ CO_TEST(AdmissionGate, TheDnsStepsAnswerIsTheAddressConnectedTo) {
   multis.shutdown();
 }
 
+// An answer's other addresses are libcurl's to fall back on (127.0.0.3
+// refuses, 127.0.0.2 answers), except in a fleet sharing addresses, where
+// only the first, the one granted, may be reached.
+CO_TEST(AdmissionGate, AnAnswersOtherAddressesAreTriedUnlessOnlyTheFirstMayBe) {
+  testing::TestServer inner("127.0.0.2");
+  std::string port = std::to_string(inner.port());
+  async::CurlMultiSet multis(loop.get(), 1);
+  UrlFilter filter({});
+  DnsCache dns({});
+  dns.store("localhost", {"127.0.0.3", {}, {"127.0.0.2"}}, std::chrono::steady_clock::now());
+  async::FetchRequest request;
+  request.url = "http://localhost:" + port + "/robots.txt";
+
+  AdmissionGate gate(multis, filter, AddressPolicy());
+  gate.add_seed("http://localhost:" + port + "/");
+  gate.use_dns(dns);
+  bool first_only = true;
+  gate.use_first_address_only([&first_only] { return first_only; });
+  async::FetchResult fetched = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_EQ(fetched.error, async::FetchError::kConnect) << fetched.error_message;
+  EXPECT_EQ(inner.request_count(), 0u);
+
+  first_only = false;
+  fetched = co_await gate.fetch(RequestKind::kRobots, request);
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  EXPECT_EQ(fetched.remote_address, "127.0.0.2");
+  EXPECT_EQ(inner.request_count(), 1u);
+  multis.shutdown();
+}
+
 // The gate is the only caller of async::fetch in the crawler: any other path
 // to the network would bypass it (and, with no connect check, be refused at
 // run time). A new caller must go through AdmissionGate::fetch.
