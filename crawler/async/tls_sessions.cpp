@@ -67,9 +67,10 @@ bool TlsSessions::attach(void* ssl_ctx, std::string_view origin) {
   int index = peer_index();
   if (index < 0) return false;
   auto peer = std::make_unique<Peer>(Peer{this, std::string(origin)});
-  delete static_cast<Peer*>(SSL_CTX_get_ex_data(ctx, index));  // a second attach replaces
+  auto* before = static_cast<Peer*>(SSL_CTX_get_ex_data(ctx, index));
   if (!SSL_CTX_set_ex_data(ctx, index, peer.get())) return false;
   (void)peer.release();  // free_peer deletes it with the SSL_CTX
+  delete before;         // a second attach replaces the first
   // The client cache mode is what makes OpenSSL call the new-session
   // callback; NO_INTERNAL: the sessions are ours to keep, not the context's.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
