@@ -6,6 +6,9 @@
 // refused or failed URL is found by the step that stopped it.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "crawler/admission/admission_gate.hpp"
 #include "crawler/admission/robots_cache.hpp"
 #include "crawler/async/task.hpp"
@@ -37,6 +40,15 @@ class PageVisit {
   void cancel_parses() { html_.cancel(); }
 
  private:
+  /// What the steps before the fetch decided: the visit's outcome when they
+  /// stopped it, else the address the fetch goes to.
+  struct Cleared {
+    std::optional<VisitOutcome> stopped;
+    std::string address;
+  };
+  async::Task<Cleared> clear(FrontierUrl& url);
+  async::Task<VisitOutcome> read_page(FrontierUrl& url, const std::string& address,
+                                      async::FetchResult& result);
   async::Task<VisitOutcome> read_sitemap(FrontierUrl& url, async::FetchResult& result);
 
   VisitContext& context_;

@@ -276,6 +276,24 @@ TEST_F(CrawlTest, FailuresAreRecordedOnTheUrlAndTheCrawlGoesOn) {
             "3 reset");
 }
 
+// libcurl names no address for a connection that was never made: the page
+// keeps the one its DNS step answered, which the fetch was sent to.
+TEST_F(CrawlTest, APageWhoseServerRefusedTheConnectionKeepsTheAddressItWasSentTo) {
+  int closed_port = 0;
+  {
+    TestServer gone;
+    closed_port = gone.port();
+  }
+  std::string refused = "http://127.0.0.1:" + std::to_string(closed_port) + "/";
+  write_seeds({refused});
+  options_.obey_robots = false;
+  options_.max_retries = 0;
+  EXPECT_EQ(run_crawl_command(options_), kExitOk);
+  EXPECT_EQ(scalar("SELECT error || ' ' || coalesce(address, 'none') FROM pages WHERE url = '" +
+                   refused + "'"),
+            "connect 127.0.0.1");
+}
+
 TEST_F(CrawlTest, RelativeLinksAndBaseHrefResolveAsBrowsersDo) {
   TestServer server;
   write_seeds({server.url("/relative/index.html"), server.url("/relative/base.html")});
