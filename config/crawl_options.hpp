@@ -74,6 +74,9 @@ struct CrawlOptions {
   // How long a name's DNS answer is used before it is looked up again
   // (getaddrinfo tells no record TTL); a failure is kept at most a minute.
   long dns_ttl_ms = 300'000;
+  // How long a visit waits for a name's lookup (a dead name server holds
+  // glibc for 5 s a try); past it the name failed to resolve.
+  long dns_timeout_ms = 10'000;
   // PEM file of the CAs trusted for HTTPS instead of the system's store (as
   // curl's --cacert, CURLOPT_CAINFO); empty: the system's.
   std::string ca_file;

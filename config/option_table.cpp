@@ -307,6 +307,15 @@ const std::array kOptions = {
            .flag = "--dns-ttl",
            .help = "Seconds a server name's address is used before the name is looked up again "
                    "(the system resolver tells no TTL); a failed lookup is kept at most 60 s."},
+    Option{.key = "transfers.dns_timeout",
+           .kind = K::kSeconds,
+           .field = &O::dns_timeout_ms,
+           .min = 100,
+           .max = kHourMs,
+           .flag = "--dns-timeout",
+           .help = "Seconds a server name's lookup may take, the wait for a thread included "
+                   "(at most two lookups hold pool threads at once); past it the name counts as "
+                   "not resolving (dns_failed) and the lookup runs on, detached."},
     Option{.key = "transfers.ca_file",
            .kind = K::kString,
            .field = &O::ca_file,

@@ -463,7 +463,7 @@ TEST(OptionTableTest, EveryKeyHasATypeAndADocAndAUniqueNameAndVariable) {
     EXPECT_TRUE(names.insert(option.key).second) << option.key;
     EXPECT_TRUE(variables.insert(environment_variable(option.key)).second) << option.key;
   }
-  EXPECT_EQ(names.size(), 56u);  // one per field of CrawlOptions
+  EXPECT_EQ(names.size(), 57u);  // one per field of CrawlOptions
 }
 
 // ---- docs/config.md ---------------------------------------------------------

@@ -5,10 +5,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "crawler/admission/address_policy.hpp"
-#include "crawler/async/offload.hpp"
 
 namespace crawler {
 
@@ -53,10 +54,16 @@ async::Task<DnsAnswer> ResolveStep::look_up(std::string origin) {
     co_return DnsAnswer{std::move(literal), {}, {}};
   if (auto answer = cache_.find(where.host, where.port, Clock::now())) co_return *answer;
   std::string host(where.host);
-  auto lookup = [this, &host] { return resolver_(host); };
-  DnsAnswer answer = co_await async::offload(context_.loop.get(), lookup);
-  cache_.store(host, answer, Clock::now());
-  co_return answer;
+  // By value: a lookup past its deadline runs on after this frame is gone.
+  auto call = lookups_.call([resolver = resolver_, host] { return resolver(host); });
+  std::optional<DnsAnswer> answer = co_await call;
+  if (!answer)
+    answer = DnsAnswer{
+        {}, "no answer within " + std::to_string(lookups_.deadline().count()) + " ms", {}};
+  // A name that timed out is kept as a failure too: its other URLs do not
+  // each wait out the deadline again.
+  cache_.store(host, *answer, Clock::now());
+  co_return std::move(*answer);
 }
 
 async::Task<ResolveStep::Resolved> ResolveStep::check(const FrontierUrl& url,

@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "crawler/async/curl_multi_set.hpp"
 #include "crawler/async/run.hpp"
+#include "crawler/async/sleep.hpp"
 #include "crawler/engine/origin_lookups.hpp"
 #include "crawler/engine/steps/fetch_step.hpp"
 #include "crawler/engine/steps/html_step.hpp"
@@ -461,6 +465,41 @@ TEST(ResolveStep, ANameThatDoesNotResolveIsThePagesOutcome) {
   EXPECT_EQ(record.address, "");
   EXPECT_EQ(s.summary.errors["dns_failed"], 1u);
   EXPECT_EQ(step.known("http://gone.test"), "") << "known not to resolve, for a while";
+}
+
+// A dead name server holds getaddrinfo for seconds a try: the visit waits
+// out the deadline only, and the name counts as failed for a while.
+TEST(ResolveStep, ALookupPastItsDeadlineIsTheNamesFailureAndIsKept) {
+  Steps s;
+  s.options.dns_timeout_ms = 100;
+  DnsCache cache({});
+  auto released = std::make_shared<std::promise<void>>();
+  std::shared_future<void> release = released->get_future().share();
+  std::atomic<int> calls{0};
+  auto held = std::make_shared<int>(0);  // by the resolver, so by its copy in a running lookup
+  std::weak_ptr<int> copies = held;
+  ResolveStep step(s.context, cache, [release, &calls, held](const std::string&) {
+    ++calls;
+    release.wait_for(std::chrono::seconds(10));
+    return DnsAnswer{"192.0.2.1", {}, {}};
+  });
+  FrontierUrl url = s.take("http://slow.test/x");
+  storage::PageRecord record;
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, record)), Resolved::kFailed);
+  EXPECT_EQ(record.error, "dns_failed");
+  EXPECT_EQ(record.error_detail, "cannot resolve slow.test: no answer within 100 ms");
+  EXPECT_EQ(step.known("http://slow.test"), "") << "known not to resolve, for a while";
+  storage::PageRecord again;
+  EXPECT_EQ(async::run_until_done(s.loop, step.check(url, again)), Resolved::kFailed);
+  EXPECT_EQ(calls.load(), 1) << "the second visit did not wait out another deadline";
+  released->set_value();
+  held.reset();
+  auto lookup_ended = [&]() -> async::Task<void> {
+    for (int i = 0; i < 2000 && copies.use_count() > 1; ++i)
+      co_await async::sleep_for(s.loop.get(), std::chrono::milliseconds(5));
+  };
+  async::run_until_done(s.loop, lookup_ended());
+  EXPECT_EQ(copies.use_count(), 1) << "the lookup that ran on was freed as it ended";
 }
 
 // In a fleet a crawler fetches only from addresses granted to it. An origin
