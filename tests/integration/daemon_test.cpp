@@ -283,7 +283,12 @@ TEST_F(CrawlTest, SigtermExitsZeroWithinTheGracePeriodAndLosesNothing) {
   for (int i = 0; i < 40; ++i) seeds.push_back(server.url("/delay/300?i=" + std::to_string(i)));
   write_seeds(seeds);
   CrawlerProcess crawl(crawl_args(options_));
-  std::this_thread::sleep_for(500ms);
+  // Signalled once it is fetching (its handlers are in place by then, and
+  // a fetch in flight has its grace), not after a guess at how long
+  // starting takes: under the sanitizers and a loaded machine 500 ms was
+  // sometimes not enough.
+  for (int i = 0; i < 1000 && requests_for(server, "/delay/").empty(); ++i)
+    std::this_thread::sleep_for(10ms);
   auto signalled = std::chrono::steady_clock::now();
   crawl.signal(SIGTERM);
   EXPECT_EQ(crawl.wait(10s), 0);

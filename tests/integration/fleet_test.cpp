@@ -429,12 +429,15 @@ TEST_F(FleetTest, AWorkerStoppedPastItsLeaseStoresNothingItsSuccessorStored) {
                        std::string(b.base_url()) + "/%' ORDER BY url");
 
   // Thawed, it finds its leases gone, and is stopped once it has seen that.
+  // A still has queued pages, so its lease is renewed and the refusal
+  // logged. B's is logged only if the lease round comes before the revisit's
+  // answer is read: once B is idle, its lease is released instead (refused
+  // alike, since the successor holds it), so only A's is waited for.
   stalled.signal(SIGCONT);
   EXPECT_TRUE(wait_until(
       [&] {
-        std::string said = read_file(stalled_log);
-        return said.find("lost the lease of " + std::string(a.base_url())) != std::string::npos &&
-               said.find("lost the lease of " + std::string(b.base_url())) != std::string::npos;
+        return read_file(stalled_log).find("lost the lease of " + std::string(a.base_url())) !=
+               std::string::npos;
       },
       20s))
       << read_file(stalled_log);
