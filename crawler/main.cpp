@@ -10,6 +10,7 @@
 #include "config/crawl_options.hpp"
 #include "config/option_flags.hpp"
 #include "config/option_table.hpp"
+#include "crawler/base/heap_tuning.hpp"
 #include "crawler/commands/commands.hpp"
 #include "crawler/commands/url_command.hpp"
 #include "storage/crawl_reader.hpp"
@@ -27,6 +28,7 @@ void add_crawl_options(CLI::App& cmd, crawler::config::CrawlOptions& o, std::str
 }  // namespace
 
 int main(int argc, char** argv) {
+  crawler::tune_heap();  // a performance setting: the crawler works without it
   CLI::App app{"crawler: a fast, polite web crawler that stores what it finds in SQLite"};
   app.require_subcommand(1);
 
