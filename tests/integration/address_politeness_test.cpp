@@ -46,6 +46,10 @@ class AddressPolitenessTest : public CrawlTest {
 // and on a loaded machine not always as late as the one before), each
 // site's requests (its robots.txt included) a second apart, and every page
 // once. Without the rule all 60 would arrive within one window.
+// The windows are 700 ms: 250 ms apart, three starts fit and a fourth is
+// one recorded late. At 800 ms, one start held up 200 ms in the test
+// server under ASan and another test made five (the exact rate is the
+// unit tests' job: AddressSlots).
 TEST_F(AddressPolitenessTest, SixtyNamesOnOneAddressGetAtMostFourStartsASecond) {
   TestServer server;
   names_on_one_address(server, 60, "/site/1/0");
@@ -64,7 +68,7 @@ TEST_F(AddressPolitenessTest, SixtyNamesOnOneAddressGetAtMostFourStartsASecond) 
     if (request.target == "/site/1/0") ++pages[request.host_header];
   }
   EXPECT_EQ(requests.size(), 120u);
-  EXPECT_LE(most_in_any_window(all, 800ms), 4u);
+  EXPECT_LE(most_in_any_window(all, 700ms), 4u);
   EXPECT_EQ(pages.size(), 60u);
   for (const auto& [name, times] : pages) EXPECT_EQ(times, 1) << name;
   // robots.txt takes its place in the origin's spacing: not 0-2 ms before the page.
