@@ -589,6 +589,10 @@ async function main(browser) {
     await page.goto(consoleBase + '/#/log');
     await page.locator(testid('log-row')).first().waitFor();
     await page.locator(testid('log-origin')).fill(held);
+    // A poll while the operator types must leave the form alone (it used to
+    // fill it from the route again, and the submit sent no filter).
+    await page.waitForResponse((response) => response.url().includes('/api/log?'), {timeout: 10000});
+    assert.equal(await page.locator(testid('log-origin')).inputValue(), held, 'the typed origin, after a poll');
     await page.locator(testid('log-submit')).click();
     await waitFor('rows of one origin only', async () => {
       const origins = await page.locator(testid('log-row')).evaluateAll((rows) => rows.map((r) => r.dataset.origin));

@@ -47,9 +47,11 @@ class AddressPolitenessTest : public CrawlTest {
 // site's requests (its robots.txt included) a second apart, and every page
 // once. Without the rule all 60 would arrive within one window.
 // The windows are 700 ms: 250 ms apart, three starts fit and a fourth is
-// one recorded late. At 800 ms, one start held up 200 ms in the test
-// server under ASan and another test made five (the exact rate is the
-// unit tests' job: AddressSlots).
+// one recorded late (at 800 ms, one start held up 200 ms in the test
+// server under ASan beside another test made five). Short windows catch
+// bursts; the rate itself is judged over 5 s, where a start or two
+// recorded late cannot hide a fifth start a second: 20 fit at 4 a second,
+// 25 at 5.
 TEST_F(AddressPolitenessTest, SixtyNamesOnOneAddressGetAtMostFourStartsASecond) {
   TestServer server;
   names_on_one_address(server, 60, "/site/1/0");
@@ -69,6 +71,7 @@ TEST_F(AddressPolitenessTest, SixtyNamesOnOneAddressGetAtMostFourStartsASecond) 
   }
   EXPECT_EQ(requests.size(), 120u);
   EXPECT_LE(most_in_any_window(all, 700ms), 4u);
+  EXPECT_LE(most_in_any_window(all, 5000ms), 22u);
   EXPECT_EQ(pages.size(), 60u);
   for (const auto& [name, times] : pages) EXPECT_EQ(times, 1) << name;
   // robots.txt takes its place in the origin's spacing: not 0-2 ms before the page.

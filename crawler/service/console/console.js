@@ -663,9 +663,16 @@ async function showErrors(params, isCurrent) {
 // ---- Crawl log -----------------------------------------------------------------
 
 const kLogFilters = ['origin', 'class', 'error'];
+let logFormFilled = null;  // the filters the form was last filled from
 
 async function showLog(params, isCurrent) {
-  for (const name of kLogFilters) document.getElementById(`log-${name}`).value = params.get(name) || '';
+  // The form follows the route when the route changes, not on every poll: a
+  // poll landing while the operator types must not undo what was typed.
+  const filters = kLogFilters.map((name) => params.get(name) || '');
+  if (logFormFilled === null || filters.some((value, i) => value !== logFormFilled[i])) {
+    kLogFilters.forEach((name, i) => { document.getElementById(`log-${name}`).value = filters[i]; });
+    logFormFilled = filters;
+  }
   // Held: the operator is reading; the poll leaves the table alone.
   if (document.getElementById('log-hold').checked && document.querySelector('#log-table tbody tr')) return;
   const query = new URLSearchParams({limit: '500'});
@@ -1098,7 +1105,10 @@ function start() {
   createCharts();
   wireActions();
   wireOriginActions();
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', () => {
+    logFormFilled = null;  // a navigation: the log's form shows the route's filters again
+    render();
+  });
   render();
   poll();
 }
