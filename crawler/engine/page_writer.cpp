@@ -5,7 +5,6 @@
 #include <chrono>
 #include <utility>
 
-#include "crawler/async/offload.hpp"
 #include "crawler/async/sleep.hpp"
 #include "crawler/async/wake_signal.hpp"
 #include "crawler/base/log.hpp"
@@ -62,7 +61,7 @@ void salvage(storage::CrawlStore& store, const storage::PageRecord& refused,
   }
 }
 
-// Runs on a pool thread. One transaction for the batch; if it fails, each
+// Runs on the writer's thread. One transaction for the batch; if it fails, each
 // record alone, so one bad record cannot take its neighbours down with it.
 BatchOutcome write_batch(storage::CrawlStore& store,
                          const std::vector<storage::PageRecord>& batch) {
@@ -111,7 +110,11 @@ std::size_t record_bytes(const storage::PageRecord& record) {
 
 PageWriter::PageWriter(uv_loop_t* loop, storage::CrawlStore& store,
                        std::function<void()> on_progress, std::chrono::milliseconds max_outage)
-    : loop_(loop), store_(store), on_progress_(std::move(on_progress)), max_outage_(max_outage) {}
+    : loop_(loop),
+      store_(store),
+      on_progress_(std::move(on_progress)),
+      max_outage_(max_outage),
+      thread_(loop) {}
 
 void PageWriter::add(storage::PageRecord record) {
   pending_bytes_ += record_bytes(record);
@@ -140,7 +143,7 @@ async::Task<void> PageWriter::drain() {
     auto started = std::chrono::steady_clock::now();
     for (;;) {
       try {
-        outcome = co_await async::offload(loop_, job);
+        outcome = co_await thread_.run(job);
       } catch (const std::exception& e) {
         // Not a storage refusal (those are handled per record): the batch is lost.
         outcome = BatchOutcome{};

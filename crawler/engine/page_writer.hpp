@@ -1,7 +1,9 @@
 // PageWriter: takes page records on the loop thread and writes them to the
-// CrawlStore on the thread pool, one batch at a time, so the database never
-// runs on the loop thread and there is only ever one writer. Records that arrive
-// while a batch is being written form the next batch.
+// CrawlStore on a thread of its own, one batch at a time, so the database
+// never runs on the loop thread and there is only ever one writer. Records
+// that arrive while a batch is being written form the next batch. Its own
+// thread, not libuv's pool of four: there a batch waited behind every parse
+// queued, and with two stuck DNS lookups beside it the parses had one thread.
 #pragma once
 
 #include <uv.h>
@@ -14,6 +16,7 @@
 
 #include "crawler/async/task.hpp"
 #include "crawler/async/task_scope.hpp"
+#include "crawler/async/worker_thread.hpp"
 #include "storage/crawl_store.hpp"
 
 namespace crawler {
@@ -50,7 +53,7 @@ class PageWriter {
   /// Pages left out because another crawler of the fleet holds their origin now.
   std::size_t fenced() const { return fenced_; }
   std::size_t batches() const { return batches_; }
-  /// Time spent writing batches (on the pool), in seconds, and the last batch's.
+  /// Time spent writing batches (on the writer's thread), in seconds, and the last batch's.
   double write_seconds() const { return write_seconds_; }
   double last_batch_seconds() const { return last_batch_seconds_; }
   /// The first write failure, empty if none. A failure the writer cannot
@@ -80,6 +83,9 @@ class PageWriter {
   std::string first_error_;
   bool fatal_ = false;
   async::TaskScope scope_;
+  // Last: joined first, so that a batch still being written ends while the
+  // frame awaiting it is alive.
+  async::WorkerThread thread_;
 };
 
 }  // namespace crawler

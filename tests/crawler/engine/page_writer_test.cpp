@@ -1,12 +1,17 @@
-// PageWriter: what happens to a page the store refuses.
+// PageWriter: what happens to a page the store refuses, and where it writes.
 #include "crawler/engine/page_writer.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
+
+#include "crawler/async/offload.hpp"
+#include "crawler/async/task_scope.hpp"
 
 #include "storage/crawl_reader.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -87,6 +92,44 @@ CO_TEST(PageWriter, ABatchHeldUpByAnotherConnectionsLockIsWrittenAfter) {
     EXPECT_GE(writer.batches(), 1u);
   }
   EXPECT_EQ(state_of(db, "http://a.test/"), "done");
+  EXPECT_EQ(state_of(db, "http://a.test/next"), "queued");
+  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
+// libuv's pool (four threads) taken by work that does not end soon, parses
+// or stuck DNS lookups: the writer, on its own thread, writes on.
+CO_TEST(PageWriter, WritesWhileEveryPoolThreadIsTaken) {
+  std::string db = scratch_db().string();
+  std::mutex mutex;
+  std::condition_variable opened;
+  bool open = false;
+  auto hold = [&] {
+    std::unique_lock lock(mutex);
+    opened.wait_for(lock, std::chrono::seconds(10), [&] { return open; });
+  };
+  auto release = [&] {
+    {
+      std::lock_guard lock(mutex);
+      open = true;
+    }
+    opened.notify_all();
+  };
+  async::TaskScope pool_work;
+  for (int i = 0; i < 4; ++i)
+    pool_work.spawn([](uv_loop_t* loop, decltype(hold)& hold) -> async::Task<void> {
+      co_await async::offload(loop, hold);
+    }(loop.get(), hold));
+  {
+    storage::SqliteStore store(db);
+    PageWriter writer(loop.get(), store, {});
+    writer.add(page("http://a.test/", {"http://a.test/next"}));
+    auto started = std::chrono::steady_clock::now();
+    co_await writer.flush();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(writer.written(), 1u);
+    release();
+  }
+  co_await pool_work.join();
   EXPECT_EQ(state_of(db, "http://a.test/next"), "queued");
   std::filesystem::remove_all(std::filesystem::path(db).parent_path());
 }
