@@ -81,8 +81,9 @@ struct CrawlOptions {
   // curl's --cacert, CURLOPT_CAINFO); empty: the system's.
   std::string ca_file;
   // on: HTTP/2 offered to HTTPS servers (ALPN), HTTP/1.1 where they decline
-  // and for http:// URLs (libcurl's default); off: HTTP/1.1 everywhere.
-  std::string http2 = "on";
+  // and for http:// URLs (libcurl's default); off: HTTP/1.1 everywhere;
+  // auto: on when per_host > 1 (one fetch at a time gains nothing from it).
+  std::string http2 = "auto";
   // Idle connections kept open for reuse, over the whole crawl; unset: the
   // concurrency. A host's connection is reused only while it is kept, so a
   // crawl rotating over more hosts than this opens one per fetch.

@@ -16,7 +16,9 @@ RequestBuilder::RequestBuilder(const config::CrawlOptions& options)
   common_.low_speed_bytes = options.low_speed_bytes;
   common_.low_speed_time_s = options.low_speed_time_s;
   common_.ca_file = options.ca_file;
-  common_.http2 = options.http2 == "on";
+  // HTTP/2 multiplexes an origin's fetches; one at a time gains nothing
+  // from it, and an idle HTTP/2 connection holds more (bench/README.md).
+  common_.http2 = options.http2 == "on" || (options.http2 == "auto" && options.per_host > 1);
 }
 
 async::FetchRequest RequestBuilder::build(std::string url, RequestKind kind) const {

@@ -1,8 +1,9 @@
 // HTTPS with a private CA: the crawler binary trusts a CA it is given with
 // --ca-file (as curl's --cacert) and reaches nginx over TLS; without it the
 // pages are recorded as TLS failures, and a CA file that cannot be read is a
-// usage error at start. Over HTTPS, HTTP/2 is offered unless --http2 off,
-// as nginx's log of the protocol it served shows; the CA file is read once
+// usage error at start. Over HTTPS, HTTP/2 is offered where an origin has
+// more than one fetch at a time, or with --http2 on, and not with --http2
+// off, as nginx's log of the protocol it served shows; the CA file is read once
 // for a crawl's many TLS connections, not once per connection; and a new
 // connection resumes its origin's TLS session, for however many origins.
 #include <gmock/gmock.h>
@@ -112,25 +113,39 @@ std::vector<std::string> protocols_logged(const std::string& log) {
   return protocols;
 }
 
-TEST_F(TlsCrawlTest, AServerOfferingHttp2IsFetchedOverHttp2UnlessItIsTurnedOff) {
+// By default HTTP/2 is offered where it can multiplex (--per-host over 1):
+// robots.txt and /sitemap.xml (both 404) and the four pages, every one over
+// HTTP/2 then, and over HTTP/1.1 with --http2 off or one fetch at a time.
+TEST_F(TlsCrawlTest, AServerOfferingHttp2IsFetchedOverHttp2WhereItCanMultiplex) {
   TlsSite site(dir_ / "site", linked_pages(), /*http2=*/true);
   write_seeds({site.origin() + "/"});
-  std::string err;
-  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string()}, err), kExitOk) << err;
-  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
-  // robots.txt and /sitemap.xml (both 404) and the four pages, every one over HTTP/2.
-  std::vector<std::string> before = protocols_logged(site.access_log());
-  EXPECT_THAT(before, ::testing::SizeIs(6)) << site.access_log();
-  EXPECT_THAT(before, ::testing::Each("HTTP/2.0")) << site.access_log();
-
-  remove_database();
-  ASSERT_EQ(crawl({"--ca-file", site.ca_file().string(), "--http2", "off"}, err), kExitOk) << err;
+  std::string ca = site.ca_file().string();
+  std::size_t seen = 0;
+  auto crawl_protocols = [&](const std::vector<std::string>& extra) {
+    remove_database();
+    std::string err;
+    std::vector<std::string> with_ca = {"--ca-file", ca};
+    with_ca.insert(with_ca.end(), extra.begin(), extra.end());
+    EXPECT_EQ(crawl(with_ca, err), kExitOk) << err;
+    EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
+    std::vector<std::string> protocols = protocols_logged(site.access_log());
+    protocols.erase(protocols.begin(), protocols.begin() + static_cast<std::ptrdiff_t>(seen));
+    seen += protocols.size();
+    return protocols;
+  };
+  std::vector<std::string> several = crawl_protocols({"--per-host", "4"});
+  EXPECT_THAT(several, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(several, ::testing::Each("HTTP/2.0")) << site.access_log();
+  std::vector<std::string> one = crawl_protocols({});
+  EXPECT_THAT(one, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(one, ::testing::Each("HTTP/1.1")) << site.access_log();
+  std::vector<std::string> one_on = crawl_protocols({"--http2", "on"});
+  EXPECT_THAT(one_on, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(one_on, ::testing::Each("HTTP/2.0")) << site.access_log();
+  std::vector<std::string> off = crawl_protocols({"--per-host", "4", "--http2", "off"});
   site.stop();
-  EXPECT_EQ(scalar("SELECT count(*) FROM pages WHERE status = 200"), "4") << err;
-  std::vector<std::string> after = protocols_logged(site.access_log());
-  after.erase(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size()));
-  EXPECT_THAT(after, ::testing::SizeIs(6)) << site.access_log();
-  EXPECT_THAT(after, ::testing::Each("HTTP/1.1")) << site.access_log();
+  EXPECT_THAT(off, ::testing::SizeIs(6)) << site.access_log();
+  EXPECT_THAT(off, ::testing::Each("HTTP/1.1")) << site.access_log();
 }
 
 // A server without HTTP/2 is fetched over HTTP/1.1 with the switch on: the

@@ -29,6 +29,13 @@ TEST(ParseHtmlPage, ExtractsTitleAndVisibleText) {
   EXPECT_EQ(page.text, "Hello world");
 }
 
+// Every run of whitespace, wherever it falls in a text node, is one space.
+TEST(ParseHtmlPage, CollapsesEveryRunOfWhitespaceInTheText) {
+  auto page = parse_html_page(
+      "<body>\t one\n\n two \r\n<p>three\f\ffour</p><p>  five</p>six</body>", "http://a.com/");
+  EXPECT_EQ(page.text, "one two three four five six");
+}
+
 TEST(ParseHtmlPage, ResolvesAnchorAndAreaLinksInOrderWithoutDuplicates) {
   auto page = parse_html_page(
       "<a href='b.html'>b</a><a href='/c'>c</a><map><area href='d.html'></map>"

@@ -34,8 +34,21 @@ TEST(RequestBuilder, EveryKindCarriesTheCrawlsAgentTimeLimitsAndHttpVersion) {
     EXPECT_EQ(request.low_speed_time_s, 7);
     EXPECT_FALSE(request.http2);
   }
-  EXPECT_TRUE(
-      RequestBuilder(config::CrawlOptions{}).build("https://a.test/", RequestKind::kPage).http2);
+}
+
+// HTTP/2 by default only where it can multiplex: more than one fetch at a
+// time per origin. Either switch overrides that.
+TEST(RequestBuilder, Http2IsOfferedByDefaultOnlyWhenAnOriginHasMoreThanOneFetchAtATime) {
+  auto http2 = [](std::string mode, std::size_t per_host) {
+    config::CrawlOptions options;
+    if (!mode.empty()) options.http2 = mode;
+    options.per_host = per_host;
+    return RequestBuilder(options).build("https://a.test/", RequestKind::kPage).http2;
+  };
+  EXPECT_FALSE(http2("", 1));
+  EXPECT_TRUE(http2("", 2));
+  EXPECT_TRUE(http2("on", 1));
+  EXPECT_FALSE(http2("off", 8));
 }
 
 TEST(RequestBuilder, EachKindHasItsOwnBodyCap) {
