@@ -347,8 +347,8 @@ const std::array kOptions = {
                    "reuses a host's connection (and saves its TLS handshake) only when this "
                    "exceeds the hosts it rotates over; each idle TLS connection holds about "
                    "50 KB (86 KB over HTTP/2). A new connection to a host resumes its last TLS "
-                   "session (about "
-                   "7 KB, kept for the 4,096 hosts used last), a shorter handshake.",
+                   "session (about 7 KB, kept for the 4,096 hosts used last), a shorter "
+                   "handshake.",
            .example = "4096"},
 
     Option{.key = "revisit.min",
