@@ -33,7 +33,9 @@ class OriginLookups {
   async::Task<void> join() { return lookups_.join(); }
 
  private:
-  static constexpr std::size_t kMaxRunning = 4;
+  // No more than may hold a thread: a lookup's deadline counts its wait for
+  // one, so a lookup started beyond them would spend its deadline waiting.
+  static constexpr std::size_t kMaxRunning = ResolveStep::kMaxLookupThreads;
 
   async::Task<void> look_up(std::string origin);
 

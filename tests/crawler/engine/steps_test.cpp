@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -551,6 +552,37 @@ TEST(OriginLookups, ANewOriginIsScheduledOnceItsNameIsLookedUp) {
   std::optional<FrontierUrl> url = s.frontier.next(Clock::now());
   ASSERT_TRUE(url);
   EXPECT_EQ(s.frontier.address_in_flight("192.0.2.1"), 1u);
+}
+
+// A resolver that takes most of the deadline for every name: no more
+// lookups start than may hold a thread, so none spends its deadline waiting
+// for one (four started beside two threads: the last two timed out).
+TEST(OriginLookups, ASlowResolverStillAnswersEveryNameWithinTheDeadline) {
+  Steps s;
+  s.options.dns_timeout_ms = 500;
+  DnsCache cache({});
+  ResolveStep step(s.context, cache, [](const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return DnsAnswer{"192.0.2.1", {}, {}};
+  });
+  s.frontier.set_address_lookup([&step](std::string_view origin) { return step.known(origin); });
+  std::map<std::string, std::string> found;
+  OriginLookups lookups(s.context, step, [&](std::string origin, std::string address) {
+    found[origin] = address;
+    s.frontier.set_address(origin, std::move(address));
+  });
+  for (int i = 0; i < 6; ++i) s.frontier.add_seed("http://n" + std::to_string(i) + ".test/x");
+  EXPECT_FALSE(s.frontier.next(Clock::now()));
+  auto look_up_all = [&]() -> async::Task<void> {
+    for (int turn = 0; turn < 500 && found.size() < 6; ++turn) {
+      lookups.start();  // as the engine's loop does, turn after turn
+      co_await async::sleep_for(s.loop.get(), std::chrono::milliseconds(10));
+    }
+    co_await lookups.join();
+  };
+  async::run_until_done(s.loop, look_up_all());
+  EXPECT_EQ(found.size(), 6u);
+  for (const auto& [origin, address] : found) EXPECT_EQ(address, "192.0.2.1") << origin;
 }
 
 }  // namespace
