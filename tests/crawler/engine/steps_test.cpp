@@ -86,7 +86,12 @@ struct Steps : ScratchDir, LoopOwner {  // the directory goes last
     filter.add_seed("http://a.test/");
     gate.add_seed("http://a.test/");
   }
-  ~Steps() { multis.shutdown(); }
+  // What a step gave the writer is written before the writer goes, as the
+  // engine's end does (a batch still on the writer's thread would be lost).
+  ~Steps() {
+    async::run_until_done(loop, writer.flush());
+    multis.shutdown();
+  }
   // The URL as the frontier hands it out: in flight.
   FrontierUrl take(const std::string& url) {
     frontier.add_seed(url);
