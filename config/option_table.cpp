@@ -23,7 +23,6 @@ constexpr std::int64_t kMiB = 1 << 20;
 constexpr std::array<std::string_view, 3> kScopeModes = {"host", "domain", "any"};
 constexpr std::array<std::string_view, 4> kLogLevels = {"debug", "info", "warning", "error"};
 constexpr std::array<std::string_view, 2> kLogFormats = {"text", "json"};
-constexpr std::array<std::string_view, 2> kOnOff = {"on", "off"};
 constexpr std::array<std::string_view, 3> kAutoOnOff = {"auto", "on", "off"};
 
 using O = CrawlOptions;
