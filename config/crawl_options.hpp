@@ -84,9 +84,11 @@ struct CrawlOptions {
   // and for http:// URLs (libcurl's default); off: HTTP/1.1 everywhere;
   // auto: on when per_host > 1 (one fetch at a time gains nothing from it).
   std::string http2 = "auto";
-  // Idle connections kept open for reuse, over the whole crawl; unset: the
-  // concurrency. A host's connection is reused only while it is kept, so a
-  // crawl rotating over more hosts than this opens one per fetch.
+  // Idle connections kept open for reuse, over the whole crawl, beside those
+  // in use; unset: the concurrency. A host's connection is reused only while
+  // it is kept: in a crawl rotating over more hosts than this, the hosts
+  // whose connections were kept first keep them (until nothing of the host
+  // is left to fetch), and the others open one per fetch.
   std::optional<std::size_t> idle_connections;
 
   // Revisits (serve): a page comes back after an interval that doubles while

@@ -342,12 +342,13 @@ const std::array kOptions = {
            .min = 1,
            .max = 1'000'000,
            .flag = "--idle-connections",
-           .help = "Idle connections kept open for reuse. Unset: --concurrency. A broad crawl "
-                   "reuses a host's connection (and saves its TLS handshake) only when this "
-                   "exceeds the hosts it rotates over; each idle TLS connection holds about "
-                   "50 KB (86 KB over HTTP/2). A new connection to a host resumes its last TLS "
-                   "session (about 7 KB, kept for the 4,096 hosts used last), a shorter "
-                   "handshake.",
+           .help = "Idle connections kept open for reuse, beside those in use. Unset: "
+                   "--concurrency. A host's connection is kept while the host has URLs left to "
+                   "fetch; a broad crawl rotating over more hosts than this keeps those of the "
+                   "hosts that came first, and the others open one per fetch (saving no TLS "
+                   "handshake). Each idle TLS connection holds about 50 KB (86 KB over "
+                   "HTTP/2). A new connection to a host resumes its last TLS session (about "
+                   "7 KB, kept for the 4,096 hosts used last), a shorter handshake.",
            .example = "4096"},
 
     Option{.key = "revisit.min",

@@ -56,8 +56,8 @@ class CurlMulti {
     CURLcode result_ = CURLE_OK;
   };
 
-  /// A `surplus` transfer, one begun with as many in flight as the pool
-  /// keeps connections, closes its connection as it ends
+  /// A `surplus` transfer, one begun on a new connection while the pool is
+  /// full (pool_full()), closes its connection as it ends
   /// (CURLOPT_FORBID_REUSE), and the pool's cap is one higher while it runs:
   /// libcurl counts the connections in use against the cap, and over it
   /// walks the whole pool for the oldest idle connection to close, for every
@@ -78,8 +78,17 @@ class CurlMulti {
 
   /// The share handle every easy handle should join (DNS cache, TLS sessions).
   CURLSH* share() const { return share_; }
-  /// How many idle connections libcurl keeps (CURLMOPT_MAXCONNECTS).
+  /// How many connections libcurl keeps, in use or idle (CURLMOPT_MAXCONNECTS).
   long max_connections() const { return max_connections_; }
+  /// The connections kept (idle ones, and those of the transfers in flight
+  /// that are not surplus) fill the pool: a new one would make libcurl close
+  /// the one idle longest. In a crawl rotating over more origins than the pool holds,
+  /// that is the one needed next, and no connection would ever be reused;
+  /// a new connection is surplus instead, and those kept stay kept.
+  bool pool_full() const {
+    auto kept = static_cast<long>(transfers_.size() + origins_.idle()) - surplus_;
+    return kept >= max_connections_;
+  }
   /// Connections and transfers in flight per origin on this handle.
   OriginConnections& origins() { return origins_; }
   /// The last TLS session of each origin this handle connected to.

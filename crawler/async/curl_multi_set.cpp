@@ -10,7 +10,8 @@ CurlMultiSet::CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers,
                            std::size_t idle_connections) {
   std::size_t count =
       std::max<std::size_t>(1, (max_transfers + kTransfersPerMulti - 1) / kTransfersPerMulti);
-  std::size_t kept = idle_connections > 0 ? idle_connections : max_transfers;
+  std::size_t idle = idle_connections > 0 ? idle_connections : max_transfers;
+  std::size_t kept = max_transfers + idle;  // libcurl's cap counts connections in use
   long per_multi = static_cast<long>((kept + count - 1) / count);
   // The crawl's TLS sessions are shared out as its connections are.
   std::size_t sessions = (TlsSessions::kDefaultMaxSessions + count - 1) / count;

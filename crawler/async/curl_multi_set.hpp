@@ -28,7 +28,7 @@ class CurlMultiSet {
 
   /// Enough multi handles for `max_transfers` in flight at once, keeping
   /// up to `idle_connections` open for reuse between them (0: as many as
-  /// `max_transfers`).
+  /// `max_transfers`) beside those in use.
   CurlMultiSet(uv_loop_t* loop, std::size_t max_transfers, std::size_t idle_connections = 0);
 
   /// The multi handle for transfers to `origin` ("scheme://host:port"):

@@ -333,11 +333,13 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
     sink.origin = counted->tally();
     curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETFUNCTION, &OriginConnections::on_close);
     curl_easy_setopt(easy.get(), CURLOPT_CLOSESOCKETDATA, counted->tally());
+    // An HTTP/2 connection may carry other transfers' streams: it stays.
     bool may_multiplex = request.http2 && request.url.starts_with("https:");
+    if (!may_multiplex) surplus = !request.keep_connection;
     if (counted->none_idle() && !may_multiplex) {
       curl_easy_setopt(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
       // Its connection would be one too many for the pool as it ends.
-      surplus = multi.in_flight() >= static_cast<std::size_t>(multi.max_connections());
+      surplus = surplus || multi.pool_full();
     }
     // libcurl's session cache holds 25 peers; ours, an origin each. Where
     // libcurl has no OpenSSL context to hand over, its own cache stays on.

@@ -73,6 +73,9 @@ struct FetchRequest {
   // Offer HTTP/2 to HTTPS servers (CURL_HTTP_VERSION_2TLS); false: HTTP/1.1 only.
   bool http2 = true;
   bool keep_raw = false;  // fill FetchResult::raw_request / raw_response_head
+  // false: nothing else of the origin is due, so its connection is closed as
+  // the transfer ends (over HTTP/1.1), rather than kept idle in the pool.
+  bool keep_connection = true;
   // "scheme://host:port" of `url`: its connections on the multi handle are
   // counted by it (OriginConnections); empty: not counted.
   std::string origin;

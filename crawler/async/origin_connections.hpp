@@ -54,20 +54,24 @@ class OriginConnections {
   OriginConnections& operator=(const OriginConnections&) = delete;
 
   /// A socket was opened for a transfer counted on `tally`.
-  static void opened(Tally* tally) { ++tally->connections; }
+  static void opened(Tally* tally) { count(tally, +1, 0); }
   /// CURLOPT_CLOSESOCKETFUNCTION: closes `fd` and counts it on the tally
   /// (CURLOPT_CLOSESOCKETDATA), which libcurl keeps with the connection.
   static int on_close(void* tally, curl_socket_t fd) noexcept;
 
   /// Open connections to `origin` (0 when none is known).
   std::size_t connections(std::string_view origin) const;
+  /// Open connections no transfer in flight holds, over every origin.
+  std::size_t idle() const { return idle_; }
   /// Origins with a connection open or a transfer in flight.
   std::size_t origins() const { return tallies_.size(); }
 
  private:
+  static void count(Tally* tally, int connections, int in_flight);
   static void forget_if_unused(Tally* tally);
 
   std::unordered_map<std::string, Tally> tallies_;
+  std::size_t idle_ = 0;
 };
 
 }  // namespace crawler::async

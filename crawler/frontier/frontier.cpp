@@ -315,6 +315,13 @@ std::vector<Frontier::HostView> Frontier::host_views() const {
   return views;
 }
 
+bool Frontier::expects_more(std::string_view origin) const {
+  auto it = hosts_.find(origin);
+  if (it == hosts_.end()) return false;
+  const Host& h = it->second;
+  return !h.urls.empty() || h.spilled || h.last_done == 0;
+}
+
 std::optional<Frontier::HostView> Frontier::host_view(std::string_view origin) const {
   auto it = hosts_.find(origin);
   if (it == hosts_.end()) return std::nullopt;

@@ -126,11 +126,13 @@ TEST_F(CrawlTest, A429WithRetryAfterRestsThatHostWhileOthersGoOn) {
 }
 
 // Many hosts in rotation, each fetched at its delay: a host's connection is
-// reused only while the cache keeps it. With the cache as small as it goes
-// (16 connections, at concurrency 2) and 24 hosts rotating, fetches open
-// new connections; with --idle-connections above the rotation, each host
-// is served on one.
+// reused only while the pool keeps it. With the pool as small as it goes
+// (16 connections, at concurrency 2) and 24 hosts rotating, the hosts that
+// came first keep theirs, and the others open new ones (libcurl alone would
+// close the connection idle longest: the one needed next, every time). With
+// --idle-connections above the rotation, each host is served on one.
 TEST_F(CrawlTest, IdleConnectionsAboveTheRotationServeEachHostOnOneConnection) {
+  // Connections each host was served on, fewest first.
   auto connections_per_host = [this](std::optional<std::size_t> idle) {
     std::vector<std::unique_ptr<TestServer>> servers;
     std::vector<std::string> seeds;
@@ -146,17 +148,21 @@ TEST_F(CrawlTest, IdleConnectionsAboveTheRotationServeEachHostOnOneConnection) {
     options_.idle_connections = idle;
     std::filesystem::remove(options_.db_path);
     EXPECT_EQ(run_crawl_command(options_), kExitOk);
-    std::size_t most = 0;
+    std::vector<std::size_t> counts;
     for (const auto& server : servers) {
       std::set<std::uint64_t> ids;
       for (const auto& request : server->requests()) ids.insert(request.connection_id);
       EXPECT_EQ(server->requests().size(), 4u) << "robots.txt and three pages";
-      most = std::max(most, ids.size());
+      counts.push_back(ids.size());
     }
-    return most;
+    std::sort(counts.begin(), counts.end());
+    return counts;
   };
-  EXPECT_GT(connections_per_host(std::nullopt), 1u) << "the cache holds 16 of 24 hosts";
-  EXPECT_EQ(connections_per_host(64), 1u);
+  auto small_pool = connections_per_host(std::nullopt);
+  EXPECT_GT(small_pool.back(), 1u) << "the pool holds 16 of 24 hosts";
+  // 16 kept, less the two in use at a time: at least 14 hosts on one.
+  EXPECT_EQ(small_pool[13], 1u) << ::testing::PrintToString(small_pool);
+  EXPECT_EQ(connections_per_host(64).back(), 1u);
 }
 
 TEST_F(CrawlTest, RedirectsAreFollowedHopByHopAndTheChainIsStored) {

@@ -38,6 +38,9 @@ async::Task<async::FetchResult> FetchStep::fetch(const FrontierUrl& url) {
   RequestKind kind = url.kind == UrlKind::kSitemap ? RequestKind::kSitemap : RequestKind::kPage;
   async::FetchRequest request = requests_.build(url.url.text(), kind);
   request.keep_raw = keeps_raw(url);
+  // A connection kept idle for an origin with nothing left to fetch would
+  // take the pool's room from one that has.
+  request.keep_connection = context_.frontier.expects_more(url.origin());
   if (url.revisit) {
     if (!url.revisit->etag.empty())
       request.headers.push_back("If-None-Match: " + url.revisit->etag);

@@ -237,6 +237,50 @@ CO_TEST(Fetch, TransfersBegunBeyondThePoolCloseTheirConnectionsAndTheFirstKeepTh
   multi.shutdown();
 }
 
+// A pool full of idle connections keeps them: a transfer to a new origin
+// closes its own connection as it ends, rather than make libcurl close the
+// one idle longest, which a crawl rotating over its origins needs next.
+CO_TEST(Fetch, AFullPoolKeepsItsIdleConnectionsAndANewOriginClosesItsOwn) {
+  TestServer a, b, c;
+  CurlMulti multi(loop.get(), /*max_connections=*/2);
+  for (TestServer* server : {&a, &b, &c, &a, &b}) {
+    FetchRequest request = get(server->url("/site/1/0"));
+    request.origin = server->base_url();
+    FetchResult result = co_await fetch(multi, std::move(request));
+    EXPECT_EQ(result.status, 200) << result.error_message;
+  }
+  EXPECT_EQ(multi.origins().connections(c.base_url()), 0u);
+  for (TestServer* server : {&a, &b}) {
+    auto requests = server->requests();
+    EXPECT_EQ(requests.size(), 2u);
+    if (requests.size() == 2) {
+      EXPECT_EQ(requests[0].connection_id, requests[1].connection_id) << server->base_url();
+    }
+  }
+  multi.shutdown();
+}
+
+// Nothing more of its origin due: the transfer closes its connection, which
+// would otherwise take a place in the pool from an origin that has more.
+CO_TEST(Fetch, ATransferThatKeepsNoConnectionClosesItsOwn) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  for (bool keep : {true, true, false}) {
+    FetchRequest request = get(server.url("/site/1/0"));
+    request.origin = server.base_url();
+    request.keep_connection = keep;
+    FetchResult result = co_await fetch(multi, std::move(request));
+    EXPECT_EQ(result.status, 200) << result.error_message;
+    EXPECT_EQ(multi.origins().connections(server.base_url()), keep ? 1u : 0u);
+  }
+  auto requests = server.requests();
+  EXPECT_EQ(requests.size(), 3u);
+  if (requests.size() == 3) {
+    EXPECT_EQ(requests[0].connection_id, requests[2].connection_id);  // the last one reused it
+  }
+  multi.shutdown();
+}
+
 Task<void> cancel_after(uv_loop_t* loop, CurlMulti& multi, std::chrono::milliseconds delay) {
   co_await sleep_for(loop, delay);
   multi.cancel_all();

@@ -27,6 +27,25 @@ TEST(OriginConnections, NoneIsIdleWhileEveryConnectionServesATransferInFlight) {
   EXPECT_EQ(origins.origins(), 1u);  // b.test left no connection: forgotten
 }
 
+TEST(OriginConnections, IdleConnectionsAreCountedOverEveryOrigin) {
+  OriginConnections origins;
+  {
+    OriginConnections::Transfer a(origins, "http://a.test");
+    OriginConnections::opened(a.tally());
+    OriginConnections::Transfer b(origins, "http://b.test");
+    OriginConnections::opened(b.tally());
+    EXPECT_EQ(origins.idle(), 0u);  // both in use
+  }
+  EXPECT_EQ(origins.idle(), 2u);
+  {
+    // Two streams on b's one connection (HTTP/2): none idle there, a's still is.
+    OriginConnections::Transfer first(origins, "http://b.test");
+    OriginConnections::Transfer second(origins, "http://b.test");
+    EXPECT_EQ(origins.idle(), 1u);
+  }
+  EXPECT_EQ(origins.idle(), 2u);
+}
+
 TEST(OriginConnections, AClosedConnectionIsCountedAndItsOriginForgotten) {
   OriginConnections origins;
   OriginConnections::Tally* tally = nullptr;
@@ -38,8 +57,10 @@ TEST(OriginConnections, AClosedConnectionIsCountedAndItsOriginForgotten) {
   EXPECT_EQ(origins.origins(), 1u);
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
+  EXPECT_EQ(origins.idle(), 1u);
   EXPECT_EQ(OriginConnections::on_close(tally, fd), 0);
   EXPECT_EQ(origins.connections("http://a.test"), 0u);
+  EXPECT_EQ(origins.idle(), 0u);
   EXPECT_EQ(origins.origins(), 0u);
 }
 

@@ -84,6 +84,28 @@ TEST(Frontier, AlternatesBetweenHosts) {
   EXPECT_EQ(hosts, (std::vector<std::string>{"http://a.com", "http://b.com", "http://a.com"}));
 }
 
+// Whether an origin's connection is worth keeping after this fetch: its
+// first page is where its other URLs are found; after that, only what is
+// queued counts.
+TEST(Frontier, ExpectsMoreOfAnOriginUntilItsFirstFetchEndedAndNothingIsQueued) {
+  Frontier frontier(limits(64, 1));
+  frontier.add_seed("http://a.com/");
+  auto seed = frontier.next(kT0);
+  ASSERT_TRUE(seed);
+  EXPECT_TRUE(frontier.expects_more("http://a.com")) << "its first fetch has not ended";
+  frontier.add("http://a.com/2", 1);
+  frontier.add("http://a.com/3", 1);
+  frontier.done(*seed);
+  auto second = frontier.next(kT0);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(frontier.expects_more("http://a.com")) << "/3 is queued";
+  frontier.done(*second);
+  auto third = frontier.next(kT0);
+  ASSERT_TRUE(third);
+  EXPECT_FALSE(frontier.expects_more("http://a.com"));
+  EXPECT_FALSE(frontier.expects_more("http://b.com")) << "never heard of";
+}
+
 TEST(Frontier, SpacesTheStartsOfOneHostByTheDelay) {
   FrontierLimits l = limits(64, 4);
   l.min_delay = 1000ms;
