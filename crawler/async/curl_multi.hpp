@@ -56,9 +56,10 @@ class CurlMulti {
     CURLcode result_ = CURLE_OK;
   };
 
-  /// A `surplus` transfer, one begun on a new connection while the pool is
-  /// full (pool_full()), closes its connection as it ends
-  /// (CURLOPT_FORBID_REUSE), and the pool's cap is one higher while it runs:
+  /// A `surplus` transfer (one begun on a new connection while the pool is
+  /// full, or one whose origin has nothing more due) closes its connection
+  /// as it ends (CURLOPT_FORBID_REUSE), and the pool's cap is one higher
+  /// while it runs:
   /// libcurl counts the connections in use against the cap, and over it
   /// walks the whole pool for the oldest idle connection to close, for every
   /// transfer that ends (a fifth of the CPU at 10,000 in flight).
