@@ -315,11 +315,11 @@ std::vector<Frontier::HostView> Frontier::host_views() const {
   return views;
 }
 
-bool Frontier::expects_more(std::string_view origin) const {
+bool Frontier::expects_more(std::string_view origin, bool may_link) const {
   auto it = hosts_.find(origin);
   if (it == hosts_.end()) return false;
   const Host& h = it->second;
-  return !h.urls.empty() || h.spilled || h.last_done == 0;
+  return !h.urls.empty() || h.spilled || (may_link && h.last_done == 0);
 }
 
 std::optional<Frontier::HostView> Frontier::host_view(std::string_view origin) const {

@@ -237,10 +237,11 @@ class Frontier {
     return addresses_.in_flight(address);
   }
 
-  /// More of the origin is likely to be fetched: URLs of it wait to start
-  /// (in memory or spilled), or none of its fetches has ended yet (its first
-  /// page, in flight, is where its other URLs are usually found).
-  bool expects_more(std::string_view origin) const;
+  /// More of the origin is likely to be fetched after the fetch now
+  /// starting: URLs of it wait to start (in memory or spilled), or none of
+  /// its fetches has ended yet and this one `may_link` to more (below the
+  /// depth limit): an origin's first page is where its other URLs are found.
+  bool expects_more(std::string_view origin, bool may_link) const;
   /// Nothing of the origin is queued, in flight, spilled, resting or
   /// waiting out its delay: its lease can go.
   bool idle(std::string_view origin, TimePoint now) const;

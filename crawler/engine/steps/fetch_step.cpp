@@ -39,8 +39,11 @@ async::Task<async::FetchResult> FetchStep::fetch(const FrontierUrl& url) {
   async::FetchRequest request = requests_.build(url.url.text(), kind);
   request.keep_raw = keeps_raw(url);
   // A connection kept idle for an origin with nothing left to fetch would
-  // take the pool's room from one that has.
-  request.keep_connection = context_.frontier.expects_more(url.origin());
+  // take the pool's room from one that has. A page at the depth limit adds
+  // no URL (the widest layer of a broad crawl: hosts of one page each).
+  const std::optional<int>& max_depth = context_.options.max_depth;
+  bool may_link = url.kind == UrlKind::kSitemap || !max_depth || url.depth < *max_depth;
+  request.keep_connection = context_.frontier.expects_more(url.origin(), may_link);
   if (url.revisit) {
     if (!url.revisit->etag.empty())
       request.headers.push_back("If-None-Match: " + url.revisit->etag);

@@ -85,25 +85,26 @@ TEST(Frontier, AlternatesBetweenHosts) {
 }
 
 // Whether an origin's connection is worth keeping after this fetch: its
-// first page is where its other URLs are found; after that, only what is
-// queued counts.
+// first page is where its other URLs are found (unless it is at the depth
+// limit); after that, only what is queued counts.
 TEST(Frontier, ExpectsMoreOfAnOriginUntilItsFirstFetchEndedAndNothingIsQueued) {
   Frontier frontier(limits(64, 1));
   frontier.add_seed("http://a.com/");
   auto seed = frontier.next(kT0);
   ASSERT_TRUE(seed);
-  EXPECT_TRUE(frontier.expects_more("http://a.com")) << "its first fetch has not ended";
+  EXPECT_TRUE(frontier.expects_more("http://a.com", true)) << "its first fetch has not ended";
+  EXPECT_FALSE(frontier.expects_more("http://a.com", false)) << "a first page that links nowhere";
   frontier.add("http://a.com/2", 1);
   frontier.add("http://a.com/3", 1);
   frontier.done(*seed);
   auto second = frontier.next(kT0);
   ASSERT_TRUE(second);
-  EXPECT_TRUE(frontier.expects_more("http://a.com")) << "/3 is queued";
+  EXPECT_TRUE(frontier.expects_more("http://a.com", false)) << "/3 is queued";
   frontier.done(*second);
   auto third = frontier.next(kT0);
   ASSERT_TRUE(third);
-  EXPECT_FALSE(frontier.expects_more("http://a.com"));
-  EXPECT_FALSE(frontier.expects_more("http://b.com")) << "never heard of";
+  EXPECT_FALSE(frontier.expects_more("http://a.com", true));
+  EXPECT_FALSE(frontier.expects_more("http://b.com", true)) << "never heard of";
 }
 
 TEST(Frontier, SpacesTheStartsOfOneHostByTheDelay) {
