@@ -24,8 +24,7 @@ QueueAdmission::QueueAdmission(const AdmissionGate& gate, UrlFilter& filter,
 SkipReason QueueAdmission::admit(const parsers::CrawlUrl& url, int depth, RequestKind kind,
                                  bool maybe_new) {
   SkipReason reason = gate_.check(url, kind);
-  if (reason == SkipReason::kNone && max_depth_ && depth > *max_depth_)
-    reason = SkipReason::kTooDeep;
+  if (reason == SkipReason::kNone && !within_depth(depth)) reason = SkipReason::kTooDeep;
   if (reason == SkipReason::kNone && maybe_new) reason = take_budgets(url);
   if (reason != SkipReason::kNone) {
     count(reason);

@@ -37,6 +37,8 @@ class QueueAdmission {
   SkipReason admit(const std::string& url, int depth, RequestKind kind, bool maybe_new) {
     return admit(parsers::CrawlUrl::from_key(url), depth, kind, maybe_new);
   }
+  /// Whether the depth limit lets a URL found at `depth` be queued.
+  bool within_depth(int depth) const { return !max_depth_ || depth <= *max_depth_; }
 
   /// kNone when the sitemap document `url` may be queued: the gate's rules
   /// and its origin's document budget, which sitemap_queued takes (so a

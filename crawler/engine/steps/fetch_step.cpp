@@ -40,9 +40,9 @@ async::Task<async::FetchResult> FetchStep::fetch(const FrontierUrl& url) {
   request.keep_raw = keeps_raw(url);
   // A connection kept idle for an origin with nothing left to fetch would
   // take the pool's room from one that has. A page at the depth limit adds
-  // no URL (the widest layer of a broad crawl: hosts of one page each).
-  const std::optional<int>& max_depth = context_.options.max_depth;
-  bool may_link = url.kind == UrlKind::kSitemap || !max_depth || url.depth < *max_depth;
+  // no link (the widest layer of a broad crawl: hosts of one page each); a
+  // redirect it answers with is queued after, on a new connection.
+  bool may_link = url.kind == UrlKind::kSitemap || context_.admission.within_depth(url.depth + 1);
   request.keep_connection = context_.frontier.expects_more(url.origin(), may_link);
   if (url.revisit) {
     if (!url.revisit->etag.empty())

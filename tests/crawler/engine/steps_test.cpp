@@ -425,6 +425,26 @@ TEST(FetchStep, AnHttpErrorAndAFailedFetchAreRecordedAndCounted) {
   EXPECT_EQ(s.summary.errors["connect"], 1u);
 }
 
+// An origin's connection is kept after a fetch only if more of it is due: a
+// first page links on, unless it sits at the depth limit.
+TEST(FetchStep, AFirstPageAtTheDepthLimitClosesItsConnection) {
+  ServedSteps s;
+  QueueAdmission shallow{s.gate, s.filter, 1, s.summary.skipped};
+  VisitContext context{s.loop,  s.options, "crawler", s.frontier,
+                       shallow, s.writer,  s.summary, s.stopping};
+  FetchStep fetch(context, s.gate);
+  std::string origin = s.server.base_url();
+  auto connections = [&] { return s.multis.for_origin(origin).origins().connections(origin); };
+  s.frontier.add(s.server.url("/site/1/0"), 1);  // at the limit: links nowhere
+  std::optional<FrontierUrl> deep = s.frontier.next(Clock::now());
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(async::run_until_done(s.loop, fetch.fetch(*deep)).status, 200);
+  EXPECT_EQ(connections(), 0u);
+  FrontierUrl seed = s.take(s.server.url("/site/2/0"));  // depth 0: its links are to come
+  EXPECT_EQ(async::run_until_done(s.loop, fetch.fetch(seed)).status, 200);
+  EXPECT_EQ(connections(), 1u);
+}
+
 // A resolver that answers from a table and counts its calls.
 struct FakeResolver {
   int calls = 0;
