@@ -95,6 +95,14 @@ std::optional<std::string> AdmissionGate::resolve_entry(const parsers::CrawlUrl&
   return entry;
 }
 
+// libcurl's DNS cache key for the URL's host. None for an IPv6 literal: a
+// CURLOPT_RESOLVE removal cannot name one, so libcurl's timeout drops it.
+std::string AdmissionGate::dns_key(const parsers::CrawlUrl& url) {
+  std::string_view host = url.host();
+  if (host.empty() || host.front() == '[') return {};
+  return std::string(host) + ":" + std::to_string(host_port(url.origin()).port);
+}
+
 bool AdmissionGate::exempt(std::string_view origin) const {
   return seed_origins_.contains(origin);
 }
@@ -142,6 +150,7 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
   if (SkipReason reason = request_refusal(url); reason != SkipReason::kNone)
     return answered(refused(request.url, kind, reason));
   request.resolve = resolve_;
+  request.dns_key = dns_key(url);
   if (dns_ != nullptr) {
     if (auto pinned = resolve_entry(url)) request.resolve = {std::move(*pinned)};
   }

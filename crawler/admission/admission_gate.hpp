@@ -74,6 +74,7 @@ class AdmissionGate {
   SkipReason request_refusal(const parsers::CrawlUrl& url) const;
   bool exempt(std::string_view origin) const;
   std::optional<std::string> resolve_entry(const parsers::CrawlUrl& url) const;
+  static std::string dns_key(const parsers::CrawlUrl& url);
 
   async::CurlMultiSet& multis_;
   const UrlFilter& filter_;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "crawler/async/dns_entries.hpp"
 #include "crawler/async/origin_connections.hpp"
 #include "crawler/async/tls_sessions.hpp"
 #include "crawler/async/uv_handle.hpp"
@@ -94,6 +95,8 @@ class CurlMulti {
   OriginConnections& origins() { return origins_; }
   /// The last TLS session of each origin this handle connected to.
   TlsSessions& tls_sessions() { return tls_sessions_; }
+  /// The entries of the share's DNS cache in use, and those to drop.
+  DnsEntries& dns_entries() { return dns_entries_; }
 
  private:
   struct PollSlot {
@@ -117,6 +120,7 @@ class CurlMulti {
   long max_connections_;
   OriginConnections origins_;  // before multi_: its cleanup closes connections into it
   TlsSessions tls_sessions_;   // before multi_ too: a closing connection may still hand it one
+  DnsEntries dns_entries_;
   CURLM* multi_ = nullptr;
   CURLSH* share_ = nullptr;
   UvHandle<uv_timer_t> timer_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "crawler/async/dns_entries.hpp"
 #include "crawler/async/origin_connections.hpp"
 #include "crawler/async/tls_sessions.hpp"
 #include "parsers/ascii.hpp"
@@ -33,6 +34,14 @@ HeaderList make_list(const std::vector<std::string>& items) {
     }
   }
   return list;
+}
+
+// CURLOPT_RESOLVE: the entries no transfer uses any more dropped, then the
+// request's own loaded (libcurl reads the list in order).
+HeaderList resolve_list(CurlMulti& multi, const FetchRequest& request) {
+  std::vector<std::string> entries = multi.dns_entries().take_unused();
+  entries.insert(entries.end(), request.resolve.begin(), request.resolve.end());
+  return make_list(entries);
 }
 
 // Lives on the fetch coroutine's frame for the whole transfer; the curl
@@ -354,7 +363,9 @@ Task<FetchResult> fetch(CurlMulti& multi, FetchRequest request) {
   // Both live on this frame until the transfer is over, as curl requires.
   HeaderList headers = make_list(request.headers);
   if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
-  HeaderList resolve = make_list(request.resolve);
+  std::optional<DnsEntries::Use> dns_entry;
+  if (!request.dns_key.empty()) dns_entry.emplace(multi.dns_entries(), request.dns_key);
+  HeaderList resolve = resolve_list(multi, request);  // after dns_entry: never drops its own
   if (resolve) curl_easy_setopt(easy.get(), CURLOPT_RESOLVE, resolve.get());
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);

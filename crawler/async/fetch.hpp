@@ -67,6 +67,10 @@ struct FetchRequest {
   ConnectCheck connect_check;
   std::vector<std::string> headers;  // extra request headers, "Name: value"
   std::vector<std::string> resolve;  // "HOST:PORT:ADDRESS", instead of DNS (CURLOPT_RESOLVE)
+  // "HOST:PORT" of `url`, the key of its entry in libcurl's DNS cache: the
+  // entry is dropped once no transfer uses it (DnsEntries). Empty: kept as
+  // libcurl keeps it.
+  std::string dns_key;
   // PEM file of the CAs to trust instead of the system's (CURLOPT_CAINFO);
   // empty: the system's.
   std::string ca_file;

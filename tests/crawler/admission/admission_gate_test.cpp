@@ -146,6 +146,40 @@ CO_TEST(AdmissionGate, TheDnsStepsAnswerIsTheAddressConnectedTo) {
   multis.shutdown();
 }
 
+// libcurl would keep the DNS step's answer for good (a CURLOPT_RESOLVE
+// entry): once no transfer uses the name, the next transfer drops it, and a
+// request the DNS step no longer answers is resolved by libcurl afresh
+// ("localhost": 127.0.0.1, where nothing listens), not sent to the old answer.
+CO_TEST(AdmissionGate, TheDnsStepsAnswerIsDroppedFromLibcurlOnceNoTransferUsesIt) {
+  testing::TestServer inner("127.0.0.2");
+  std::string port = std::to_string(inner.port());
+  async::CurlMultiSet multis(loop.get(), 1);
+  UrlFilter filter({});
+  DnsCache dns({});
+  dns.store("localhost", {"127.0.0.2", {}, {}}, std::chrono::steady_clock::now());
+  async::FetchRequest by_name;
+  by_name.url = "http://localhost:" + port + "/robots.txt";
+  by_name.keep_connection = false;  // or the last fetch would need no address
+  async::FetchRequest by_address;
+  by_address.url = "http://127.0.0.2:" + port + "/robots.txt";
+
+  AdmissionGate pinned(multis, filter, AddressPolicy());
+  AdmissionGate unpinned(multis, filter, AddressPolicy());  // no DNS step: libcurl's own lookup
+  for (AdmissionGate* gate : {&pinned, &unpinned}) {
+    gate->add_seed("http://localhost:" + port + "/");
+    gate->add_seed("http://127.0.0.2:" + port + "/");
+  }
+  pinned.use_dns(dns);
+  async::FetchResult fetched = co_await pinned.fetch(RequestKind::kRobots, by_name);
+  EXPECT_EQ(fetched.remote_address, "127.0.0.2") << fetched.error_message;
+  fetched = co_await pinned.fetch(RequestKind::kRobots, by_address);  // drops the name's entry
+  EXPECT_TRUE(fetched.ok()) << fetched.error_message;
+  fetched = co_await unpinned.fetch(RequestKind::kRobots, by_name);
+  EXPECT_NE(fetched.remote_address, "127.0.0.2");
+  EXPECT_EQ(inner.request_count(), 2u);
+  multis.shutdown();
+}
+
 // An answer's other addresses are libcurl's to fall back on (127.0.0.3
 // refuses, 127.0.0.2 answers), except in a fleet sharing addresses, where
 // only the first, the one granted, may be reached.

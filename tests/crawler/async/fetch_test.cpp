@@ -281,6 +281,36 @@ CO_TEST(Fetch, ATransferThatKeepsNoConnectionClosesItsOwn) {
   multi.shutdown();
 }
 
+// libcurl keeps a CURLOPT_RESOLVE entry for good, and walks its whole DNS
+// cache as each transfer ends: once no transfer uses a host, the next
+// transfer drops its entry, so the cache holds the hosts in flight.
+CO_TEST(Fetch, AHostsPinnedAddressIsDroppedOnceNoTransferUsesIt) {
+  TestServer server;
+  CurlMulti multi(loop.get());
+  std::string name = "pinned.invalid:" + std::to_string(server.port());
+  auto pinned = [&](bool with_entry) {
+    FetchRequest request = get("http://" + name + "/site/1/0");
+    if (with_entry) request.resolve = {name + ":127.0.0.1"};
+    request.dns_key = name;
+    request.origin = "http://" + name;
+    request.keep_connection = false;     // or the next would need no address
+    request.connect_timeout_ms = 3'000;  // a DNS server that never answers
+    return request;
+  };
+  FetchResult first = co_await fetch(multi, pinned(true));
+  EXPECT_EQ(first.status, 200) << first.error_message;
+  // In use again before any transfer dropped it: libcurl still has it.
+  FetchResult again = co_await fetch(multi, pinned(false));
+  EXPECT_EQ(again.status, 200) << again.error_message;
+  FetchResult elsewhere = co_await fetch(multi, get(server.url("/site/1/0")));
+  EXPECT_EQ(elsewhere.status, 200) << elsewhere.error_message;
+  EXPECT_EQ(multi.dns_entries().unused(), 0u);  // it carried the removal
+  FetchResult dropped = co_await fetch(multi, pinned(false));
+  EXPECT_FALSE(dropped.ok());  // libcurl had to resolve the name itself
+  EXPECT_EQ(server.requests().size(), 3u);
+  multi.shutdown();
+}
+
 Task<void> cancel_after(uv_loop_t* loop, CurlMulti& multi, std::chrono::milliseconds delay) {
   co_await sleep_for(loop, delay);
   multi.cancel_all();
