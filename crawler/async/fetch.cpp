@@ -38,6 +38,11 @@ HeaderList make_list(const std::vector<std::string>& items) {
 
 // CURLOPT_RESOLVE: the entries no transfer uses any more dropped, then the
 // request's own loaded (libcurl reads the list in order).
+// NOTE(curl 8.14, lib/multi.c): libcurl starts transfers in the order they
+// were added (its timers of one expiry run first in, first out) and takes
+// each from its CURLOPT_RESOLVE to its connect in one go, so a removal
+// carried by a transfer added earlier cannot undo the entry a later one
+// loads for the same name before that one connects.
 HeaderList resolve_list(CurlMulti& multi, const FetchRequest& request) {
   std::vector<std::string> entries = multi.dns_entries().take_unused();
   entries.insert(entries.end(), request.resolve.begin(), request.resolve.end());
