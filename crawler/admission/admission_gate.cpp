@@ -75,13 +75,11 @@ void AdmissionGate::add_seed(const parsers::CrawlUrl& url) {
 // "HOST:PORT:ADDRESS" for libcurl, from the DNS step's answer for the URL's
 // host; nothing for an address given literally, or a name without a fresh
 // answer (a redirect of robots.txt to another host, say).
-std::optional<std::string> AdmissionGate::resolve_entry(const parsers::CrawlUrl& url) const {
-  std::string_view host = url.host();
-  if (host.empty() || host.front() == '[' || parse_ip(host)) return std::nullopt;
-  int port = host_port(url.origin()).port;
-  auto answer = dns_->find(host, port, std::chrono::steady_clock::now());
+std::optional<std::string> AdmissionGate::resolve_entry(HostPort where) const {
+  if (where.host.empty() || where.host.front() == '[' || parse_ip(where.host)) return std::nullopt;
+  auto answer = dns_->find(where.host, where.port, std::chrono::steady_clock::now());
   if (!answer || !answer->ok()) return std::nullopt;
-  std::string entry = std::string(host) + ":" + std::to_string(port) + ":";
+  std::string entry = dns_key(where) + ":";
   auto add = [&entry](const std::string& address) {
     bool v6 = address.find(':') != std::string::npos;
     entry += v6 ? "[" + address + "]" : address;
@@ -95,12 +93,12 @@ std::optional<std::string> AdmissionGate::resolve_entry(const parsers::CrawlUrl&
   return entry;
 }
 
-// libcurl's DNS cache key for the URL's host. None for an IPv6 literal: a
-// CURLOPT_RESOLVE removal cannot name one, so libcurl's timeout drops it.
-std::string AdmissionGate::dns_key(const parsers::CrawlUrl& url) {
-  std::string_view host = url.host();
-  if (host.empty() || host.front() == '[') return {};
-  return std::string(host) + ":" + std::to_string(host_port(url.origin()).port);
+// libcurl's DNS cache key for the host, "HOST:PORT". None for an IPv6
+// literal: a CURLOPT_RESOLVE removal cannot name one, so libcurl's timeout
+// drops it.
+std::string AdmissionGate::dns_key(HostPort where) {
+  if (where.host.empty() || where.host.front() == '[') return {};
+  return std::string(where.host) + ":" + std::to_string(where.port);
 }
 
 bool AdmissionGate::exempt(std::string_view origin) const {
@@ -150,9 +148,10 @@ async::Task<async::FetchResult> AdmissionGate::fetch(RequestKind kind,
   if (SkipReason reason = request_refusal(url); reason != SkipReason::kNone)
     return answered(refused(request.url, kind, reason));
   request.resolve = resolve_;
-  request.dns_key = dns_key(url);
+  HostPort where = host_port(url.origin());
+  request.dns_key = dns_key(where);
   if (dns_ != nullptr) {
-    if (auto pinned = resolve_entry(url)) request.resolve = {std::move(*pinned)};
+    if (auto pinned = resolve_entry(where)) request.resolve = {std::move(*pinned)};
   }
   if (exempt(url.origin())) {
     // The exemption is of the address the seed named: the literal address,

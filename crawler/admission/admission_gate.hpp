@@ -73,8 +73,8 @@ class AdmissionGate {
  private:
   SkipReason request_refusal(const parsers::CrawlUrl& url) const;
   bool exempt(std::string_view origin) const;
-  std::optional<std::string> resolve_entry(const parsers::CrawlUrl& url) const;
-  static std::string dns_key(const parsers::CrawlUrl& url);
+  std::optional<std::string> resolve_entry(HostPort where) const;
+  static std::string dns_key(HostPort where);
 
   async::CurlMultiSet& multis_;
   const UrlFilter& filter_;
